@@ -1,0 +1,237 @@
+//! The database: an embedded SQLite file or a PostgreSQL server, chosen by the URL scheme.
+//!
+//! * SQLite (`sqlite://…`, the default) runs in WAL mode with `synchronous=FULL` (an
+//!   acknowledged save survives a power cut), foreign keys on and a busy timeout. Writes go
+//!   through ONE writer connection and start with `BEGIN IMMEDIATE`, so two writers never race
+//!   for the lock half-way through a transaction; reads use a separate read-only pool.
+//! * PostgreSQL (`postgres://…`) is the scale-out backend: several stateless app instances share
+//!   one database through their own pools.
+//!
+//! Both run the same migrations (mirrored file names under `migrations/sqlite` and
+//! `migrations/postgres`), embedded in the binary and applied at start. Repository code is
+//! written once with `$1`-style placeholders, which both backends accept, and the
+//! [`db_read!`](crate::db_read) / [`db_write!`](crate::db_write) macros compile it for each backend.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+/// How long a SQLite connection waits for a lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for a free pooled connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The application's database handle. Cheap to clone (pools are reference counted).
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqliteDb),
+    Postgres(PgPool),
+}
+
+/// SQLite split into one writer connection and a pool of read-only connections.
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    pub writer: SqlitePool,
+    pub reader: SqlitePool,
+}
+
+/// Pool sizes and other connection settings from the configuration.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    /// Connections per app instance (PostgreSQL) or read connections (SQLite).
+    pub max_connections: u32,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self { max_connections: 8 }
+    }
+}
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(
+        "DATABASE_URL: okänt schema i \"{0}\" (använd sqlite://… eller postgres://…) / unknown scheme"
+    )]
+    UnknownScheme(String),
+    #[error("DATABASE_URL: ogiltig adress / invalid URL: {0}")]
+    InvalidUrl(sqlx::Error),
+    #[error("databasen kunde inte öppnas / could not open the database: {0}")]
+    Connect(sqlx::Error),
+    #[error("databasmigreringen misslyckades / migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("databasmappen kunde inte skapas / could not create the database folder: {0}")]
+    Folder(std::io::Error),
+}
+
+impl Db {
+    /// Opens the database named by `url` and applies any pending migrations.
+    pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, DbError> {
+        let db = if url.starts_with("sqlite:") {
+            Db::Sqlite(connect_sqlite(url, options).await?)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Db::Postgres(connect_postgres(url, options).await?)
+        } else {
+            let scheme = url.split(':').next().unwrap_or_default().to_string();
+            return Err(DbError::UnknownScheme(scheme));
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Applies the embedded migrations for this backend. Safe to run from several instances at
+    /// once: sqlx takes a lock (PostgreSQL advisory lock, SQLite write lock) while migrating.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(db) => {
+                sqlx::migrate!("../migrations/sqlite")
+                    .run(&db.writer)
+                    .await?
+            }
+            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// `true` when a trivial query answers: the readiness probe.
+    pub async fn ping(&self) -> bool {
+        let result = match self {
+            Db::Sqlite(db) => sqlx::query("SELECT 1")
+                .execute(&db.reader)
+                .await
+                .map(|_| ()),
+            Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()),
+        };
+        if let Err(error) = &result {
+            tracing::warn!(%error, "database ping failed");
+        }
+        result.is_ok()
+    }
+
+    /// Short backend name for logs and the readiness reply.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Waits for in-flight queries and closes every connection (graceful shutdown).
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(db) => {
+                db.reader.close().await;
+                db.writer.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<SqliteDb, DbError> {
+    let base = SqliteConnectOptions::from_str(url)
+        .map_err(DbError::InvalidUrl)?
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT);
+    if let Some(folder) = base.get_filename().parent() {
+        if folder != Path::new("") {
+            std::fs::create_dir_all(folder).map_err(DbError::Folder)?;
+        }
+    }
+    // The writer connects first: it creates the file and switches it to WAL mode.
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(base.clone())
+        .await
+        .map_err(DbError::Connect)?;
+    let reader = SqlitePoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(base.read_only(true))
+        .await
+        .map_err(DbError::Connect)?;
+    Ok(SqliteDb { writer, reader })
+}
+
+async fn connect_postgres(url: &str, options: &DbOptions) -> Result<PgPool, DbError> {
+    let connect = PgConnectOptions::from_str(url).map_err(DbError::InvalidUrl)?;
+    PgPoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(connect)
+        .await
+        .map_err(DbError::Connect)
+}
+
+/// Starts a write transaction the right way for each backend.
+pub trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>> + Send
+    {
+        // IMMEDIATE takes the write lock at once instead of failing half-way (SQLITE_BUSY).
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>> + Send
+    {
+        self.begin()
+    }
+}
+
+/// Runs `$body` against the read pool of whichever backend `$db` is; `$pool` names the pool
+/// inside the body. The body is compiled once per backend, so the same query text serves both.
+#[macro_export]
+macro_rules! db_read {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(sqlite) => {
+                let $pool = &sqlite.reader;
+                $body
+            }
+            $crate::db::Db::Postgres(postgres) => {
+                let $pool = postgres;
+                $body
+            }
+        }
+    };
+}
+
+/// Like [`db_read!`](crate::db_read) but with the writer; start transactions with
+/// [`BeginWrite::begin_write`].
+#[macro_export]
+macro_rules! db_write {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(sqlite) => {
+                let $pool = &sqlite.writer;
+                $body
+            }
+            $crate::db::Db::Postgres(postgres) => {
+                let $pool = postgres;
+                $body
+            }
+        }
+    };
+}

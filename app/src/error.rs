@@ -1,0 +1,127 @@
+//! One error type for the whole application.
+//!
+//! Every failure a user can meet is an [`AppError`]: it knows its HTTP status and carries a
+//! Swedish message that is safe to show. Database and I/O errors are logged with their context
+//! where they happen and reach the user only as [`AppError::Internal`], so nothing about the
+//! inside of the system (SQL, paths, stack traces) leaks into a page or a server-function reply.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A validation message for one form field, in Swedish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The form field's `name`.
+    pub field: String,
+    /// What is wrong and how to fix it, in Swedish.
+    pub message: String,
+}
+
+/// Everything that can go wrong, as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// The input was rejected; one message per field. Nothing was saved.
+    #[error("Uppgifterna kunde inte sparas. Rätta de markerade fälten.")]
+    Validation(Vec<FieldError>),
+    #[error("Sidan eller posten finns inte.")]
+    NotFound,
+    #[error("Du behöver logga in för att se det här.")]
+    Unauthenticated,
+    #[error("Du har inte behörighet till det här.")]
+    Forbidden,
+    /// The request itself could not be understood (not a field error).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Something broke inside; the details are in the server log, not here.
+    #[error("Ett tekniskt fel inträffade. Försök igen om en stund.")]
+    Internal,
+    /// The server function transport failed (network, encoding).
+    #[error("Kontakten med servern bröts. Kontrollera anslutningen och försök igen.")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Validation(_) | AppError::BadRequest(_) => 400,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// A validation error for a single field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// The message for one field, if this is a validation error naming it.
+    pub fn message_for(&self, field: &str) -> Option<&str> {
+        match self {
+            AppError::Validation(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.as_str()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                AppError::BadRequest(format!("Formuläret kunde inte tolkas: {msg}"))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_errors_are_4xx_and_internal_is_500() {
+        assert_eq!(AppError::field("namn", "Ange ett namn.").status_code(), 400);
+        assert_eq!(AppError::Forbidden.status_code(), 403);
+        assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::Internal.status_code(), 500);
+    }
+
+    #[test]
+    fn internal_message_reveals_nothing_technical() {
+        let shown = AppError::Internal.to_string();
+        assert!(!shown.to_lowercase().contains("sql"));
+        assert!(shown.starts_with("Ett tekniskt fel"));
+    }
+
+    #[test]
+    fn field_message_is_found_by_name() {
+        let error = AppError::field("namn", "Ange ett namn.");
+        assert_eq!(error.message_for("namn"), Some("Ange ett namn."));
+        assert_eq!(error.message_for("kod"), None);
+    }
+}

@@ -1,0 +1,110 @@
+//! The frame around every page: skip link, header with navigation, footer, error page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Per-request nonce for the Content-Security-Policy, put into the request's extensions by
+/// the server's security-header middleware and stamped on every inline script Leptos writes.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub std::sync::Arc<str>);
+
+/// Makes the request's CSP nonce available to `<HydrationScripts>` and streamed resources.
+#[cfg(feature = "ssr")]
+pub fn provide_request_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
+/// Returns a signal that turns `true` once the page is hydrated, and marks `<body>` with
+/// `data-hydrated="true"` then (browser tests wait for it before they click).
+pub fn mark_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+        set_hydrated.set(true);
+    });
+    hydrated
+}
+
+/// "Hoppa till innehållet": the first thing a keyboard user reaches.
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! { <a class="skip-link" href="#innehall">"Hoppa till innehållet"</a> }
+}
+
+/// Site header: product name and the main navigation. On a phone the navigation folds behind
+/// a "Meny" button once JavaScript runs; without JavaScript it is always shown.
+#[component]
+pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
+    let (open, set_open) = signal(false);
+    view! {
+        <header class="site-header" class:js=hydrated>
+            <div class="site-header__inner">
+                <a class="brand" href="/">
+                    <span class="brand__name">"Utfall"</span>
+                    <span class="brand__tagline">"Uppföljning av sociala investeringar"</span>
+                </a>
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="huvudmeny"
+                    aria-expanded=move || open.get().to_string()
+                    hidden=move || !hydrated.get()
+                    on:click=move |_| set_open.update(|open| *open = !*open)
+                >
+                    "Meny"
+                </button>
+                <nav id="huvudmeny" aria-label="Huvudmeny" class="main-nav" class:open=open>
+                    <ul>
+                        <li>
+                            <A href="/" exact=true>"Start"</A>
+                        </li>
+                        <li>
+                            <A href="/tillganglighet">"Tillgänglighet"</A>
+                        </li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// Site footer.
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>
+                "Utfall – uppföljning och mätning av sociala investeringar. "
+                <a href="/tillganglighet">"Tillgänglighetsredogörelse"</a>
+            </p>
+        </footer>
+    }
+}
+
+/// Shown when a page fails: a calm message and a way on, never technical details.
+#[component]
+pub fn ErrorPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    view! {
+        <leptos_meta::Title text="Något gick fel"/>
+        <section class="page error-page" aria-labelledby="fel-rubrik">
+            <h1 id="fel-rubrik">"Något gick fel"</h1>
+            <p>
+                "Sidan kunde inte visas just nu. Försök igen om en stund. "
+                "Om felet finns kvar, kontakta processledaren."
+            </p>
+            <p><a href="/">"Till startsidan"</a></p>
+        </section>
+    }
+}

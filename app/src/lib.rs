@@ -1,0 +1,81 @@
+//! Utfall: follow-up and measurement of social investments (sociala investeringar).
+//!
+//! This crate is compiled twice: with `ssr` into the server (pages rendered to HTML, server
+//! functions, database and mail), and with `hydrate` into the browser's WebAssembly, which
+//! takes over the server-rendered page. Pages work without JavaScript; hydration improves them.
+
+pub mod error;
+pub mod layout;
+pub mod organisation;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod mail;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::layout::{ErrorPage, Footer, Header, SkipLink};
+use crate::pages::{AccessibilityPage, HomePage, NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    layout::provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="sv">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes. Hydrated in the browser.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let hydrated = layout::mark_hydrated();
+
+    view! {
+        <Stylesheet id="utfall" href="/pkg/utfall.css"/>
+        <Title formatter=|page: String| format!("{page} – Utfall")/>
+        <Router>
+            <SkipLink/>
+            <Header hydrated/>
+            <main id="innehall" tabindex="-1">
+                <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("") view=HomePage/>
+                        <Route path=path!("tillganglighet") view=AccessibilityPage/>
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// Entry point of the WebAssembly bundle: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,112 @@
+//! Sending e-mail: through an SMTP server, or (when none is configured) into a folder.
+//!
+//! The folder mode keeps a development machine or a demo from needing a mail server: every
+//! message is written as an `.eml` file that any mail program opens. Later issues send through
+//! an outbox table so that several app instances deliver each message exactly once; this module
+//! is only the last step, the transport.
+
+use std::path::PathBuf;
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// An e-mail to send. Plain text keeps it readable everywhere, including screen readers.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Why a message could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("ogiltig e-postadress: {0}")]
+    Address(String),
+    #[error("meddelandet kunde inte byggas: {0}")]
+    Build(#[from] lettre::error::Error),
+    #[error("SMTP: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("e-postmappen: {0}")]
+    File(#[from] lettre::transport::file::Error),
+    #[error("UTFALL_SMTP_URL: ogiltig adress / invalid URL: {0}")]
+    Config(String),
+}
+
+/// The configured mail transport.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    Folder {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        folder: PathBuf,
+        from: Mailbox,
+    },
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the SMTP URL: it may carry a password.
+        match self {
+            Mailer::Smtp { from, .. } => write!(f, "Mailer::Smtp(from {from})"),
+            Mailer::Folder { folder, .. } => write!(f, "Mailer::Folder({})", folder.display()),
+        }
+    }
+}
+
+impl Mailer {
+    /// A transport for `smtp://user:pass@host:port` (or `smtps://`), sending as `from`.
+    pub fn smtp(url: &str, from: &str) -> Result<Self, MailError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError::Config(e.to_string()))?
+            .build();
+        Ok(Mailer::Smtp {
+            transport,
+            from: parse_mailbox(from)?,
+        })
+    }
+
+    /// A transport that writes each message as an `.eml` file into `folder` (created if missing).
+    pub fn folder(folder: impl Into<PathBuf>, from: &str) -> Result<Self, MailError> {
+        let folder = folder.into();
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| MailError::Config(format!("{}: {e}", folder.display())))?;
+        Ok(Mailer::Folder {
+            transport: AsyncFileTransport::new(&folder),
+            folder,
+            from: parse_mailbox(from)?,
+        })
+    }
+
+    /// Sends one message.
+    pub async fn send(&self, email: &Email) -> Result<(), MailError> {
+        let from = match self {
+            Mailer::Smtp { from, .. } | Mailer::Folder { from, .. } => from.clone(),
+        };
+        let message = Message::builder()
+            .from(from)
+            .to(parse_mailbox(&email.to)?)
+            .subject(&email.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.body.clone())?;
+        match self {
+            Mailer::Smtp { transport, .. } => {
+                transport.send(message).await?;
+            }
+            Mailer::Folder { transport, .. } => {
+                transport.send(message).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_mailbox(address: &str) -> Result<Mailbox, MailError> {
+    address
+        .parse()
+        .map_err(|_| MailError::Address(address.to_string()))
+}

@@ -1,0 +1,89 @@
+//! Pages that belong to no domain concept: start page, accessibility statement, 404.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Startsida.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="Start"/>
+        <section class="page" aria-labelledby="start-rubrik">
+            <h1 id="start-rubrik">"Välkommen till Utfall"</h1>
+            <p class="lead">
+                "Utfall samlar uppföljningen av kommunens sociala investeringar på ett ställe: "
+                "utvärderingsscheman, månadsrapportering, enkäter till deltagare, avvikelser och "
+                "ekonomiska effekter."
+            </p>
+            <h2>"Vad du kan göra här"</h2>
+            <ul class="card-list">
+                <li class="card">
+                    <h3>"Projektledare"</h3>
+                    <p>"Rapporterar aktivitets- och effektmått varje månad för sina satsningar."</p>
+                </li>
+                <li class="card">
+                    <h3>"Beredningsgrupp"</h3>
+                    <p>"Går igenom avvikelser och halvårsredovisningar."</p>
+                </li>
+                <li class="card">
+                    <h3>"Utvärderingsteam"</h3>
+                    <p>"Utformar utvärderingsscheman, håller enhetskostnader och tar ut data för analys."</p>
+                </li>
+                <li class="card">
+                    <h3>"Styrgrupp och förvaltningschefer"</h3>
+                    <p>"Följer hur satsningarna går, med diagram och tabeller."</p>
+                </li>
+            </ul>
+        </section>
+    }
+}
+
+/// Tillgänglighetsredogörelse, required of Swedish public-sector services (DOS-lagen).
+#[component]
+pub fn AccessibilityPage() -> impl IntoView {
+    view! {
+        <Title text="Tillgänglighetsredogörelse"/>
+        <section class="page" aria-labelledby="tillganglighet-rubrik">
+            <h1 id="tillganglighet-rubrik">"Tillgänglighetsredogörelse"</h1>
+            <p>
+                "Utfall ska kunna användas av alla. Tjänsten är byggd för att uppfylla WCAG 2.1 "
+                "nivå AA, som lagen om tillgänglighet till digital offentlig service (DOS-lagen) kräver."
+            </p>
+            <h2>"Så fungerar tjänsten"</h2>
+            <ul>
+                <li>"Alla sidor fungerar med tangentbord och skärmläsare."</li>
+                <li>"Alla formulär fungerar även utan JavaScript."</li>
+                <li>"Diagram har alltid en tabell med samma uppgifter."</li>
+                <li>"Sidorna går att förstora till 200 % och fungerar på mobil."</li>
+            </ul>
+            <h2>"Brister vi känner till"</h2>
+            <p>"Inga kända brister i dagsläget. Varje sida kontrolleras automatiskt med axe-core."</p>
+            <h2>"Rapportera en brist"</h2>
+            <p>
+                "Kontakta processledaren i din kommun om du stöter på något som hindrar dig. "
+                "Om du inte är nöjd med svaret kan du anmäla det till Myndigheten för digital "
+                "förvaltning (Digg)."
+            </p>
+        </section>
+    }
+}
+
+/// Sidan finns inte (404).
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Sidan finns inte"/>
+        <section class="page" aria-labelledby="saknas-rubrik">
+            <h1 id="saknas-rubrik">"Sidan finns inte"</h1>
+            <p>
+                "Adressen du följde leder inte till någon sida i Utfall. Den kan ha flyttats "
+                "eller skrivits fel."
+            </p>
+            <p><a href="/">"Till startsidan"</a></p>
+        </section>
+    }
+}

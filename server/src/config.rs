@@ -1,0 +1,411 @@
+//! Configuration: built-in defaults, then an optional `utfall.toml`, then the environment.
+//!
+//! Every key is listed once in [`KEYS`] with its file name and environment name, and parsed by
+//! one function, so the file and the environment can never disagree about what a value means.
+//! A bad value stops the start with one line naming the key (Swedish / English), not a panic.
+//! `.env.example` documents every key.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// The running configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://…` (embedded, default) or `postgres://…`. May hold a password.
+    pub database_url: SecretString,
+    /// Socket address to listen on.
+    pub addr: SocketAddr,
+    /// The address users reach the service at, used in e-mail links and for cookies.
+    pub base_url: String,
+    /// Seed demo data into an empty database at start.
+    pub demo: bool,
+    /// SMTP server; `None` writes mails as files into `mail_dir`.
+    pub smtp_url: Option<SecretString>,
+    /// Sender of every e-mail.
+    pub mail_from: String,
+    /// Where mails go when no SMTP server is configured.
+    pub mail_dir: PathBuf,
+    /// Folder with the built site (`pkg/` with wasm, JS and CSS).
+    pub site_root: PathBuf,
+    /// Log filter, `tracing` syntax.
+    pub log: String,
+    /// Connections per instance (PostgreSQL) or read connections (SQLite).
+    pub db_max_connections: u32,
+    /// A request taking longer is answered 408.
+    pub request_timeout: Duration,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let addr: SocketAddr = ([127, 0, 0, 1], 3000).into();
+        Self {
+            database_url: SecretString::from("sqlite://data/utfall.db?mode=rwc"),
+            addr,
+            base_url: format!("http://{addr}"),
+            demo: false,
+            smtp_url: None,
+            mail_from: "Utfall <utfall@localhost>".into(),
+            mail_dir: PathBuf::from("data/mail"),
+            site_root: PathBuf::from("target/site"),
+            log: "info,tower_http=info,sqlx=warn".into(),
+            db_max_connections: 8,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// A setting that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Ogiltig inställning {key}: {message}")]
+pub struct ConfigError {
+    /// The key as the user wrote it (environment name or file key).
+    pub key: String,
+    /// What is wrong, Swedish first, then English.
+    pub message: String,
+}
+
+/// A configuration key: its name in `utfall.toml` and in the environment.
+struct Key {
+    file: &'static str,
+    env: &'static str,
+}
+
+const KEYS: &[Key] = &[
+    Key {
+        file: "database_url",
+        env: "DATABASE_URL",
+    },
+    Key {
+        file: "addr",
+        env: "UTFALL_ADDR",
+    },
+    Key {
+        file: "base_url",
+        env: "UTFALL_BASE_URL",
+    },
+    Key {
+        file: "demo",
+        env: "UTFALL_DEMO",
+    },
+    Key {
+        file: "smtp_url",
+        env: "UTFALL_SMTP_URL",
+    },
+    Key {
+        file: "mail_from",
+        env: "UTFALL_MAIL_FROM",
+    },
+    Key {
+        file: "mail_dir",
+        env: "UTFALL_MAIL_DIR",
+    },
+    Key {
+        file: "site_root",
+        env: "UTFALL_SITE_ROOT",
+    },
+    Key {
+        file: "log",
+        env: "UTFALL_LOG",
+    },
+    Key {
+        file: "db_max_connections",
+        env: "UTFALL_DB_MAX_CONNECTIONS",
+    },
+    Key {
+        file: "request_timeout_secs",
+        env: "UTFALL_REQUEST_TIMEOUT_SECS",
+    },
+    Key {
+        file: "max_body_bytes",
+        env: "UTFALL_MAX_BODY_BYTES",
+    },
+];
+
+/// Environment variables that are read but are not ours to warn about.
+const OTHER_ENV: &[&str] = &["UTFALL_CONFIG"];
+
+impl Config {
+    /// Reads `utfall.toml` (or the file named by `UTFALL_CONFIG`) if present, then the process
+    /// environment. Returns the warnings (unknown keys) to log once logging is up.
+    pub fn load() -> Result<(Config, Vec<String>), ConfigError> {
+        let path = std::env::var("UTFALL_CONFIG").unwrap_or_else(|_| "utfall.toml".into());
+        let file = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(ConfigError {
+                    key: path,
+                    message: format!("filen kunde inte läsas / could not read the file: {e}"),
+                });
+            }
+        };
+        Config::from_sources(file.as_deref(), std::env::vars())
+    }
+
+    /// Builds the configuration from file text and environment pairs (testable without I/O).
+    pub fn from_sources(
+        file: Option<&str>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<(Config, Vec<String>), ConfigError> {
+        let mut config = Config::default();
+        let mut base_url_set = false;
+        let mut warnings = Vec::new();
+
+        if let Some(text) = file {
+            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError {
+                key: "utfall.toml".into(),
+                message: format!(
+                    "filen är inte giltig TOML / not valid TOML: {}",
+                    e.message()
+                ),
+            })?;
+            for (name, value) in table {
+                let Some(key) = KEYS.iter().find(|k| k.file == name) else {
+                    return Err(ConfigError {
+                        key: name,
+                        message: "okänd nyckel i utfall.toml / unknown key".into(),
+                    });
+                };
+                let raw = match value {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                base_url_set |= key.env == "UTFALL_BASE_URL";
+                config.apply(key.env, key.file, &raw)?;
+            }
+        }
+
+        // The legacy cargo-leptos name for the site folder, so `cargo leptos watch` just works.
+        let mut env: Vec<(String, String)> = env.into_iter().collect();
+        if let Some((_, root)) = env.iter().find(|(k, _)| k == "LEPTOS_SITE_ROOT").cloned() {
+            if !env.iter().any(|(k, _)| k == "UTFALL_SITE_ROOT") {
+                env.push(("UTFALL_SITE_ROOT".into(), root));
+            }
+        }
+        for (name, raw) in env {
+            if let Some(key) = KEYS.iter().find(|k| k.env == name) {
+                base_url_set |= key.env == "UTFALL_BASE_URL";
+                config.apply(key.env, key.env, &raw)?;
+            } else if name.starts_with("UTFALL_") && !OTHER_ENV.contains(&name.as_str()) {
+                warnings.push(format!(
+                    "okänd inställning {name} ignoreras / unknown setting ignored"
+                ));
+            }
+        }
+
+        if !base_url_set {
+            config.base_url = format!("http://{}", config.addr);
+        }
+        Ok((config, warnings))
+    }
+
+    /// Parses one raw value into its field. `shown` is the key name the user wrote.
+    fn apply(&mut self, env: &str, shown: &str, raw: &str) -> Result<(), ConfigError> {
+        let fail = |message: String| ConfigError {
+            key: shown.to_string(),
+            message,
+        };
+        let raw = raw.trim();
+        match env {
+            "DATABASE_URL" => {
+                if !(raw.starts_with("sqlite:")
+                    || raw.starts_with("postgres:")
+                    || raw.starts_with("postgresql:"))
+                {
+                    return Err(fail(
+                        "ska börja med sqlite:// eller postgres:// / must start with sqlite:// or postgres://"
+                            .into(),
+                    ));
+                }
+                self.database_url = SecretString::from(raw.to_string());
+            }
+            "UTFALL_ADDR" => {
+                self.addr = raw.parse().map_err(|_| {
+                    fail(format!(
+                        "\"{raw}\" är ingen adress med port, t.ex. 127.0.0.1:3000 / not a socket address"
+                    ))
+                })?;
+            }
+            "UTFALL_BASE_URL" => {
+                let url = raw.trim_end_matches('/');
+                if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+                    return Err(fail(format!(
+                        "\"{raw}\" ska vara en webbadress som börjar med http:// eller https:// / must be an http(s) URL"
+                    )));
+                }
+                self.base_url = url.to_string();
+            }
+            "UTFALL_DEMO" => {
+                self.demo = parse_bool(raw).ok_or_else(|| {
+                    fail(format!(
+                        "\"{raw}\" ska vara true eller false / must be true or false"
+                    ))
+                })?
+            }
+            "UTFALL_SMTP_URL" => {
+                self.smtp_url = if raw.is_empty() {
+                    None
+                } else if raw.starts_with("smtp://") || raw.starts_with("smtps://") {
+                    Some(SecretString::from(raw.to_string()))
+                } else {
+                    return Err(fail(
+                        "ska börja med smtp:// eller smtps:// / must start with smtp:// or smtps://"
+                            .into(),
+                    ));
+                };
+            }
+            "UTFALL_MAIL_FROM" => {
+                if !raw.contains('@') {
+                    return Err(fail(format!(
+                        "\"{raw}\" är ingen e-postadress / not an e-mail address"
+                    )));
+                }
+                self.mail_from = raw.to_string();
+            }
+            "UTFALL_MAIL_DIR" => {
+                self.mail_dir = non_empty_path(raw).ok_or_else(|| fail(empty()))?
+            }
+            "UTFALL_SITE_ROOT" => {
+                self.site_root = non_empty_path(raw).ok_or_else(|| fail(empty()))?
+            }
+            "UTFALL_LOG" => {
+                tracing_subscriber::EnvFilter::try_new(raw)
+                    .map_err(|e| fail(format!("ogiltigt loggfilter / invalid log filter: {e}")))?;
+                self.log = raw.to_string();
+            }
+            "UTFALL_DB_MAX_CONNECTIONS" => {
+                self.db_max_connections = parse_in_range(raw, 1, 1000).map_err(fail)? as u32
+            }
+            "UTFALL_REQUEST_TIMEOUT_SECS" => {
+                self.request_timeout =
+                    Duration::from_secs(parse_in_range(raw, 1, 3600).map_err(fail)?)
+            }
+            "UTFALL_MAX_BODY_BYTES" => {
+                self.max_body_bytes =
+                    parse_in_range(raw, 1024, 1024 * 1024 * 1024).map_err(fail)? as usize
+            }
+            other => unreachable!("key {other} is listed in KEYS but not parsed"),
+        }
+        Ok(())
+    }
+
+    /// The database URL, for connecting only (never log it).
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+
+    /// `true` when users reach the service over https (secure cookies, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "ja" | "on" => Some(true),
+        "0" | "false" | "no" | "nej" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_in_range(raw: &str, min: u64, max: u64) -> Result<u64, String> {
+    match raw.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "\"{raw}\" ska vara ett heltal mellan {min} och {max} / must be an integer in {min}..={max}"
+        )),
+    }
+}
+
+fn non_empty_path(raw: &str) -> Option<PathBuf> {
+    (!raw.is_empty()).then(|| PathBuf::from(raw))
+}
+
+fn empty() -> String {
+    "får inte vara tom / must not be empty".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_port_3000() {
+        let (config, warnings) = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(config.database_url(), "sqlite://data/utfall.db?mode=rwc");
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.base_url, "http://127.0.0.1:3000");
+        assert!(!config.demo);
+        assert!(config.smtp_url.is_none());
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let file = "addr = \"127.0.0.1:4000\"\ndemo = true\n";
+        let (config, _) =
+            Config::from_sources(Some(file), env(&[("UTFALL_ADDR", "127.0.0.1:5000")])).unwrap();
+        assert_eq!(config.addr.port(), 5000);
+        assert!(config.demo);
+        assert_eq!(config.base_url, "http://127.0.0.1:5000");
+    }
+
+    #[test]
+    fn bad_value_names_the_key() {
+        let error = Config::from_sources(None, env(&[("UTFALL_ADDR", "hemma")])).unwrap_err();
+        assert_eq!(error.key, "UTFALL_ADDR");
+        assert!(
+            error
+                .to_string()
+                .starts_with("Ogiltig inställning UTFALL_ADDR")
+        );
+
+        let error = Config::from_sources(Some("demo = \"kanske\""), env(&[])).unwrap_err();
+        assert_eq!(error.key, "demo");
+    }
+
+    #[test]
+    fn unknown_file_key_is_an_error_and_unknown_env_key_a_warning() {
+        let error = Config::from_sources(Some("adr = \"x\""), env(&[])).unwrap_err();
+        assert_eq!(error.key, "adr");
+        let (_, warnings) = Config::from_sources(None, env(&[("UTFALL_ADRESS", "x")])).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("UTFALL_ADRESS"));
+    }
+
+    #[test]
+    fn database_url_scheme_is_checked() {
+        let error = Config::from_sources(None, env(&[("DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert_eq!(error.key, "DATABASE_URL");
+    }
+
+    #[test]
+    fn cargo_leptos_site_root_is_honoured() {
+        let (config, _) =
+            Config::from_sources(None, env(&[("LEPTOS_SITE_ROOT", "/tmp/site")])).unwrap();
+        assert_eq!(config.site_root, PathBuf::from("/tmp/site"));
+    }
+
+    #[test]
+    fn secrets_are_not_printed_by_debug() {
+        let (config, _) = Config::from_sources(
+            None,
+            env(&[("DATABASE_URL", "postgres://utfall:hemligt@db/utfall")]),
+        )
+        .unwrap();
+        assert!(!format!("{config:?}").contains("hemligt"));
+    }
+}

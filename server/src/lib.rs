@@ -1,0 +1,7 @@
+//! Utfall's server: configuration, start-up, telemetry, the HTTP router and the CLI commands.
+
+pub mod cli;
+pub mod config;
+pub mod security;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,57 @@
+//! `server` — runs Utfall. See `server help`.
+
+use std::process::ExitCode;
+
+use server::cli::{self, Command};
+use server::config::Config;
+use server::startup::Application;
+use server::telemetry;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let command = match cli::parse(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("{message}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    if let Command::Help = command {
+        println!("{}", cli::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    let (config, warnings) = match Config::load() {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config.log);
+    for warning in warnings {
+        tracing::warn!("{warning}");
+    }
+    let result = match command {
+        Command::Serve => serve(&config).await,
+        Command::SendTestMail { to } => cli::send_test_mail(&config, &to).await,
+        Command::Help => Ok(()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One readable line (with its causes), not a panic trace.
+            eprintln!("fel: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: &Config) -> anyhow::Result<()> {
+    let application = Application::build(config).await?;
+    if config.demo {
+        tracing::info!("demoläge: demodata läggs in i en tom databas");
+    }
+    println!("Utfall körs på {}", config.base_url);
+    application.run_until_stopped().await?;
+    Ok(())
+}

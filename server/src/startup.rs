@@ -1,0 +1,230 @@
+//! Building and running the application: database, mail, router, listener, shutdown.
+
+use std::future::Future;
+
+use anyhow::Context as _;
+use app::db::{Db, DbOptions};
+use app::mail::Mailer;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::{FromRef, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::security;
+
+/// Shared by every request handler.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub mailer: Mailer,
+}
+
+/// A built application, bound to its port but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+    port: u16,
+}
+
+impl Application {
+    /// Opens the database (running migrations), seeds demo data if asked, prepares mail and
+    /// the router, and binds the listener. Port 0 picks a free port (tests).
+    pub async fn build(config: &Config) -> anyhow::Result<Application> {
+        let db = Db::connect(
+            config.database_url(),
+            &DbOptions {
+                max_connections: config.db_max_connections,
+            },
+        )
+        .await?;
+        tracing::info!(backend = db.backend(), "database ready");
+
+        if config.demo {
+            app::demo::seed_if_empty(&db, chrono::Utc::now())
+                .await
+                .context("demodata kunde inte läggas in / could not seed demo data")?;
+        }
+
+        let mailer = build_mailer(config)?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("UTFALL_ADDR: kan inte lyssna på {}", config.addr))?;
+        let port = listener.local_addr()?.port();
+        let router = router(config, db.clone(), mailer);
+        Ok(Application {
+            listener,
+            router,
+            db,
+            port,
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database, for tests that arrange data directly.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests and closes the database.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes (graceful: in-flight requests finish).
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let db = self.db.clone();
+        tracing::info!(port = self.port, "Utfall lyssnar");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        db.close().await;
+        tracing::info!("Utfall har stängts");
+        Ok(())
+    }
+}
+
+/// The mail transport the configuration asks for: SMTP, or the mail folder.
+pub fn build_mailer(config: &Config) -> anyhow::Result<Mailer> {
+    Ok(match &config.smtp_url {
+        Some(url) => Mailer::smtp(url.expose_secret(), &config.mail_from)?,
+        None => Mailer::folder(&config.mail_dir, &config.mail_from)?,
+    })
+}
+
+/// The complete HTTP surface: Leptos pages and server functions, probes, static files.
+pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("utfall")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db: db.clone(),
+        mailer: mailer.clone(),
+    };
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(mailer.clone());
+    };
+    let routes = generate_route_list(App);
+    let https = config.is_https();
+
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            security::security_headers(https, request, next)
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Liveness: the process answers.
+async fn health() -> impl IntoResponse {
+    no_store("ok")
+}
+
+/// Readiness: the database answers. A load balancer takes the instance out of rotation on 503.
+async fn ready(State(db): State<Db>) -> Response {
+    if db.ping().await {
+        no_store("ok").into_response()
+    } else {
+        let mut response = no_store("databasen svarar inte").into_response();
+        *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        response
+    }
+}
+
+fn no_store(body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+}
+
+/// A panic anywhere becomes a calm Swedish page; the details go to the log only.
+fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        PANIC_PAGE,
+    )
+        .into_response()
+}
+
+const PANIC_PAGE: &str = "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Något gick fel – Utfall</title><link rel=\"stylesheet\" href=\"/pkg/utfall.css\"></head>\
+<body><main id=\"innehall\" class=\"page\"><h1>Något gick fel</h1>\
+<p>Sidan kunde inte visas just nu. Försök igen om en stund. Om felet finns kvar, kontakta processledaren.</p>\
+<p><a href=\"/\">Till startsidan</a></p></main></body></html>";
+
+/// Completes on SIGTERM (systemd, Kubernetes, a load balancer draining) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "could not listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("avslutningssignal mottagen, stänger när pågående förfrågningar är klara");
+}
