@@ -140,10 +140,10 @@ async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<SqliteDb, DbEr
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(SQLITE_BUSY_TIMEOUT);
-    if let Some(folder) = base.get_filename().parent() {
-        if folder != Path::new("") {
-            std::fs::create_dir_all(folder).map_err(DbError::Folder)?;
-        }
+    if let Some(folder) = base.get_filename().parent()
+        && folder != Path::new("")
+    {
+        std::fs::create_dir_all(folder).map_err(DbError::Folder)?;
     }
     // The writer connects first: it creates the file and switches it to WAL mode.
     let writer = SqlitePoolOptions::new()

@@ -183,10 +183,10 @@ impl Config {
 
         // The legacy cargo-leptos name for the site folder, so `cargo leptos watch` just works.
         let mut env: Vec<(String, String)> = env.into_iter().collect();
-        if let Some((_, root)) = env.iter().find(|(k, _)| k == "LEPTOS_SITE_ROOT").cloned() {
-            if !env.iter().any(|(k, _)| k == "UTFALL_SITE_ROOT") {
-                env.push(("UTFALL_SITE_ROOT".into(), root));
-            }
+        if let Some((_, root)) = env.iter().find(|(k, _)| k == "LEPTOS_SITE_ROOT").cloned()
+            && !env.iter().any(|(k, _)| k == "UTFALL_SITE_ROOT")
+        {
+            env.push(("UTFALL_SITE_ROOT".into(), root));
         }
         for (name, raw) in env {
             if let Some(key) = KEYS.iter().find(|k| k.env == name) {

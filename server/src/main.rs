@@ -51,7 +51,12 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
     if config.demo {
         tracing::info!("demoläge: demodata läggs in i en tom databas");
     }
-    println!("Utfall körs på {}", config.base_url);
+    // The first line on stdout says where to go (tests read the port from it).
+    println!(
+        "Utfall körs på http://{}:{}",
+        config.addr.ip(),
+        application.port()
+    );
     application.run_until_stopped().await?;
     Ok(())
 }

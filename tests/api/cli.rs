@@ -1,0 +1,98 @@
+//! The `server` binary itself: start-up errors, the test-mail command, graceful shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::mail::wait_for_mail;
+
+fn server() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    // Run isolated from any developer utfall.toml and UTFALL_* settings.
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    command.env("UTFALL_CONFIG", "/nonexistent/utfall.toml");
+    command
+}
+
+#[test]
+fn bad_setting_stops_start_with_one_line_naming_the_key() {
+    let output = server().env("UTFALL_ADDR", "hemma").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("Ogiltig inställning UTFALL_ADDR"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn unknown_command_shows_usage() {
+    let output = server().arg("serva").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Användning"));
+}
+
+#[tokio::test]
+async fn send_test_mail_writes_to_the_mail_folder() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = server()
+        .args(["send-test-mail", "--to", "processledare@exempel.se"])
+        .env("UTFALL_MAIL_DIR", temp.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let raw = wait_for_mail(temp.path(), "processledare@exempel.se").await;
+    assert!(String::from_utf8_lossy(&raw).contains("Testmejl"));
+}
+
+#[tokio::test]
+async fn sigterm_shuts_down_gracefully() {
+    let temp = tempfile::tempdir().unwrap();
+    let mut child = server()
+        .env("UTFALL_ADDR", "127.0.0.1:0")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/u.db?mode=rwc", temp.path().display()),
+        )
+        .env("UTFALL_DEMO", "true")
+        .env("UTFALL_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // The first line says where it listens.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    let health = reqwest::get(format!("{url}/health")).await.unwrap();
+    assert_eq!(health.status(), 200);
+
+    // Act
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    // Assert: exits cleanly, soon.
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap();
+    panic!("server did not stop within 5 s of SIGTERM");
+}

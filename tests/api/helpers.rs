@@ -1,0 +1,135 @@
+//! Test harness: `spawn_app()` and friends.
+
+use std::path::PathBuf;
+
+use app::db::Db;
+use server::config::Config;
+use server::startup::Application;
+use tempfile::TempDir;
+
+/// A running app for one test.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub db: Db,
+    /// A client with a cookie jar that does not follow redirects (tests look at them).
+    pub client: reqwest::Client,
+    _temp: TempDir,
+}
+
+/// Which database a test app runs on.
+pub enum Backend {
+    Sqlite,
+    /// A fresh database in the PostgreSQL cluster named by the URL.
+    Postgres(String),
+}
+
+/// `true` when `make test` runs us: then a missing service is a failure, not a skip.
+pub fn strict() -> bool {
+    std::env::var("UTFALL_TEST_STRICT").is_ok_and(|v| v == "1")
+}
+
+/// Reads a service's environment variable; skips (returns `None`) or fails when it is missing.
+pub fn service(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Some(value),
+        _ if strict() => panic!("{var} saknas: {what} behövs. Kör testerna med `make test`."),
+        _ => {
+            eprintln!("HOPPAR ÖVER: {var} saknas ({what}); `make test` startar det.");
+            None
+        }
+    }
+}
+
+/// The built site (wasm, CSS). `make test` builds it and sets UTFALL_SITE_ROOT.
+pub fn site_root() -> PathBuf {
+    std::env::var("UTFALL_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"))
+}
+
+/// A config for a test app: port 0, everything under `temp`.
+pub fn test_config(temp: &TempDir, database_url: String) -> Config {
+    Config {
+        addr: ([127, 0, 0, 1], 0).into(),
+        database_url: database_url.into(),
+        mail_dir: temp.path().join("mail"),
+        site_root: site_root(),
+        log: std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+        ..Config::default()
+    }
+}
+
+/// Starts the app on a fresh SQLite file.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Backend::Sqlite, |_| {}).await
+}
+
+/// Starts the app on `backend`, letting the test adjust the config first.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let database_url = match backend {
+        Backend::Sqlite => format!("sqlite://{}/utfall.db?mode=rwc", temp.path().display()),
+        Backend::Postgres(url) => url,
+    };
+    let mut config = test_config(&temp, database_url);
+    adjust(&mut config);
+    server::telemetry::init(&config.log);
+
+    let application = Application::build(&config).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let db = application.db().clone();
+    tokio::spawn(application.run_until(std::future::pending()));
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        db,
+        client,
+        _temp: temp,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+/// A fresh, empty PostgreSQL database for one test, or `None` (skipped) without PostgreSQL.
+pub async fn postgres_database() -> Option<String> {
+    let admin_url = service("TEST_DATABASE_URL", "PostgreSQL")?;
+    let name = format!("utfall_test_{}", rand_suffix());
+    let admin = sqlx::PgPool::connect(&admin_url)
+        .await
+        .expect("connect to the test PostgreSQL cluster");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').expect("URL has a database name");
+    Some(format!("{base}/{name}"))
+}
+
+/// A short random suffix for unique names.
+pub fn rand_suffix() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -1,0 +1,14 @@
+//! Utfall's integration tests: one binary, one module per area.
+//!
+//! Each test starts the real server on a free port with its own fresh database. Tests that need
+//! PostgreSQL, the SMTP sink or Chromium get them from `make test` (scripts/test.sh); run with
+//! plain `cargo test` they say they were skipped, unless `UTFALL_TEST_STRICT=1` (set by
+//! `make test`) turns a missing service into a failure.
+
+mod browser;
+mod cli;
+mod database;
+mod helpers;
+mod mail;
+mod probes;
+mod shell;
