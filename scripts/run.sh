@@ -8,5 +8,15 @@ scripts/build-site.sh
 say "bygger servern"
 cargo build -p server
 export UTFALL_DEMO="${UTFALL_DEMO:-true}"
+if [ "$UTFALL_DEMO" = true ]; then
+  cat >&2 <<'TXT'
+Demokonton (lösenord: utfall-demo), skapas när databasen är tom:
+  admin@exempel.se           processledare (admin)
+  utvarderare@exempel.se     utvärderare
+  beredning@exempel.se       beredningsgrupp
+  projektledare@exempel.se   projektledare
+  lasare@exempel.se          läsare
+TXT
+fi
 say "startar Utfall (avsluta med Ctrl-C)"
 exec "$CARGO_TARGET_DIR/debug/server" serve

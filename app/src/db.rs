@@ -235,3 +235,49 @@ macro_rules! db_write {
         }
     };
 }
+
+/// A write transaction on either backend. Repository functions that change several tables
+/// (a change plus its audit row) take `&mut Tx` and run each statement with
+/// [`on_tx!`](crate::on_tx); nothing is visible to others until [`Tx::commit`], and dropping
+/// a `Tx` without committing rolls everything back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Db {
+    /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(db) => Tx::Sqlite(db.writer.begin_write().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+        })
+    }
+}
+
+impl Tx {
+    /// Makes every change in the transaction durable and visible.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
+/// Runs `$body` with `$conn` bound to the transaction's connection, for either backend.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::db::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}

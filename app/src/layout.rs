@@ -3,6 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::auth::Role;
+use crate::auth::ui::viewer;
+
 /// Per-request nonce for the Content-Security-Policy, put into the request's extensions by
 /// the server's security-header middleware and stamped on every inline script Leptos writes.
 #[cfg(feature = "ssr")]
@@ -44,6 +47,8 @@ pub fn SkipLink() -> impl IntoView {
 #[component]
 pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
     let (open, set_open) = signal(false);
+    let user = viewer();
+    let is_admin = user.as_ref().is_some_and(|u| u.has(Role::Admin));
     view! {
         <header class="site-header" class:js=hydrated>
             <div class="site-header__inner">
@@ -66,9 +71,29 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                         <li>
                             <A href="/" exact=true>"Start"</A>
                         </li>
+                        {is_admin.then(|| view! {
+                            <li>
+                                <A href="/admin/anvandare">"Användare"</A>
+                            </li>
+                        })}
                         <li>
                             <A href="/tillganglighet">"Tillgänglighet"</A>
                         </li>
+                        {match user {
+                            Some(user) => view! {
+                                <li class="account">
+                                    <span class="account__name">{user.name}</span>
+                                    <form method="post" action="/logga-ut" class="inline-form">
+                                        <button type="submit" class="link-button">"Logga ut"</button>
+                                    </form>
+                                </li>
+                            }.into_any(),
+                            None => view! {
+                                <li class="account">
+                                    <a href="/logga-in">"Logga in"</a>
+                                </li>
+                            }.into_any(),
+                        }}
                     </ul>
                 </nav>
             </div>

@@ -4,6 +4,8 @@
 //! functions, database and mail), and with `hydrate` into the browser's WebAssembly, which
 //! takes over the server-rendered page. Pages work without JavaScript; hydration improves them.
 
+pub mod audit;
+pub mod auth;
 pub mod error;
 pub mod layout;
 pub mod organisation;
@@ -21,6 +23,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::auth::ui::{LoginPage, UsersPage, provide_viewer};
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 
@@ -51,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_viewer();
     let hydrated = layout::mark_hydrated();
 
     view! {
@@ -64,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("") view=HomePage/>
                         <Route path=path!("tillganglighet") view=AccessibilityPage/>
+                        <Route path=path!("logga-in") view=LoginPage/>
+                        <Route path=path!("admin/anvandare") view=UsersPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

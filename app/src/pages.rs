@@ -3,11 +3,21 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Startsida.
+use crate::auth::ui::viewer;
+use crate::auth::{CurrentUser, Role};
+
+/// Startsida: an introduction before login, the user's own starting points after.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    match viewer() {
+        Some(user) => view! { <Title text="Start"/> <UserStart user/> }.into_any(),
+        None => view! { <Title text="Start"/> <Welcome/> }.into_any(),
+    }
+}
+
+#[component]
+fn Welcome() -> impl IntoView {
     view! {
-        <Title text="Start"/>
         <section class="page" aria-labelledby="start-rubrik">
             <h1 id="start-rubrik">"Välkommen till Utfall"</h1>
             <p class="lead">
@@ -15,6 +25,7 @@ pub fn HomePage() -> impl IntoView {
                 "utvärderingsscheman, månadsrapportering, enkäter till deltagare, avvikelser och "
                 "ekonomiska effekter."
             </p>
+            <p><a class="button" href="/logga-in">"Logga in"</a></p>
             <h2>"Vad du kan göra här"</h2>
             <ul class="card-list">
                 <li class="card">
@@ -34,6 +45,57 @@ pub fn HomePage() -> impl IntoView {
                     <p>"Följer hur satsningarna går, med diagram och tabeller."</p>
                 </li>
             </ul>
+        </section>
+    }
+}
+
+/// What each role starts with; the cards grow as features land.
+fn role_card(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Admin => (
+            "Administration",
+            "Du administrerar användare och processen. Användarlistan finns under Användare.",
+        ),
+        Role::Evaluator => (
+            "Utvärdering",
+            "Du utformar utvärderingsscheman och håller enhetskostnader. Satsningsregistret kommer här.",
+        ),
+        Role::Review => (
+            "Beredning",
+            "Du går igenom avvikelser och halvårsredovisningar. Översikten kommer här.",
+        ),
+        Role::ProjectLead => (
+            "Månadsrapportering",
+            "Du rapporterar för dina satsningar. Rapporteringen kommer här.",
+        ),
+        Role::Reader => (
+            "Översikt",
+            "Du följer hur satsningarna går. Översikten kommer här.",
+        ),
+    }
+}
+
+#[component]
+fn UserStart(user: CurrentUser) -> impl IntoView {
+    let cards = user
+        .roles
+        .iter()
+        .map(|role| {
+            let (heading, text) = role_card(*role);
+            view! {
+                <li class="card">
+                    <h2>{heading}</h2>
+                    <p>{text}</p>
+                    {(*role == Role::Admin).then(|| view! { <p><a href="/admin/anvandare">"Användare"</a></p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="page" aria-labelledby="start-rubrik">
+            <h1 id="start-rubrik">{format!("Välkommen, {}", user.name)}</h1>
+            <p class="lead">{format!("Du är inloggad som {}.", user.role_labels().to_lowercase())}</p>
+            <ul class="card-list">{cards}</ul>
         </section>
     }
 }

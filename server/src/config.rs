@@ -38,6 +38,12 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// A session ends this long after login, whatever happens.
+    pub session_max: Duration,
+    /// Login attempts allowed per client address and minute (then 429).
+    pub login_attempts_per_minute: u32,
 }
 
 impl Default for Config {
@@ -56,6 +62,9 @@ impl Default for Config {
             db_max_connections: 8,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 2 * 1024 * 1024,
+            session_idle: Duration::from_secs(60 * 60),
+            session_max: Duration::from_secs(12 * 60 * 60),
+            login_attempts_per_minute: 10,
         }
     }
 }
@@ -289,6 +298,18 @@ impl Config {
             "UTFALL_MAX_BODY_BYTES" => {
                 self.max_body_bytes =
                     parse_in_range(raw, 1024, 1024 * 1024 * 1024).map_err(fail)? as usize
+            }
+            "UTFALL_SESSION_IDLE_MINUTES" => {
+                self.session_idle =
+                    Duration::from_secs(60 * parse_in_range(raw, 1, 24 * 60).map_err(fail)?)
+            }
+            "UTFALL_SESSION_MAX_HOURS" => {
+                self.session_max =
+                    Duration::from_secs(3600 * parse_in_range(raw, 1, 24 * 30).map_err(fail)?)
+            }
+            "UTFALL_LOGIN_ATTEMPTS_PER_MINUTE" => {
+                self.login_attempts_per_minute =
+                    parse_in_range(raw, 1, 10_000).map_err(fail)? as u32
             }
             other => unreachable!("key {other} is listed in KEYS but not parsed"),
         }

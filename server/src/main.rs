@@ -34,6 +34,7 @@ async fn main() -> ExitCode {
     let result = match command {
         Command::Serve => serve(&config).await,
         Command::SendTestMail { to } => cli::send_test_mail(&config, &to).await,
+        Command::CreateAdmin(args) => cli::create_admin(&config, &args).await,
         Command::Help => Ok(()),
     };
     match result {

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::{FromRef, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use secrecy::ExposeSecret;
@@ -20,6 +20,11 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use std::sync::Arc;
+
+use app::auth::session::SessionPolicy;
+
+use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
 use crate::security;
 
@@ -29,6 +34,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub mailer: Mailer,
+    pub sessions: SessionPolicy,
+    pub cookies: CookieSettings,
+    pub throttle: Arc<LoginThrottle>,
 }
 
 /// A built application, bound to its port but not yet serving.
@@ -94,7 +102,10 @@ impl Application {
     ) -> std::io::Result<()> {
         let db = self.db.clone();
         tracing::info!(port = self.port, "Utfall lyssnar");
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
         db.close().await;
@@ -123,6 +134,11 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         mailer: mailer.clone(),
+        sessions: auth::policy(config),
+        cookies: CookieSettings {
+            secure: config.is_https(),
+        },
+        throttle: Arc::new(LoginThrottle::new(config.login_attempts_per_minute)),
     };
     let context = move || {
         provide_context(db.clone());
@@ -138,10 +154,20 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
+        .route("/logga-in", post(auth::login))
+        .route("/logga-ut", post(auth::logout))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::enforce_page_access,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::load_user,
+        ))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(

@@ -14,7 +14,7 @@ pub struct TestApp {
     pub db: Db,
     /// A client with a cookie jar that does not follow redirects (tests look at them).
     pub client: reqwest::Client,
-    _temp: TempDir,
+    _temp: Option<TempDir>,
 }
 
 /// Which database a test app runs on.
@@ -60,6 +60,11 @@ pub fn test_config(temp: &TempDir, database_url: String) -> Config {
     }
 }
 
+/// Starts the app on a fresh SQLite file with the demo data (one account per role).
+pub async fn spawn_demo_app() -> TestApp {
+    spawn_app_with(Backend::Sqlite, |config| config.demo = true).await
+}
+
 /// Starts the app on a fresh SQLite file.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Backend::Sqlite, |_| {}).await
@@ -90,11 +95,44 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
         address,
         db,
         client,
-        _temp: temp,
+        _temp: Some(temp),
     }
 }
 
 impl TestApp {
+    /// Posts the login form (as a browser without JavaScript would).
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/logga-in", &[("epost", email), ("losenord", password)])
+            .await
+    }
+
+    /// Posts a URL-encoded form.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// The same running app seen by another browser (own cookie jar). Keep the original
+    /// alive: it owns the temp folder.
+    pub fn with_new_client(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            db: self.db.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            _temp: None,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))

@@ -5,6 +5,7 @@
 //! plain `cargo test` they say they were skipped, unless `UTFALL_TEST_STRICT=1` (set by
 //! `make test`) turns a missing service into a failure.
 
+mod auth;
 mod browser;
 mod cli;
 mod database;

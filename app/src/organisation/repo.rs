@@ -121,3 +121,15 @@ pub async fn count(db: &Db) -> Result<i64, AppError> {
             .await?)
     })
 }
+
+/// The organisation with kommunkod/regionkod `code`, if any.
+pub async fn find_by_code(db: &Db, code: &str) -> Result<Option<Organisation>, AppError> {
+    db_read!(db, |pool| {
+        let row: Option<Row> =
+            sqlx::query_as("SELECT id, code, name, kind FROM organisation WHERE code = $1")
+                .bind(code.trim())
+                .fetch_optional(pool)
+                .await?;
+        row.map(Organisation::try_from).transpose()
+    })
+}

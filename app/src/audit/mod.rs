@@ -1,0 +1,67 @@
+//! Historik: the append-only audit trail.
+//!
+//! Every create/update/delete of domain data, every login, failed login and denied access is
+//! one row: who, what, which object, before/after of changed fields, when (UTC). The row is
+//! written with [`record`] inside the same [`Tx`](crate::db::Tx) as the change, so a change
+//! that rolls back leaves no audit row and no change goes unrecorded. The database refuses
+//! UPDATE and DELETE on the table (triggers), and the app has no code path for either.
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+
+use serde::{Deserialize, Serialize};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Login,
+    LoginFailed,
+    Logout,
+    AccessDenied,
+}
+
+impl Action {
+    /// Stored value.
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Login => "login",
+            Action::LoginFailed => "login_failed",
+            Action::Logout => "logout",
+            Action::AccessDenied => "access_denied",
+        }
+    }
+
+    /// Swedish label for the Historik view.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Create => "Skapad",
+            Action::Update => "Ändrad",
+            Action::Delete => "Borttagen",
+            Action::Login => "Inloggning",
+            Action::LoginFailed => "Misslyckad inloggning",
+            Action::Logout => "Utloggning",
+            Action::AccessDenied => "Nekad åtkomst",
+        }
+    }
+}
+
+/// One audit row to write.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub organisation_id: Option<i64>,
+    /// The user who did it; `None` for anonymous (failed login with unknown e-mail).
+    pub actor_user_id: Option<i64>,
+    pub action: Action,
+    /// Table-like name of the object, e.g. "user_account", "satsning".
+    pub object_type: &'static str,
+    pub object_id: Option<i64>,
+    /// JSON object: `{"field": {"before": …, "after": …}}` or other details.
+    pub changes: String,
+    pub ip: Option<String>,
+}

@@ -1,0 +1,341 @@
+//! Accounts, roles and who may do what.
+//!
+//! Policy in one place:
+//! * Passwords: at least [`MIN_PASSWORD_CHARS`] characters (up to [`MAX_PASSWORD_CHARS`]), no
+//!   composition rules, and not one of the most common passwords (NIST SP 800-63B, OWASP).
+//!   Hashed with argon2id (OWASP parameters) off the async runtime, see `password.rs`.
+//! * Login answers the same for an unknown e-mail, a wrong password, a deactivated or a
+//!   locked account, so nobody can probe which accounts exist.
+//! * After [`LOCKOUT_THRESHOLD`] failures in a row an account is locked for
+//!   [`LOCKOUT_MINUTES`] minutes (counter in the database, shared by all app instances).
+//! * Sessions live in the database (several instances share them); see `session.rs`.
+
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod session;
+pub mod ui;
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Longest password accepted (long passphrases are welcome; this only bounds hashing work).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+/// Failed logins in a row before the account is locked.
+pub const LOCKOUT_THRESHOLD: i32 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+/// Roll: what a user may see and do. A user may have several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    /// Processledare: administers users and the whole process.
+    Admin,
+    /// Utvärderare (utvärderingsteam/analysgrupp): schemas, unit costs, exports.
+    Evaluator,
+    /// Beredningsgrupp: reviews deviations and half-year reports.
+    Review,
+    /// Projektledare: reports for the satsningar they are assigned to.
+    ProjectLead,
+    /// Läsare (styrgrupp, förvaltningschefer): reads only.
+    Reader,
+}
+
+impl Role {
+    /// Every role, in the order they are listed in the UI.
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Evaluator,
+        Role::Review,
+        Role::ProjectLead,
+        Role::Reader,
+    ];
+
+    /// The value stored in the database and used in forms.
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Evaluator => "utvarderare",
+            Role::Review => "beredning",
+            Role::ProjectLead => "projektledare",
+            Role::Reader => "lasare",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn from_db(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_db() == value)
+    }
+
+    /// Swedish label for the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Processledare (administratör)",
+            Role::Evaluator => "Utvärderare",
+            Role::Review => "Beredningsgrupp",
+            Role::ProjectLead => "Projektledare",
+            Role::Reader => "Läsare",
+        }
+    }
+}
+
+/// Den inloggade användaren: who is asking, on behalf of which organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub name: String,
+    pub email: String,
+    pub roles: Vec<Role>,
+}
+
+impl CurrentUser {
+    /// `true` if the user has `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// `true` if the user has any of `roles`.
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|role| self.has(*role))
+    }
+
+    /// Roles as a readable Swedish list.
+    pub fn role_labels(&self) -> String {
+        self.roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The key an e-mail address is looked up by: trimmed and lower-cased.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A plausible e-mail address: something@domain.tld, no spaces, not absurdly long.
+pub fn is_plausible_email(email: &str) -> bool {
+    let email = email.trim();
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && email.len() <= 254
+}
+
+static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("common_passwords.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .collect()
+});
+
+/// Checks a new password against the policy; `None` if acceptable, else a Swedish message.
+pub fn password_problem(password: &str) -> Option<String> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Some(format!(
+            "Lösenordet behöver vara minst {MIN_PASSWORD_CHARS} tecken. Ett långt lösenord av några ord är lätt att minnas och svårt att gissa."
+        ));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Some(format!(
+            "Lösenordet får vara högst {MAX_PASSWORD_CHARS} tecken."
+        ));
+    }
+    if COMMON_PASSWORDS.contains(password.to_lowercase().as_str()) {
+        return Some("Lösenordet är ett av de vanligaste och gissas lätt. Välj ett annat.".into());
+    }
+    None
+}
+
+/// Where to go after login: `next` if it is a path on this site, else the role's start page.
+/// Refusing anything but a local path stops "open redirect" phishing links.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.starts_with("/logga-") =>
+        {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_the_database_value() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_db(role.as_db()), Some(role));
+        }
+        assert_eq!(Role::from_db("superuser"), None);
+    }
+
+    #[test]
+    fn password_policy_length_and_common_list_only() {
+        assert!(password_problem("kort").unwrap().contains("minst 8"));
+        assert!(
+            password_problem("password1")
+                .unwrap()
+                .contains("vanligaste")
+        );
+        assert!(
+            password_problem("Lösenord123")
+                .unwrap()
+                .contains("vanligaste")
+        );
+        // No composition rules: a long lower-case phrase is fine.
+        assert_eq!(password_problem("blåbär i skogen på hösten"), None);
+        assert_eq!(password_problem("utfall-demo"), None);
+        assert!(password_problem(&"a".repeat(MAX_PASSWORD_CHARS + 1)).is_some());
+        assert_eq!(password_problem(&"ab".repeat(32)), None);
+    }
+
+    #[test]
+    fn email_key_ignores_case_and_spaces() {
+        assert_eq!(email_key("  Anna.Berg@Orebro.SE "), "anna.berg@orebro.se");
+        assert!(is_plausible_email("anna@orebro.se"));
+        assert!(!is_plausible_email("anna@orebro"));
+        assert!(!is_plausible_email("anna orebro.se"));
+        assert!(!is_plausible_email("an na@orebro.se"));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/satsningar/4")), "/satsningar/4");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/logga-ut")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}
+
+/// The user making this server-function call, if they have one of `roles`. Otherwise the
+/// call fails with 401 (not logged in) or 403 (logged in, wrong role; audited).
+#[cfg(feature = "ssr")]
+pub async fn require(roles: &[Role]) -> Result<CurrentUser, crate::error::AppError> {
+    use crate::audit::{Action, Event};
+    use crate::error::AppError;
+    use leptos::prelude::{expect_context, use_context};
+
+    let parts = use_context::<http::request::Parts>();
+    let user = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<CurrentUser>().cloned());
+    let Some(user) = user else {
+        return Err(crate::error::with_status(AppError::Unauthenticated));
+    };
+    if user.has_any(roles) {
+        return Ok(user);
+    }
+    let db = expect_context::<crate::db::Db>();
+    let event = Event {
+        organisation_id: Some(user.organisation_id),
+        actor_user_id: Some(user.id),
+        action: Action::AccessDenied,
+        object_type: "server_fn",
+        object_id: None,
+        changes: serde_json::json!({ "path": parts.map(|p| p.uri.path().to_string()) }).to_string(),
+        ip: None,
+    };
+    crate::audit::repo::record_alone(&db, &event, chrono::Utc::now()).await?;
+    Err(crate::error::with_status(AppError::Forbidden))
+}
+
+/// Who may open a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not.
+    Public,
+    /// Only users with one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// The access rule for a page path: the one table both the server (status codes, audit of
+/// denied access) and the pages themselves (what to render) consult.
+pub fn page_access(path: &str) -> Access {
+    let path = path.trim_end_matches('/');
+    if path == "/admin" || path.starts_with("/admin/") {
+        Access::Roles(&[Role::Admin])
+    } else {
+        Access::Public
+    }
+}
+
+/// What to do with a request for a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Not logged in: send to the login page.
+    Login,
+    /// Logged in without the role: 403.
+    Forbidden,
+}
+
+/// Applies an access rule to the (possibly absent) user.
+pub fn decide(access: Access, user: Option<&CurrentUser>) -> Decision {
+    match (access, user) {
+        (Access::Public, _) => Decision::Allow,
+        (Access::Roles(_), None) => Decision::Login,
+        (Access::Roles(roles), Some(user)) if user.has_any(roles) => Decision::Allow,
+        (Access::Roles(_), Some(_)) => Decision::Forbidden,
+    }
+}
+
+#[cfg(test)]
+mod access_tests {
+    use super::*;
+
+    fn user(roles: &[Role]) -> CurrentUser {
+        CurrentUser {
+            id: 1,
+            organisation_id: 1,
+            name: "Test".into(),
+            email: "t@exempel.se".into(),
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn admin_pages_need_the_admin_role() {
+        let access = page_access("/admin/anvandare");
+        assert_eq!(decide(access, None), Decision::Login);
+        assert_eq!(
+            decide(access, Some(&user(&[Role::Reader]))),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(access, Some(&user(&[Role::Reader, Role::Admin]))),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn public_pages_are_open() {
+        for path in ["/", "/tillganglighet", "/logga-in", "/finns-inte"] {
+            assert_eq!(decide(page_access(path), None), Decision::Allow, "{path}");
+        }
+        // "/administration-x" is not under /admin/.
+        assert_eq!(page_access("/administrationx"), Access::Public);
+    }
+}

@@ -1,0 +1,273 @@
+//! SQL for accounts: users, roles, login bookkeeping. Every change writes its audit row in
+//! the same transaction.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, Role, email_key};
+use crate::audit::{Action, Event, repo::record};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::{db_read, on_tx};
+
+/// What login needs to know about an account.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub password_hash: String,
+    pub active: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// The account registered under `email` (any case), if any.
+pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRow>, AppError> {
+    let key = email_key(email);
+    Ok(db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, organisation_id, password_hash, active, locked_until
+             FROM user_account WHERE email_key = $1",
+        )
+        .bind(&key)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
+/// The user's roles, in UI order.
+pub async fn roles(db: &Db, user_id: i64) -> Result<Vec<Role>, AppError> {
+    let stored: Vec<String> = db_read!(db, |pool| {
+        sqlx::query_scalar("SELECT role FROM user_role WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    let mut roles: Vec<Role> = stored.iter().filter_map(|r| Role::from_db(r)).collect();
+    roles.sort();
+    Ok(roles)
+}
+
+/// Counts a failed login: after [`LOCKOUT_THRESHOLD`] in a row the account is locked for
+/// [`LOCKOUT_MINUTES`]. `account` is `None` for an unknown e-mail (audited without a user).
+pub async fn record_failed_login(
+    db: &Db,
+    account: Option<&LoginRow>,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    if let Some(account) = account {
+        let lock_until = now + TimeDelta::minutes(LOCKOUT_MINUTES);
+        on_tx!(&mut tx, |conn| {
+            sqlx::query(
+                "UPDATE user_account SET
+                   failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END,
+                   locked_until  = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END
+                 WHERE id = $3",
+            )
+            .bind(LOCKOUT_THRESHOLD)
+            .bind(lock_until)
+            .bind(account.id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    let event = Event {
+        organisation_id: account.map(|a| a.organisation_id),
+        actor_user_id: None,
+        action: Action::LoginFailed,
+        object_type: "user_account",
+        object_id: account.map(|a| a.id),
+        changes: "{}".into(),
+        ip,
+    };
+    record(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a successful login: clears the failure counter and audits it.
+pub async fn record_login(
+    db: &Db,
+    account: &LoginRow,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, |conn| {
+        sqlx::query("UPDATE user_account SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(account.id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    let event = Event {
+        organisation_id: Some(account.organisation_id),
+        actor_user_id: Some(account.id),
+        action: Action::Login,
+        object_type: "user_account",
+        object_id: Some(account.id),
+        changes: "{}".into(),
+        ip,
+    };
+    record(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a logout.
+pub async fn record_logout(
+    db: &Db,
+    user_id: i64,
+    organisation_id: i64,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let event = Event {
+        organisation_id: Some(organisation_id),
+        actor_user_id: Some(user_id),
+        action: Action::Logout,
+        object_type: "user_account",
+        object_id: Some(user_id),
+        changes: "{}".into(),
+        ip,
+    };
+    record(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new account to store (already validated; the password already hashed).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub organisation_id: i64,
+    pub name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub roles: Vec<Role>,
+}
+
+/// Creates an account with its roles; a taken e-mail is a field error. `actor` is the admin
+/// doing it (`None` for the CLI and demo seeding).
+pub async fn create_user(
+    db: &Db,
+    actor: Option<i64>,
+    user: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let key = email_key(&user.email);
+    let mut tx = db.begin().await?;
+    let taken: Option<i64> = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar("SELECT id FROM user_account WHERE email_key = $1")
+            .bind(&key)
+            .fetch_optional(conn)
+            .await
+    })?;
+    if taken.is_some() {
+        return Err(AppError::field(
+            "epost",
+            "Det finns redan ett konto med den e-postadressen.",
+        ));
+    }
+    let id: i64 = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO user_account
+               (organisation_id, name, email, email_key, password_hash, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)
+             RETURNING id",
+        )
+        .bind(user.organisation_id)
+        .bind(&user.name)
+        .bind(user.email.trim())
+        .bind(&key)
+        .bind(&user.password_hash)
+        .bind(now)
+        .fetch_one(conn)
+        .await
+    })?;
+    for role in &user.roles {
+        on_tx!(&mut tx, |conn| {
+            sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.as_db())
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })?;
+    }
+    let roles: Vec<&str> = user.roles.iter().map(|r| r.as_db()).collect();
+    let changes = serde_json::json!({
+        "name": { "after": user.name },
+        "email": { "after": user.email.trim() },
+        "roles": { "after": roles },
+    });
+    let event = Event {
+        organisation_id: Some(user.organisation_id),
+        actor_user_id: actor,
+        action: Action::Create,
+        object_type: "user_account",
+        object_id: Some(id),
+        changes: changes.to_string(),
+        ip: None,
+    };
+    record(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Number of accounts.
+pub async fn count(db: &Db) -> Result<i64, AppError> {
+    Ok(db_read!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM user_account")
+            .fetch_one(pool)
+            .await
+    })?)
+}
+
+/// One row of the user list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserListRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+}
+
+/// The organisation's users with their roles, by name (admin's user list). Two queries,
+/// whatever the number of users.
+pub async fn list(
+    db: &Db,
+    organisation_id: i64,
+) -> Result<Vec<(UserListRow, Vec<Role>)>, AppError> {
+    let rows: Vec<UserListRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, name, email, active FROM user_account
+             WHERE organisation_id = $1 ORDER BY name, id",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let pairs: Vec<(i64, String)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT r.user_id, r.role FROM user_role r
+             JOIN user_account u ON u.id = r.user_id WHERE u.organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut roles: Vec<Role> = pairs
+                .iter()
+                .filter(|(user_id, _)| *user_id == row.id)
+                .filter_map(|(_, role)| Role::from_db(role))
+                .collect();
+            roles.sort();
+            (row, roles)
+        })
+        .collect())
+}

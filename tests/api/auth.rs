@@ -1,0 +1,345 @@
+//! Accounts, sessions, access and the audit trail.
+
+use app::auth::Role;
+use app::db::Db;
+use app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, TestApp, spawn_app_with, spawn_demo_app};
+
+fn session_cookie(response: &reqwest::Response) -> String {
+    let header = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("utfall_session="))
+        .expect("a session cookie is set");
+    assert!(header.contains("HttpOnly"), "{header}");
+    assert!(header.contains("SameSite=Strict"), "{header}");
+    header.split(';').next().unwrap().to_string()
+}
+
+async fn count_audit(db: &Db, action: &str) -> i64 {
+    app::db_read!(db, |pool| {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_event WHERE action = $1")
+            .bind(action)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+/// A fresh client (no cookies) against the same app, optionally sending `cookie`.
+async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}{path}", app.address))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_demo_role_logs_in_to_its_own_start_page() {
+    let app = spawn_demo_app().await;
+    for (email, name, role) in DEMO_ACCOUNTS {
+        let client_app = app.with_new_client();
+        // Act
+        let response = client_app.login(email, DEMO_PASSWORD).await;
+        // Assert
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email}");
+        assert_eq!(response.headers()["location"], "/");
+        session_cookie(&response);
+        let start = client_app.get("/").await;
+        assert_eq!(start.headers()["cache-control"], "no-store");
+        let html = start.text().await.unwrap();
+        assert!(html.contains(&format!("Välkommen, {name}")), "{email}");
+        assert!(html.contains("Logga ut"));
+        let admin_link = html.contains(r#"href="/admin/anvandare""#);
+        assert_eq!(admin_link, role == Role::Admin, "{email}: admin link");
+    }
+    assert_eq!(count_audit(&app.db, "login").await, 5);
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_answer() {
+    let app = spawn_demo_app().await;
+    let unknown = app.login("ingen@exempel.se", "något-lösenord").await;
+    let wrong = app.login("admin@exempel.se", "fel-lösenord").await;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    assert!(unknown.headers().get("set-cookie").is_none());
+    let unknown = unknown.text().await.unwrap();
+    let wrong = wrong.text().await.unwrap();
+    let message = "Fel e-postadress eller lösenord";
+    assert!(unknown.contains(message) && wrong.contains(message));
+    // The typed e-mail is kept; the password never comes back.
+    assert!(wrong.contains(r#"value="admin@exempel.se""#));
+    assert!(!wrong.contains("fel-lösenord"));
+    assert_eq!(count_audit(&app.db, "login_failed").await, 2);
+}
+
+#[tokio::test]
+async fn empty_login_form_is_a_swedish_400() {
+    let app = spawn_demo_app().await;
+    let response = app
+        .post_form("/logga-in", &[("epost", "admin@exempel.se")])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Fyll i både e-postadress och lösenord.")
+    );
+}
+
+#[tokio::test]
+async fn session_id_is_rotated_at_login_and_old_cookie_dies() {
+    let app = spawn_demo_app().await;
+    let first = session_cookie(&app.login("beredning@exempel.se", DEMO_PASSWORD).await);
+    let second = session_cookie(&app.login("beredning@exempel.se", DEMO_PASSWORD).await);
+    assert_ne!(first, second);
+    let old = get_with_cookie(&app, "/", &first)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !old.contains("Välkommen, Berit"),
+        "the pre-login session still works"
+    );
+    let new = get_with_cookie(&app, "/", &second)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(new.contains("Välkommen, Berit"));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_even_for_a_replayed_cookie() {
+    let app = spawn_demo_app().await;
+    let cookie = session_cookie(&app.login("admin@exempel.se", DEMO_PASSWORD).await);
+    assert_eq!(
+        get_with_cookie(&app, "/admin/anvandare", &cookie)
+            .await
+            .status(),
+        200
+    );
+
+    // Act
+    let response = app.post_form("/logga-ut", &[]).await;
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/logga-in?utloggad=1");
+    let replay = get_with_cookie(&app, "/admin/anvandare", &cookie).await;
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+    assert!(
+        replay.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/logga-in")
+    );
+    assert_eq!(count_audit(&app.db, "logout").await, 1);
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account() {
+    let app = spawn_demo_app().await;
+    for _ in 0..app::auth::LOCKOUT_THRESHOLD {
+        assert_eq!(
+            app.login("lasare@exempel.se", "fel-lösenord")
+                .await
+                .status(),
+            400
+        );
+    }
+    // Even the right password is refused while locked, with the same answer.
+    let locked = app.login("lasare@exempel.se", DEMO_PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::BAD_REQUEST);
+    assert!(locked.text().await.unwrap().contains("tillfälligt låst"));
+    // Other accounts are unaffected.
+    assert_eq!(
+        app.login("admin@exempel.se", DEMO_PASSWORD).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn too_many_attempts_from_one_address_get_429() {
+    let app = spawn_app_with(Backend::Sqlite, |config| {
+        config.demo = true;
+        config.login_attempts_per_minute = 3;
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.login("ingen@exempel.se", "x-x-x-x-x").await.status(),
+            400
+        );
+    }
+    let response = app.login("admin@exempel.se", DEMO_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("För många inloggningsförsök")
+    );
+}
+
+/// Role × route: every page and server function that exists, for anonymous and each role.
+#[tokio::test]
+async fn role_route_matrix() {
+    let app = spawn_demo_app().await;
+    let mut who: Vec<(&str, Option<Role>)> = vec![("anonym", None)];
+    who.extend(
+        DEMO_ACCOUNTS
+            .iter()
+            .map(|(email, _, role)| (*email, Some(*role))),
+    );
+
+    for (email, role) in who {
+        let user = app.with_new_client();
+        if role.is_some() {
+            assert_eq!(user.login(email, DEMO_PASSWORD).await.status(), 303);
+        }
+        let is_admin = role == Some(Role::Admin);
+        // Another user's address shows only in the admin's list.
+        let other = if is_admin { "lasare@exempel.se" } else { "admin@exempel.se" };
+
+        // Public pages: everyone.
+        for path in ["/", "/tillganglighet", "/logga-in"] {
+            assert_eq!(user.get(path).await.status(), 200, "{email} {path}");
+        }
+        // Admin page.
+        let page = user.get("/admin/anvandare").await;
+        let expected = match role {
+            None => StatusCode::SEE_OTHER,
+            Some(Role::Admin) => StatusCode::OK,
+            Some(_) => StatusCode::FORBIDDEN,
+        };
+        assert_eq!(page.status(), expected, "{email} /admin/anvandare");
+        if role.is_none() {
+            assert_eq!(
+                page.headers()["location"],
+                "/logga-in?nasta=/admin/anvandare"
+            );
+        }
+        let html = page.text().await.unwrap();
+        assert_eq!(html.contains(other), is_admin, "{email} sees user list");
+        if role.is_some() && !is_admin {
+            assert!(html.contains("Åtkomst nekad"));
+        }
+
+        // Server function behind it.
+        let call = user.post_form("/api/anvandare/lista", &[]).await;
+        let expected = match role {
+            None => StatusCode::UNAUTHORIZED,
+            Some(Role::Admin) => StatusCode::OK,
+            Some(_) => StatusCode::FORBIDDEN,
+        };
+        assert_eq!(call.status(), expected, "{email} server fn");
+        assert_eq!(
+            call.text().await.unwrap().contains(other),
+            is_admin,
+            "{email} server fn data"
+        );
+    }
+    // Every denial is in the audit trail: 4 non-admin roles × (page + server fn).
+    assert_eq!(count_audit(&app.db, "access_denied").await, 8);
+}
+
+#[tokio::test]
+async fn cross_site_login_post_is_refused() {
+    let app = spawn_demo_app().await;
+    let response = app
+        .client
+        .post(format!("{}/logga-in", app.address))
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("epost=admin%40exempel.se&losenord=utfall-demo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn failed_change_leaves_no_audit_row_and_audit_is_append_only() {
+    let app = spawn_demo_app().await;
+    let before = count_audit(&app.db, "create").await;
+    assert_eq!(before, 5, "one audit row per demo account");
+
+    // A change that fails half-way (duplicate e-mail) rolls back with its audit row.
+    let organisation_id: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM organisation")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let duplicate = app::auth::repo::NewUser {
+        organisation_id,
+        name: "Dubblett".into(),
+        email: "ADMIN@exempel.se".into(),
+        password_hash: "x".into(),
+        roles: vec![Role::Admin],
+    };
+    let error = app::auth::repo::create_user(&app.db, None, &duplicate, chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert!(error.message_for("epost").is_some());
+    assert_eq!(count_audit(&app.db, "create").await, before);
+
+    // The database itself refuses to rewrite history.
+    let tampering = app::db_write!(&app.db, |pool| {
+        sqlx::query("UPDATE audit_event SET action = 'x'")
+            .execute(pool)
+            .await
+            .map(|_| ())
+    });
+    assert!(tampering.is_err());
+    let deleting = app::db_write!(&app.db, |pool| {
+        sqlx::query("DELETE FROM audit_event")
+            .execute(pool)
+            .await
+            .map(|_| ())
+    });
+    assert!(deleting.is_err());
+}
+
+#[tokio::test]
+async fn accounts_work_on_postgres_too() {
+    let Some(url) = crate::helpers::postgres_database().await else {
+        return;
+    };
+    let app = spawn_app_with(Backend::Postgres(url), |config| config.demo = true).await;
+    let cookie = session_cookie(&app.login("ADMIN@exempel.se", DEMO_PASSWORD).await);
+    let page = get_with_cookie(&app, "/admin/anvandare", &cookie).await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("projektledare@exempel.se")
+    );
+    let tampering = app::db_write!(&app.db, |pool| {
+        sqlx::query("DELETE FROM audit_event")
+            .execute(pool)
+            .await
+            .map(|_| ())
+    });
+    assert!(
+        tampering.is_err(),
+        "audit trail is append-only on PostgreSQL"
+    );
+}
