@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod form;
 pub mod layout;
 pub mod organisation;
 pub mod pages;
@@ -23,7 +24,9 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::auth::ui::{LoginPage, UsersPage, provide_viewer};
+use crate::audit::ui::HistoryPage;
+use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
+use crate::auth::ui::{LoginPage, SetPasswordPage, provide_viewer};
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 
@@ -69,7 +72,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=HomePage/>
                         <Route path=path!("tillganglighet") view=AccessibilityPage/>
                         <Route path=path!("logga-in") view=LoginPage/>
+                        <Route path=path!("losenord/:token") view=SetPasswordPage/>
                         <Route path=path!("admin/anvandare") view=UsersPage/>
+                        <Route path=path!("admin/anvandare/ny") view=NewUserPage/>
+                        <Route path=path!("admin/anvandare/:id") view=EditUserPage/>
+                        <Route path=path!("historik/:typ/:id") view=HistoryPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

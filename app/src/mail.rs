@@ -11,6 +11,10 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
+/// The address users reach Utfall at, for links in e-mails (from `UTFALL_BASE_URL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(pub String);
+
 /// An e-mail to send. Plain text keeps it readable everywhere, including screen readers.
 #[derive(Debug, Clone)]
 pub struct Email {

@@ -12,19 +12,17 @@ use std::time::{Duration, Instant};
 
 use app::audit::{Action, Event, repo::record_alone};
 use app::auth::session::{self, SessionPolicy};
-use app::auth::ui::LoginFeedback;
 use app::auth::{CurrentUser, Decision, decide, page_access, password, repo, safe_next};
 use app::error::AppError;
-use app::shell;
-use axum::body::Body;
+use app::form::FormState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use leptos::prelude::*;
 use serde::Deserialize;
 
+use crate::forms::render_page;
 use crate::startup::AppState;
 
 /// Cookie settings: `__Host-` prefix and `Secure` when users reach us over https.
@@ -233,10 +231,6 @@ pub async fn login(
     });
     let now = Utc::now();
     let ip = peer.ip();
-    let feedback = |message: &str| LoginFeedback {
-        email: form.epost.trim().to_string(),
-        message: message.to_string(),
-    };
 
     if !state.throttle.allow(ip, Instant::now()) {
         let message =
@@ -244,14 +238,15 @@ pub async fn login(
         return render_login(
             &state,
             parts,
-            feedback(message),
+            &form.epost,
+            message,
             StatusCode::TOO_MANY_REQUESTS,
         )
         .await;
     }
     if form.epost.trim().is_empty() || form.losenord.is_empty() {
         let message = "Fyll i både e-postadress och lösenord.";
-        return render_login(&state, parts, feedback(message), StatusCode::BAD_REQUEST).await;
+        return render_login(&state, parts, &form.epost, message, StatusCode::BAD_REQUEST).await;
     }
 
     match attempt_login(&state, &form, ip, now).await {
@@ -271,7 +266,8 @@ pub async fn login(
             render_login(
                 &state,
                 parts,
-                feedback(WRONG_LOGIN),
+                &form.epost,
+                WRONG_LOGIN,
                 StatusCode::BAD_REQUEST,
             )
             .await
@@ -281,7 +277,8 @@ pub async fn login(
             render_login(
                 &state,
                 parts,
-                feedback(message),
+                &form.epost,
+                message,
                 StatusCode::SERVICE_UNAVAILABLE,
             )
             .await
@@ -322,30 +319,20 @@ async fn attempt_login(
     }
 }
 
-/// Renders the login page with `feedback` and `status` (a rejected form keeps the e-mail).
+/// Renders the login page again with the typed e-mail and `message`.
 async fn render_login(
     state: &AppState,
-    mut parts: http::request::Parts,
-    feedback: LoginFeedback,
+    parts: http::request::Parts,
+    email: &str,
+    message: &str,
     status: StatusCode,
 ) -> Response {
-    parts.method = Method::GET;
-    let db = state.db.clone();
-    let mailer = state.mailer.clone();
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
-        move || {
-            provide_context(db.clone());
-            provide_context(mailer.clone());
-            provide_context(feedback.clone());
-        },
-        move || shell(options.clone()),
-    );
-    let mut response = handler(Request::from_parts(parts, Body::empty()))
-        .await
-        .into_response();
-    *response.status_mut() = status;
-    response
+    let form = FormState {
+        values: [("epost".to_string(), email.trim().to_string())].into(),
+        errors: Vec::new(),
+        summary: Some(message.to_string()),
+    };
+    render_page(state, parts, form, status).await
 }
 
 /// POST /logga-ut: ends the session, clears the cookie, says so on the login page.

@@ -4,7 +4,7 @@ use std::future::Future;
 
 use anyhow::Context as _;
 use app::db::{Db, DbOptions};
-use app::mail::Mailer;
+use app::mail::{BaseUrl, Mailer};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{FromRef, State};
@@ -26,6 +26,7 @@ use app::auth::session::SessionPolicy;
 
 use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
+use crate::forms;
 use crate::security;
 
 /// Shared by every request handler.
@@ -37,6 +38,7 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     pub cookies: CookieSettings,
     pub throttle: Arc<LoginThrottle>,
+    pub base_url: BaseUrl,
 }
 
 /// A built application, bound to its port but not yet serving.
@@ -139,10 +141,13 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
             secure: config.is_https(),
         },
         throttle: Arc::new(LoginThrottle::new(config.login_attempts_per_minute)),
+        base_url: BaseUrl(config.base_url.clone()),
     };
+    let base_url = state.base_url.clone();
     let context = move || {
         provide_context(db.clone());
         provide_context(mailer.clone());
+        provide_context(base_url.clone());
     };
     let routes = generate_route_list(App);
     let https = config.is_https();
@@ -156,6 +161,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         })
         .route("/logga-in", post(auth::login))
         .route("/logga-ut", post(auth::logout))
+        .method_not_allowed_fallback(forms::form_post)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

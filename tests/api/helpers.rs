@@ -12,6 +12,8 @@ pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub address: String,
     pub db: Db,
+    /// Where the app writes mail (folder transport).
+    pub mail_dir: PathBuf,
     /// A client with a cookie jar that does not follow redirects (tests look at them).
     pub client: reqwest::Client,
     _temp: Option<TempDir>,
@@ -94,6 +96,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
     TestApp {
         address,
         db,
+        mail_dir: config.mail_dir.clone(),
         client,
         _temp: Some(temp),
     }
@@ -124,6 +127,7 @@ impl TestApp {
         TestApp {
             address: self.address.clone(),
             db: self.db.clone(),
+            mail_dir: self.mail_dir.clone(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .cookie_store(true)

@@ -13,3 +13,4 @@ mod helpers;
 mod mail;
 mod probes;
 mod shell;
+mod users;

@@ -8,6 +8,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod ui;
 
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,88 @@ impl Action {
             Action::Logout => "Utloggning",
             Action::AccessDenied => "Nekad åtkomst",
         }
+    }
+}
+
+impl Action {
+    /// Parses the stored value.
+    pub fn from_db(value: &str) -> Option<Action> {
+        [
+            Action::Create,
+            Action::Update,
+            Action::Delete,
+            Action::Login,
+            Action::LoginFailed,
+            Action::Logout,
+            Action::AccessDenied,
+        ]
+        .into_iter()
+        .find(|a| a.as_db() == value)
+    }
+}
+
+/// Swedish name of an audited field.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "name" => "Namn",
+        "email" => "E-post",
+        "roles" => "Roller",
+        "active" => "Aktivt konto",
+        "password" => "Lösenord",
+        "password_link" => "Lösenordslänk",
+        "path" => "Sida",
+        other => other,
+    }
+}
+
+#[cfg(feature = "ssr")]
+/// Turns a stored `changes` JSON object into (field label, before, after) rows for display.
+pub fn describe_changes(changes: &str) -> Vec<(String, String, String)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(changes)
+    else {
+        return Vec::new();
+    };
+    let show = |value: Option<&serde_json::Value>| match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Bool(true)) => "ja".into(),
+        Some(serde_json::Value::Bool(false)) => "nej".into(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    };
+    map.iter()
+        .map(|(field, value)| match value {
+            serde_json::Value::Object(pair) => (
+                field_label(field).to_string(),
+                show(pair.get("before")),
+                show(pair.get("after")),
+            ),
+            other => (
+                field_label(field).to_string(),
+                String::new(),
+                show(Some(other)),
+            ),
+        })
+        .collect()
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_described_in_swedish() {
+        let rows = describe_changes(
+            r#"{"name":{"before":"Anna","after":"Anna B"},"active":{"before":true,"after":false},"roles":{"after":["admin","lasare"]}}"#,
+        );
+        assert!(rows.contains(&("Namn".into(), "Anna".into(), "Anna B".into())));
+        assert!(rows.contains(&("Aktivt konto".into(), "ja".into(), "nej".into())));
+        assert!(rows.contains(&("Roller".into(), String::new(), "admin, lasare".into())));
+        assert!(describe_changes("not json").is_empty());
     }
 }
 

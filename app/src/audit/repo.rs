@@ -40,3 +40,35 @@ pub async fn record_alone(
     record(&mut tx, event, now).await?;
     tx.commit().await
 }
+
+/// One row of an object's history.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub actor: Option<String>,
+    pub changes: String,
+}
+
+/// The history of one object in `organisation_id`, newest first (at most 500 rows).
+pub async fn for_object(
+    db: &crate::db::Db,
+    organisation_id: i64,
+    object_type: &str,
+    object_id: i64,
+) -> Result<Vec<HistoryRow>, sqlx::Error> {
+    crate::db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT e.at, e.action, u.name AS actor, e.changes
+             FROM audit_event e LEFT JOIN user_account u ON u.id = e.actor_user_id
+             WHERE e.organisation_id = $1 AND e.object_type = $2 AND e.object_id = $3
+             ORDER BY e.at DESC, e.id DESC
+             LIMIT 500",
+        )
+        .bind(organisation_id)
+        .bind(object_type)
+        .bind(object_id)
+        .fetch_all(pool)
+        .await
+    })
+}

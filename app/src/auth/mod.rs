@@ -10,6 +10,8 @@
 //!   [`LOCKOUT_MINUTES`] minutes (counter in the database, shared by all app instances).
 //! * Sessions live in the database (several instances share them); see `session.rs`.
 
+pub mod admin;
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
@@ -162,18 +164,76 @@ pub fn password_problem(password: &str) -> Option<String> {
     None
 }
 
-/// Where to go after login: `next` if it is a path on this site, else the role's start page.
-/// Refusing anything but a local path stops "open redirect" phishing links.
+/// Validated account details from the admin's form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserInput {
+    pub name: String,
+    pub email: String,
+    pub roles: Vec<Role>,
+}
+
+/// Longest name accepted.
+pub const MAX_NAME_CHARS: usize = 120;
+
+impl UserInput {
+    /// Validates the form; every bad field gets its own Swedish message.
+    pub fn parse(
+        name: &str,
+        email: &str,
+        roles: Vec<Role>,
+    ) -> Result<Self, crate::error::AppError> {
+        use crate::error::{AppError, FieldError};
+        let mut errors = Vec::new();
+        let name = name.trim();
+        if name.is_empty() {
+            errors.push(FieldError {
+                field: "namn".into(),
+                message: "Ange personens namn.".into(),
+            });
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            errors.push(FieldError {
+                field: "namn".into(),
+                message: format!("Namnet får vara högst {MAX_NAME_CHARS} tecken."),
+            });
+        }
+        let email = email.trim();
+        if !is_plausible_email(email) {
+            errors.push(FieldError {
+                field: "epost".into(),
+                message: "Ange en e-postadress, till exempel namn@kommun.se.".into(),
+            });
+        }
+        if roles.is_empty() {
+            errors.push(FieldError {
+                field: "roll_admin".into(),
+                message: "Välj minst en roll.".into(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let mut roles = roles;
+        roles.sort();
+        roles.dedup();
+        Ok(Self {
+            name: name.to_string(),
+            email: email.to_string(),
+            roles,
+        })
+    }
+}
+
+/// `true` for a path on this site. Redirecting only to such paths stops "open redirect"
+/// phishing links (`//evil.example`, `/\\evil.example`, `https://…`).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+/// Where to go after login: `next` if it is a local page (not the login/logout pages
+/// themselves), else the start page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && !path.starts_with("/logga-") =>
-        {
-            path.to_string()
-        }
+        Some(path) if is_local_path(path) && !path.starts_with("/logga-") => path.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -217,6 +277,22 @@ mod tests {
         assert!(!is_plausible_email("anna@orebro"));
         assert!(!is_plausible_email("anna orebro.se"));
         assert!(!is_plausible_email("an na@orebro.se"));
+    }
+
+    #[test]
+    fn user_input_reports_every_bad_field() {
+        let error = UserInput::parse(" ", "inte-en-adress", vec![]).unwrap_err();
+        assert_eq!(error.message_for("namn"), Some("Ange personens namn."));
+        assert!(error.message_for("epost").is_some());
+        assert_eq!(error.message_for("roll_admin"), Some("Välj minst en roll."));
+        let ok = UserInput::parse(
+            " Anna ",
+            "anna@orebro.se",
+            vec![Role::Reader, Role::Admin, Role::Reader],
+        )
+        .unwrap();
+        assert_eq!(ok.roles, vec![Role::Admin, Role::Reader]);
+        assert_eq!(ok.name, "Anna");
     }
 
     #[test]
@@ -275,8 +351,11 @@ pub enum Access {
 /// denied access) and the pages themselves (what to render) consult.
 pub fn page_access(path: &str) -> Access {
     let path = path.trim_end_matches('/');
-    if path == "/admin" || path.starts_with("/admin/") {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if under("/admin") {
         Access::Roles(&[Role::Admin])
+    } else if under("/historik") {
+        Access::Roles(&[Role::Admin, Role::Evaluator])
     } else {
         Access::Public
     }

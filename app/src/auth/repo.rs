@@ -271,3 +271,264 @@ pub async fn list(
         })
         .collect())
 }
+
+/// An account as the admin's edit form shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDetail {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub roles: Vec<Role>,
+}
+
+/// One account of `organisation_id`; another organisation's account is "not found".
+pub async fn get_user(db: &Db, organisation_id: i64, id: i64) -> Result<UserDetail, AppError> {
+    let row: Option<UserListRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, name, email, active FROM user_account
+             WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(id)
+        .bind(organisation_id)
+        .fetch_optional(pool)
+        .await
+    })?;
+    let row = row.ok_or(AppError::NotFound)?;
+    Ok(UserDetail {
+        roles: roles(db, row.id).await?,
+        id: row.id,
+        name: row.name,
+        email: row.email,
+        active: row.active,
+    })
+}
+
+/// Who changes what, for the audit row.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub user_id: i64,
+    pub organisation_id: i64,
+}
+
+/// Saves the admin's changes to an account of the actor's organisation. Deactivating ends the
+/// user's sessions. The audit row lists each changed field before → after.
+pub async fn update_user(
+    db: &Db,
+    actor: Actor,
+    id: i64,
+    input: &super::UserInput,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let before = get_user(db, actor.organisation_id, id).await?;
+    if actor.user_id == id && !active {
+        return Err(AppError::field(
+            "aktiv",
+            "Du kan inte inaktivera ditt eget konto.",
+        ));
+    }
+    if actor.user_id == id && !input.roles.contains(&Role::Admin) {
+        return Err(AppError::field(
+            "roll_admin",
+            "Du kan inte ta bort administratörsrollen från ditt eget konto.",
+        ));
+    }
+    let key = email_key(&input.email);
+    let mut tx = db.begin().await?;
+    let taken: Option<i64> = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar("SELECT id FROM user_account WHERE email_key = $1 AND id <> $2")
+            .bind(&key)
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+    })?;
+    if taken.is_some() {
+        return Err(AppError::field(
+            "epost",
+            "Det finns redan ett konto med den e-postadressen.",
+        ));
+    }
+    on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE user_account SET name = $1, email = $2, email_key = $3, active = $4, updated_at = $5
+             WHERE id = $6 AND organisation_id = $7",
+        )
+        .bind(&input.name)
+        .bind(&input.email)
+        .bind(&key)
+        .bind(active)
+        .bind(now)
+        .bind(id)
+        .bind(actor.organisation_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })?;
+    on_tx!(&mut tx, |conn| {
+        sqlx::query("DELETE FROM user_role WHERE user_id = $1")
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    for role in &input.roles {
+        on_tx!(&mut tx, |conn| {
+            sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.as_db())
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })?;
+    }
+    if !active {
+        delete_sessions(&mut tx, id).await?;
+    }
+    let mut changes = serde_json::Map::new();
+    let mut diff = |field: &str, before: serde_json::Value, after: serde_json::Value| {
+        if before != after {
+            changes.insert(
+                field.into(),
+                serde_json::json!({ "before": before, "after": after }),
+            );
+        }
+    };
+    let role_names = |roles: &[Role]| roles.iter().map(|r| r.as_db()).collect::<Vec<_>>();
+    diff("name", before.name.into(), input.name.clone().into());
+    diff("email", before.email.into(), input.email.clone().into());
+    diff("active", before.active.into(), active.into());
+    diff(
+        "roles",
+        role_names(&before.roles).into(),
+        role_names(&input.roles).into(),
+    );
+    if !changes.is_empty() {
+        let event = Event {
+            organisation_id: Some(actor.organisation_id),
+            actor_user_id: Some(actor.user_id),
+            action: Action::Update,
+            object_type: "user_account",
+            object_id: Some(id),
+            changes: serde_json::Value::Object(changes).to_string(),
+            ip: None,
+        };
+        record(&mut tx, &event, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn delete_sessions(tx: &mut crate::db::Tx, user_id: i64) -> Result<(), AppError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM session WHERE user_id = $1")
+            .bind(user_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// Creates a one-time link for choosing a password, valid for `valid_for`; returns the token.
+pub async fn create_password_link(
+    db: &Db,
+    actor: Option<Actor>,
+    organisation_id: i64,
+    user_id: i64,
+    valid_for: TimeDelta,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let token = super::session::new_token();
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "INSERT INTO password_reset (token_hash, user_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(super::session::token_hash(&token))
+        .bind(user_id)
+        .bind(now)
+        .bind(now + valid_for)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })?;
+    let event = Event {
+        organisation_id: Some(organisation_id),
+        actor_user_id: actor.map(|a| a.user_id),
+        action: Action::Update,
+        object_type: "user_account",
+        object_id: Some(user_id),
+        changes: serde_json::json!({ "password_link": { "after": "skapad" } }).to_string(),
+        ip: None,
+    };
+    record(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Sets a new password through a one-time link: the link must be unused and unexpired. Ends
+/// every session of the user and clears any lockout.
+pub async fn use_password_link(
+    db: &Db,
+    token: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let hash = super::session::token_hash(token);
+    let mut tx = db.begin().await?;
+    let link: Option<(i64, i64, DateTime<Utc>, Option<DateTime<Utc>>)> = on_tx!(&mut tx, |conn| {
+        sqlx::query_as(
+            "SELECT p.user_id, u.organisation_id, p.expires_at, p.used_at
+             FROM password_reset p JOIN user_account u ON u.id = p.user_id
+             WHERE p.token_hash = $1 AND u.active = TRUE",
+        )
+        .bind(&hash)
+        .fetch_optional(conn)
+        .await
+    })?;
+    let Some((user_id, organisation_id, expires_at, used_at)) = link else {
+        return Err(AppError::BadRequest(LINK_INVALID.into()));
+    };
+    if used_at.is_some() || expires_at <= now {
+        return Err(AppError::BadRequest(LINK_INVALID.into()));
+    }
+    on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE user_account SET password_hash = $1, failed_logins = 0, locked_until = NULL,
+               updated_at = $2 WHERE id = $3",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })?;
+    on_tx!(&mut tx, |conn| {
+        sqlx::query("UPDATE password_reset SET used_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    delete_sessions(&mut tx, user_id).await?;
+    let event = Event {
+        organisation_id: Some(organisation_id),
+        actor_user_id: Some(user_id),
+        action: Action::Update,
+        object_type: "user_account",
+        object_id: Some(user_id),
+        changes: serde_json::json!({ "password": { "after": "ändrat" } }).to_string(),
+        ip: None,
+    };
+    record(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// Shown for a used, expired or unknown password link.
+pub const LINK_INVALID: &str = "Länken fungerar inte längre: den har redan använts eller gått ut. \
+Be processledaren om en ny länk.";

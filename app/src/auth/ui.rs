@@ -3,10 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
 
-use super::{Access, CurrentUser, Decision, Role, decide};
-use crate::error::AppError;
+use super::{Access, CurrentUser, Decision, decide};
+use crate::form::{ACTION_FIELD, ErrorSummary, TextField, use_form_state};
 
 /// The logged-in user (or `None`), shared from the server render to the hydrated page.
 #[derive(Debug, Clone)]
@@ -33,25 +32,16 @@ pub fn viewer() -> Option<CurrentUser> {
     use_context::<Viewer>().and_then(|v| v.0)
 }
 
-/// What a rejected login form shows again: the typed e-mail (never the password) and why.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoginFeedback {
-    pub email: String,
-    pub message: String,
-}
-
 /// Logga in.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let feedback = SharedValue::new(|| use_context::<LoginFeedback>()).into_inner();
-    let email = feedback
-        .as_ref()
-        .map(|f| f.email.clone())
-        .unwrap_or_default();
-    let message = feedback.map(|f| f.message);
+    let form = use_form_state();
+    let email = form.value_or("epost", "");
+    let message = form.summary;
     let next = query.with_untracked(|q| q.get("nasta")).unwrap_or_default();
     let logged_out = query.with_untracked(|q| q.get("utloggad").is_some());
+    let password_set = query.with_untracked(|q| q.get("losenord").is_some());
     let invalid = message.is_some().then_some("true");
 
     view! {
@@ -60,6 +50,9 @@ pub fn LoginPage() -> impl IntoView {
             <h1 id="logga-in-rubrik">"Logga in"</h1>
             {logged_out.then(|| view! {
                 <p class="notice" role="status">"Du är utloggad."</p>
+            })}
+            {password_set.then(|| view! {
+                <p class="notice" role="status">"Ditt lösenord är sparat. Logga in med det nya lösenordet."</p>
             })}
             {message.map(|message| view! {
                 <div class="error-summary" role="alert" id="inloggning-fel">
@@ -132,83 +125,33 @@ pub fn Guard(access: Access, children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// One user in the admin list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserSummary {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub active: bool,
-    pub roles: Vec<Role>,
-}
-
-/// The users of the admin's own organisation.
-#[server(endpoint = "anvandare/lista")]
-pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
-    let user = crate::auth::require(&[Role::Admin]).await?;
-    let db = expect_context::<crate::db::Db>();
-    let rows = super::repo::list(&db, user.organisation_id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(row, roles)| UserSummary {
-            id: row.id,
-            name: row.name,
-            email: row.email,
-            active: row.active,
-            roles,
-        })
-        .collect())
-}
-
-/// Användare (admin).
+/// Välj lösenord: the page behind a one-time link (new account or reset).
 #[component]
-pub fn UsersPage() -> impl IntoView {
+pub fn SetPasswordPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let token = params
+        .with_untracked(|p| p.get("token"))
+        .unwrap_or_default();
+    let form = use_form_state();
+    let action = format!("/losenord/{token}");
     view! {
-        <Title text="Användare"/>
-        <Guard access=super::page_access("/admin/anvandare")>
-            <UserList/>
-        </Guard>
-    }
-}
-
-#[component]
-fn UserList() -> impl IntoView {
-    let users = Resource::new_blocking(|| (), |_| list_users());
-    view! {
-        <section class="page" aria-labelledby="anvandare-rubrik">
-            <h1 id="anvandare-rubrik">"Användare"</h1>
-            <Suspense fallback=|| view! { <p>"Hämtar användare…"</p> }>
-                {move || users.get().map(|result| match result {
-                    Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
-                    Ok(users) if users.is_empty() => view! { <p>"Inga användare ännu."</p> }.into_any(),
-                    Ok(users) => view! {
-                        <table class="table">
-                            <caption class="visually-hidden">"Användare i din organisation"</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Namn"</th>
-                                    <th scope="col">"E-post"</th>
-                                    <th scope="col">"Roller"</th>
-                                    <th scope="col">"Status"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {users.into_iter().map(|u| {
-                                    let roles = u.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
-                                    view! {
-                                        <tr>
-                                            <td>{u.name}</td>
-                                            <td>{u.email}</td>
-                                            <td>{roles}</td>
-                                            <td>{if u.active { "Aktiv" } else { "Inaktiverad" }}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                })}
-            </Suspense>
+        <Title text="Välj lösenord"/>
+        <section class="page narrow" aria-labelledby="losenord-rubrik">
+            <h1 id="losenord-rubrik">"Välj lösenord"</h1>
+            <p>
+                "Välj ett lösenord på minst 8 tecken. Några ord i följd är lätta att minnas och "
+                "svåra att gissa. Vanliga lösenord som \"sommar2026\" godtas inte."
+            </p>
+            <ErrorSummary state=form.clone()/>
+            <form method="post" action=action class="form" novalidate>
+                <input type="hidden" name=ACTION_FIELD value="/api/losenord/valj"/>
+                <input type="hidden" name="token" value=token/>
+                <TextField name="losenord" label="Nytt lösenord" kind="password"
+                    autocomplete="new-password" value=String::new() error=form.error("losenord")/>
+                <TextField name="losenord2" label="Upprepa lösenordet" kind="password"
+                    autocomplete="new-password" value=String::new() error=form.error("losenord2")/>
+                <button type="submit" class="button">"Spara lösenord"</button>
+            </form>
         </section>
     }
 }

@@ -1,0 +1,272 @@
+//! Server functions for account administration and choosing a password. Each one authorizes,
+//! validates, calls the repository and maps errors; nothing else.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+use crate::error::AppError;
+use crate::form::Saved;
+
+/// One user in the admin list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub roles: Vec<Role>,
+}
+
+/// The users of the admin's own organisation.
+#[server(endpoint = "anvandare/lista")]
+pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+    let user = super::require(&[Role::Admin]).await?;
+    let db = expect_context::<crate::db::Db>();
+    let rows = super::repo::list(&db, user.organisation_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, roles)| UserSummary {
+            id: row.id,
+            name: row.name,
+            email: row.email,
+            active: row.active,
+            roles,
+        })
+        .collect())
+}
+
+/// One user of the admin's organisation, for the edit form.
+#[server(endpoint = "anvandare/hamta")]
+pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
+    let user = super::require(&[Role::Admin]).await?;
+    let db = expect_context::<crate::db::Db>();
+    let detail = super::repo::get_user(&db, user.organisation_id, id).await?;
+    Ok(UserSummary {
+        id: detail.id,
+        name: detail.name,
+        email: detail.email,
+        active: detail.active,
+        roles: detail.roles,
+    })
+}
+
+/// The roles ticked in a form: one checkbox per role, named `roll_<role>`.
+pub fn ticked_roles(ticked: [Option<String>; 5]) -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .zip(ticked)
+        .filter_map(|(role, value)| value.map(|_| role))
+        .collect()
+}
+
+/// Creates an account and e-mails a link for choosing a password (valid 7 days).
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "anvandare/skapa")]
+pub async fn create_user(
+    namn: String,
+    epost: String,
+    roll_admin: Option<String>,
+    roll_utvarderare: Option<String>,
+    roll_beredning: Option<String>,
+    roll_projektledare: Option<String>,
+    roll_lasare: Option<String>,
+) -> Result<Saved, AppError> {
+    use super::repo::{Actor, NewUser};
+    let admin = super::require(&[Role::Admin]).await?;
+    let roles = ticked_roles([
+        roll_admin,
+        roll_utvarderare,
+        roll_beredning,
+        roll_projektledare,
+        roll_lasare,
+    ]);
+    let input = super::UserInput::parse(&namn, &epost, roles).map_err(crate::error::with_status)?;
+    let db = expect_context::<crate::db::Db>();
+    let now = chrono::Utc::now();
+    // Nobody knows this password: the person chooses their own through the link.
+    let unusable = super::password::hash(super::session::new_token()).await?;
+    let new_user = NewUser {
+        organisation_id: admin.organisation_id,
+        name: input.name.clone(),
+        email: input.email.clone(),
+        password_hash: unusable,
+        roles: input.roles.clone(),
+    };
+    let id = super::repo::create_user(&db, Some(admin.id), &new_user, now)
+        .await
+        .map_err(crate::error::with_status)?;
+    let actor = Actor {
+        user_id: admin.id,
+        organisation_id: admin.organisation_id,
+    };
+    let token = super::repo::create_password_link(
+        &db,
+        Some(actor),
+        admin.organisation_id,
+        id,
+        chrono::TimeDelta::days(7),
+        now,
+    )
+    .await?;
+    let mailed = send_link_mail(
+        &input.name,
+        &input.email,
+        &token,
+        LinkKind::Welcome { by: admin.name },
+    )
+    .await;
+    let mail_note = if mailed { "" } else { "&mejl=fel" };
+    Ok(Saved {
+        redirect: format!("/admin/anvandare/{id}?skapad=1{mail_note}"),
+    })
+}
+
+/// Saves changes to an account (name, e-mail, roles, active). Deactivating ends its sessions.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "anvandare/andra")]
+pub async fn update_user(
+    id: i64,
+    namn: String,
+    epost: String,
+    aktiv: Option<String>,
+    roll_admin: Option<String>,
+    roll_utvarderare: Option<String>,
+    roll_beredning: Option<String>,
+    roll_projektledare: Option<String>,
+    roll_lasare: Option<String>,
+) -> Result<Saved, AppError> {
+    let admin = super::require(&[Role::Admin]).await?;
+    let roles = ticked_roles([
+        roll_admin,
+        roll_utvarderare,
+        roll_beredning,
+        roll_projektledare,
+        roll_lasare,
+    ]);
+    let input = super::UserInput::parse(&namn, &epost, roles).map_err(crate::error::with_status)?;
+    let db = expect_context::<crate::db::Db>();
+    let actor = super::repo::Actor {
+        user_id: admin.id,
+        organisation_id: admin.organisation_id,
+    };
+    super::repo::update_user(&db, actor, id, &input, aktiv.is_some(), chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(Saved {
+        redirect: format!("/admin/anvandare/{id}?sparad=1"),
+    })
+}
+
+/// E-mails a new one-time link for choosing a password (valid 2 hours).
+#[server(endpoint = "anvandare/losenordslank")]
+pub async fn send_password_link(id: i64) -> Result<Saved, AppError> {
+    let admin = super::require(&[Role::Admin]).await?;
+    let db = expect_context::<crate::db::Db>();
+    let user = super::repo::get_user(&db, admin.organisation_id, id)
+        .await
+        .map_err(crate::error::with_status)?;
+    if !user.active {
+        return Err(crate::error::with_status(AppError::BadRequest(
+            "Kontot är inaktiverat. Aktivera det först.".into(),
+        )));
+    }
+    let actor = super::repo::Actor {
+        user_id: admin.id,
+        organisation_id: admin.organisation_id,
+    };
+    let token = super::repo::create_password_link(
+        &db,
+        Some(actor),
+        admin.organisation_id,
+        id,
+        chrono::TimeDelta::hours(2),
+        chrono::Utc::now(),
+    )
+    .await?;
+    let mailed = send_link_mail(&user.name, &user.email, &token, LinkKind::Reset).await;
+    let outcome = if mailed { "skickad" } else { "fel" };
+    Ok(Saved {
+        redirect: format!("/admin/anvandare/{id}?lank={outcome}"),
+    })
+}
+
+/// Chooses a new password through a one-time link. Ends every session of the account.
+#[server(endpoint = "losenord/valj")]
+pub async fn set_password(
+    token: String,
+    losenord: String,
+    losenord2: String,
+) -> Result<Saved, AppError> {
+    use crate::error::FieldError;
+    let mut errors = Vec::new();
+    if let Some(problem) = super::password_problem(&losenord) {
+        errors.push(FieldError {
+            field: "losenord".into(),
+            message: problem,
+        });
+    } else if losenord != losenord2 {
+        errors.push(FieldError {
+            field: "losenord2".into(),
+            message: "Lösenorden är inte likadana. Skriv samma lösenord två gånger.".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(crate::error::with_status(AppError::Validation(errors)));
+    }
+    let db = expect_context::<crate::db::Db>();
+    let hash = super::password::hash(losenord).await?;
+    super::repo::use_password_link(&db, &token, &hash, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(Saved {
+        redirect: "/logga-in?losenord=1".into(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+enum LinkKind {
+    Welcome { by: String },
+    Reset,
+}
+
+/// Sends the password link; `false` (logged) when the mail could not be sent, so the admin
+/// can be told and try again. (The outbox issue makes this durable and retried.)
+#[cfg(feature = "ssr")]
+async fn send_link_mail(name: &str, email: &str, token: &str, kind: LinkKind) -> bool {
+    use crate::mail::{BaseUrl, Email, Mailer};
+    let base = expect_context::<BaseUrl>();
+    let mailer = expect_context::<Mailer>();
+    let link = format!("{}/losenord/{token}", base.0);
+    let (subject, body) = match kind {
+        LinkKind::Welcome { by } => (
+            "Välkommen till Utfall – välj ditt lösenord".to_string(),
+            format!(
+                "Hej {name}!\n\n{by} har skapat ett konto åt dig i Utfall, kommunens verktyg för \
+                 uppföljning av sociala investeringar.\n\nVälj ditt lösenord här (länken fungerar \
+                 en gång och i 7 dagar):\n{link}\n\nDu loggar in med e-postadressen {email}.\n\n\
+                 Har du inte väntat dig det här mejlet kan du bortse från det.\n"
+            ),
+        ),
+        LinkKind::Reset => (
+            "Nytt lösenord till Utfall".to_string(),
+            format!(
+                "Hej {name}!\n\nDu kan välja ett nytt lösenord till Utfall här (länken fungerar \
+                 en gång och i 2 timmar):\n{link}\n\nHar du inte bett om det kan du bortse från \
+                 mejlet; ditt nuvarande lösenord fungerar som vanligt.\n"
+            ),
+        ),
+    };
+    let message = Email {
+        to: email.to_string(),
+        subject,
+        body,
+    };
+    match mailer.send(&message).await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::error!(%error, "password link mail failed");
+            false
+        }
+    }
+}
