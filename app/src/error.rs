@@ -103,10 +103,10 @@ impl From<sqlx::Error> for AppError {
 /// the error (use as `return Err(with_status(AppError::Forbidden))`).
 #[cfg(feature = "ssr")]
 pub fn with_status(error: AppError) -> AppError {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
-            response.set_status(status);
-        }
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+    {
+        response.set_status(status);
     }
     error
 }

@@ -33,7 +33,7 @@ CREATE TABLE session (
     last_seen_at TIMESTAMPTZ NOT NULL,
     expires_at   TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX session_by_user ON session (user_id);
 
 -- Historik: append-only. Written in the same transaction as the change it records; the app
 -- has no UPDATE or DELETE for it.

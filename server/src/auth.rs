@@ -342,8 +342,8 @@ pub async fn logout(
     request: Request,
 ) -> Response {
     let now = Utc::now();
-    if let Some(user) = request.extensions().get::<CurrentUser>() {
-        if let Err(error) = repo::record_logout(
+    if let Some(user) = request.extensions().get::<CurrentUser>()
+        && let Err(error) = repo::record_logout(
             &state.db,
             user.id,
             user.organisation_id,
@@ -351,14 +351,13 @@ pub async fn logout(
             now,
         )
         .await
-        {
-            tracing::error!(%error, "could not audit logout");
-        }
+    {
+        tracing::error!(%error, "could not audit logout");
     }
-    if let Some(token) = session_token(request.headers(), state.cookies) {
-        if let Err(error) = session::delete(&state.db, &token).await {
-            tracing::error!(%error, "could not delete session at logout");
-        }
+    if let Some(token) = session_token(request.headers(), state.cookies)
+        && let Err(error) = session::delete(&state.db, &token).await
+    {
+        tracing::error!(%error, "could not delete session at logout");
     }
     let mut response = Redirect::to("/logga-in?utloggad=1").into_response();
     response

@@ -120,11 +120,9 @@ pub async fn create_admin(config: &Config, args: &CreateAdmin) -> anyhow::Result
     };
     app::auth::repo::create_user(&db, None, &user, now)
         .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "{}",
-                e.message_for("epost").unwrap_or(&e.to_string()).to_string()
-            )
+        .map_err(|e| match e.message_for("epost") {
+            Some(message) => anyhow::anyhow!("--email: {message}"),
+            None => anyhow::anyhow!(e),
         })?;
     db.close().await;
     println!(

@@ -224,7 +224,8 @@ async fn role_route_matrix() {
         (&user_page, &[Admin]),
         (&history_page, &[Admin, Evaluator]),
     ];
-    let functions: Vec<(&str, &[(&str, &str)], &[Role])> = vec![
+    type Fields<'a> = &'a [(&'a str, &'a str)];
+    let functions: Vec<(&str, Fields, &[Role])> = vec![
         ("/api/anvandare/lista", &[], &[Admin]),
         ("/api/anvandare/hamta", &id_args, &[Admin]),
         ("/api/historik", &history_args, &[Admin, Evaluator]),

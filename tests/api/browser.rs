@@ -210,3 +210,138 @@ async fn desktop_pages_pass_axe_including_404() {
     assert!(!toggle.is_displayed().await.unwrap());
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn each_role_logs_in_through_the_form_and_out_again() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = demo_app().await;
+    browser.client.set_window_size(1280, 900).await.unwrap();
+
+    // The login page itself, and a rejected login, are accessible.
+    browser
+        .open_hydrated(&format!("{}/logga-in", app.address))
+        .await;
+    browser.assert_accessible("inloggningssidan").await;
+    fill_login(&browser, "admin@exempel.se", "fel-lösenord").await;
+    let alert = browser
+        .client
+        .find(Locator::Css(".error-summary"))
+        .await
+        .unwrap();
+    assert!(
+        alert
+            .text()
+            .await
+            .unwrap()
+            .contains("Fel e-postadress eller lösenord")
+    );
+    browser.assert_accessible("inloggningssidan med fel").await;
+
+    for (email, name, role) in app::demo::DEMO_ACCOUNTS {
+        // Act: log in through the form.
+        browser
+            .open_hydrated(&format!("{}/logga-in", app.address))
+            .await;
+        fill_login(&browser, email, app::demo::DEMO_PASSWORD).await;
+
+        // Assert: the role's own start page.
+        let heading = browser.client.find(Locator::Css("h1")).await.unwrap();
+        assert_eq!(heading.text().await.unwrap(), format!("Välkommen, {name}"));
+        let lead = browser
+            .client
+            .find(Locator::Css("p.lead"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(lead.contains(&role.label().to_lowercase()), "{lead}");
+        browser
+            .assert_accessible(&format!("startsidan för {email}"))
+            .await;
+        if role == app::auth::Role::Admin {
+            browser
+                .open_hydrated(&format!("{}/admin/anvandare", app.address))
+                .await;
+            browser.assert_accessible("användarlistan").await;
+            browser
+                .open_hydrated(&format!("{}/admin/anvandare/ny", app.address))
+                .await;
+            browser
+                .client
+                .find(Locator::Css("main form.form button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            browser
+                .client
+                .wait()
+                .for_element(Locator::Css(".error-summary"))
+                .await
+                .unwrap();
+            browser.assert_accessible("ny användare med fel").await;
+        }
+
+        // Log out.
+        browser.open_hydrated(&app.address).await;
+        browser
+            .client
+            .find(Locator::Css("form[action='/logga-ut'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("p.notice"))
+            .await
+            .unwrap();
+        let notice = browser.client.find(Locator::Css("p.notice")).await.unwrap();
+        assert_eq!(notice.text().await.unwrap(), "Du är utloggad.");
+    }
+    browser.client.clone().close().await.unwrap();
+}
+
+async fn fill_login(browser: &Browser, email: &str, password: &str) {
+    let client = &browser.client;
+    client
+        .find(Locator::Id("epost"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("epost"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("losenord"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("main form.form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("body[data-hydrated='true']"))
+        .await
+        .unwrap();
+}

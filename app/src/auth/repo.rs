@@ -468,6 +468,14 @@ pub async fn create_password_link(
     Ok(token)
 }
 
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    user_id: i64,
+    organisation_id: i64,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+}
+
 /// Sets a new password through a one-time link: the link must be unused and unexpired. Ends
 /// every session of the user and clears any lockout.
 pub async fn use_password_link(
@@ -478,7 +486,7 @@ pub async fn use_password_link(
 ) -> Result<i64, AppError> {
     let hash = super::session::token_hash(token);
     let mut tx = db.begin().await?;
-    let link: Option<(i64, i64, DateTime<Utc>, Option<DateTime<Utc>>)> = on_tx!(&mut tx, |conn| {
+    let link: Option<LinkRow> = on_tx!(&mut tx, |conn| {
         sqlx::query_as(
             "SELECT p.user_id, u.organisation_id, p.expires_at, p.used_at
              FROM password_reset p JOIN user_account u ON u.id = p.user_id
@@ -488,7 +496,13 @@ pub async fn use_password_link(
         .fetch_optional(conn)
         .await
     })?;
-    let Some((user_id, organisation_id, expires_at, used_at)) = link else {
+    let Some(LinkRow {
+        user_id,
+        organisation_id,
+        expires_at,
+        used_at,
+    }) = link
+    else {
         return Err(AppError::BadRequest(LINK_INVALID.into()));
     };
     if used_at.is_some() || expires_at <= now {
