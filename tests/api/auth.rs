@@ -376,3 +376,69 @@ async fn accounts_work_on_postgres_too() {
         "audit trail is append-only on PostgreSQL"
     );
 }
+
+#[tokio::test]
+async fn idle_and_absolute_session_limits_end_sessions() {
+    use app::auth::session::{SessionPolicy, create, lookup};
+    use chrono::{TimeDelta, Utc};
+    use std::time::Duration;
+    let app = spawn_demo_app().await;
+    let user_id: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM user_account WHERE email_key = 'lasare@exempel.se'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let policy = SessionPolicy {
+        idle: Duration::from_secs(30 * 60),
+        absolute: Duration::from_secs(8 * 3600),
+    };
+    let start = Utc::now();
+    let token = create(&app.db, user_id, policy, start).await.unwrap();
+
+    // Active within the idle limit: alive, and each use pushes the idle limit forward.
+    let mut now = start;
+    for _ in 0..4 {
+        now += TimeDelta::minutes(25);
+        assert!(
+            lookup(&app.db, &token, policy, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    // Idle too long: gone, and stays gone.
+    let idle = now + TimeDelta::minutes(31);
+    assert!(
+        lookup(&app.db, &token, policy, idle)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        lookup(&app.db, &token, policy, now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Absolute lifetime: even a busy session ends.
+    let token = create(&app.db, user_id, policy, start).await.unwrap();
+    let mut now = start;
+    while now < start + TimeDelta::hours(8) - TimeDelta::minutes(10) {
+        now += TimeDelta::minutes(10);
+        assert!(
+            lookup(&app.db, &token, policy, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    now += TimeDelta::minutes(10);
+    assert!(
+        lookup(&app.db, &token, policy, now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -96,3 +96,63 @@ async fn sigterm_shuts_down_gracefully() {
     child.kill().unwrap();
     panic!("server did not stop within 5 s of SIGTERM");
 }
+
+#[tokio::test]
+async fn create_admin_reads_the_password_from_stdin_and_can_log_in() {
+    use std::io::Write;
+    let temp = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/u.db?mode=rwc", temp.path().display());
+    let run = |password: &str| {
+        let mut child = server()
+            .args([
+                "create-admin",
+                "--email",
+                "Processledare@Orebro.se",
+                "--name",
+                "Pia Processledare",
+                "--org-code",
+                "1880",
+                "--org-name",
+                "Örebro kommun",
+            ])
+            .env("DATABASE_URL", &url)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+
+    // A common password is refused with a message, and nothing is created.
+    let refused = run("password1");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("vanligaste"));
+
+    let created = run("ett långt eget lösenord");
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(String::from_utf8_lossy(&created.stdout).contains("Örebro kommun"));
+
+    // Running it again for the same address is a clear error, not a duplicate.
+    let again = run("ett långt eget lösenord");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("finns redan"));
+
+    // The new admin logs in to the running app.
+    let app = crate::helpers::spawn_app_with(crate::helpers::Backend::Sqlite, |config| {
+        config.database_url = url.clone().into();
+    })
+    .await;
+    assert_eq!(
+        app.login("processledare@orebro.se", "ett långt eget lösenord")
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.get("/admin/anvandare").await.status(), 200);
+}
