@@ -1,8 +1,9 @@
 //! Demo data ("Exempeldata"), seeded only in demo mode and only into an empty database.
 //!
 //! The organisation is real (Örebro kommun, kommunkod 1880), with one demo account per role
-//! (password [`DEMO_PASSWORD`]); later issues add the Örebro satsningar from DOMAIN.md and
-//! invented measure values, all labelled as example data in the UI. Demo accounts exist only
+//! (password [`DEMO_PASSWORD`]), Örebro's förvaltningar as parter, the ten Örebro satsningar
+//! from DOMAIN.md (real names, parties and periods; budgets invented) and three fictional
+//! ones covering today. Every demo satsning is marked and shown as "Exempeldata". Demo accounts exist only
 //! when demo data is seeded, never otherwise.
 
 use chrono::{DateTime, Utc};
@@ -11,7 +12,9 @@ use crate::auth::Role;
 use crate::auth::repo::NewUser;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::initiative::{InitiativeForm, InitiativeInput, Status};
 use crate::organisation::{OrganisationInput, OrganisationKind, repo};
+use crate::party::PartyKind;
 
 /// Password of every demo account (printed by `make run`; demo mode only).
 pub const DEMO_PASSWORD: &str = "utfall-demo";
@@ -60,6 +63,276 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         };
         crate::auth::repo::create_user(db, None, &user, now).await?;
     }
-    tracing::info!("demodata inlagd: Örebro kommun och demokonton");
+    let lead_id = crate::auth::repo::find_for_login(db, "projektledare@exempel.se")
+        .await?
+        .map(|row| row.id);
+    seed_initiatives(db, organisation.id, lead_id, now).await?;
+    tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
+}
+
+/// Örebro's förvaltningar (DOMAIN.md) with their verksamhetsområde, and civil actors.
+const PARTIES: [(&str, PartyKind, Option<&str>); 12] = [
+    (
+        "Förvaltningen förskola och skola",
+        PartyKind::Board,
+        Some("Skola"),
+    ),
+    (
+        "Gymnasieförvaltningen",
+        PartyKind::Board,
+        Some("Gymnasieskola"),
+    ),
+    (
+        "Socialförvaltningen",
+        PartyKind::Board,
+        Some("Individ- och familjeomsorg"),
+    ),
+    (
+        "Förvaltningen för utbildning, försörjning och arbete",
+        PartyKind::Board,
+        Some("Arbetsmarknad"),
+    ),
+    (
+        "Förvaltningen för funktionshindrade",
+        PartyKind::Board,
+        Some("Funktionsnedsättning"),
+    ),
+    (
+        "Vård- och omsorgsförvaltningen",
+        PartyKind::Board,
+        Some("Vård och omsorg"),
+    ),
+    (
+        "Kommunstyrelseförvaltningen (Centralt skolstöd)",
+        PartyKind::Board,
+        Some("Kommunövergripande"),
+    ),
+    (
+        "Kultur- och fritidsförvaltningen",
+        PartyKind::Board,
+        Some("Kultur och fritid"),
+    ),
+    (
+        "Försörjningsstöd",
+        PartyKind::Board,
+        Some("Ekonomiskt bistånd"),
+    ),
+    ("Kultivera", PartyKind::Board, Some("Kultur")),
+    ("RF-SISU Örebro län", PartyKind::Civil, None),
+    ("Vivalla IK (fiktiv förening)", PartyKind::Civil, None),
+];
+
+/// (name, parties, start, end, budget, status, led by the demo projektledare, description)
+type Seed = (
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    i64,
+    Status,
+    bool,
+    &'static str,
+);
+
+/// The ten Örebro satsningar (real names, parties and periods; budgets invented) and three
+/// fictional ones whose periods cover today, so monthly reporting has something to do.
+const INITIATIVES: [Seed; 13] = [
+    (
+        "Seniorpuls",
+        &["Vård- och omsorgsförvaltningen", "RF-SISU Örebro län"],
+        "2020-09-01",
+        "2023-08-31",
+        4_200_000,
+        Status::Ended,
+        false,
+        "Fysisk aktivitet och gemenskap för äldre, i samarbete med idrottsrörelsen.",
+    ),
+    (
+        "Bryggan – från destruktiv frånvaro till måluppfyllelse",
+        &[
+            "Kommunstyrelseförvaltningen (Centralt skolstöd)",
+            "Förvaltningen förskola och skola",
+            "Socialförvaltningen",
+            "Förvaltningen för utbildning, försörjning och arbete",
+        ],
+        "2017-01-09",
+        "2020-06-12",
+        9_800_000,
+        Status::Ended,
+        false,
+        "Tidiga, samordnade insatser för elever med problematisk skolfrånvaro.",
+    ),
+    (
+        "Brobyggare i Vivalla och Baronbackarna",
+        &[
+            "Förvaltningen förskola och skola",
+            "Socialförvaltningen",
+            "Förvaltningen för utbildning, försörjning och arbete",
+        ],
+        "2016-08-15",
+        "2019-06-14",
+        6_500_000,
+        Status::Ended,
+        false,
+        "Brobyggare mellan skola, familjer och samhälle i två partnerskapsområden.",
+    ),
+    (
+        "Skolfam",
+        &["Förvaltningen förskola och skola", "Socialförvaltningen"],
+        "2016-06-01",
+        "2019-06-30",
+        5_400_000,
+        Status::Ended,
+        false,
+        "Bättre skolresultat för familjehemsplacerade barn.",
+    ),
+    (
+        "NP Resurs och Samverkan",
+        &[
+            "Gymnasieförvaltningen",
+            "Förvaltningen för funktionshindrade",
+        ],
+        "2015-09-01",
+        "2018-08-31",
+        7_100_000,
+        Status::Ended,
+        false,
+        "Samordnat stöd för 15–25-åringar med neuropsykiatriska svårigheter.",
+    ),
+    (
+        "Utomhuspedagogikens inverkan på lärande",
+        &[
+            "Kommunstyrelseförvaltningen (Centralt skolstöd)",
+            "Förvaltningen förskola och skola",
+        ],
+        "2016-08-15",
+        "2018-08-31",
+        2_300_000,
+        Status::Ended,
+        false,
+        "Undervisning utomhus och dess effekt på elevernas lärande.",
+    ),
+    (
+        "Specialpedagogisk kompetensutveckling",
+        &[
+            "Förvaltningen förskola och skola",
+            "Kommunstyrelseförvaltningen (Centralt skolstöd)",
+            "Förvaltningen för funktionshindrade",
+        ],
+        "2015-01-01",
+        "2018-04-30",
+        8_000_000,
+        Status::Ended,
+        false,
+        "Kompetensutveckling i specialpedagogik för förskola och skola.",
+    ),
+    (
+        "Samverkan för teckenspråkiga (SöT)",
+        &["Försörjningsstöd", "Kultivera"],
+        "2014-04-01",
+        "2017-04-01",
+        3_100_000,
+        Status::Ended,
+        false,
+        "Vägar till arbete och studier för teckenspråkiga vuxna.",
+    ),
+    (
+        "Team Oxhagen",
+        &[
+            "Socialförvaltningen",
+            "Förvaltningen förskola och skola",
+            "Förvaltningen för funktionshindrade",
+            "Förvaltningen för utbildning, försörjning och arbete",
+        ],
+        "2015-01-01",
+        "2017-12-31",
+        6_900_000,
+        Status::Ended,
+        false,
+        "Ett gemensamt team för familjer i Oxhagen.",
+    ),
+    (
+        "El Sistema",
+        &[
+            "Förvaltningen förskola och skola",
+            "Kultur- och fritidsförvaltningen",
+        ],
+        "2015-01-01",
+        "2017-12-31",
+        4_700_000,
+        Status::Ended,
+        false,
+        "Orkesterverksamhet som social och pedagogisk metod.",
+    ),
+    (
+        "Läxhjälp i Vivalla (fiktiv)",
+        &[
+            "Förvaltningen förskola och skola",
+            "Vivalla IK (fiktiv förening)",
+        ],
+        "2025-08-01",
+        "2028-06-30",
+        2_800_000,
+        Status::Running,
+        true,
+        "Fiktiv satsning för demonstration: läxhjälp och idrott efter skoltid.",
+    ),
+    (
+        "Tidigt stöd för unga vuxna (fiktiv)",
+        &[
+            "Socialförvaltningen",
+            "Förvaltningen för utbildning, försörjning och arbete",
+        ],
+        "2026-01-01",
+        "2028-12-31",
+        5_600_000,
+        Status::Running,
+        true,
+        "Fiktiv satsning för demonstration: samordnat stöd till unga vuxna som varken arbetar eller studerar.",
+    ),
+    (
+        "Familjecentral Brickebacken (fiktiv idé)",
+        &["Socialförvaltningen", "Vård- och omsorgsförvaltningen"],
+        "2027-08-01",
+        "2030-07-31",
+        0,
+        Status::Idea,
+        true,
+        "Fiktiv idé för demonstration: en familjecentral med öppen förskola, barnhälsovård och socialtjänst.",
+    ),
+];
+
+async fn seed_initiatives(
+    db: &Db,
+    organisation_id: i64,
+    lead_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for (name, kind, area) in PARTIES {
+        crate::party::repo::create(db, organisation_id, name, kind, area, now).await?;
+    }
+    let parties = crate::party::repo::list(db, organisation_id).await?;
+    for (name, party_names, start, end, budget, status, led, summary) in INITIATIVES {
+        let budget = budget.to_string();
+        let form = InitiativeForm {
+            name,
+            summary,
+            start,
+            end,
+            budget: &budget,
+            party_ids: parties
+                .iter()
+                .filter(|p| party_names.contains(&p.name.as_str()))
+                .map(|p| p.id)
+                .collect(),
+            lead_ids: lead_id.filter(|_| led).into_iter().collect(),
+            ..InitiativeForm::default()
+        };
+        // The demo data passes the same rules as user input.
+        let input = InitiativeInput::parse(&form, &parties)?;
+        crate::initiative::repo::create(db, None, organisation_id, &input, status, true, now)
+            .await?;
+    }
+    Ok(())
 }

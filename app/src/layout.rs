@@ -49,6 +49,7 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
     let (open, set_open) = signal(false);
     let user = viewer();
     let is_admin = user.as_ref().is_some_and(|u| u.has(Role::Admin));
+    let logged_in = user.is_some();
     view! {
         <header class="site-header" class:js=hydrated>
             <div class="site-header__inner">
@@ -71,6 +72,11 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                         <li>
                             <A href="/" exact=true>"Start"</A>
                         </li>
+                        {logged_in.then(|| view! {
+                            <li>
+                                <A href="/satsningar">"Satsningar"</A>
+                            </li>
+                        })}
                         {is_admin.then(|| view! {
                             <li>
                                 <A href="/admin/anvandare">"Användare"</A>

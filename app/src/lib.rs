@@ -8,9 +8,11 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod form;
+pub mod initiative;
 pub mod layout;
 pub mod organisation;
 pub mod pages;
+pub mod party;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -27,6 +29,9 @@ use leptos_router::path;
 use crate::audit::ui::HistoryPage;
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
 use crate::auth::ui::{LoginPage, SetPasswordPage, provide_viewer};
+use crate::initiative::ui::{
+    EditInitiativePage, InitiativePage, InitiativesPage, NewInitiativePage,
+};
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 
@@ -77,6 +82,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/anvandare/ny") view=NewUserPage/>
                         <Route path=path!("admin/anvandare/:id") view=EditUserPage/>
                         <Route path=path!("historik/:typ/:id") view=HistoryPage/>
+                        <Route path=path!("satsningar") view=InitiativesPage/>
+                        <Route path=path!("satsningar/ny") view=NewInitiativePage/>
+                        <Route path=path!("satsningar/:id") view=InitiativePage/>
+                        <Route path=path!("satsningar/:id/redigera") view=EditInitiativePage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

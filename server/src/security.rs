@@ -68,6 +68,32 @@ fn new_nonce() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Gives the bare 413 and 408 answers of the body-limit and timeout layers a Swedish text.
+pub async fn swedish_limits(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let message = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "Det du skickade är för stort. Korta texten eller välj en mindre fil och försök igen."
+        }
+        StatusCode::REQUEST_TIMEOUT => "Det tog för lång tid att svara. Försök igen om en stund.",
+        _ => return response,
+    };
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        return response;
+    }
+    (
+        response.status(),
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
 /// Refuses state-changing requests that a browser says come from another site.
 pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     let safe = matches!(

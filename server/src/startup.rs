@@ -29,6 +29,9 @@ use crate::config::Config;
 use crate::forms;
 use crate::security;
 
+/// Stack size of the server's worker threads (see `main.rs`).
+pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// Shared by every request handler.
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -180,6 +183,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
+        .layer(axum::middleware::from_fn(security::swedish_limits))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn(move |request, next| {
             security::security_headers(https, request, next)

@@ -83,10 +83,27 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
     adjust(&mut config);
     server::telemetry::init(&config.log);
 
-    let application = Application::build(&config).await.expect("app builds");
-    let address = format!("http://127.0.0.1:{}", application.port());
-    let db = application.db().clone();
-    tokio::spawn(application.run_until(std::future::pending()));
+    // The server runs on its own runtime (like `main`), with big worker stacks, so a test's
+    // small single-threaded runtime only drives the test itself. It stops with the process.
+    let (ready, started) = std::sync::mpsc::channel();
+    let server_config = config.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .thread_stack_size(server::startup::THREAD_STACK_BYTES)
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let application = Application::build(&server_config)
+                .await
+                .expect("app builds");
+            let _ = ready.send((application.port(), application.db().clone()));
+            let _ = application.run_until(std::future::pending()).await;
+        });
+    });
+    let (port, db) = started.recv().expect("server started");
+    let address = format!("http://127.0.0.1:{port}");
 
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -174,4 +191,35 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Sends a POST whose headers announce `length` bytes of form data but sends only the
+/// headers, and returns the status and body of the answer. (Sending megabytes the server has
+/// already refused would race with it closing the connection.)
+pub async fn post_announcing(app: &TestApp, path: &str, length: usize) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {length}\r\nConnection: close\r\n\r\nnamn=x"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut response),
+    )
+    .await;
+    let text = String::from_utf8_lossy(&response).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
 }

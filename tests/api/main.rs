@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod database;
 mod helpers;
+mod initiatives;
 mod mail;
 mod probes;
 mod shell;

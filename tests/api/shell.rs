@@ -65,7 +65,7 @@ async fn inline_scripts_carry_the_csp_nonce_of_their_response() {
 #[tokio::test]
 async fn unknown_page_is_a_swedish_404() {
     let app = spawn_app().await;
-    let response = app.get("/satsningar/finns-inte/alls").await;
+    let response = app.get("/finns-inte/alls").await;
     assert_eq!(response.status(), 404);
     let html = response.text().await.unwrap();
     assert!(html.contains("Sidan finns inte"));
@@ -120,14 +120,10 @@ async fn cross_site_post_is_refused_before_any_handler() {
 #[tokio::test]
 async fn oversized_request_body_is_refused() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(format!("{}/api/any_server_fn", app.address))
-        .body(vec![b'x'; 3 * 1024 * 1024])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 413);
+    let (status, body) =
+        crate::helpers::post_announcing(&app, "/api/any_server_fn", 3 * 1024 * 1024).await;
+    assert_eq!(status, 413);
+    assert!(body.contains("för stort"), "{body}");
 }
 
 #[tokio::test]

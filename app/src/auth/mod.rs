@@ -356,6 +356,12 @@ pub fn page_access(path: &str) -> Access {
         Access::Roles(&[Role::Admin])
     } else if under("/historik") {
         Access::Roles(&[Role::Admin, Role::Evaluator])
+    } else if path == "/satsningar/ny"
+        || (path.starts_with("/satsningar/") && path.ends_with("/redigera"))
+    {
+        Access::Roles(&[Role::Admin, Role::Evaluator, Role::ProjectLead])
+    } else if under("/satsningar") {
+        Access::Roles(&Role::ALL)
     } else {
         Access::Public
     }
@@ -416,5 +422,25 @@ mod access_tests {
         }
         // "/administration-x" is not under /admin/.
         assert_eq!(page_access("/administrationx"), Access::Public);
+    }
+
+    #[test]
+    fn satsningar_need_login_and_registering_needs_a_working_role() {
+        assert_eq!(decide(page_access("/satsningar"), None), Decision::Login);
+        assert_eq!(
+            decide(page_access("/satsningar/4"), Some(&user(&[Role::Reader]))),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(page_access("/satsningar/ny"), Some(&user(&[Role::Reader]))),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(
+                page_access("/satsningar/4/redigera"),
+                Some(&user(&[Role::ProjectLead]))
+            ),
+            Decision::Allow
+        );
     }
 }

@@ -546,3 +546,22 @@ pub async fn use_password_link(
 /// Shown for a used, expired or unknown password link.
 pub const LINK_INVALID: &str = "Länken fungerar inte längre: den har redan använts eller gått ut. \
 Be processledaren om en ny länk.";
+
+/// Active users of the organisation with `role`, by name: (id, name).
+pub async fn users_with_role(
+    db: &Db,
+    organisation_id: i64,
+    role: Role,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT u.id, u.name FROM user_account u JOIN user_role r ON r.user_id = u.id
+             WHERE u.organisation_id = $1 AND r.role = $2 AND u.active = TRUE
+             ORDER BY u.name, u.id",
+        )
+        .bind(organisation_id)
+        .bind(role.as_db())
+        .fetch_all(pool)
+        .await
+    })?)
+}

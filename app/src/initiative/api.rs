@@ -1,0 +1,356 @@
+//! Server functions for satsningar: authorize, validate, call the repository, map errors.
+
+// Server functions take one argument per form field (see auth/api.rs).
+#![allow(clippy::too_many_arguments)]
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Initiative, Status};
+use crate::error::AppError;
+use crate::form::Saved;
+use crate::party::Party;
+
+/// Roles that may open the satsning pages at all.
+pub const VIEW_ROLES: [crate::auth::Role; 5] = crate::auth::Role::ALL;
+
+/// Filters of the list page (all optional; from the query string).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListFilter {
+    pub status: Option<String>,
+    pub part: Option<i64>,
+    pub projektledare: Option<i64>,
+    pub ar: Option<i32>,
+    pub q: Option<String>,
+}
+
+impl ListFilter {
+    /// `true` if `initiative` passes every filter that is set.
+    pub fn matches(&self, initiative: &Initiative) -> bool {
+        use chrono::Datelike;
+        let status = self.status.as_deref().filter(|s| !s.is_empty());
+        let text = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        status.is_none_or(|s| initiative.status.as_db() == s)
+            && self
+                .part
+                .is_none_or(|p| initiative.parties.iter().any(|x| x.id == p))
+            && self.projektledare.is_none_or(|l| initiative.is_led_by(l))
+            && self
+                .ar
+                .is_none_or(|year| initiative.start.year() <= year && initiative.end.year() >= year)
+            && text.is_none_or(|q| {
+                let q = q.to_lowercase();
+                [
+                    &initiative.name,
+                    &initiative.summary,
+                    &initiative.target_group,
+                ]
+                .iter()
+                .any(|field| field.to_lowercase().contains(&q))
+            })
+    }
+}
+
+/// What the list page needs: the matching satsningar and the filter choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitiativeList {
+    pub rows: Vec<Initiative>,
+    /// All visible satsningar before filtering (for "x av y").
+    pub visible: usize,
+    pub parties: Vec<Party>,
+    pub leads: Vec<(i64, String)>,
+    pub may_create: bool,
+    pub today: NaiveDate,
+}
+
+/// The satsningar the caller may see, filtered.
+#[server(endpoint = "satsningar/lista")]
+pub async fn list_initiatives(filter: ListFilter) -> Result<InitiativeList, AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::require(&VIEW_ROLES).await?;
+    let db = expect_context::<crate::db::Db>();
+    let all: Vec<Initiative> = super::repo::list(&db, user.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|i| super::may_view(&user, i))
+        .collect();
+    let visible = all.len();
+    Ok(InitiativeList {
+        rows: all.into_iter().filter(|i| filter.matches(i)).collect(),
+        visible,
+        parties: crate::party::repo::list(&db, user.organisation_id).await?,
+        leads: crate::auth::repo::users_with_role(&db, user.organisation_id, Role::ProjectLead)
+            .await?,
+        may_create: user.has_any(&[Role::Admin, Role::Evaluator, Role::ProjectLead]),
+        today: chrono::Utc::now().date_naive(),
+    })
+}
+
+/// One entry of the timeline, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub date: String,
+    pub text: String,
+    pub by: String,
+}
+
+/// A possible status change and, if refused, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    pub to: Status,
+    pub problem: Option<String>,
+}
+
+/// Everything the satsning page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitiativePageData {
+    pub initiative: Initiative,
+    pub timeline: Vec<TimelineEntry>,
+    pub may_edit: bool,
+    pub transitions: Vec<Transition>,
+    pub period_warning: Option<String>,
+    pub today: NaiveDate,
+}
+
+/// What the utvärderingsschema still lacks. The schema editor is a later step, so until then
+/// every satsning lacks its schema and none can be moved to "beslutad".
+#[cfg(feature = "ssr")]
+fn schema_missing(_initiative: &Initiative) -> Vec<String> {
+    vec!["mål med aktiviteter, aktivitetsmått och effektmått".into()]
+}
+
+#[cfg(feature = "ssr")]
+async fn load_visible(id: i64) -> Result<(crate::auth::CurrentUser, Initiative), AppError> {
+    let user = crate::auth::require(&VIEW_ROLES).await?;
+    let db = expect_context::<crate::db::Db>();
+    let initiative = super::repo::get(&db, user.organisation_id, id)
+        .await
+        .map_err(crate::error::with_status)?;
+    // A satsning the caller may not see is answered exactly like one that does not exist.
+    if !super::may_view(&user, &initiative) {
+        return Err(crate::error::with_status(AppError::NotFound));
+    }
+    Ok((user, initiative))
+}
+
+/// The satsning page.
+#[server(endpoint = "satsningar/visa")]
+pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
+    let (user, initiative) = load_visible(id).await?;
+    let db = expect_context::<crate::db::Db>();
+    let timeline = super::repo::timeline(&db, id)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let to = Status::from_db(&row.to_status).map_or("?", Status::label);
+            let text = match row.from_status.as_deref().and_then(Status::from_db) {
+                None => format!("Registrerad som {}", to.to_lowercase()),
+                Some(from) => format!("{} → {}", from.label(), to),
+            };
+            TimelineEntry {
+                date: row.changed_at.format("%Y-%m-%d").to_string(),
+                text,
+                by: row.changed_by_name.unwrap_or_else(|| "Utfall".into()),
+            }
+        })
+        .collect();
+    let missing = schema_missing(&initiative);
+    let is_lead = initiative.is_led_by(user.id);
+    // Readers are not shown buttons they can never use.
+    let acts = is_lead || user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]);
+    let transitions = initiative
+        .status
+        .next()
+        .into_iter()
+        .filter(|_| acts)
+        .map(|to| Transition {
+            to,
+            problem: super::transition_problem(initiative.status, to, &user, is_lead, &missing),
+        })
+        .collect();
+    Ok(InitiativePageData {
+        may_edit: super::may_edit(&user, &initiative),
+        period_warning: super::period_warning(initiative.start, initiative.end),
+        initiative,
+        timeline,
+        transitions,
+        today: chrono::Utc::now().date_naive(),
+    })
+}
+
+/// The choices of the satsning form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitiativeChoices {
+    pub parties: Vec<Party>,
+    pub leads: Vec<(i64, String)>,
+}
+
+/// Parties and projektledare to choose from.
+#[server(endpoint = "satsningar/val")]
+pub async fn form_options() -> Result<InitiativeChoices, AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::require(&[Role::Admin, Role::Evaluator, Role::ProjectLead]).await?;
+    let db = expect_context::<crate::db::Db>();
+    Ok(InitiativeChoices {
+        parties: crate::party::repo::list(&db, user.organisation_id).await?,
+        leads: crate::auth::repo::users_with_role(&db, user.organisation_id, Role::ProjectLead)
+            .await?,
+    })
+}
+
+/// Ids ticked in a checkbox group named `group[n<id>]`. (The letter keeps the form decoder
+/// from reading a lone `group[5]` as a list index.)
+pub fn ticked_ids(group: Option<BTreeMap<String, String>>) -> Vec<i64> {
+    group
+        .unwrap_or_default()
+        .keys()
+        .filter_map(|k| k.strip_prefix('n')?.parse().ok())
+        .collect()
+}
+
+#[cfg(feature = "ssr")]
+async fn parse_input(
+    organisation_id: i64,
+    form: super::InitiativeForm<'_>,
+) -> Result<super::InitiativeInput, AppError> {
+    let db = expect_context::<crate::db::Db>();
+    let parties = crate::party::repo::list(&db, organisation_id).await?;
+    super::InitiativeInput::parse(&form, &parties).map_err(crate::error::with_status)
+}
+
+/// Registers a new satsning (status "idé"). A projektledare who registers one leads it.
+#[server(endpoint = "satsningar/skapa")]
+pub async fn create_initiative(
+    namn: String,
+    beskrivning: String,
+    malgrupp: String,
+    agare: String,
+    start: String,
+    slut: String,
+    budget: String,
+    aterforing: Option<String>,
+    parter: Option<BTreeMap<String, String>>,
+    projektledare: Option<BTreeMap<String, String>>,
+) -> Result<Saved, AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::require(&[Role::Admin, Role::Evaluator, Role::ProjectLead]).await?;
+    let mut lead_ids = ticked_ids(projektledare);
+    if !user.has_any(&[Role::Admin, Role::Evaluator]) && !lead_ids.contains(&user.id) {
+        lead_ids.push(user.id);
+    }
+    let form = super::InitiativeForm {
+        name: &namn,
+        summary: &beskrivning,
+        target_group: &malgrupp,
+        owner_names: &agare,
+        start: &start,
+        end: &slut,
+        budget: &budget,
+        repayment: aterforing.is_some(),
+        party_ids: ticked_ids(parter),
+        lead_ids,
+    };
+    let input = parse_input(user.organisation_id, form).await?;
+    let db = expect_context::<crate::db::Db>();
+    let actor = crate::auth::repo::Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    };
+    let id = super::repo::create(
+        &db,
+        Some(actor),
+        user.organisation_id,
+        &input,
+        Status::Idea,
+        false,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::error::with_status)?;
+    Ok(Saved {
+        redirect: format!("/satsningar/{id}?skapad=1"),
+    })
+}
+
+/// Saves a satsning's details (admin/utvärderare; its projektledare until "beslutad").
+#[server(endpoint = "satsningar/andra")]
+pub async fn update_initiative(
+    id: i64,
+    namn: String,
+    beskrivning: String,
+    malgrupp: String,
+    agare: String,
+    start: String,
+    slut: String,
+    budget: String,
+    aterforing: Option<String>,
+    parter: Option<BTreeMap<String, String>>,
+    projektledare: Option<BTreeMap<String, String>>,
+) -> Result<Saved, AppError> {
+    use crate::auth::Role;
+    let (user, before) = load_visible(id).await?;
+    if !super::may_edit(&user, &before) {
+        return Err(crate::error::with_status(AppError::Forbidden));
+    }
+    // A projektledare cannot remove themself (and so lose the satsning) by editing it.
+    let mut lead_ids = ticked_ids(projektledare);
+    if !user.has_any(&[Role::Admin, Role::Evaluator]) && !lead_ids.contains(&user.id) {
+        lead_ids.push(user.id);
+    }
+    let form = super::InitiativeForm {
+        name: &namn,
+        summary: &beskrivning,
+        target_group: &malgrupp,
+        owner_names: &agare,
+        start: &start,
+        end: &slut,
+        budget: &budget,
+        repayment: aterforing.is_some(),
+        party_ids: ticked_ids(parter),
+        lead_ids,
+    };
+    let input = parse_input(user.organisation_id, form).await?;
+    let db = expect_context::<crate::db::Db>();
+    let actor = crate::auth::repo::Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    };
+    super::repo::update(&db, actor, &before, &input, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(Saved {
+        redirect: format!("/satsningar/{id}?sparad=1"),
+    })
+}
+
+/// Moves a satsning to the next status, if the rules allow it.
+#[server(endpoint = "satsningar/status")]
+pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
+    let (user, initiative) = load_visible(id).await?;
+    let to = Status::from_db(&till)
+        .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd status.".into())))?;
+    let missing = schema_missing(&initiative);
+    if let Some(problem) = super::transition_problem(
+        initiative.status,
+        to,
+        &user,
+        initiative.is_led_by(user.id),
+        &missing,
+    ) {
+        return Err(crate::error::with_status(AppError::BadRequest(problem)));
+    }
+    let db = expect_context::<crate::db::Db>();
+    let actor = crate::auth::repo::Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    };
+    super::repo::change_status(&db, actor, id, initiative.status, to, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(Saved {
+        redirect: format!("/satsningar/{id}?status=1"),
+    })
+}

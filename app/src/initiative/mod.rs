@@ -1,0 +1,549 @@
+//! Satsningar: the register, the status lifecycle and the rules for who runs them together.
+//!
+//! Rules here are pure functions (unit-tested below); `repo.rs` stores, `api.rs` authorizes.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod ui;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{CurrentUser, Role};
+use crate::error::{AppError, FieldError};
+use crate::party::{Party, PartyKind};
+
+/// Status: where a satsning is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Status {
+    /// Idé
+    Idea,
+    /// Ansökan
+    Application,
+    /// Beredning
+    Review,
+    /// Beslutad
+    Decided,
+    /// Pågående
+    Running,
+    /// Avslutad
+    Ended,
+    /// Uppföljd
+    FollowedUp,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Idea,
+        Status::Application,
+        Status::Review,
+        Status::Decided,
+        Status::Running,
+        Status::Ended,
+        Status::FollowedUp,
+    ];
+
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Status::Idea => "ide",
+            Status::Application => "ansokan",
+            Status::Review => "beredning",
+            Status::Decided => "beslutad",
+            Status::Running => "pagaende",
+            Status::Ended => "avslutad",
+            Status::FollowedUp => "uppfoljd",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_db() == value)
+    }
+
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Idea => "Idé",
+            Status::Application => "Ansökan",
+            Status::Review => "Beredning",
+            Status::Decided => "Beslutad",
+            Status::Running => "Pågående",
+            Status::Ended => "Avslutad",
+            Status::FollowedUp => "Uppföljd",
+        }
+    }
+
+    /// The statuses a satsning may move to from this one: the next step forward, and one step
+    /// back while the application is still being prepared or reviewed.
+    pub fn next(self) -> Vec<Status> {
+        match self {
+            Status::Idea => vec![Status::Application],
+            Status::Application => vec![Status::Review, Status::Idea],
+            Status::Review => vec![Status::Decided, Status::Application],
+            Status::Decided => vec![Status::Running],
+            Status::Running => vec![Status::Ended],
+            Status::Ended => vec![Status::FollowedUp],
+            Status::FollowedUp => vec![],
+        }
+    }
+}
+
+/// Why a status change is refused, or `None` if allowed. `schema_missing` lists what the
+/// utvärderingsschema still lacks (moving to "beslutad" needs a complete schema).
+pub fn transition_problem(
+    from: Status,
+    to: Status,
+    user: &CurrentUser,
+    is_lead: bool,
+    schema_missing: &[String],
+) -> Option<String> {
+    if !from.next().contains(&to) {
+        return Some(format!(
+            "En satsning kan inte gå från {} till {}.",
+            from.label().to_lowercase(),
+            to.label().to_lowercase()
+        ));
+    }
+    let staff = user.has_any(&[Role::Admin, Role::Evaluator]);
+    let lead_may = is_lead && to <= Status::Review;
+    if !staff && !lead_may {
+        return Some("Din roll får inte göra den här statusändringen.".into());
+    }
+    if to == Status::Decided && !schema_missing.is_empty() {
+        return Some(format!(
+            "Satsningen kan inte beslutas förrän utvärderingsschemat är komplett. Saknas: {}.",
+            schema_missing.join("; ")
+        ));
+    }
+    None
+}
+
+/// The samverkan rule: at least two nämnder from different verksamhetsområden, or an idéburen
+/// aktör together with at least one nämnd. Kommunala bolag may take part but do not count.
+pub fn samverkan_problem(parties: &[Party]) -> Option<&'static str> {
+    let boards: Vec<&Party> = parties
+        .iter()
+        .filter(|p| p.kind == PartyKind::Board)
+        .collect();
+    let civil = parties.iter().any(|p| p.kind == PartyKind::Civil);
+    let mut areas: Vec<&str> = boards.iter().filter_map(|p| p.area.as_deref()).collect();
+    areas.sort_unstable();
+    areas.dedup();
+    let ok = areas.len() >= 2 || (civil && !boards.is_empty());
+    (!ok).then_some(
+        "Välj minst två nämnder från olika verksamhetsområden, eller en idéburen aktör \
+         tillsammans med minst en nämnd.",
+    )
+}
+
+/// A period outside 2–4 years is allowed but worth a second look; the warning text if so.
+pub fn period_warning(start: NaiveDate, end: NaiveDate) -> Option<String> {
+    let months = (end.year_month() - start.year_month()).max(0);
+    (!(24..=48).contains(&months)).then(|| {
+        format!(
+            "Perioden är {} månader. Satsningar brukar pågå 2–4 år; kontrollera datumen.",
+            months
+        )
+    })
+}
+
+trait YearMonth {
+    fn year_month(&self) -> i32;
+}
+
+impl YearMonth for NaiveDate {
+    fn year_month(&self) -> i32 {
+        use chrono::Datelike;
+        self.year() * 12 + self.month0() as i32
+    }
+}
+
+/// Parses a Swedish amount in kronor: "1 234 567", "1234567", "1 234 567 kr". Whole kronor.
+pub fn parse_sek(raw: &str) -> Option<i64> {
+    let cleaned: String = raw
+        .trim()
+        .trim_end_matches("kr")
+        .trim_end_matches("SEK")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
+        .collect();
+    let cleaned = cleaned.strip_suffix(",00").unwrap_or(&cleaned);
+    if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit()) || cleaned.len() > 15 {
+        return None;
+    }
+    cleaned.parse().ok()
+}
+
+/// Formats kronor the Swedish way: "1 234 567 kr" (narrow no-break spaces between groups).
+pub fn format_sek(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    if amount < 0 {
+        out.insert(0, '−');
+    }
+    format!("{out}\u{a0}kr")
+}
+
+/// Longest name accepted.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest free text accepted (description, målgrupp, ägare).
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// Validated satsning details from the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitiativeInput {
+    pub name: String,
+    pub summary: String,
+    pub target_group: String,
+    pub owner_names: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub budget_sek: i64,
+    pub repayment: bool,
+    pub party_ids: Vec<i64>,
+    pub lead_ids: Vec<i64>,
+}
+
+/// The raw form.
+#[derive(Debug, Clone, Default)]
+pub struct InitiativeForm<'a> {
+    pub name: &'a str,
+    pub summary: &'a str,
+    pub target_group: &'a str,
+    pub owner_names: &'a str,
+    pub start: &'a str,
+    pub end: &'a str,
+    pub budget: &'a str,
+    pub repayment: bool,
+    pub party_ids: Vec<i64>,
+    pub lead_ids: Vec<i64>,
+}
+
+impl InitiativeInput {
+    /// Validates the form against the organisation's `parties`; every bad field gets a message.
+    pub fn parse(form: &InitiativeForm<'_>, parties: &[Party]) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let mut error = |field: &str, message: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                message,
+            })
+        };
+        let name = form.name.trim();
+        if name.is_empty() {
+            error("namn", "Ange satsningens namn.".into());
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            error(
+                "namn",
+                format!("Namnet får vara högst {MAX_NAME_CHARS} tecken."),
+            );
+        }
+        for (field, value) in [
+            ("beskrivning", form.summary),
+            ("malgrupp", form.target_group),
+            ("agare", form.owner_names),
+        ] {
+            if value.chars().count() > MAX_TEXT_CHARS {
+                error(
+                    field,
+                    format!("Texten får vara högst {MAX_TEXT_CHARS} tecken."),
+                );
+            }
+        }
+        let date = |raw: &str| NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok();
+        let start = date(form.start);
+        let end = date(form.end);
+        if start.is_none() {
+            error(
+                "start",
+                "Ange startdatum som ÅÅÅÅ-MM-DD, till exempel 2026-01-01.".into(),
+            );
+        }
+        if end.is_none() {
+            error(
+                "slut",
+                "Ange slutdatum som ÅÅÅÅ-MM-DD, till exempel 2028-12-31.".into(),
+            );
+        }
+        if let (Some(start), Some(end)) = (start, end)
+            && end <= start
+        {
+            error("slut", "Slutdatum måste vara efter startdatum.".into());
+        }
+        let budget = if form.budget.trim().is_empty() {
+            Some(0)
+        } else {
+            parse_sek(form.budget)
+        };
+        if budget.is_none() {
+            error(
+                "budget",
+                "Ange budgeten i hela kronor, till exempel 2 400 000.".into(),
+            );
+        }
+        let mut party_ids = form.party_ids.clone();
+        party_ids.sort_unstable();
+        party_ids.dedup();
+        let chosen: Vec<Party> = parties
+            .iter()
+            .filter(|p| party_ids.contains(&p.id))
+            .cloned()
+            .collect();
+        if chosen.len() != party_ids.len() {
+            error(
+                "parter",
+                "En vald part finns inte. Ladda om sidan och välj igen.".into(),
+            );
+        } else if let Some(problem) = samverkan_problem(&chosen) {
+            error("parter", problem.into());
+        }
+        match (start, end, budget) {
+            (Some(start), Some(end), Some(budget_sek)) if errors.is_empty() => {
+                let mut lead_ids = form.lead_ids.clone();
+                lead_ids.sort_unstable();
+                lead_ids.dedup();
+                Ok(Self {
+                    name: name.to_string(),
+                    summary: form.summary.trim().to_string(),
+                    target_group: form.target_group.trim().to_string(),
+                    owner_names: form.owner_names.trim().to_string(),
+                    start,
+                    end,
+                    budget_sek,
+                    repayment: form.repayment,
+                    party_ids,
+                    lead_ids,
+                })
+            }
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+/// Satsning: one row of the register, with what the list and the page show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Initiative {
+    pub id: i64,
+    pub name: String,
+    pub summary: String,
+    pub target_group: String,
+    pub owner_names: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub budget_sek: i64,
+    pub repayment: bool,
+    pub status: Status,
+    pub is_example: bool,
+    pub parties: Vec<Party>,
+    /// Projektledare: (user id, name).
+    pub leads: Vec<(i64, String)>,
+}
+
+impl Initiative {
+    /// Share of the period elapsed on `today`, 0–100.
+    pub fn elapsed_percent(&self, today: NaiveDate) -> u8 {
+        let total = (self.end - self.start).num_days().max(1);
+        let done = (today - self.start).num_days().clamp(0, total);
+        ((done * 100) / total) as u8
+    }
+
+    /// `true` if `user_id` is one of its projektledare.
+    pub fn is_led_by(&self, user_id: i64) -> bool {
+        self.leads.iter().any(|(id, _)| *id == user_id)
+    }
+}
+
+/// Who may see a satsning: staff roles see all of their organisation's; a projektledare
+/// (with no other role) sees those they lead.
+pub fn may_view(user: &CurrentUser, initiative: &Initiative) -> bool {
+    user.has_any(&[Role::Admin, Role::Evaluator, Role::Review, Role::Reader])
+        || initiative.is_led_by(user.id)
+}
+
+/// Who may change a satsning's details: admin and utvärderare always; its own projektledare
+/// until it is decided (after "beslutad", changes are the evaluation team's).
+pub fn may_edit(user: &CurrentUser, initiative: &Initiative) -> bool {
+    user.has_any(&[Role::Admin, Role::Evaluator])
+        || (initiative.is_led_by(user.id) && initiative.status <= Status::Review)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn party(id: i64, kind: PartyKind, area: Option<&str>) -> Party {
+        Party {
+            id,
+            name: format!("Part {id}"),
+            kind,
+            area: area.map(String::from),
+        }
+    }
+
+    fn user(id: i64, roles: &[Role]) -> CurrentUser {
+        CurrentUser {
+            id,
+            organisation_id: 1,
+            name: "T".into(),
+            email: "t@x.se".into(),
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn samverkan_needs_two_areas_or_civil_plus_board() {
+        let school = party(1, PartyKind::Board, Some("Skola"));
+        let school2 = party(2, PartyKind::Board, Some("Skola"));
+        let social = party(3, PartyKind::Board, Some("Individ- och familjeomsorg"));
+        let club = party(4, PartyKind::Civil, None);
+        let company = party(5, PartyKind::Company, None);
+        assert!(samverkan_problem(&[school.clone(), social.clone()]).is_none());
+        assert!(samverkan_problem(&[club.clone(), school.clone()]).is_none());
+        assert!(
+            samverkan_problem(&[school.clone(), school2]).is_some(),
+            "same area"
+        );
+        assert!(samverkan_problem(&[club.clone()]).is_some(), "civil alone");
+        assert!(
+            samverkan_problem(&[school.clone(), company]).is_some(),
+            "company does not count"
+        );
+        assert!(samverkan_problem(&[]).is_some());
+    }
+
+    #[test]
+    fn lifecycle_allows_only_neighbouring_steps() {
+        assert_eq!(Status::Idea.next(), vec![Status::Application]);
+        assert!(Status::Review.next().contains(&Status::Application));
+        assert!(!Status::Running.next().contains(&Status::Idea));
+        assert!(Status::FollowedUp.next().is_empty());
+        for status in Status::ALL {
+            assert_eq!(Status::from_db(status.as_db()), Some(status));
+        }
+    }
+
+    #[test]
+    fn deciding_needs_staff_and_a_complete_schema() {
+        let admin = user(1, &[Role::Admin]);
+        let lead = user(2, &[Role::ProjectLead]);
+        let missing = vec!["minst ett mål".to_string()];
+        assert!(
+            transition_problem(Status::Review, Status::Decided, &admin, false, &missing)
+                .unwrap()
+                .contains("utvärderingsschemat är komplett")
+        );
+        assert!(transition_problem(Status::Review, Status::Decided, &admin, false, &[]).is_none());
+        assert!(transition_problem(Status::Review, Status::Decided, &lead, true, &[]).is_some());
+        assert!(transition_problem(Status::Idea, Status::Application, &lead, true, &[]).is_none());
+        assert!(transition_problem(Status::Idea, Status::Application, &lead, false, &[]).is_some());
+        assert!(transition_problem(Status::Idea, Status::Running, &admin, false, &[]).is_some());
+    }
+
+    #[test]
+    fn swedish_amounts_parse_and_format() {
+        assert_eq!(parse_sek("1 234 567"), Some(1_234_567));
+        assert_eq!(parse_sek("1\u{a0}234\u{a0}567 kr"), Some(1_234_567));
+        assert_eq!(parse_sek("2400000,00"), Some(2_400_000));
+        assert_eq!(parse_sek("-5"), None);
+        assert_eq!(parse_sek("12,5"), None);
+        assert_eq!(parse_sek("tusen"), None);
+        assert_eq!(format_sek(1_234_567), "1\u{a0}234\u{a0}567\u{a0}kr");
+        assert_eq!(format_sek(0), "0\u{a0}kr");
+    }
+
+    #[test]
+    fn period_outside_two_to_four_years_is_warned() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(period_warning(d("2015-09-01"), d("2018-08-31")).is_none());
+        assert!(period_warning(d("2026-01-01"), d("2026-12-31")).is_some());
+        assert!(period_warning(d("2020-01-01"), d("2025-06-30")).is_some());
+    }
+
+    #[test]
+    fn form_errors_are_per_field_and_nothing_is_half_valid() {
+        let parties = vec![
+            party(1, PartyKind::Board, Some("Skola")),
+            party(3, PartyKind::Civil, None),
+        ];
+        let form = InitiativeForm {
+            name: "",
+            start: "2026-13-01",
+            end: "2026-01-01",
+            budget: "mycket",
+            party_ids: vec![1],
+            ..Default::default()
+        };
+        let error = InitiativeInput::parse(&form, &parties).unwrap_err();
+        for field in ["namn", "start", "budget", "parter"] {
+            assert!(error.message_for(field).is_some(), "{field}");
+        }
+        let ok = InitiativeForm {
+            name: " Skolfam ",
+            start: "2016-06-01",
+            end: "2019-06-30",
+            budget: "3 000 000",
+            party_ids: vec![3, 1, 1],
+            ..Default::default()
+        };
+        let input = InitiativeInput::parse(&ok, &parties).unwrap();
+        assert_eq!(input.name, "Skolfam");
+        assert_eq!(input.party_ids, vec![1, 3]);
+        assert_eq!(input.budget_sek, 3_000_000);
+    }
+
+    #[test]
+    fn end_before_start_is_an_error_on_the_end_date() {
+        let parties = vec![
+            party(1, PartyKind::Board, Some("Skola")),
+            party(3, PartyKind::Civil, None),
+        ];
+        let form = InitiativeForm {
+            name: "X",
+            start: "2026-01-01",
+            end: "2025-01-01",
+            party_ids: vec![1, 3],
+            ..Default::default()
+        };
+        let error = InitiativeInput::parse(&form, &parties).unwrap_err();
+        assert_eq!(
+            error.message_for("slut"),
+            Some("Slutdatum måste vara efter startdatum.")
+        );
+    }
+
+    #[test]
+    fn projektledare_edit_only_their_own_until_decided() {
+        let mut initiative = Initiative {
+            id: 1,
+            name: "X".into(),
+            summary: String::new(),
+            target_group: String::new(),
+            owner_names: String::new(),
+            start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2028, 1, 1).unwrap(),
+            budget_sek: 0,
+            repayment: false,
+            status: Status::Application,
+            is_example: false,
+            parties: vec![],
+            leads: vec![(7, "Pia".into())],
+        };
+        let own = user(7, &[Role::ProjectLead]);
+        let other = user(8, &[Role::ProjectLead]);
+        assert!(may_edit(&own, &initiative) && may_view(&own, &initiative));
+        assert!(!may_edit(&other, &initiative) && !may_view(&other, &initiative));
+        initiative.status = Status::Decided;
+        assert!(!may_edit(&own, &initiative));
+        assert!(may_edit(&user(1, &[Role::Evaluator]), &initiative));
+        assert_eq!(
+            initiative.elapsed_percent(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()),
+            49
+        );
+    }
+}

@@ -1,0 +1,495 @@
+//! Satsningar: list with filters and search, the satsning page, new and edit forms.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    InitiativeChoices, InitiativeList, InitiativePageData, ListFilter, form_options,
+    initiative_view, list_initiatives,
+};
+use super::{Initiative, Status, format_sek};
+use crate::auth::ui::Guard;
+use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_state};
+
+fn access() -> crate::auth::Access {
+    crate::auth::page_access("/satsningar")
+}
+
+fn period(initiative: &Initiative) -> String {
+    format!("{} – {}", initiative.start, initiative.end)
+}
+
+fn party_names(initiative: &Initiative) -> String {
+    initiative
+        .parties
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn lead_names(initiative: &Initiative) -> String {
+    let names: Vec<&str> = initiative.leads.iter().map(|(_, n)| n.as_str()).collect();
+    if names.is_empty() {
+        "–".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Satsningar (list).
+#[component]
+pub fn InitiativesPage() -> impl IntoView {
+    view! {
+        <Title text="Satsningar"/>
+        <Guard access=access()>
+            <InitiativeListing/>
+        </Guard>
+    }
+}
+
+#[component]
+fn InitiativeListing() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| ListFilter {
+            status: q.get("status").filter(|s| !s.is_empty()),
+            part: q.get("part").and_then(|v| v.parse().ok()),
+            projektledare: q.get("projektledare").and_then(|v| v.parse().ok()),
+            ar: q.get("ar").and_then(|v| v.parse().ok()),
+            q: q.get("q").filter(|s| !s.trim().is_empty()),
+        })
+    };
+    let list = Resource::new_blocking(filter, list_initiatives);
+    view! {
+        <section class="page wide" aria-labelledby="satsningar-rubrik">
+            <h1 id="satsningar-rubrik">"Satsningar"</h1>
+            <Suspense fallback=|| view! { <p>"Hämtar satsningar…"</p> }>
+                {move || list.get().map(|result| match result {
+                    Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
+                    Ok(list) => view! { <Listing list filter=filter()/> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Listing(list: InitiativeList, filter: ListFilter) -> impl IntoView {
+    let count = format!("Visar {} av {} satsningar.", list.rows.len(), list.visible);
+    let total: i64 = list.rows.iter().map(|i| i.budget_sek).sum();
+    let today = list.today;
+    let selected = |value: Option<String>, option: &str| value.as_deref() == Some(option);
+    view! {
+        {list.may_create.then(|| view! {
+            <p><a class="button" href="/satsningar/ny">"Registrera satsning"</a></p>
+        })}
+        <form method="get" action="/satsningar" class="filters" role="search" aria-label="Filtrera satsningar">
+            <div class="field">
+                <label for="q">"Sök"</label>
+                <input id="q" name="q" type="search" value=filter.q.clone().unwrap_or_default()/>
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status">
+                    <option value="">"Alla"</option>
+                    {Status::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_db() selected=selected(filter.status.clone(), s.as_db())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="part">"Part"</label>
+                <select id="part" name="part">
+                    <option value="">"Alla"</option>
+                    {list.parties.iter().map(|p| {
+                        let id = p.id.to_string();
+                        view! { <option value=id.clone() selected=filter.part == Some(p.id)>{p.name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="projektledare">"Projektledare"</label>
+                <select id="projektledare" name="projektledare">
+                    <option value="">"Alla"</option>
+                    {list.leads.iter().map(|(id, name)| view! {
+                        <option value=id.to_string() selected=filter.projektledare == Some(*id)>{name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="ar">"År"</label>
+                <input id="ar" name="ar" type="number" min="2000" max="2100" inputmode="numeric"
+                    value=filter.ar.map(|a| a.to_string()).unwrap_or_default()/>
+            </div>
+            <button type="submit" class="button">"Filtrera"</button>
+            <a href="/satsningar">"Rensa filter"</a>
+        </form>
+        <p role="status">{count}</p>
+        {if list.rows.is_empty() {
+            view! { <p>"Inga satsningar matchar filtret."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                <table class="table">
+                    <caption class="visually-hidden">"Satsningar"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Satsning"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Period"</th>
+                            <th scope="col">"Parter"</th>
+                            <th scope="col">"Projektledare"</th>
+                            <th scope="col" class="num">"Budget"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {list.rows.iter().map(|i| {
+                            let href = format!("/satsningar/{}", i.id);
+                            let progress = format!("{} % av perioden", i.elapsed_percent(today));
+                            view! {
+                                <tr>
+                                    <td>
+                                        <a href=href>{i.name.clone()}</a>
+                                        {i.is_example.then(|| view! { " " <span class="tag">"Exempeldata"</span> })}
+                                    </td>
+                                    <td>{i.status.label()}</td>
+                                    <td>{period(i)}<br/><span class="hint">{progress}</span></td>
+                                    <td>{party_names(i)}</td>
+                                    <td>{lead_names(i)}</td>
+                                    <td class="num">{format_sek(i.budget_sek)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row" colspan="5">"Summa budget"</th>
+                            <td class="num">{format_sek(total)}</td>
+                        </tr>
+                    </tfoot>
+                </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}
+
+fn page_id() -> impl Fn() -> Option<i64> + Copy {
+    let params = use_params_map();
+    move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
+}
+
+/// The satsning page.
+#[component]
+pub fn InitiativePage() -> impl IntoView {
+    view! {
+        <Title text="Satsning"/>
+        <Guard access=access()>
+            <InitiativeDetails/>
+        </Guard>
+    }
+}
+
+#[component]
+fn InitiativeDetails() -> impl IntoView {
+    let id = page_id();
+    let view_data = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => initiative_view(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Hämtar satsningen…"</p> }>
+            {move || view_data.get().map(|result| match result {
+                Ok(data) => view! { <Details data/> }.into_any(),
+                Err(error) => view! { <Missing error/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Missing(error: crate::error::AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::error::with_status(error.clone());
+    view! {
+        <section class="page">
+            <h1>"Satsningen kunde inte visas"</h1>
+            <p>{error.to_string()}</p>
+            <p><a href="/satsningar">"Till satsningarna"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn Details(data: InitiativePageData) -> impl IntoView {
+    let form = use_form_state();
+    let query = use_query_map();
+    let flag = move |key: &str| query.with_untracked(|q| q.get(key).is_some());
+    let notice = if flag("skapad") {
+        Some("Satsningen är registrerad.")
+    } else if flag("sparad") {
+        Some("Ändringarna är sparade.")
+    } else if flag("status") {
+        Some("Statusen är ändrad.")
+    } else {
+        None
+    };
+    let i = data.initiative.clone();
+    let percent = i.elapsed_percent(data.today);
+    let action = format!("/satsningar/{}", i.id);
+    let edit = format!("/satsningar/{}/redigera", i.id);
+    let id = i.id.to_string();
+    view! {
+        <Title text=i.name.clone()/>
+        <section class="page" aria-labelledby="satsning-rubrik">
+            <p><a href="/satsningar">"← Satsningar"</a></p>
+            <h1 id="satsning-rubrik">{i.name.clone()}</h1>
+            {i.is_example.then(|| view! { <p><span class="tag">"Exempeldata"</span></p> })}
+            {notice.map(|text| view! { <p class="notice" role="status">{text}</p> })}
+            <ErrorSummary state=form.clone()/>
+            <dl class="facts">
+                <dt>"Status"</dt><dd>{i.status.label()}</dd>
+                <dt>"Period"</dt>
+                <dd>
+                    {period(&i)}
+                    <br/>
+                    <progress max="100" value=percent.to_string() aria-label="Andel av perioden som har gått"></progress>
+                    " "{format!("{percent} % av perioden har gått")}
+                </dd>
+                <dt>"Budget"</dt><dd>{format_sek(i.budget_sek)}</dd>
+                <dt>"Återföring"</dt><dd>{if i.repayment { "Ja" } else { "Nej" }}</dd>
+                <dt>"Parter"</dt><dd>{party_names(&i)}</dd>
+                <dt>"Projektledare"</dt><dd>{lead_names(&i)}</dd>
+                <dt>"Ägare"</dt><dd>{if i.owner_names.is_empty() { "–".to_string() } else { i.owner_names.clone() }}</dd>
+                <dt>"Målgrupp"</dt><dd>{if i.target_group.is_empty() { "–".to_string() } else { i.target_group.clone() }}</dd>
+            </dl>
+            {data.period_warning.map(|w| view! { <p class="hint">{w}</p> })}
+            {(!i.summary.is_empty()).then(|| view! { <h2>"Kort beskrivning"</h2> <p class="prose">{i.summary.clone()}</p> })}
+            {data.may_edit.then(|| view! { <p><a class="button button--secondary" href=edit>"Ändra uppgifter"</a></p> })}
+
+            {if data.transitions.is_empty() {
+                ().into_any()
+            } else {
+                view! {
+                    <h2>"Ändra status"</h2>
+                    <ul class="transitions">
+                        {data.transitions.into_iter().map(|t| {
+                            let label = format!("Ändra status till {}", t.to.label().to_lowercase());
+                            match t.problem {
+                                None => view! {
+                                    <li>
+                                        <form method="post" action=action.clone() class="inline-form">
+                                            <input type="hidden" name=ACTION_FIELD value="/api/satsningar/status"/>
+                                            <input type="hidden" name="id" value=id.clone()/>
+                                            <input type="hidden" name="till" value=t.to.as_db()/>
+                                            <button type="submit" class="button">{label}</button>
+                                        </form>
+                                    </li>
+                                }.into_any(),
+                                Some(problem) => view! {
+                                    <li><strong>{label}</strong>": "<span class="hint">{problem}</span></li>
+                                }.into_any(),
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+
+            <h2>"Tidslinje"</h2>
+            <ol class="timeline">
+                {data.timeline.into_iter().map(|e| view! {
+                    <li><time>{e.date}</time>" "{e.text}" ("{e.by}")"</li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// Registrera satsning.
+#[component]
+pub fn NewInitiativePage() -> impl IntoView {
+    view! {
+        <Title text="Registrera satsning"/>
+        <Guard access=crate::auth::page_access("/satsningar/ny")>
+            <InitiativeEditor current=None/>
+        </Guard>
+    }
+}
+
+/// Ändra satsning.
+#[component]
+pub fn EditInitiativePage() -> impl IntoView {
+    view! {
+        <Title text="Ändra satsning"/>
+        <Guard access=crate::auth::page_access("/satsningar/ny")>
+            <EditLoader/>
+        </Guard>
+    }
+}
+
+#[component]
+fn EditLoader() -> impl IntoView {
+    let id = page_id();
+    let data = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => initiative_view(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Hämtar satsningen…"</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(data) if data.may_edit => view! { <InitiativeEditor current=Some(data.initiative)/> }.into_any(),
+                Ok(_) => view! { <Missing error=crate::error::AppError::Forbidden/> }.into_any(),
+                Err(error) => view! { <Missing error/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn InitiativeEditor(current: Option<Initiative>) -> impl IntoView {
+    let options = Resource::new_blocking(|| (), |_| form_options());
+    view! {
+        <Suspense fallback=|| view! { <p>"Hämtar formuläret…"</p> }>
+            {move || {
+                let current = current.clone();
+                options.get().map(move |result| match result {
+                    Ok(options) => view! { <InitiativeFormView options current/> }.into_any(),
+                    Err(error) => view! { <Missing error/> }.into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -> impl IntoView {
+    let form = use_form_state();
+    let (heading, action, atgard, button) = match &current {
+        Some(i) => (
+            format!("Ändra {}", i.name),
+            format!("/satsningar/{}/redigera", i.id),
+            "/api/satsningar/andra",
+            "Spara ändringar",
+        ),
+        None => (
+            "Registrera satsning".to_string(),
+            "/satsningar/ny".to_string(),
+            "/api/satsningar/skapa",
+            "Registrera satsningen",
+        ),
+    };
+    let cur = |f: fn(&Initiative) -> String| current.as_ref().map(f).unwrap_or_default();
+    let value = |field: &str, stored: String| form.value_or(field, &stored);
+    let party_ids: Vec<i64> = current
+        .as_ref()
+        .map(|i| i.parties.iter().map(|p| p.id).collect())
+        .unwrap_or_default();
+    let lead_ids: Vec<i64> = current
+        .as_ref()
+        .map(|i| i.leads.iter().map(|(id, _)| *id).collect())
+        .unwrap_or_default();
+    view! {
+        <section class="page narrow" aria-labelledby="satsning-form-rubrik">
+            <p><a href="/satsningar">"← Satsningar"</a></p>
+            <h1 id="satsning-form-rubrik">{heading}</h1>
+            <ErrorSummary state=form.clone()/>
+            <form method="post" action=action class="form" novalidate>
+                <input type="hidden" name=ACTION_FIELD value=atgard/>
+                {current.as_ref().map(|i| view! { <input type="hidden" name="id" value=i.id.to_string()/> })}
+                <TextField name="namn" label="Namn" value=value("namn", cur(|i| i.name.clone())) error=form.error("namn")/>
+                <TextArea name="beskrivning" label="Kort beskrivning" value=value("beskrivning", cur(|i| i.summary.clone())) error=form.error("beskrivning")/>
+                <TextField name="malgrupp" label="Målgrupp" value=value("malgrupp", cur(|i| i.target_group.clone())) error=form.error("malgrupp")/>
+                <TextField name="agare" label="Ägare (förvaltningschefer)" value=value("agare", cur(|i| i.owner_names.clone())) error=form.error("agare")/>
+                <TextField name="start" label="Startdatum" kind="date" hint="ÅÅÅÅ-MM-DD"
+                    value=value("start", cur(|i| i.start.to_string())) error=form.error("start")/>
+                <TextField name="slut" label="Slutdatum" kind="date" hint="ÅÅÅÅ-MM-DD"
+                    value=value("slut", cur(|i| i.end.to_string())) error=form.error("slut")/>
+                <TextField name="budget" label="Budget totalt (kronor)" hint="Hela kronor, till exempel 2 400 000"
+                    value=value("budget", cur(|i| i.budget_sek.to_string())) error=form.error("budget")/>
+                <div class="checkbox">
+                    <input type="checkbox" id="aterforing" name="aterforing" value="ja"
+                        checked=form.checked_or("aterforing", current.as_ref().is_some_and(|i| i.repayment))/>
+                    <label for="aterforing">"Återföringsmodellen tillämpas"</label>
+                </div>
+                <CheckboxGroup name="parter" legend="Samverkande parter"
+                    hint="Minst två nämnder från olika verksamhetsområden, eller en idéburen aktör och minst en nämnd."
+                    choices=options.parties.iter().map(|p| (p.id, match &p.area {
+                        Some(area) => format!("{} ({area})", p.name),
+                        None => format!("{} ({})", p.name, p.kind.label().to_lowercase()),
+                    })).collect()
+                    chosen=party_ids form=form.clone()/>
+                <CheckboxGroup name="projektledare" legend="Projektledare"
+                    hint="Projektledare rapporterar för satsningen och kan ändra den fram till beslut."
+                    choices=options.leads.clone() chosen=lead_ids form=form.clone()/>
+                <button type="submit" class="button">{button}</button>
+            </form>
+        </section>
+    }
+}
+
+/// A labelled multi-line text input with its error.
+#[component]
+fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let error_id = format!("{name}-fel");
+    let described = error.as_ref().map(|_| error_id.clone());
+    let invalid = error.is_some().then_some("true");
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <textarea id=name name=name rows="4" aria-invalid=invalid aria-describedby=described>{value}</textarea>
+        </div>
+    }
+}
+
+/// Checkboxes named `name[n<id>]`, in a fieldset with legend, hint and the group's error.
+#[component]
+fn CheckboxGroup(
+    name: &'static str,
+    legend: &'static str,
+    hint: &'static str,
+    choices: Vec<(i64, String)>,
+    chosen: Vec<i64>,
+    form: FormState,
+) -> impl IntoView {
+    let error = form.error(name);
+    let hint_id = format!("{name}-tips");
+    let error_id = format!("{name}-fel");
+    let described = match &error {
+        Some(_) => format!("{error_id} {hint_id}"),
+        None => hint_id.clone(),
+    };
+    view! {
+        <fieldset class="field" id=name aria-describedby=described>
+            <legend>{legend}</legend>
+            <p class="hint" id=hint_id>{hint}</p>
+            {error.map(|m| view! { <p class="field-error" id=error_id>{m}</p> })}
+            {if choices.is_empty() {
+                view! { <p>"Det finns inga att välja ännu."</p> }.into_any()
+            } else {
+                choices.into_iter().map(|(id, label)| {
+                    let field = format!("{name}[n{id}]");
+                    let input_id = format!("{name}-{id}");
+                    let checked = form.checked_or(&field, chosen.contains(&id));
+                    view! {
+                        <div class="checkbox">
+                            <input type="checkbox" id=input_id.clone() name=field value="ja" checked=checked/>
+                            <label for=input_id>{label}</label>
+                        </div>
+                    }
+                }).collect_view().into_any()
+            }}
+        </fieldset>
+    }
+}

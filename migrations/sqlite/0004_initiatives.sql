@@ -1,0 +1,62 @@
+-- Parter (nämnder/förvaltningar, idéburna aktörer, kommunala bolag) and satsningar.
+
+-- Part: a nämnd/förvaltning (with its verksamhetsområde), a civil-society actor (förening,
+-- stiftelse, kooperativ, välgörenhetsorganisation; for-profit companies are not allowed) or
+-- a municipal company. Owned by an organisation.
+CREATE TABLE party (
+    id               INTEGER PRIMARY KEY,
+    organisation_id  INTEGER NOT NULL REFERENCES organisation (id),
+    name             TEXT    NOT NULL,
+    kind             TEXT    NOT NULL CHECK (kind IN ('namnd', 'ideburen', 'bolag')),
+    area             TEXT,
+    civil_type       TEXT    CHECK (civil_type IN ('forening', 'stiftelse', 'kooperativ', 'valgorenhet')),
+    active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at       TEXT    NOT NULL,
+    UNIQUE (organisation_id, name)
+) STRICT;
+
+-- Satsning: a social-investment initiative.
+CREATE TABLE initiative (
+    id               INTEGER PRIMARY KEY,
+    organisation_id  INTEGER NOT NULL REFERENCES organisation (id),
+    name             TEXT    NOT NULL,
+    summary          TEXT    NOT NULL DEFAULT '',
+    target_group     TEXT    NOT NULL DEFAULT '',
+    owner_names      TEXT    NOT NULL DEFAULT '',
+    start_date       TEXT    NOT NULL,
+    end_date         TEXT    NOT NULL,
+    budget_sek       INTEGER NOT NULL DEFAULT 0 CHECK (budget_sek >= 0),
+    repayment        INTEGER NOT NULL DEFAULT 0 CHECK (repayment IN (0, 1)),
+    status           TEXT    NOT NULL CHECK (status IN
+                       ('ide', 'ansokan', 'beredning', 'beslutad', 'pagaende', 'avslutad', 'uppfoljd')),
+    is_example       INTEGER NOT NULL DEFAULT 0 CHECK (is_example IN (0, 1)),
+    created_at       TEXT    NOT NULL,
+    updated_at       TEXT    NOT NULL,
+    CHECK (end_date > start_date)
+) STRICT;
+CREATE INDEX initiative_organisation ON initiative (organisation_id, status);
+
+CREATE TABLE initiative_party (
+    initiative_id  INTEGER NOT NULL REFERENCES initiative (id),
+    party_id       INTEGER NOT NULL REFERENCES party (id),
+    PRIMARY KEY (initiative_id, party_id)
+) STRICT;
+
+-- Projektledare assigned to a satsning (they may report for and edit only these).
+CREATE TABLE initiative_lead (
+    initiative_id  INTEGER NOT NULL REFERENCES initiative (id),
+    user_id        INTEGER NOT NULL REFERENCES user_account (id),
+    PRIMARY KEY (initiative_id, user_id)
+) STRICT;
+CREATE INDEX initiative_lead_user ON initiative_lead (user_id);
+
+-- Statusbyten: the satsning's timeline.
+CREATE TABLE initiative_status_change (
+    id             INTEGER PRIMARY KEY,
+    initiative_id  INTEGER NOT NULL REFERENCES initiative (id),
+    from_status    TEXT,
+    to_status      TEXT    NOT NULL,
+    changed_by     INTEGER REFERENCES user_account (id),
+    changed_at     TEXT    NOT NULL
+) STRICT;
+CREATE INDEX initiative_status_change_initiative ON initiative_status_change (initiative_id, changed_at);
