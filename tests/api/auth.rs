@@ -215,22 +215,40 @@ async fn role_route_matrix() {
     let id_args = [("id", id_arg.as_str())];
     let history_args = [("typ", "user_account"), ("id", id_arg.as_str())];
     // (GET page or POST server fn, path, form fields, roles allowed; public pages allow all).
-    let pages: Vec<(&str, &[Role])> = vec![
-        ("/", everyone),
-        ("/tillganglighet", everyone),
-        ("/logga-in", everyone),
-        ("/admin/anvandare", &[Admin]),
-        ("/admin/anvandare/ny", &[Admin]),
-        (&user_page, &[Admin]),
-        (&history_page, &[Admin, Evaluator]),
+    let idea: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM initiative WHERE status = 'ide'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let idea_page = format!("/satsningar/{idea}");
+    let idea_edit = format!("/satsningar/{idea}/redigera");
+    let idea_arg = idea.to_string();
+    let idea_args = [("id", idea_arg.as_str())];
+    let staff_and_lead: &[Role] = &[Admin, Evaluator, ProjectLead];
+    // (page, roles allowed; `None` = public, also without login). The demo projektledare
+    // leads the satsning in status idé, so may open and edit it.
+    let pages: Vec<(&str, Option<&[Role]>)> = vec![
+        ("/", None),
+        ("/tillganglighet", None),
+        ("/logga-in", None),
+        ("/admin/anvandare", Some(&[Admin])),
+        ("/admin/anvandare/ny", Some(&[Admin])),
+        (&user_page, Some(&[Admin])),
+        (&history_page, Some(&[Admin, Evaluator])),
+        ("/satsningar", Some(everyone)),
+        ("/satsningar/ny", Some(staff_and_lead)),
+        (&idea_page, Some(everyone)),
+        (&idea_edit, Some(staff_and_lead)),
     ];
     type Fields<'a> = &'a [(&'a str, &'a str)];
     let functions: Vec<(&str, Fields, &[Role])> = vec![
         ("/api/anvandare/lista", &[], &[Admin]),
         ("/api/anvandare/hamta", &id_args, &[Admin]),
         ("/api/historik", &history_args, &[Admin, Evaluator]),
+        ("/api/satsningar/visa", &idea_args, everyone),
+        ("/api/satsningar/val", &[], staff_and_lead),
     ];
-    let public = |allowed: &[Role]| allowed.len() == everyone.len();
 
     let mut who: Vec<(&str, Option<Role>)> = vec![("anonym", None)];
     who.extend(
@@ -246,11 +264,11 @@ async fn role_route_matrix() {
         }
         for (path, allowed) in &pages {
             let response = user.get(path).await;
-            let expected = match role {
-                _ if public(allowed) => StatusCode::OK,
-                None => StatusCode::SEE_OTHER,
-                Some(role) if allowed.contains(&role) => StatusCode::OK,
-                Some(_) => StatusCode::FORBIDDEN,
+            let expected = match (allowed, role) {
+                (None, _) => StatusCode::OK,
+                (Some(_), None) => StatusCode::SEE_OTHER,
+                (Some(allowed), Some(role)) if allowed.contains(&role) => StatusCode::OK,
+                (Some(_), Some(_)) => StatusCode::FORBIDDEN,
             };
             assert_eq!(response.status(), expected, "{email} GET {path}");
             if expected == StatusCode::SEE_OTHER {

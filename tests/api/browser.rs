@@ -269,18 +269,10 @@ async fn each_role_logs_in_through_the_form_and_out_again() {
             browser
                 .open_hydrated(&format!("{}/admin/anvandare/ny", app.address))
                 .await;
+            browser.submit_main_form().await;
             browser
                 .client
-                .find(Locator::Css("main form.form button[type=submit]"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
-            browser
-                .client
-                .wait()
-                .for_element(Locator::Css(".error-summary"))
+                .find(Locator::Css(".error-summary"))
                 .await
                 .unwrap();
             browser.assert_accessible("ny användare med fel").await;
@@ -289,19 +281,8 @@ async fn each_role_logs_in_through_the_form_and_out_again() {
         // Log out.
         browser.open_hydrated(&app.address).await;
         browser
-            .client
-            .find(Locator::Css("form[action='/logga-ut'] button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        browser
-            .client
-            .wait()
-            .for_element(Locator::Css("p.notice"))
-            .await
-            .unwrap();
+            .click_and_wait_for_page("form[action='/logga-ut'] button")
+            .await;
         let notice = browser.client.find(Locator::Css("p.notice")).await.unwrap();
         assert_eq!(notice.text().await.unwrap(), "Du är utloggad.");
     }
@@ -309,39 +290,200 @@ async fn each_role_logs_in_through_the_form_and_out_again() {
 }
 
 async fn fill_login(browser: &Browser, email: &str, password: &str) {
-    let client = &browser.client;
-    client
-        .find(Locator::Id("epost"))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("epost"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("losenord"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("main form.form button[type=submit]"))
+    browser.type_into("epost", email).await;
+    browser.type_into("losenord", password).await;
+    browser.submit_main_form().await;
+}
+
+impl Browser {
+    /// Saves a screenshot when UTFALL_TEST_SCREENSHOTS names a folder (for a person to look at).
+    pub async fn screenshot(&self, name: &str) {
+        if let Ok(folder) = std::env::var("UTFALL_TEST_SCREENSHOTS") {
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(format!("{folder}/{name}.png"), png).unwrap();
+        }
+    }
+
+    async fn login(&self, app: &TestApp, email: &str) {
+        self.open_hydrated(&format!("{}/logga-in", app.address))
+            .await;
+        fill_login(self, email, app::demo::DEMO_PASSWORD).await;
+    }
+
+    async fn submit_main_form(&self) {
+        self.click_and_wait_for_page("main form.form button[type=submit]")
+            .await;
+    }
+
+    /// Clicks what `css` finds and waits until the page it leads to is hydrated. The old
+    /// page's marker is removed first, so the wait cannot be satisfied by the old page.
+    pub async fn click_and_wait_for_page(&self, css: &str) {
+        self.client
+            .execute(
+                "document.body.removeAttribute('data-hydrated'); return true;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("body[data-hydrated='true']"))
+            .await
+            .unwrap_or_else(|e| panic!("no page after clicking {css}: {e}"));
+    }
+
+    /// Sets a date input (typing into Chromium's date widget depends on the locale).
+    async fn set_date(&self, id: &str, date: &str) {
+        self.client
+            .execute(
+                "document.getElementById(arguments[0]).value = arguments[1]; return true;",
+                vec![json!(id), json!(date)],
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.client.find(Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn projektledare_registers_a_satsning_through_the_forms() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = demo_app().await;
+    browser.client.set_window_size(1280, 1000).await.unwrap();
+    browser.login(&app, "projektledare@exempel.se").await;
+
+    // The list, from the main navigation.
+    browser
+        .client
+        .find(Locator::Css("#huvudmeny a[href='/satsningar']"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    client
+    browser
+        .client
         .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("body[data-hydrated='true']"))
+        .for_element(Locator::Css("body[data-hydrated='true'] table"))
         .await
         .unwrap();
+    browser.assert_accessible("satsningslistan").await;
+    browser.screenshot("satsningar").await;
+
+    // Register: first with mistakes, then right.
+    browser
+        .client
+        .find(Locator::LinkText("Registrera satsning"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css("body[data-hydrated='true'] #namn"))
+        .await
+        .unwrap();
+    browser.type_into("namn", "Rörelseglädje i Varberga").await;
+    browser.set_date("start", "2027-01-01").await;
+    browser.set_date("slut", "2026-01-01").await;
+    browser.submit_main_form().await;
+    let summary = browser
+        .client
+        .find(Locator::Css(".error-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("Slutdatum måste vara efter startdatum."),
+        "{summary}"
+    );
+    assert!(summary.contains("minst två nämnder"), "{summary}");
+    let kept = browser
+        .client
+        .find(Locator::Id("namn"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Rörelseglädje i Varberga"));
+    browser
+        .assert_accessible("satsningsformuläret med fel")
+        .await;
+    browser.screenshot("satsning-fel").await;
+
+    browser.set_date("slut", "2029-12-31").await;
+    for name in [
+        "Förvaltningen förskola och skola",
+        "Kultur- och fritidsförvaltningen",
+    ] {
+        let labels = browser
+            .client
+            .find_all(Locator::Css("fieldset#parter label"))
+            .await
+            .unwrap();
+        for label in labels {
+            if label.text().await.unwrap().starts_with(name) {
+                label.click().await.unwrap();
+            }
+        }
+    }
+    browser.submit_main_form().await;
+
+    // The new satsning's page.
+    let heading = browser
+        .client
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "Rörelseglädje i Varberga");
+    let notice = browser
+        .client
+        .find(Locator::Css("p.notice"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(notice, "Satsningen är registrerad.");
+    browser.assert_accessible("satsningssidan").await;
+    browser.screenshot("satsning").await;
+
+    // Move it to ansökan with the button.
+    browser
+        .click_and_wait_for_page("ul.transitions button")
+        .await;
+    let facts = browser
+        .client
+        .find(Locator::Css("dl.facts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(facts.contains("Ansökan"), "{facts}");
+    browser.client.clone().close().await.unwrap();
 }

