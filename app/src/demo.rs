@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::initiative::{InitiativeForm, InitiativeInput, Status};
 use crate::organisation::{OrganisationInput, OrganisationKind, repo};
 use crate::party::PartyKind;
+use crate::schema::{Horizon, MeasureForm, MeasureInput, MeasureKind};
 
 /// Password of every demo account (printed by `make run`; demo mode only).
 pub const DEMO_PASSWORD: &str = "utfall-demo";
@@ -67,6 +68,17 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         .await?
         .map(|row| row.id);
     seed_initiatives(db, organisation.id, lead_id, now).await?;
+    let admin_id = crate::auth::repo::find_for_login(db, "admin@exempel.se")
+        .await?
+        .map(|row| row.id)
+        .ok_or(AppError::Internal)?;
+    let actor = crate::auth::repo::Actor {
+        user_id: admin_id,
+        organisation_id: organisation.id,
+    };
+    for seed in SCHEMAS {
+        seed_schema(db, actor, &seed, now).await?;
+    }
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
 }
@@ -334,5 +346,445 @@ async fn seed_initiatives(
         crate::initiative::repo::create(db, None, organisation_id, &input, status, true, now)
             .await?;
     }
+    Ok(())
+}
+
+/// A measure in a demo schema: (kind, code, name, unit, value type, frequency, direction,
+/// baseline (value, date), target (value, date), source, comparison).
+type MeasureSeed = (
+    MeasureKind,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    (&'static str, &'static str),
+    (&'static str, &'static str),
+    &'static str,
+    &'static str,
+);
+
+/// A demo schema with one goal: (satsning, goal, målgrupp, [(activity, measures)],
+/// indicators, economic effect (text, horizon, party, linked code, SEK per year)).
+struct SchemaSeed {
+    initiative: &'static str,
+    goal: &'static str,
+    target_group: &'static str,
+    activities: &'static [(&'static str, &'static [MeasureSeed])],
+    indicators: &'static [MeasureSeed],
+    effect: (&'static str, Horizon, &'static str, &'static str, i64),
+}
+
+use MeasureKind::{Activity as Act, Effect as Eff, Indicator as Ind};
+
+/// Example schemas (written for this app; values invented) for three Örebro satsningar and
+/// the two fictional ongoing ones, so reporting and dashboards have something to show.
+const SCHEMAS: [SchemaSeed; 5] = [
+    SchemaSeed {
+        initiative: "Skolfam",
+        goal: "Familjehemsplacerade barn når kunskapsmålen i skolan",
+        target_group: "Familjehemsplacerade barn i grundskolan",
+        activities: &[
+            (
+                "Kartläggning av varje barns skolsituation och en individuell plan",
+                &[
+                    (
+                        Act,
+                        "A1",
+                        "Genomförda kartläggningar",
+                        "kartläggningar",
+                        "antal",
+                        "manad",
+                        "hogre",
+                        ("", ""),
+                        ("", ""),
+                        "manuell",
+                        "",
+                    ),
+                    (
+                        Eff,
+                        "E1",
+                        "Andel barn med godkända betyg i alla ämnen",
+                        "%",
+                        "andel",
+                        "halvar",
+                        "hogre",
+                        ("45", "2016-06-30"),
+                        ("70", "2019-06-30"),
+                        "manuell",
+                        "",
+                    ),
+                ],
+            ),
+            (
+                "Stöd i skolarbetet av specialpedagog",
+                &[
+                    (
+                        Act,
+                        "A2",
+                        "Stödtimmar med specialpedagog",
+                        "timmar",
+                        "antal",
+                        "manad",
+                        "hogre",
+                        ("", ""),
+                        ("", ""),
+                        "manuell",
+                        "",
+                    ),
+                    (
+                        Eff,
+                        "E2",
+                        "Andel barn som får det stöd de behöver",
+                        "%",
+                        "andel",
+                        "halvar",
+                        "hogre",
+                        ("50", "2016-06-30"),
+                        ("80", "2019-06-30"),
+                        "enkat",
+                        "",
+                    ),
+                ],
+            ),
+        ],
+        indicators: &[(
+            Ind,
+            "I1",
+            "Behörighet till gymnasiet",
+            "%",
+            "andel",
+            "ar",
+            "hogre",
+            ("", ""),
+            ("", ""),
+            "import",
+            "Kolada; kommun, län, riket",
+        )],
+        effect: (
+            "Minskade kostnader för särskilt stöd och omplaceringar",
+            Horizon::Long,
+            "Socialförvaltningen",
+            "E1",
+            450_000,
+        ),
+    },
+    SchemaSeed {
+        initiative: "NP Resurs och Samverkan",
+        goal: "Unga med neuropsykiatriska svårigheter fullföljer gymnasiet eller får arbete",
+        target_group: "Unga 15–25 år med neuropsykiatrisk problematik",
+        activities: &[(
+            "Samordnad individuell plan med en gemensam resursperson",
+            &[
+                (
+                    Act,
+                    "A1",
+                    "Ärenden med samordnad plan",
+                    "ärenden",
+                    "antal",
+                    "manad",
+                    "hogre",
+                    ("", ""),
+                    ("", ""),
+                    "manuell",
+                    "",
+                ),
+                (
+                    Eff,
+                    "E1",
+                    "Andel i studier eller arbete efter 12 månader",
+                    "%",
+                    "andel",
+                    "halvar",
+                    "hogre",
+                    ("40", "2015-09-01"),
+                    ("65", "2018-08-31"),
+                    "manuell",
+                    "",
+                ),
+            ],
+        )],
+        indicators: &[(
+            Ind,
+            "I1",
+            "Unga 16–24 år som varken arbetar eller studerar",
+            "%",
+            "andel",
+            "ar",
+            "lagre",
+            ("", ""),
+            ("", ""),
+            "import",
+            "Kolada; kommun, län, riket",
+        )],
+        effect: (
+            "Minskat försörjningsstöd",
+            Horizon::Long,
+            "Förvaltningen för utbildning, försörjning och arbete",
+            "E1",
+            600_000,
+        ),
+    },
+    SchemaSeed {
+        initiative: "Bryggan – från destruktiv frånvaro till måluppfyllelse",
+        goal: "Elever med problematisk frånvaro kommer tillbaka till skolan",
+        target_group: "Elever i årskurs 4–9 med hög frånvaro",
+        activities: &[(
+            "Tidig kartläggning och samordnad insats kring eleven",
+            &[
+                (
+                    Act,
+                    "A1",
+                    "Elever i insatsen",
+                    "elever",
+                    "antal",
+                    "manad",
+                    "hogre",
+                    ("", ""),
+                    ("", ""),
+                    "manuell",
+                    "",
+                ),
+                (
+                    Eff,
+                    "E1",
+                    "Andel elever med frånvaro under 15 %",
+                    "%",
+                    "andel",
+                    "manad",
+                    "hogre",
+                    ("20", "2017-01-31"),
+                    ("60", "2020-06-12"),
+                    "manuell",
+                    "",
+                ),
+            ],
+        )],
+        indicators: &[(
+            Ind,
+            "I1",
+            "Elever i årskurs 9 behöriga till yrkesprogram",
+            "%",
+            "andel",
+            "ar",
+            "hogre",
+            ("", ""),
+            ("", ""),
+            "import",
+            "Kolada; kommun, län, riket",
+        )],
+        effect: (
+            "Färre placeringar i särskild undervisningsgrupp",
+            Horizon::Short,
+            "Förvaltningen förskola och skola",
+            "E1",
+            800_000,
+        ),
+    },
+    SchemaSeed {
+        initiative: "Läxhjälp i Vivalla (fiktiv)",
+        goal: "Fler elever i Vivalla når godkända betyg",
+        target_group: "Elever i årskurs 4–9 i Vivalla",
+        activities: &[(
+            "Läxhjälp tre kvällar i veckan",
+            &[
+                (
+                    Act,
+                    "A1",
+                    "Deltagartillfällen",
+                    "tillfällen",
+                    "antal",
+                    "manad",
+                    "hogre",
+                    ("", ""),
+                    ("", ""),
+                    "manuell",
+                    "",
+                ),
+                (
+                    Eff,
+                    "E1",
+                    "Andel deltagare som lämnar in läxor i tid",
+                    "%",
+                    "andel",
+                    "manad",
+                    "hogre",
+                    ("50", "2025-08-31"),
+                    ("80", "2028-06-30"),
+                    "manuell",
+                    "",
+                ),
+            ],
+        )],
+        indicators: &[(
+            Ind,
+            "I1",
+            "Behörighet till gymnasiet",
+            "%",
+            "andel",
+            "ar",
+            "hogre",
+            ("", ""),
+            ("", ""),
+            "import",
+            "Kolada; kommun, län, riket",
+        )],
+        effect: (
+            "Minskat behov av särskilt stöd",
+            Horizon::Short,
+            "Förvaltningen förskola och skola",
+            "E1",
+            300_000,
+        ),
+    },
+    SchemaSeed {
+        initiative: "Tidigt stöd för unga vuxna (fiktiv)",
+        goal: "Unga vuxna kommer i arbete eller studier",
+        target_group: "Unga vuxna 20–25 år som varken arbetar eller studerar",
+        activities: &[(
+            "Personligt stöd av en coach",
+            &[
+                (
+                    Act,
+                    "A1",
+                    "Coachningssamtal",
+                    "samtal",
+                    "antal",
+                    "manad",
+                    "hogre",
+                    ("", ""),
+                    ("", ""),
+                    "manuell",
+                    "",
+                ),
+                (
+                    Eff,
+                    "E1",
+                    "Deltagare i arbete eller studier",
+                    "personer",
+                    "antal",
+                    "manad",
+                    "hogre",
+                    ("0", "2026-01-31"),
+                    ("40", "2028-12-31"),
+                    "manuell",
+                    "",
+                ),
+            ],
+        )],
+        indicators: &[(
+            Ind,
+            "I1",
+            "Unga vuxna med försörjningsstöd",
+            "%",
+            "andel",
+            "ar",
+            "lagre",
+            ("", ""),
+            ("", ""),
+            "import",
+            "Kolada; kommun, län, riket",
+        )],
+        effect: (
+            "Minskat försörjningsstöd",
+            Horizon::Long,
+            "Förvaltningen för utbildning, försörjning och arbete",
+            "E1",
+            1_200_000,
+        ),
+    },
+];
+
+fn measure_input(seed: &MeasureSeed) -> Result<MeasureInput, AppError> {
+    let (
+        _,
+        code,
+        name,
+        unit,
+        value_type,
+        frequency,
+        direction,
+        baseline,
+        target,
+        source,
+        comparison,
+    ) = *seed;
+    MeasureInput::parse(&MeasureForm {
+        code,
+        name,
+        unit,
+        value_type,
+        frequency,
+        direction,
+        baseline: baseline.0,
+        baseline_date: baseline.1,
+        target: target.0,
+        target_date: target.1,
+        source,
+        comparison,
+        ..MeasureForm::default()
+    })
+}
+
+async fn seed_schema(
+    db: &Db,
+    actor: crate::auth::repo::Actor,
+    seed: &SchemaSeed,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::schema::repo::{self as schema, EffectInput, Parent};
+    let initiative_id: i64 = crate::db_read!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM initiative WHERE organisation_id = $1 AND name = $2")
+            .bind(actor.organisation_id)
+            .bind(seed.initiative)
+            .fetch_one(pool)
+            .await
+    })?;
+    let goal =
+        schema::add_goal(db, actor, initiative_id, seed.goal, seed.target_group, now).await?;
+    let mut effect_measure = None;
+    for (text, measures) in seed.activities {
+        let activity = schema::add_activity(db, actor, initiative_id, goal, text, now).await?;
+        for m in *measures {
+            let id = schema::add_measure(
+                db,
+                actor,
+                initiative_id,
+                m.0,
+                Parent::Activity(activity),
+                &measure_input(m)?,
+                now,
+            )
+            .await?;
+            if m.1 == seed.effect.3 {
+                effect_measure = Some(id);
+            }
+        }
+    }
+    for m in seed.indicators {
+        schema::add_measure(
+            db,
+            actor,
+            initiative_id,
+            m.0,
+            Parent::Goal(goal),
+            &measure_input(m)?,
+            now,
+        )
+        .await?;
+    }
+    let parties = crate::party::repo::list(db, actor.organisation_id).await?;
+    let effect = EffectInput {
+        text: seed.effect.0.into(),
+        horizon: seed.effect.1,
+        party_id: parties
+            .iter()
+            .find(|p| p.name == seed.effect.2)
+            .map(|p| p.id),
+        effect_measure_id: effect_measure,
+        yearly_sek: seed.effect.4,
+    };
+    schema::add_effect(db, actor, initiative_id, &effect, now).await?;
     Ok(())
 }

@@ -103,9 +103,13 @@ pub fn TextField(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// The element id when `name` is not unique on the page.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let error_id = format!("{name}-fel");
-    let hint_id = format!("{name}-tips");
+    let id = id.unwrap_or_else(|| name.to_string());
+    let error_id = format!("{id}-fel");
+    let hint_id = format!("{id}-tips");
     let described = match (&error, hint) {
         (Some(_), Some(_)) => Some(format!("{error_id} {hint_id}")),
         (Some(_), None) => Some(error_id.clone()),
@@ -116,11 +120,11 @@ pub fn TextField(
     let has_error = error.is_some();
     view! {
         <div class="field" class:field--error=has_error>
-            <label for=name>{label}</label>
+            <label for=id.clone()>{label}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             {error.map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
             <input
-                id=name
+                id=id
                 name=name
                 type=kind
                 value=value

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod organisation;
 pub mod pages;
 pub mod party;
+pub mod schema;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -34,6 +35,7 @@ use crate::initiative::ui::{
 };
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
+use crate::schema::ui::{NewMeasurePage, SchemaPage, SixColumnPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -86,6 +88,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/ny") view=NewInitiativePage/>
                         <Route path=path!("satsningar/:id") view=InitiativePage/>
                         <Route path=path!("satsningar/:id/redigera") view=EditInitiativePage/>
+                        <Route path=path!("satsningar/:id/schema") view=SchemaPage/>
+                        <Route path=path!("satsningar/:id/schema/nytt-matt") view=NewMeasurePage/>
+                        <Route path=path!("satsningar/:id/schema/tabell") view=SixColumnPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -487,3 +487,62 @@ async fn projektledare_registers_a_satsning_through_the_forms() {
     assert!(facts.contains("Ansökan"), "{facts}");
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn schema_pages_are_accessible() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = demo_app().await;
+    browser.client.set_window_size(1280, 1000).await.unwrap();
+    browser.login(&app, "utvarderare@exempel.se").await;
+    let id: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM initiative WHERE name = 'Skolfam'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    browser
+        .open_hydrated(&format!("{}/satsningar/{id}/schema", app.address))
+        .await;
+    let status = browser
+        .client
+        .find(Locator::Css(".notice.complete"))
+        .await
+        .unwrap();
+    assert_eq!(status.text().await.unwrap(), "Schemat är komplett.");
+    browser.assert_accessible("schemaredigeraren").await;
+    browser.screenshot("schema").await;
+
+    browser
+        .open_hydrated(&format!("{}/satsningar/{id}/schema/tabell", app.address))
+        .await;
+    browser.assert_accessible("sexkolumnsvyn").await;
+    browser.screenshot("schema-tabell").await;
+
+    let activity: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT MIN(a.id) FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    browser
+        .open_hydrated(&format!(
+            "{}/satsningar/{id}/schema/nytt-matt?typ=effekt&aktivitet={activity}",
+            app.address
+        ))
+        .await;
+    browser.submit_main_form().await;
+    let summary = browser
+        .client
+        .find(Locator::Css(".error-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(summary.contains("Ange en kod"), "{summary}");
+    browser.assert_accessible("nytt mått med fel").await;
+    browser.client.clone().close().await.unwrap();
+}

@@ -13,5 +13,6 @@ mod helpers;
 mod initiatives;
 mod mail;
 mod probes;
+mod schema;
 mod shell;
 mod users;

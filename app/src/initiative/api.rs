@@ -129,15 +129,19 @@ pub struct InitiativePageData {
     pub today: NaiveDate,
 }
 
-/// What the utvärderingsschema still lacks. The schema editor is a later step, so until then
-/// every satsning lacks its schema and none can be moved to "beslutad".
+/// What the utvärderingsschema still lacks ("beslutad" needs a complete schema).
 #[cfg(feature = "ssr")]
-fn schema_missing(_initiative: &Initiative) -> Vec<String> {
-    vec!["mål med aktiviteter, aktivitetsmått och effektmått".into()]
+async fn schema_missing(initiative: &Initiative) -> Result<Vec<String>, AppError> {
+    let db = expect_context::<crate::db::Db>();
+    Ok(crate::schema::repo::load(&db, initiative.id)
+        .await?
+        .missing())
 }
 
+/// The satsning `id` if the caller may see it; otherwise "not found", exactly as if it did not
+/// exist (so ids of other satsningar reveal nothing).
 #[cfg(feature = "ssr")]
-async fn load_visible(id: i64) -> Result<(crate::auth::CurrentUser, Initiative), AppError> {
+pub async fn load_visible(id: i64) -> Result<(crate::auth::CurrentUser, Initiative), AppError> {
     let user = crate::auth::require(&VIEW_ROLES).await?;
     let db = expect_context::<crate::db::Db>();
     let initiative = super::repo::get(&db, user.organisation_id, id)
@@ -171,7 +175,7 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
             }
         })
         .collect();
-    let missing = schema_missing(&initiative);
+    let missing = schema_missing(&initiative).await?;
     let is_lead = initiative.is_led_by(user.id);
     // Readers are not shown buttons they can never use.
     let acts = is_lead || user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]);
@@ -346,7 +350,7 @@ pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
     let (user, initiative) = load_visible(id).await?;
     let to = Status::from_db(&till)
         .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd status.".into())))?;
-    let missing = schema_missing(&initiative);
+    let missing = schema_missing(&initiative).await?;
     if let Some(problem) = super::transition_problem(
         initiative.status,
         to,

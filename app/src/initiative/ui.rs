@@ -271,7 +271,10 @@ fn Details(data: InitiativePageData) -> impl IntoView {
             </dl>
             {data.period_warning.map(|w| view! { <p class="hint">{w}</p> })}
             {(!i.summary.is_empty()).then(|| view! { <h2>"Kort beskrivning"</h2> <p class="prose">{i.summary.clone()}</p> })}
-            {data.may_edit.then(|| view! { <p><a class="button button--secondary" href=edit>"Ändra uppgifter"</a></p> })}
+            <p class="actions">
+                <a class="button" href=format!("/satsningar/{}/schema", i.id)>"Utvärderingsschema"</a>
+                {data.may_edit.then(|| view! { <a class="button button--secondary" href=edit>"Ändra uppgifter"</a> })}
+            </p>
 
             {if data.transitions.is_empty() {
                 ().into_any()

@@ -1,0 +1,251 @@
+//! Server functions for the utvärderingsschema.
+
+// Server functions take one argument per form field (see auth/api.rs).
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Schema;
+use crate::error::AppError;
+use crate::form::Saved;
+use crate::initiative::Status;
+use crate::party::Party;
+
+/// What the schema pages show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemaPageData {
+    pub initiative_id: i64,
+    pub initiative_name: String,
+    pub status: Status,
+    pub is_example: bool,
+    pub schema: Schema,
+    pub missing: Vec<String>,
+    pub may_edit: bool,
+    /// Nämnder that can benefit from an economic effect.
+    pub parties: Vec<Party>,
+}
+
+#[cfg(feature = "ssr")]
+async fn editable(
+    id: i64,
+) -> Result<
+    (
+        crate::auth::CurrentUser,
+        crate::initiative::Initiative,
+        crate::auth::repo::Actor,
+    ),
+    AppError,
+> {
+    let (user, initiative) = crate::initiative::api::load_visible(id).await?;
+    if !crate::initiative::may_edit(&user, &initiative) {
+        return Err(crate::error::with_status(AppError::Forbidden));
+    }
+    let actor = crate::auth::repo::Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    };
+    Ok((user, initiative, actor))
+}
+
+/// The schema of a satsning the caller may see.
+#[server(endpoint = "schema/visa")]
+pub async fn schema_view(id: i64) -> Result<SchemaPageData, AppError> {
+    let (user, initiative) = crate::initiative::api::load_visible(id).await?;
+    let db = expect_context::<crate::db::Db>();
+    let schema = super::repo::load(&db, id).await?;
+    Ok(SchemaPageData {
+        initiative_id: id,
+        initiative_name: initiative.name.clone(),
+        status: initiative.status,
+        is_example: initiative.is_example,
+        missing: schema.missing(),
+        schema,
+        may_edit: crate::initiative::may_edit(&user, &initiative),
+        parties: crate::party::repo::list(&db, user.organisation_id).await?,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn back(id: i64, anchor: &str) -> Saved {
+    Saved {
+        redirect: format!("/satsningar/{id}/schema?sparad=1#{anchor}"),
+    }
+}
+
+/// Lägg till mål.
+#[server(endpoint = "schema/mal")]
+pub async fn add_goal(id: i64, mal: String, malgrupp: String) -> Result<Saved, AppError> {
+    let (_, _, actor) = editable(id).await?;
+    let text = super::required_text("mal", &mal, "målet").map_err(crate::error::with_status)?;
+    if malgrupp.chars().count() > super::MAX_SHORT_CHARS {
+        return Err(crate::error::with_status(AppError::field(
+            "malgrupp",
+            "Målgruppen får vara högst 200 tecken.",
+        )));
+    }
+    let db = expect_context::<crate::db::Db>();
+    let goal =
+        super::repo::add_goal(&db, actor, id, &text, malgrupp.trim(), chrono::Utc::now()).await?;
+    Ok(back(id, &format!("mal-{goal}")))
+}
+
+/// Lägg till aktivitet.
+#[server(endpoint = "schema/aktivitet")]
+pub async fn add_activity(id: i64, mal_id: i64, aktivitet: String) -> Result<Saved, AppError> {
+    let (_, _, actor) = editable(id).await?;
+    let text = super::required_text("aktivitet", &aktivitet, "aktiviteten")
+        .map_err(crate::error::with_status)?;
+    let db = expect_context::<crate::db::Db>();
+    super::repo::add_activity(&db, actor, id, mal_id, &text, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(back(id, &format!("mal-{mal_id}")))
+}
+
+/// Lägg till mått: `typ` is aktivitet/effekt (with `aktivitet_id`) or indikator (with `mal_id`).
+#[server(endpoint = "schema/matt")]
+pub async fn add_measure(
+    id: i64,
+    typ: String,
+    aktivitet_id: Option<i64>,
+    mal_id: Option<i64>,
+    kod: String,
+    namn: String,
+    definition: String,
+    enhet: String,
+    vardetyp: String,
+    frekvens: String,
+    riktning: String,
+    baslinje: String,
+    baslinjedatum: String,
+    malvarde: String,
+    maldatum: String,
+    tolerans_gul: String,
+    tolerans_rod: String,
+    kalla: String,
+    jamforelse: Option<String>,
+) -> Result<Saved, AppError> {
+    use super::{MeasureKind, repo::Parent};
+    let (_, _, actor) = editable(id).await?;
+    let kind = MeasureKind::from_db(&typ)
+        .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd måttyp.".into())))?;
+    let parent = match (kind, aktivitet_id, mal_id) {
+        (MeasureKind::Indicator, _, Some(goal)) => Parent::Goal(goal),
+        (MeasureKind::Activity | MeasureKind::Effect, Some(activity), _) => {
+            Parent::Activity(activity)
+        }
+        _ => {
+            return Err(crate::error::with_status(AppError::BadRequest(
+                "Måttet saknar mål eller aktivitet.".into(),
+            )));
+        }
+    };
+    let comparison = jamforelse.unwrap_or_default();
+    let form = super::MeasureForm {
+        code: &kod,
+        name: &namn,
+        definition: &definition,
+        unit: &enhet,
+        value_type: &vardetyp,
+        frequency: &frekvens,
+        direction: &riktning,
+        baseline: &baslinje,
+        baseline_date: &baslinjedatum,
+        target: &malvarde,
+        target_date: &maldatum,
+        tolerance_yellow: &tolerans_gul,
+        tolerance_red: &tolerans_rod,
+        source: &kalla,
+        comparison: &comparison,
+    };
+    let input = super::MeasureInput::parse(&form).map_err(crate::error::with_status)?;
+    let db = expect_context::<crate::db::Db>();
+    let measure =
+        super::repo::add_measure(&db, actor, id, kind, parent, &input, chrono::Utc::now())
+            .await
+            .map_err(crate::error::with_status)?;
+    Ok(back(id, &format!("matt-{measure}")))
+}
+
+/// Ta ur bruk: the measure stays with its values but is no longer reported or counted.
+#[server(endpoint = "schema/ta-ur-bruk")]
+pub async fn retire_measure(id: i64, matt_id: i64) -> Result<Saved, AppError> {
+    let (_, _, actor) = editable(id).await?;
+    let db = expect_context::<crate::db::Db>();
+    super::repo::retire_measure(&db, actor, id, matt_id, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(back(id, "schema"))
+}
+
+/// Lägg till ekonomisk effekt.
+#[server(endpoint = "schema/ekonomisk-effekt")]
+pub async fn add_effect(
+    id: i64,
+    effekt: String,
+    horisont: String,
+    part: Option<String>,
+    effektmatt: Option<String>,
+    belopp: String,
+) -> Result<Saved, AppError> {
+    use crate::error::FieldError;
+    let (user, _, actor) = editable(id).await?;
+    let mut errors = Vec::new();
+    let text = super::required_text("effekt", &effekt, "den ekonomiska effekten");
+    if let Err(AppError::Validation(mut e)) = text.clone() {
+        errors.append(&mut e);
+    }
+    let horizon = super::Horizon::from_db(&horisont);
+    if horizon.is_none() {
+        errors.push(FieldError {
+            field: "horisont".into(),
+            message: "Välj kort eller lång sikt.".into(),
+        });
+    }
+    let amount = if belopp.trim().is_empty() {
+        Some(0)
+    } else {
+        crate::initiative::parse_sek(&belopp)
+    };
+    if amount.is_none() {
+        errors.push(FieldError {
+            field: "belopp".into(),
+            message: "Ange beloppet i hela kronor per år, till exempel 350 000.".into(),
+        });
+    }
+    let db = expect_context::<crate::db::Db>();
+    let party_id = part
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .and_then(|p| p.parse::<i64>().ok());
+    if let Some(party) = party_id {
+        let parties = crate::party::repo::list(&db, user.organisation_id).await?;
+        if !parties.iter().any(|p| p.id == party) {
+            errors.push(FieldError {
+                field: "part".into(),
+                message: "Välj en av nämnderna i listan.".into(),
+            });
+        }
+    }
+    let measure_id = effektmatt
+        .as_deref()
+        .filter(|m| !m.is_empty())
+        .and_then(|m| m.parse::<i64>().ok());
+    match (text, horizon, amount) {
+        (Ok(text), Some(horizon), Some(yearly_sek)) if errors.is_empty() => {
+            let input = super::repo::EffectInput {
+                text,
+                horizon,
+                party_id,
+                effect_measure_id: measure_id,
+                yearly_sek,
+            };
+            super::repo::add_effect(&db, actor, id, &input, chrono::Utc::now())
+                .await
+                .map_err(crate::error::with_status)?;
+            Ok(back(id, "ekonomiska-effekter"))
+        }
+        _ => Err(crate::error::with_status(AppError::Validation(errors))),
+    }
+}

@@ -1,0 +1,624 @@
+//! Utvärderingsschema: mål → aktiviteter → aktivitetsmått och effektmått, indikatorer per mål,
+//! ekonomiska effekter. Types, validation and the completeness rule (pure; unit-tested).
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod ui;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldError};
+
+macro_rules! db_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $db:literal, $label:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vdoc])* $variant,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+            /// Stored (and form) value.
+            pub fn as_db(self) -> &'static str { match self { $($name::$variant => $db,)+ } }
+            /// Parses the stored value.
+            pub fn from_db(value: &str) -> Option<Self> {
+                match value { $($db => Some($name::$variant),)+ _ => None }
+            }
+            /// Swedish label.
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label,)+ } }
+        }
+    };
+}
+
+db_enum! {
+    /// Måttyp: aktivitetsmått, effektmått or indikator.
+    MeasureKind {
+        /// Aktivitetsmått: shows an activity is running.
+        Activity = "aktivitet", "Aktivitetsmått";
+        /// Effektmått: shows the activity has its intended effect.
+        Effect = "effekt", "Effektmått";
+        /// Indikator: a broader measure, comparable with kommun, län, riket.
+        Indicator = "indikator", "Indikator";
+    }
+}
+
+db_enum! {
+    /// Värdetyp.
+    ValueType {
+        Count = "antal", "Antal";
+        Share = "andel", "Andel (%)";
+        Amount = "belopp", "Belopp (kr)";
+        Scale = "skala", "Skala 1–5";
+        YesNo = "janej", "Ja/nej";
+    }
+}
+
+db_enum! {
+    /// Frekvens: how often a value is reported.
+    Frequency {
+        Monthly = "manad", "Månad";
+        Quarterly = "kvartal", "Kvartal";
+        HalfYearly = "halvar", "Halvår";
+        Yearly = "ar", "År";
+    }
+}
+
+db_enum! {
+    /// Riktning: which way is better.
+    Direction {
+        Higher = "hogre", "Högre är bättre";
+        Lower = "lagre", "Lägre är bättre";
+        Within = "intervall", "Inom intervall";
+    }
+}
+
+db_enum! {
+    /// Datakälla.
+    Source {
+        Manual = "manuell", "Manuell rapportering";
+        Survey = "enkat", "Enkät";
+        Import = "import", "Import";
+    }
+}
+
+db_enum! {
+    /// Tidshorisont för en ekonomisk effekt.
+    Horizon {
+        Short = "kort", "Kort sikt";
+        Long = "lang", "Lång sikt";
+    }
+}
+
+/// Mått: one measure of the schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measure {
+    pub id: i64,
+    pub kind: MeasureKind,
+    pub activity_id: Option<i64>,
+    pub goal_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub definition: String,
+    pub unit: String,
+    pub value_type: ValueType,
+    pub frequency: Frequency,
+    pub direction: Direction,
+    pub baseline: Option<(f64, NaiveDate)>,
+    pub target: Option<(f64, NaiveDate)>,
+    pub tolerance_yellow: Option<f64>,
+    pub tolerance_red: Option<f64>,
+    pub source: Source,
+    /// For indikatorer: source and comparison levels, e.g. "Kolada N00945; kommun, län, riket".
+    pub comparison: String,
+    pub retired: bool,
+}
+
+/// Aktivitet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: i64,
+    pub text: String,
+}
+
+/// Mål with its activities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goal {
+    pub id: i64,
+    pub text: String,
+    pub target_group: String,
+    pub activities: Vec<Activity>,
+}
+
+/// Ekonomisk effekt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EconomicEffect {
+    pub id: i64,
+    pub text: String,
+    pub horizon: Horizon,
+    /// Benefiting nämnd: (party id, name).
+    pub party: Option<(i64, String)>,
+    /// Linked effektmått id.
+    pub effect_measure_id: Option<i64>,
+    pub yearly_sek: i64,
+}
+
+/// A whole schema.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Schema {
+    pub goals: Vec<Goal>,
+    pub measures: Vec<Measure>,
+    pub effects: Vec<EconomicEffect>,
+}
+
+impl Schema {
+    /// Active measures of an activity of `kind`.
+    pub fn activity_measures(&self, activity_id: i64, kind: MeasureKind) -> Vec<&Measure> {
+        self.measures
+            .iter()
+            .filter(|m| m.activity_id == Some(activity_id) && m.kind == kind && !m.retired)
+            .collect()
+    }
+
+    /// Active indikatorer of a goal.
+    pub fn indicators(&self, goal_id: i64) -> Vec<&Measure> {
+        self.measures
+            .iter()
+            .filter(|m| m.goal_id == Some(goal_id) && !m.retired)
+            .collect()
+    }
+
+    /// "Schemat är komplett": what is missing, in Swedish; empty when complete.
+    pub fn missing(&self) -> Vec<String> {
+        let mut missing = Vec::new();
+        if self.goals.is_empty() {
+            missing.push("minst ett mål".to_string());
+        }
+        for (g, goal) in self.goals.iter().enumerate() {
+            let goal_name = format!("mål {}", g + 1);
+            if goal.activities.is_empty() {
+                missing.push(format!("minst en aktivitet för {goal_name}"));
+            }
+            if self.indicators(goal.id).is_empty() {
+                missing.push(format!("minst en indikator för {goal_name}"));
+            }
+            for (a, activity) in goal.activities.iter().enumerate() {
+                let activity_name = format!("aktivitet {}.{}", g + 1, a + 1);
+                if self
+                    .activity_measures(activity.id, MeasureKind::Activity)
+                    .is_empty()
+                {
+                    missing.push(format!("aktivitetsmått för {activity_name}"));
+                }
+                let effects = self.activity_measures(activity.id, MeasureKind::Effect);
+                if effects.is_empty() {
+                    missing.push(format!("effektmått för {activity_name}"));
+                }
+                for measure in effects {
+                    if measure.target.is_none() {
+                        missing.push(format!("målvärde för effektmått {}", measure.code));
+                    }
+                }
+            }
+        }
+        if self.effects.is_empty() {
+            missing.push("minst en ekonomisk effekt".to_string());
+        }
+        missing
+    }
+}
+
+/// The text is not a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
+
+/// Parses a Swedish decimal: "12,5", "1 234,5", "12.5", "12,5 %". Empty is `None`.
+pub fn parse_decimal(raw: &str) -> Result<Option<f64>, NotANumber> {
+    let cleaned: String = raw
+        .trim()
+        .trim_end_matches('%')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    if cleaned.matches('.').count() > 1 || cleaned.starts_with('+') {
+        return Err(NotANumber);
+    }
+    cleaned
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(Some)
+        .ok_or(NotANumber)
+}
+
+/// Formats a decimal the Swedish way: "12,5", "1 234".
+pub fn format_decimal(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    let text = if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded}")
+    };
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("−", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped},{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Is `value` allowed for `value_type`?
+fn value_problem(value_type: ValueType, value: f64) -> Option<&'static str> {
+    match value_type {
+        ValueType::Count if value < 0.0 || value.fract() != 0.0 => {
+            Some("Antal är ett heltal, 0 eller mer.")
+        }
+        ValueType::Share if !(0.0..=100.0).contains(&value) => {
+            Some("Andel anges i procent, mellan 0 och 100.")
+        }
+        ValueType::Scale if !(1.0..=5.0).contains(&value) => {
+            Some("Värdet på skalan ska vara mellan 1 och 5.")
+        }
+        ValueType::YesNo if value != 0.0 && value != 1.0 => {
+            Some("Ja/nej anges som 1 (ja) eller 0 (nej).")
+        }
+        ValueType::Amount if value < 0.0 => Some("Beloppet kan inte vara negativt."),
+        _ => None,
+    }
+}
+
+/// The raw measure form.
+#[derive(Debug, Clone, Default)]
+pub struct MeasureForm<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub definition: &'a str,
+    pub unit: &'a str,
+    pub value_type: &'a str,
+    pub frequency: &'a str,
+    pub direction: &'a str,
+    pub baseline: &'a str,
+    pub baseline_date: &'a str,
+    pub target: &'a str,
+    pub target_date: &'a str,
+    pub tolerance_yellow: &'a str,
+    pub tolerance_red: &'a str,
+    pub source: &'a str,
+    pub comparison: &'a str,
+}
+
+/// A validated measure (without its place in the schema).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureInput {
+    pub code: String,
+    pub name: String,
+    pub definition: String,
+    pub unit: String,
+    pub value_type: ValueType,
+    pub frequency: Frequency,
+    pub direction: Direction,
+    pub baseline: Option<(f64, NaiveDate)>,
+    pub target: Option<(f64, NaiveDate)>,
+    pub tolerance_yellow: Option<f64>,
+    pub tolerance_red: Option<f64>,
+    pub source: Source,
+    pub comparison: String,
+}
+
+/// Longest code.
+pub const MAX_CODE_CHARS: usize = 20;
+/// Longest name or short text.
+pub const MAX_SHORT_CHARS: usize = 200;
+/// Longest long text.
+pub const MAX_LONG_CHARS: usize = 4000;
+
+impl MeasureInput {
+    /// Validates the measure form; every bad field gets its own Swedish message.
+    pub fn parse(form: &MeasureForm<'_>) -> Result<Self, AppError> {
+        let mut errors: Vec<FieldError> = Vec::new();
+        let mut error = |field: &str, message: &str| {
+            errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            })
+        };
+        let code = form.code.trim();
+        if code.is_empty() {
+            error("kod", "Ange en kod, till exempel E1.");
+        } else if code.chars().count() > MAX_CODE_CHARS
+            || !code
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == '_')
+        {
+            error(
+                "kod",
+                "Koden får vara högst 20 tecken: bokstäver, siffror, punkt och bindestreck.",
+            );
+        }
+        let name = form.name.trim();
+        if name.is_empty() {
+            error("namn", "Ange måttets namn.");
+        } else if name.chars().count() > MAX_SHORT_CHARS {
+            error("namn", "Namnet får vara högst 200 tecken.");
+        }
+        if form.definition.chars().count() > MAX_LONG_CHARS {
+            error("definition", "Definitionen får vara högst 4000 tecken.");
+        }
+        if form.unit.trim().chars().count() > 40 {
+            error("enhet", "Enheten får vara högst 40 tecken.");
+        }
+        if form.comparison.chars().count() > MAX_SHORT_CHARS {
+            error("jamforelse", "Texten får vara högst 200 tecken.");
+        }
+        let value_type = ValueType::from_db(form.value_type);
+        if value_type.is_none() {
+            error("vardetyp", "Välj värdetyp.");
+        }
+        let frequency = Frequency::from_db(form.frequency);
+        if frequency.is_none() {
+            error("frekvens", "Välj frekvens.");
+        }
+        let direction = Direction::from_db(form.direction);
+        if direction.is_none() {
+            error("riktning", "Välj riktning.");
+        }
+        let source = Source::from_db(form.source);
+        if source.is_none() {
+            error("kalla", "Välj datakälla.");
+        }
+        let mut number = |field: &str, raw: &str| match parse_decimal(raw) {
+            Ok(value) => {
+                if let (Some(v), Some(t)) = (value, value_type)
+                    && let Some(problem) = value_problem(t, v)
+                    && (field == "baslinje" || field == "malvarde")
+                {
+                    error(field, problem);
+                }
+                value
+            }
+            Err(NotANumber) => {
+                error(field, "Skriv ett tal, till exempel 12,5.");
+                None
+            }
+        };
+        let baseline = number("baslinje", form.baseline);
+        let target = number("malvarde", form.target);
+        let yellow = number("tolerans_gul", form.tolerance_yellow);
+        let red = number("tolerans_rod", form.tolerance_red);
+        let mut date = |field: &str, raw: &str, needed: bool| {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                if needed {
+                    error(field, "Ange datum som ÅÅÅÅ-MM-DD.");
+                }
+                return None;
+            }
+            let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+            if parsed.is_none() {
+                error(field, "Ange datum som ÅÅÅÅ-MM-DD, till exempel 2026-12-31.");
+            }
+            parsed
+        };
+        let baseline_date = date("baslinjedatum", form.baseline_date, baseline.is_some());
+        let target_date = date("maldatum", form.target_date, target.is_some());
+        if target.is_some() && form.unit.trim().is_empty() && value_type != Some(ValueType::YesNo) {
+            error(
+                "enhet",
+                "Ange enhet när måttet har ett målvärde, till exempel \"elever\" eller \"%\".",
+            );
+        }
+        if let (Some(y), Some(r)) = (yellow, red)
+            && (y < 0.0 || r < y)
+        {
+            error(
+                "tolerans_rod",
+                "Röd tolerans ska vara minst lika stor som gul (och ingen negativ).",
+            );
+        }
+        match (value_type, frequency, direction, source) {
+            (Some(value_type), Some(frequency), Some(direction), Some(source))
+                if errors.is_empty() =>
+            {
+                Ok(Self {
+                    code: code.to_uppercase(),
+                    name: name.to_string(),
+                    definition: form.definition.trim().to_string(),
+                    unit: form.unit.trim().to_string(),
+                    value_type,
+                    frequency,
+                    direction,
+                    baseline: baseline.zip(baseline_date),
+                    target: target.zip(target_date),
+                    tolerance_yellow: yellow,
+                    tolerance_red: red,
+                    source,
+                    comparison: form.comparison.trim().to_string(),
+                })
+            }
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+/// Validates a short required text (mål, aktivitet, ekonomisk effekt).
+pub fn required_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        Err(AppError::field(field, format!("Skriv {what}.")))
+    } else if text.chars().count() > MAX_LONG_CHARS {
+        Err(AppError::field(field, "Texten får vara högst 4000 tecken."))
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measure(
+        id: i64,
+        kind: MeasureKind,
+        activity: Option<i64>,
+        goal: Option<i64>,
+        target: bool,
+    ) -> Measure {
+        Measure {
+            id,
+            kind,
+            activity_id: activity,
+            goal_id: goal,
+            code: format!("M{id}"),
+            name: "x".into(),
+            definition: String::new(),
+            unit: "st".into(),
+            value_type: ValueType::Count,
+            frequency: Frequency::Monthly,
+            direction: Direction::Higher,
+            baseline: None,
+            target: target.then(|| (10.0, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())),
+            tolerance_yellow: None,
+            tolerance_red: None,
+            source: Source::Manual,
+            comparison: String::new(),
+            retired: false,
+        }
+    }
+
+    fn complete() -> Schema {
+        Schema {
+            goals: vec![Goal {
+                id: 1,
+                text: "Fler elever klarar skolan".into(),
+                target_group: "Familjehemsplacerade barn".into(),
+                activities: vec![Activity {
+                    id: 10,
+                    text: "Individuell plan".into(),
+                }],
+            }],
+            measures: vec![
+                measure(1, MeasureKind::Activity, Some(10), None, false),
+                measure(2, MeasureKind::Effect, Some(10), None, true),
+                measure(3, MeasureKind::Indicator, None, Some(1), false),
+            ],
+            effects: vec![EconomicEffect {
+                id: 1,
+                text: "Färre placeringar".into(),
+                horizon: Horizon::Long,
+                party: None,
+                effect_measure_id: Some(2),
+                yearly_sek: 100,
+            }],
+        }
+    }
+
+    #[test]
+    fn complete_schema_lacks_nothing() {
+        assert!(complete().missing().is_empty());
+    }
+
+    #[test]
+    fn completeness_lists_exactly_what_is_missing() {
+        assert_eq!(
+            Schema::default().missing(),
+            ["minst ett mål", "minst en ekonomisk effekt"]
+        );
+        let mut schema = complete();
+        schema.measures.retain(|m| m.kind != MeasureKind::Effect);
+        assert_eq!(schema.missing(), ["effektmått för aktivitet 1.1"]);
+        let mut schema = complete();
+        schema.measures[1].target = None;
+        assert_eq!(schema.missing(), ["målvärde för effektmått M2"]);
+        let mut schema = complete();
+        schema.measures[2].retired = true;
+        assert_eq!(schema.missing(), ["minst en indikator för mål 1"]);
+        let mut schema = complete();
+        schema.goals[0].activities.clear();
+        assert_eq!(schema.missing(), ["minst en aktivitet för mål 1"]);
+    }
+
+    #[test]
+    fn swedish_decimals() {
+        assert_eq!(parse_decimal("12,5"), Ok(Some(12.5)));
+        assert_eq!(parse_decimal("1 234,5"), Ok(Some(1234.5)));
+        assert_eq!(parse_decimal("12,5 %"), Ok(Some(12.5)));
+        assert_eq!(parse_decimal(" "), Ok(None));
+        assert_eq!(parse_decimal("1,2,3"), Err(NotANumber));
+        assert_eq!(parse_decimal("tolv"), Err(NotANumber));
+        assert_eq!(format_decimal(1234.5), "1\u{a0}234,5");
+        assert_eq!(format_decimal(-3.0), "−3");
+    }
+
+    #[test]
+    fn measure_form_rules() {
+        let ok = MeasureForm {
+            code: "e1",
+            name: "Andel elever med godkända betyg",
+            unit: "%",
+            value_type: "andel",
+            frequency: "halvar",
+            direction: "hogre",
+            baseline: "40",
+            baseline_date: "2026-06-30",
+            target: "75,5",
+            target_date: "2028-06-30",
+            source: "manuell",
+            ..Default::default()
+        };
+        let input = MeasureInput::parse(&ok).unwrap();
+        assert_eq!(input.code, "E1");
+        assert_eq!(input.target.unwrap().0, 75.5);
+
+        let bad = MeasureForm {
+            unit: "",
+            target: "120",
+            code: "",
+            name: "",
+            ..ok.clone()
+        };
+        let error = MeasureInput::parse(&bad).unwrap_err();
+        assert!(error.message_for("kod").is_some());
+        assert!(error.message_for("namn").is_some());
+        assert!(error.message_for("enhet").unwrap().contains("målvärde"));
+        assert!(
+            error
+                .message_for("malvarde")
+                .unwrap()
+                .contains("mellan 0 och 100")
+        );
+
+        let no_date = MeasureForm {
+            target_date: "",
+            ..ok.clone()
+        };
+        assert!(
+            MeasureInput::parse(&no_date)
+                .unwrap_err()
+                .message_for("maldatum")
+                .is_some()
+        );
+        let script = MeasureForm {
+            code: "<script>",
+            ..ok
+        };
+        assert!(
+            MeasureInput::parse(&script)
+                .unwrap_err()
+                .message_for("kod")
+                .is_some()
+        );
+    }
+}

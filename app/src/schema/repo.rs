@@ -1,0 +1,500 @@
+//! SQL for the utvärderingsschema. The caller has already checked that the satsning belongs
+//! to the user's organisation and may be edited; every change is audited in its transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{
+    Activity, Direction, EconomicEffect, Frequency, Goal, Horizon, Measure, MeasureInput,
+    MeasureKind, Schema, Source, ValueType,
+};
+use crate::audit::{Action, Event, repo::record};
+use crate::auth::repo::Actor;
+use crate::db::{Db, Tx};
+use crate::error::AppError;
+use crate::{db_read, on_tx};
+
+#[derive(sqlx::FromRow)]
+struct GoalRow {
+    id: i64,
+    text: String,
+    target_group: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    id: i64,
+    goal_id: i64,
+    text: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct MeasureRow {
+    id: i64,
+    kind: String,
+    activity_id: Option<i64>,
+    goal_id: Option<i64>,
+    code: String,
+    name: String,
+    definition: String,
+    unit: String,
+    value_type: String,
+    frequency: String,
+    direction: String,
+    baseline_value: Option<f64>,
+    baseline_date: Option<NaiveDate>,
+    target_value: Option<f64>,
+    target_date: Option<NaiveDate>,
+    tolerance_yellow: Option<f64>,
+    tolerance_red: Option<f64>,
+    source: String,
+    comparison: String,
+    retired: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct EffectRow {
+    id: i64,
+    text: String,
+    horizon: String,
+    party_id: Option<i64>,
+    party_name: Option<String>,
+    effect_measure_id: Option<i64>,
+    yearly_sek: i64,
+}
+
+fn corrupt(what: &str) -> AppError {
+    tracing::error!(what, "unknown value in schema tables");
+    AppError::Internal
+}
+
+/// The satsning's whole schema (four queries).
+pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
+    let goals: Vec<GoalRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, text, target_group FROM goal WHERE initiative_id = $1 ORDER BY position, id",
+        )
+        .bind(initiative_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let activities: Vec<ActivityRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT a.id, a.goal_id, a.text FROM activity a JOIN goal g ON g.id = a.goal_id
+             WHERE g.initiative_id = $1 ORDER BY a.position, a.id",
+        )
+        .bind(initiative_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let measures: Vec<MeasureRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, kind, activity_id, goal_id, code, name, definition, unit, value_type,
+                    frequency, direction, baseline_value, baseline_date, target_value, target_date,
+                    tolerance_yellow, tolerance_red, source, comparison,
+                    (retired_at IS NOT NULL) AS retired
+             FROM measure WHERE initiative_id = $1 ORDER BY position, id",
+        )
+        .bind(initiative_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let effects: Vec<EffectRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT e.id, e.text, e.horizon, e.party_id, p.name AS party_name,
+                    e.effect_measure_id, e.yearly_sek
+             FROM economic_effect e LEFT JOIN party p ON p.id = e.party_id
+             WHERE e.initiative_id = $1 ORDER BY e.position, e.id",
+        )
+        .bind(initiative_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let goals = goals
+        .into_iter()
+        .map(|g| Goal {
+            activities: activities
+                .iter()
+                .filter(|a| a.goal_id == g.id)
+                .map(|a| Activity {
+                    id: a.id,
+                    text: a.text.clone(),
+                })
+                .collect(),
+            id: g.id,
+            text: g.text,
+            target_group: g.target_group,
+        })
+        .collect();
+    let measures = measures
+        .into_iter()
+        .map(|m| {
+            Ok(Measure {
+                kind: MeasureKind::from_db(&m.kind).ok_or_else(|| corrupt("kind"))?,
+                value_type: ValueType::from_db(&m.value_type)
+                    .ok_or_else(|| corrupt("value_type"))?,
+                frequency: Frequency::from_db(&m.frequency).ok_or_else(|| corrupt("frequency"))?,
+                direction: Direction::from_db(&m.direction).ok_or_else(|| corrupt("direction"))?,
+                source: Source::from_db(&m.source).ok_or_else(|| corrupt("source"))?,
+                id: m.id,
+                activity_id: m.activity_id,
+                goal_id: m.goal_id,
+                code: m.code,
+                name: m.name,
+                definition: m.definition,
+                unit: m.unit,
+                baseline: m.baseline_value.zip(m.baseline_date),
+                target: m.target_value.zip(m.target_date),
+                tolerance_yellow: m.tolerance_yellow,
+                tolerance_red: m.tolerance_red,
+                comparison: m.comparison,
+                retired: m.retired,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let effects = effects
+        .into_iter()
+        .map(|e| {
+            Ok(EconomicEffect {
+                horizon: Horizon::from_db(&e.horizon).ok_or_else(|| corrupt("horizon"))?,
+                party: e.party_id.zip(e.party_name),
+                id: e.id,
+                text: e.text,
+                effect_measure_id: e.effect_measure_id,
+                yearly_sek: e.yearly_sek,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(Schema {
+        goals,
+        measures,
+        effects,
+    })
+}
+
+async fn audit(
+    tx: &mut Tx,
+    actor: Actor,
+    action: Action,
+    object_type: &'static str,
+    object_id: i64,
+    changes: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let event = Event {
+        organisation_id: Some(actor.organisation_id),
+        actor_user_id: Some(actor.user_id),
+        action,
+        object_type,
+        object_id: Some(object_id),
+        changes: changes.to_string(),
+        ip: None,
+    };
+    record(tx, &event, now).await?;
+    Ok(())
+}
+
+/// Adds a mål at the end.
+pub async fn add_goal(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    text: &str,
+    target_group: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let id: i64 = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO goal (initiative_id, position, text, target_group)
+             VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM goal WHERE initiative_id = $1), $2, $3)
+             RETURNING id",
+        )
+        .bind(initiative_id)
+        .bind(text)
+        .bind(target_group)
+        .fetch_one(conn)
+        .await
+    })?;
+    let changes =
+        serde_json::json!({ "goal": { "after": text }, "initiative": { "after": initiative_id } });
+    audit(&mut tx, actor, Action::Create, "goal", id, changes, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds an aktivitet to a mål of this satsning.
+pub async fn add_activity(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    goal_id: i64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let owned: Option<i64> = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar("SELECT id FROM goal WHERE id = $1 AND initiative_id = $2")
+            .bind(goal_id)
+            .bind(initiative_id)
+            .fetch_optional(conn)
+            .await
+    })?;
+    if owned.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let id: i64 = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO activity (goal_id, position, text)
+             VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM activity WHERE goal_id = $1), $2)
+             RETURNING id",
+        )
+        .bind(goal_id)
+        .bind(text)
+        .fetch_one(conn)
+        .await
+    })?;
+    let changes =
+        serde_json::json!({ "activity": { "after": text }, "goal": { "after": goal_id } });
+    audit(&mut tx, actor, Action::Create, "activity", id, changes, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Where a new measure goes: an activity (aktivitetsmått, effektmått) or a goal (indikator).
+#[derive(Debug, Clone, Copy)]
+pub enum Parent {
+    Activity(i64),
+    Goal(i64),
+}
+
+fn measure_json(m: &MeasureInput) -> serde_json::Value {
+    serde_json::json!({
+        "code": m.code, "name": m.name, "definition": m.definition, "unit": m.unit,
+        "value_type": m.value_type.as_db(), "frequency": m.frequency.as_db(),
+        "direction": m.direction.as_db(),
+        "baseline": m.baseline.map(|(v, d)| format!("{v} ({d})")),
+        "target": m.target.map(|(v, d)| format!("{v} ({d})")),
+        "tolerance_yellow": m.tolerance_yellow, "tolerance_red": m.tolerance_red,
+        "source": m.source.as_db(), "comparison": m.comparison,
+    })
+}
+
+fn duplicate_code(code: &str) -> AppError {
+    AppError::field(
+        "kod",
+        format!("Koden {code} används redan i den här satsningen. Välj en annan."),
+    )
+}
+
+/// Adds a measure. A code already used in the satsning is a field error.
+pub async fn add_measure(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    kind: MeasureKind,
+    parent: Parent,
+    input: &MeasureInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    // The parent must belong to this satsning, and fit the kind.
+    let (activity_id, goal_id, parent_ok) = match (kind, parent) {
+        (MeasureKind::Indicator, Parent::Goal(goal)) => {
+            let found: Option<i64> = on_tx!(&mut tx, |conn| {
+                sqlx::query_scalar("SELECT id FROM goal WHERE id = $1 AND initiative_id = $2")
+                    .bind(goal)
+                    .bind(initiative_id)
+                    .fetch_optional(conn)
+                    .await
+            })?;
+            (None, Some(goal), found.is_some())
+        }
+        (MeasureKind::Activity | MeasureKind::Effect, Parent::Activity(activity)) => {
+            let found: Option<i64> = on_tx!(&mut tx, |conn| {
+                sqlx::query_scalar(
+                    "SELECT a.id FROM activity a JOIN goal g ON g.id = a.goal_id
+                     WHERE a.id = $1 AND g.initiative_id = $2",
+                )
+                .bind(activity)
+                .bind(initiative_id)
+                .fetch_optional(conn)
+                .await
+            })?;
+            (Some(activity), None, found.is_some())
+        }
+        _ => (None, None, false),
+    };
+    if !parent_ok {
+        return Err(AppError::NotFound);
+    }
+    let taken: Option<i64> = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar("SELECT id FROM measure WHERE initiative_id = $1 AND code = $2")
+            .bind(initiative_id)
+            .bind(&input.code)
+            .fetch_optional(conn)
+            .await
+    })?;
+    if taken.is_some() {
+        return Err(duplicate_code(&input.code));
+    }
+    let id: i64 = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO measure (initiative_id, kind, activity_id, goal_id, position, code, name,
+               definition, unit, value_type, frequency, direction, baseline_value, baseline_date,
+               target_value, target_date, tolerance_yellow, tolerance_red, source, comparison)
+             VALUES ($1, $2, $3, $4,
+               (SELECT COALESCE(MAX(position), 0) + 1 FROM measure WHERE initiative_id = $1),
+               $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+             RETURNING id",
+        )
+        .bind(initiative_id)
+        .bind(kind.as_db())
+        .bind(activity_id)
+        .bind(goal_id)
+        .bind(&input.code)
+        .bind(&input.name)
+        .bind(&input.definition)
+        .bind(&input.unit)
+        .bind(input.value_type.as_db())
+        .bind(input.frequency.as_db())
+        .bind(input.direction.as_db())
+        .bind(input.baseline.map(|b| b.0))
+        .bind(input.baseline.map(|b| b.1))
+        .bind(input.target.map(|t| t.0))
+        .bind(input.target.map(|t| t.1))
+        .bind(input.tolerance_yellow)
+        .bind(input.tolerance_red)
+        .bind(input.source.as_db())
+        .bind(&input.comparison)
+        .fetch_one(conn)
+        .await
+    })?;
+    let changes: serde_json::Map<String, serde_json::Value> = measure_json(input)
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), serde_json::json!({ "after": v })))
+        .collect();
+    audit(
+        &mut tx,
+        actor,
+        Action::Create,
+        "measure",
+        id,
+        changes.into(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Retires a measure: kept with its values, no longer asked for or counted.
+pub async fn retire_measure(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    measure_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let changed = on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE measure SET retired_at = $1
+             WHERE id = $2 AND initiative_id = $3 AND retired_at IS NULL",
+        )
+        .bind(now)
+        .bind(measure_id)
+        .bind(initiative_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if changed != 1 {
+        return Err(AppError::NotFound);
+    }
+    let changes = serde_json::json!({ "retired": { "before": false, "after": true } });
+    audit(
+        &mut tx,
+        actor,
+        Action::Update,
+        "measure",
+        measure_id,
+        changes,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A validated economic effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectInput {
+    pub text: String,
+    pub horizon: Horizon,
+    pub party_id: Option<i64>,
+    pub effect_measure_id: Option<i64>,
+    pub yearly_sek: i64,
+}
+
+/// Adds an ekonomisk effekt; the linked effektmått must be this satsning's.
+pub async fn add_effect(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    input: &EffectInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    if let Some(measure_id) = input.effect_measure_id {
+        let found: Option<i64> = on_tx!(&mut tx, |conn| {
+            sqlx::query_scalar(
+                "SELECT id FROM measure WHERE id = $1 AND initiative_id = $2 AND kind = 'effekt'",
+            )
+            .bind(measure_id)
+            .bind(initiative_id)
+            .fetch_optional(conn)
+            .await
+        })?;
+        if found.is_none() {
+            return Err(AppError::field(
+                "effektmatt",
+                "Välj ett av satsningens effektmått.",
+            ));
+        }
+    }
+    let id: i64 = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO economic_effect (initiative_id, position, text, horizon, party_id,
+               effect_measure_id, yearly_sek)
+             VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM economic_effect WHERE initiative_id = $1),
+               $2, $3, $4, $5, $6)
+             RETURNING id",
+        )
+        .bind(initiative_id)
+        .bind(&input.text)
+        .bind(input.horizon.as_db())
+        .bind(input.party_id)
+        .bind(input.effect_measure_id)
+        .bind(input.yearly_sek)
+        .fetch_one(conn)
+        .await
+    })?;
+    let changes = serde_json::json!({
+        "text": { "after": input.text }, "horizon": { "after": input.horizon.as_db() },
+        "yearly_sek": { "after": input.yearly_sek },
+    });
+    audit(
+        &mut tx,
+        actor,
+        Action::Create,
+        "economic_effect",
+        id,
+        changes,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

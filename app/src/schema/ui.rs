@@ -1,0 +1,597 @@
+//! Schema pages: the editor (`/satsningar/{id}/schema`), the form for a new measure, and the
+//! printable six-column view (`/satsningar/{id}/schema/tabell`).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{SchemaPageData, schema_view};
+use super::{
+    Direction, Frequency, Horizon, Measure, MeasureKind, Source, ValueType, format_decimal,
+};
+use crate::auth::ui::Guard;
+use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_state};
+use crate::initiative::format_sek;
+
+fn access() -> crate::auth::Access {
+    crate::auth::page_access("/satsningar/0/schema")
+}
+
+/// Loads the schema of the satsning in the URL and renders `page` with it.
+#[component]
+fn WithSchema(page: fn(SchemaPageData) -> AnyView) -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let data = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => schema_view(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Hämtar utvärderingsschemat…"</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(data) => page(data),
+                Err(error) => {
+                    #[cfg(feature = "ssr")]
+                    crate::error::with_status(error.clone());
+                    view! {
+                        <section class="page">
+                            <h1>"Schemat kunde inte visas"</h1>
+                            <p>{error.to_string()}</p>
+                            <p><a href="/satsningar">"Till satsningarna"</a></p>
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn value_text(measure: &Measure, value: Option<(f64, chrono::NaiveDate)>) -> String {
+    match value {
+        Some((v, date)) => {
+            format!("{} {} ({date})", format_decimal(v), measure.unit).replace("  ", " ")
+        }
+        None => "–".into(),
+    }
+}
+
+/// Utvärderingsschema (editor).
+#[component]
+pub fn SchemaPage() -> impl IntoView {
+    view! {
+        <Title text="Utvärderingsschema"/>
+        <Guard access=access()>
+            <WithSchema page=|data| view! { <SchemaEditor data/> }.into_any()/>
+        </Guard>
+    }
+}
+
+#[component]
+fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
+    let form = use_form_state();
+    let id = data.initiative_id;
+    let action = format!("/satsningar/{id}/schema");
+    let table = format!("/satsningar/{id}/schema/tabell");
+    let back = format!("/satsningar/{id}");
+    let saved = use_query_map().with_untracked(|q| q.get("sparad").is_some());
+    let schema = data.schema.clone();
+    let may_edit = data.may_edit;
+    let goals = schema.goals.iter().enumerate().map(|(g, goal)| {
+        let indicators: Vec<Measure> = schema.indicators(goal.id).into_iter().cloned().collect();
+        let new_indicator = format!("/satsningar/{id}/schema/nytt-matt?typ=indikator&mal={}", goal.id);
+        let activities = goal.activities.iter().enumerate().map(|(a, activity)| {
+            let measures: Vec<Measure> = schema
+                .measures
+                .iter()
+                .filter(|m| m.activity_id == Some(activity.id))
+                .cloned()
+                .collect();
+            let new_activity_measure = format!("/satsningar/{id}/schema/nytt-matt?typ=aktivitet&aktivitet={}", activity.id);
+            let new_effect_measure = format!("/satsningar/{id}/schema/nytt-matt?typ=effekt&aktivitet={}", activity.id);
+            view! {
+                <div class="activity">
+                    <h3>{format!("Aktivitet {}.{}: {}", g + 1, a + 1, activity.text)}</h3>
+                    <MeasureTable measures initiative_id=id may_edit/>
+                    {may_edit.then(|| view! {
+                        <p class="actions">
+                            <a href=new_activity_measure>"Lägg till aktivitetsmått"</a>
+                            <a href=new_effect_measure>"Lägg till effektmått"</a>
+                        </p>
+                    })}
+                </div>
+            }
+        }).collect_view();
+        let goal_id = goal.id.to_string();
+        let field_id = format!("aktivitet-{}", goal.id);
+        // Only the form that was posted shows its error again.
+        let this_form = form.values.get("mal_id") == Some(&goal_id);
+        let activity_error = this_form.then(|| form.error("aktivitet")).flatten();
+        let activity_value = if this_form { form.value_or("aktivitet", "") } else { String::new() };
+        view! {
+            <section class="goal" id=format!("mal-{}", goal.id) aria-labelledby=format!("mal-rubrik-{}", goal.id)>
+                <h2 id=format!("mal-rubrik-{}", goal.id)>{format!("Mål {}: {}", g + 1, goal.text)}</h2>
+                {(!goal.target_group.is_empty()).then(|| view! { <p>"Målgrupp: "{goal.target_group.clone()}</p> })}
+                {activities}
+                <h3>"Indikatorer"</h3>
+                <MeasureTable measures=indicators initiative_id=id may_edit/>
+                {may_edit.then(|| view! {
+                    <p class="actions"><a href=new_indicator>"Lägg till indikator"</a></p>
+                    <form method="post" action=action.clone() class="form form--inline" novalidate>
+                        <input type="hidden" name=ACTION_FIELD value="/api/schema/aktivitet"/>
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <input type="hidden" name="mal_id" value=goal_id.clone()/>
+                        <TextField name="aktivitet" id=field_id label="Ny aktivitet för målet"
+                            value=activity_value error=activity_error/>
+                        <button type="submit" class="button button--secondary">"Lägg till aktivitet"</button>
+                    </form>
+                })}
+            </section>
+        }
+    }).collect_view();
+    let goal_posted = form.values.contains_key("mal");
+    let effect_posted = form.values.contains_key("effekt");
+    view! {
+        <section class="page" aria-labelledby="schema-rubrik" id="schema">
+            <p><a href=back>"← "{data.initiative_name.clone()}</a></p>
+            <h1 id="schema-rubrik">"Utvärderingsschema"</h1>
+            <p class="lead">{data.initiative_name.clone()}" · "{data.status.label()}
+                {data.is_example.then(|| view! { " " <span class="tag">"Exempeldata"</span> })}</p>
+            {saved.then(|| view! { <p class="notice" role="status">"Sparat."</p> })}
+            <ErrorSummary state=form.clone()/>
+            <Completeness missing=data.missing.clone()/>
+            <p><a href=table>"Visa schemat som tabell (sex kolumner, utskrift)"</a></p>
+            {if !may_edit {
+                view! { <p class="hint">"Du kan läsa schemat men inte ändra det."</p> }.into_any()
+            } else if data.status >= crate::initiative::Status::Decided {
+                view! { <p class="hint">"Satsningen är beslutad: ändringar loggas, och mått tas ur bruk i stället för att tas bort."</p> }.into_any()
+            } else {
+                ().into_any()
+            }}
+            {goals}
+            {may_edit.then(|| view! {
+                <h2>"Nytt mål"</h2>
+                <form method="post" action=action.clone() class="form" novalidate>
+                    <input type="hidden" name=ACTION_FIELD value="/api/schema/mal"/>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <TextField name="mal" label="Mål (den effekt satsningen vill uppnå)"
+                        value=if goal_posted { form.value_or("mal", "") } else { String::new() }
+                        error=goal_posted.then(|| form.error("mal")).flatten()/>
+                    <TextField name="malgrupp" label="Målgrupp"
+                        value=if goal_posted { form.value_or("malgrupp", "") } else { String::new() }
+                        error=goal_posted.then(|| form.error("malgrupp")).flatten()/>
+                    <button type="submit" class="button">"Lägg till mål"</button>
+                </form>
+            })}
+            <EconomicEffects data=data.clone() form=form.clone() posted=effect_posted/>
+        </section>
+    }
+}
+
+#[component]
+fn Completeness(missing: Vec<String>) -> impl IntoView {
+    if missing.is_empty() {
+        view! { <p class="notice complete" role="status">"Schemat är komplett."</p> }.into_any()
+    } else {
+        view! {
+            <div class="checklist" role="status">
+                <p><strong>"Schemat är inte komplett."</strong>" Det saknas:"</p>
+                <ul>{missing.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn MeasureTable(measures: Vec<Measure>, initiative_id: i64, may_edit: bool) -> impl IntoView {
+    if measures.is_empty() {
+        return view! { <p class="hint">"Inga mått ännu."</p> }.into_any();
+    }
+    let action = format!("/satsningar/{initiative_id}/schema");
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Kod"</th>
+                        <th scope="col">"Mått"</th>
+                        <th scope="col">"Typ"</th>
+                        <th scope="col">"Frekvens"</th>
+                        <th scope="col">"Baslinje"</th>
+                        <th scope="col">"Målvärde"</th>
+                        <th scope="col">"Källa"</th>
+                        {may_edit.then(|| view! { <th scope="col"><span class="visually-hidden">"Åtgärd"</span></th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {measures.into_iter().map(|m| {
+                        let retired = m.retired;
+                        let baseline = value_text(&m, m.baseline);
+                        let target = value_text(&m, m.target);
+                        view! {
+                            <tr id=format!("matt-{}", m.id) class:retired=retired>
+                                <td>{m.code.clone()}</td>
+                                <td>{m.name.clone()}{retired.then(|| view! { " " <span class="tag">"Ur bruk"</span> })}</td>
+                                <td>{m.kind.label()}</td>
+                                <td>{m.frequency.label()}</td>
+                                <td>{baseline}</td>
+                                <td>{target}</td>
+                                <td>{m.source.label()}</td>
+                                {(may_edit && !retired).then(|| view! {
+                                    <td>
+                                        // A confirmation step that works without JavaScript.
+                                        <details class="confirm">
+                                            <summary>"Ta ur bruk"</summary>
+                                            <p class="hint">"Måttet och dess värden finns kvar men rapporteras inte längre."</p>
+                                            <form method="post" action=action.clone() class="inline-form">
+                                                <input type="hidden" name=ACTION_FIELD value="/api/schema/ta-ur-bruk"/>
+                                                <input type="hidden" name="id" value=initiative_id.to_string()/>
+                                                <input type="hidden" name="matt_id" value=m.id.to_string()/>
+                                                <button type="submit" class="button button--secondary"
+                                                    aria-label=format!("Ja, ta ur bruk: {} {}", m.code, m.name)>"Ja, ta ur bruk"</button>
+                                            </form>
+                                        </details>
+                                    </td>
+                                })}
+                                {(may_edit && retired).then(|| view! { <td></td> })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }.into_any()
+}
+
+#[component]
+fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl IntoView {
+    let id = data.initiative_id;
+    let action = format!("/satsningar/{id}/schema");
+    let effect_measures: Vec<Measure> = data
+        .schema
+        .measures
+        .iter()
+        .filter(|m| m.kind == MeasureKind::Effect && !m.retired)
+        .cloned()
+        .collect();
+    let code_of = |measure_id: Option<i64>| {
+        measure_id
+            .and_then(|mid| data.schema.measures.iter().find(|m| m.id == mid))
+            .map_or("–".to_string(), |m| m.code.clone())
+    };
+    let value = |field: &str| {
+        if posted {
+            form.value_or(field, "")
+        } else {
+            String::new()
+        }
+    };
+    let error = |field: &str| posted.then(|| form.error(field)).flatten();
+    view! {
+        <section id="ekonomiska-effekter" aria-labelledby="effekter-rubrik">
+            <h2 id="effekter-rubrik">"Ekonomiska effekter"</h2>
+            {if data.schema.effects.is_empty() {
+                view! { <p class="hint">"Inga ekonomiska effekter ännu."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">"Effekt"</th><th scope="col">"Sikt"</th>
+                            <th scope="col">"Nämnd som gynnas"</th><th scope="col">"Effektmått"</th>
+                            <th scope="col" class="num">"Förväntat per år"</th>
+                        </tr></thead>
+                        <tbody>
+                            {data.schema.effects.iter().map(|e| view! {
+                                <tr>
+                                    <td>{e.text.clone()}</td>
+                                    <td>{e.horizon.label()}</td>
+                                    <td>{e.party.as_ref().map_or("–".to_string(), |p| p.1.clone())}</td>
+                                    <td>{code_of(e.effect_measure_id)}</td>
+                                    <td class="num">{format_sek(e.yearly_sek)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {data.may_edit.then(|| view! {
+                <h3>"Ny ekonomisk effekt"</h3>
+                <form method="post" action=action class="form" novalidate>
+                    <input type="hidden" name=ACTION_FIELD value="/api/schema/ekonomisk-effekt"/>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <TextField name="effekt" label="Effekt, t.ex. minskat försörjningsstöd" value=value("effekt") error=error("effekt")/>
+                    <Choice name="horisont" label="Sikt" error=error("horisont") selected=value("horisont")
+                        options=Horizon::ALL.iter().map(|h| (h.as_db().to_string(), h.label().to_string())).collect()/>
+                    <Choice name="part" label="Nämnd som gynnas" error=error("part") selected=value("part")
+                        options=std::iter::once((String::new(), "Ingen vald".to_string()))
+                            .chain(data.parties.iter().map(|p| (p.id.to_string(), p.name.clone()))).collect()/>
+                    <Choice name="effektmatt" label="Kopplat effektmått" error=error("effektmatt") selected=value("effektmatt")
+                        options=std::iter::once((String::new(), "Inget valt".to_string()))
+                            .chain(effect_measures.iter().map(|m| (m.id.to_string(), format!("{} {}", m.code, m.name)))).collect()/>
+                    <TextField name="belopp" label="Förväntat belopp per år (kronor)" hint="Hela kronor, till exempel 350 000"
+                        value=value("belopp") error=error("belopp")/>
+                    <button type="submit" class="button">"Lägg till ekonomisk effekt"</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// A labelled select with its error.
+#[component]
+fn Choice(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    selected: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let error_id = format!("{name}-fel");
+    let described = error.as_ref().map(|_| error_id.clone());
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <select id=name name=name aria-describedby=described>
+                {options.into_iter().map(|(value, text)| {
+                    let is = value == selected;
+                    view! { <option value=value selected=is>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Nytt mått: `/satsningar/{id}/schema/nytt-matt?typ=…&aktivitet=…|mal=…`.
+#[component]
+pub fn NewMeasurePage() -> impl IntoView {
+    view! {
+        <Title text="Nytt mått"/>
+        <Guard access=access()>
+            <WithSchema page=|data| view! { <NewMeasureForm data/> }.into_any()/>
+        </Guard>
+    }
+}
+
+#[component]
+fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
+    let query = use_query_map();
+    let form = use_form_state();
+    let posted = form.values.clone();
+    let get = move |key: &str| {
+        query
+            .with_untracked(|q| q.get(key))
+            .or_else(|| posted.get(key).cloned())
+    };
+    let kind = get("typ")
+        .and_then(|t| MeasureKind::from_db(&t))
+        .unwrap_or(MeasureKind::Effect);
+    let activity = get("aktivitet").and_then(|a| a.parse::<i64>().ok());
+    let goal = get("mal")
+        .or_else(|| get("mal_id"))
+        .and_then(|g| g.parse::<i64>().ok());
+    let id = data.initiative_id;
+    let place = match kind {
+        MeasureKind::Indicator => data
+            .schema
+            .goals
+            .iter()
+            .find(|g| Some(g.id) == goal)
+            .map(|g| format!("Mål: {}", g.text)),
+        _ => data
+            .schema
+            .goals
+            .iter()
+            .flat_map(|g| g.activities.iter())
+            .find(|a| Some(a.id) == activity)
+            .map(|a| format!("Aktivitet: {}", a.text)),
+    };
+    if !data.may_edit || place.is_none() {
+        #[cfg(feature = "ssr")]
+        crate::error::with_status(if data.may_edit {
+            crate::error::AppError::NotFound
+        } else {
+            crate::error::AppError::Forbidden
+        });
+        return view! {
+            <section class="page">
+                <h1>"Måttet kan inte läggas till här"</h1>
+                <p>"Aktiviteten eller målet finns inte, eller så får du inte ändra schemat."</p>
+                <p><a href=format!("/satsningar/{id}/schema")>"Till schemat"</a></p>
+            </section>
+        }
+        .into_any();
+    }
+    let action = format!(
+        "/satsningar/{id}/schema/nytt-matt?typ={}&{}",
+        kind.as_db(),
+        match kind {
+            MeasureKind::Indicator => format!("mal={}", goal.unwrap_or_default()),
+            _ => format!("aktivitet={}", activity.unwrap_or_default()),
+        }
+    );
+    let value = |field: &str, default: &str| {
+        if form.values.is_empty() {
+            default.to_string()
+        } else {
+            form.value_or(field, "")
+        }
+    };
+    let select = |name: &'static str,
+                  label: &'static str,
+                  options: Vec<(String, String)>,
+                  default: &str| {
+        view! { <Choice name label options selected=value(name, default) error=form.error(name)/> }
+    };
+    view! {
+        <section class="page narrow" aria-labelledby="matt-rubrik">
+            <p><a href=format!("/satsningar/{id}/schema")>"← Utvärderingsschema"</a></p>
+            <h1 id="matt-rubrik">{format!("Nytt {}", kind.label().to_lowercase())}</h1>
+            <p class="lead">{place.clone()}</p>
+            <ErrorSummary state=form.clone()/>
+            <form method="post" action=action class="form" novalidate>
+                <input type="hidden" name=ACTION_FIELD value="/api/schema/matt"/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="typ" value=kind.as_db()/>
+                {activity.filter(|_| kind != MeasureKind::Indicator).map(|a| view! { <input type="hidden" name="aktivitet_id" value=a.to_string()/> })}
+                {goal.filter(|_| kind == MeasureKind::Indicator).map(|g| view! { <input type="hidden" name="mal_id" value=g.to_string()/> })}
+                <TextField name="kod" label="Kod" hint="Unik inom satsningen, till exempel E1 eller A2.1"
+                    value=value("kod", "") error=form.error("kod")/>
+                <TextField name="namn" label="Namn" value=value("namn", "") error=form.error("namn")/>
+                <TextField name="definition" label="Definition (hur måttet räknas)" value=value("definition", "") error=form.error("definition")/>
+                <TextField name="enhet" label="Enhet" hint="Till exempel elever, %, kr" value=value("enhet", "") error=form.error("enhet")/>
+                {select("vardetyp", "Värdetyp", ValueType::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), "antal")}
+                {select("frekvens", "Frekvens", Frequency::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), "manad")}
+                {select("riktning", "Riktning", Direction::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), "hogre")}
+                <TextField name="baslinje" label="Baslinje (värde)" hint="Decimaler med komma, till exempel 12,5"
+                    value=value("baslinje", "") error=form.error("baslinje")/>
+                <TextField name="baslinjedatum" label="Baslinjens datum" kind="date" value=value("baslinjedatum", "") error=form.error("baslinjedatum")/>
+                <TextField name="malvarde" label="Målvärde" value=value("malvarde", "") error=form.error("malvarde")/>
+                <TextField name="maldatum" label="Måldatum" kind="date" value=value("maldatum", "") error=form.error("maldatum")/>
+                <TextField name="tolerans_gul" label="Tolerans gul (avvikelse från målkurvan)" value=value("tolerans_gul", "") error=form.error("tolerans_gul")/>
+                <TextField name="tolerans_rod" label="Tolerans röd" value=value("tolerans_rod", "") error=form.error("tolerans_rod")/>
+                {select("kalla", "Datakälla", Source::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), "manuell")}
+                {(kind == MeasureKind::Indicator).then(|| view! {
+                    <TextField name="jamforelse" label="Källa och jämförelsenivåer" hint="Till exempel Kolada N00945; kommun, län, riket"
+                        value=value("jamforelse", "") error=form.error("jamforelse")/>
+                })}
+                <button type="submit" class="button">"Lägg till måttet"</button>
+            </form>
+        </section>
+    }.into_any()
+}
+
+/// Six-column view: Mål | Aktivitet | Aktivitetsmått | Effektmått | Indikatorer | Ekonomiska
+/// effekter, with row spans, printable on A4 landscape.
+#[component]
+pub fn SixColumnPage() -> impl IntoView {
+    view! {
+        <Title text="Utvärderingsschema – tabell"/>
+        <Guard access=access()>
+            <WithSchema page=|data| view! { <SixColumns data/> }.into_any()/>
+        </Guard>
+    }
+}
+
+fn measure_list(measures: Vec<&Measure>) -> AnyView {
+    if measures.is_empty() {
+        return view! { "–" }.into_any();
+    }
+    view! {
+        <ul class="cell-list">
+            {measures.into_iter().map(|m| view! { <li>{format!("{} {}", m.code, m.name)}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn SixColumns(data: SchemaPageData) -> impl IntoView {
+    let schema = data.schema.clone();
+    let back = format!("/satsningar/{}/schema", data.initiative_id);
+    let effects_for = |measure_ids: &[i64]| -> Vec<String> {
+        schema
+            .effects
+            .iter()
+            .filter(|e| {
+                e.effect_measure_id
+                    .is_some_and(|m| measure_ids.contains(&m))
+            })
+            .map(|e| {
+                format!(
+                    "{} ({}, {}/år)",
+                    e.text,
+                    e.horizon.label().to_lowercase(),
+                    format_sek(e.yearly_sek)
+                )
+            })
+            .collect()
+    };
+    let linked: Vec<i64> = schema.measures.iter().map(|m| m.id).collect();
+    let unlinked: Vec<String> = schema
+        .effects
+        .iter()
+        .filter(|e| e.effect_measure_id.is_none_or(|m| !linked.contains(&m)))
+        .map(|e| {
+            format!(
+                "{} ({}, {}/år)",
+                e.text,
+                e.horizon.label().to_lowercase(),
+                format_sek(e.yearly_sek)
+            )
+        })
+        .collect();
+    let rows = schema.goals.iter().map(|goal| {
+        let span = goal.activities.len().max(1).to_string();
+        let indicators = measure_list(schema.indicators(goal.id));
+        let goal_cell = view! {
+            <th scope="rowgroup" rowspan=span.clone()>
+                {goal.text.clone()}
+                {(!goal.target_group.is_empty()).then(|| view! { <br/><span class="hint">"Målgrupp: "{goal.target_group.clone()}</span> })}
+            </th>
+        };
+        if goal.activities.is_empty() {
+            return view! {
+                <tbody><tr>{goal_cell}<td>"–"</td><td>"–"</td><td>"–"</td><td>{indicators}</td><td>"–"</td></tr></tbody>
+            }.into_any();
+        }
+        let mut first = Some((goal_cell, indicators));
+        let body = goal.activities.iter().map(|activity| {
+            let effect_measures = schema.activity_measures(activity.id, MeasureKind::Effect);
+            let ids: Vec<i64> = effect_measures.iter().map(|m| m.id).collect();
+            let effects = effects_for(&ids);
+            let lead = first.take();
+            let (goal_cell, indicators) = match lead {
+                Some((g, i)) => (Some(g), Some(i)),
+                None => (None, None),
+            };
+            view! {
+                <tr>
+                    {goal_cell}
+                    <td>{activity.text.clone()}</td>
+                    <td>{measure_list(schema.activity_measures(activity.id, MeasureKind::Activity))}</td>
+                    <td>{measure_list(effect_measures)}</td>
+                    {indicators.map(|i| view! { <td rowspan=span.clone()>{i}</td> })}
+                    <td>{if effects.is_empty() { view! { "–" }.into_any() } else {
+                        view! { <ul class="cell-list">{effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul> }.into_any()
+                    }}</td>
+                </tr>
+            }
+        }).collect_view();
+        view! { <tbody>{body}</tbody> }.into_any()
+    }).collect_view();
+    view! {
+        <section class="page wide six-column" aria-labelledby="tabell-rubrik">
+            <p class="no-print"><a href=back>"← Utvärderingsschema"</a></p>
+            <h1 id="tabell-rubrik">{format!("Utvärderingsschema – {}", data.initiative_name)}</h1>
+            {data.is_example.then(|| view! { <p><span class="tag">"Exempeldata"</span></p> })}
+            <div class="table-scroll">
+                <table class="table schema-table">
+                    <caption class="visually-hidden">"Utvärderingsschema i sex kolumner"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Mål"</th>
+                            <th scope="col">"Aktivitet"</th>
+                            <th scope="col">"Aktivitetsmått"</th>
+                            <th scope="col">"Effektmått"</th>
+                            <th scope="col">"Indikatorer"</th>
+                            <th scope="col">"Ekonomiska effekter"</th>
+                        </tr>
+                    </thead>
+                    {rows}
+                    {(!unlinked.is_empty()).then(|| view! {
+                        <tbody>
+                            <tr>
+                                <th scope="row" colspan="5">"Ekonomiska effekter utan kopplat effektmått"</th>
+                                <td><ul class="cell-list">{unlinked.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></td>
+                            </tr>
+                        </tbody>
+                    })}
+                </table>
+            </div>
+            {schema.goals.is_empty().then(|| view! { <p>"Schemat har inga mål ännu."</p> })}
+        </section>
+    }
+}

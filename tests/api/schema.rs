@@ -1,0 +1,432 @@
+//! Utvärderingsschema: building it through the forms, the completeness rule, the decision
+//! gate, validation, retiring, and the six-column view.
+
+use app::demo::DEMO_PASSWORD;
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, spawn_demo_app};
+
+async fn as_user(app: &TestApp, email: &str) -> TestApp {
+    let user = app.with_new_client();
+    assert_eq!(
+        user.login(email, DEMO_PASSWORD).await.status(),
+        303,
+        "{email}"
+    );
+    user
+}
+
+async fn scalar(app: &TestApp, sql: &'static str, id: i64) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+async fn initiative(app: &TestApp, name: &str) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM initiative WHERE name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+async fn post(user: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    user.post_form(path, fields).await
+}
+
+fn measure<'a>(
+    id: &'a str,
+    kind: &'a str,
+    parent: (&'a str, &'a str),
+    code: &'a str,
+    with_target: bool,
+) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("_atgard", "/api/schema/matt"),
+        ("id", id),
+        ("typ", kind),
+        parent,
+        ("kod", code),
+        ("namn", "Mått"),
+        ("definition", ""),
+        ("enhet", "st"),
+        ("vardetyp", "antal"),
+        ("frekvens", "manad"),
+        ("riktning", "hogre"),
+        ("baslinje", ""),
+        ("baslinjedatum", ""),
+        ("malvarde", ""),
+        ("maldatum", ""),
+        ("tolerans_gul", ""),
+        ("tolerans_rod", ""),
+        ("kalla", "manuell"),
+    ];
+    if with_target {
+        for (k, v) in f.iter_mut() {
+            match *k {
+                "malvarde" => *v = "40",
+                "maldatum" => *v = "2029-06-30",
+                _ => {}
+            }
+        }
+    }
+    f
+}
+
+#[tokio::test]
+async fn projektledare_builds_a_complete_schema_and_admin_can_then_decide() {
+    let app = spawn_demo_app().await;
+    let lead = as_user(&app, "projektledare@exempel.se").await;
+    let id = initiative(&app, "Familjecentral Brickebacken (fiktiv idé)").await;
+    let id_text = id.to_string();
+    let schema = format!("/satsningar/{id}/schema");
+
+    // Empty schema: the checklist says what is missing.
+    let page = lead.get(&schema).await.text().await.unwrap();
+    assert!(page.contains("Schemat är inte komplett."));
+    assert!(page.contains("minst ett mål"));
+
+    // Mål, aktivitet, mått, indikator, ekonomisk effekt — all through plain forms.
+    let r = post(
+        &lead,
+        &schema,
+        &[
+            ("_atgard", "/api/schema/mal"),
+            ("id", &id_text),
+            ("mal", "Fler familjer får tidigt stöd"),
+            ("malgrupp", "Familjer med barn 0–6 år"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let goal = scalar(&app, "SELECT id FROM goal WHERE initiative_id = $1", id)
+        .await
+        .to_string();
+    let r = post(
+        &lead,
+        &schema,
+        &[
+            ("_atgard", "/api/schema/aktivitet"),
+            ("id", &id_text),
+            ("mal_id", &goal),
+            ("aktivitet", "Öppen förskola med familjestöd"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let activity = scalar(
+        &app,
+        "SELECT a.id FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1",
+        id,
+    )
+    .await
+    .to_string();
+    let new = format!("/satsningar/{id}/schema/nytt-matt?typ=aktivitet&aktivitet={activity}");
+    assert_eq!(lead.get(&new).await.status(), 200);
+    for (kind, code, target) in [("aktivitet", "A1", false), ("effekt", "E1", true)] {
+        let r = post(
+            &lead,
+            &new,
+            &measure(&id_text, kind, ("aktivitet_id", &activity), code, target),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{code}");
+    }
+    let r = post(
+        &lead,
+        &new,
+        &measure(&id_text, "indikator", ("mal_id", &goal), "I1", false),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = lead.get(&schema).await.text().await.unwrap();
+    assert!(page.contains("minst en ekonomisk effekt"));
+    assert!(!page.contains("minst ett mål"));
+    let effect_measure = scalar(
+        &app,
+        "SELECT id FROM measure WHERE initiative_id = $1 AND code = 'E1'",
+        id,
+    )
+    .await
+    .to_string();
+    let r = post(
+        &lead,
+        &schema,
+        &[
+            ("_atgard", "/api/schema/ekonomisk-effekt"),
+            ("id", &id_text),
+            ("effekt", "Färre placeringar"),
+            ("horisont", "lang"),
+            ("part", ""),
+            ("effektmatt", &effect_measure),
+            ("belopp", "350 000"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = lead.get(&schema).await.text().await.unwrap();
+    assert!(page.contains("Schemat är komplett."), "still incomplete");
+
+    // The lead takes it to beredning; only the evaluation team decides.
+    let status = |to: &'static str| {
+        vec![
+            ("_atgard", "/api/satsningar/status"),
+            ("id", id_text.as_str()),
+            ("till", to),
+        ]
+    };
+    let detail = format!("/satsningar/{id}");
+    for to in ["ansokan", "beredning"] {
+        assert_eq!(
+            post(&lead, &detail, &status(to)).await.status(),
+            303,
+            "{to}"
+        );
+    }
+    assert_eq!(
+        post(&lead, &detail, &status("beslutad")).await.status(),
+        400
+    );
+    let admin = as_user(&app, "admin@exempel.se").await;
+    assert_eq!(
+        post(&admin, &detail, &status("beslutad")).await.status(),
+        303
+    );
+
+    // After the decision the lead can no longer change the schema; the team can.
+    let r = post(
+        &lead,
+        &schema,
+        &[
+            ("_atgard", "/api/schema/mal"),
+            ("id", &id_text),
+            ("mal", "Ett mål till"),
+            ("malgrupp", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let r = post(
+        &evaluator,
+        &schema,
+        &[
+            ("_atgard", "/api/schema/mal"),
+            ("id", &id_text),
+            ("mal", "Ett mål till"),
+            ("malgrupp", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Every change is in the audit trail.
+    assert!(scalar(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type IN ('goal','activity','measure','economic_effect') AND actor_user_id IS NOT NULL AND $1 > 0", 1).await >= 6);
+}
+
+#[tokio::test]
+async fn bad_schema_input_gets_field_errors_and_saves_nothing() {
+    let app = spawn_demo_app().await;
+    let lead = as_user(&app, "projektledare@exempel.se").await;
+    let id = initiative(&app, "Läxhjälp i Vivalla (fiktiv)").await;
+    let id_text = id.to_string();
+    let activity = scalar(
+        &app,
+        "SELECT a.id FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1",
+        id,
+    )
+    .await
+    .to_string();
+    let new = format!("/satsningar/{id}/schema/nytt-matt?typ=effekt&aktivitet={activity}");
+    let before = scalar(
+        &app,
+        "SELECT COUNT(*) FROM measure WHERE initiative_id = $1",
+        id,
+    )
+    .await;
+    // The satsning is pågående: only the evaluation team may change it.
+    assert_eq!(
+        post(
+            &lead,
+            &new,
+            &measure(&id_text, "effekt", ("aktivitet_id", &activity), "E9", true)
+        )
+        .await
+        .status(),
+        403
+    );
+    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+
+    let duplicate = post(
+        &evaluator,
+        &new,
+        &measure(&id_text, "effekt", ("aktivitet_id", &activity), "e1", true),
+    )
+    .await;
+    assert_eq!(duplicate.status(), StatusCode::BAD_REQUEST);
+    let html = duplicate.text().await.unwrap();
+    assert!(html.contains("Koden E1 används redan"));
+    assert!(html.contains(r#"value="e1""#), "typed code kept");
+
+    let mut no_unit = measure(&id_text, "effekt", ("aktivitet_id", &activity), "E9", true);
+    for (k, v) in no_unit.iter_mut() {
+        if *k == "enhet" {
+            *v = "";
+        }
+        if *k == "namn" {
+            *v = "<script>alert(1)</script>";
+        }
+    }
+    let response = post(&evaluator, &new, &no_unit).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Ange enhet när måttet har ett målvärde"));
+    assert!(html.contains("&lt;script&gt;") && !html.contains("<script>alert(1)"));
+
+    let mut bad_numbers = measure(&id_text, "effekt", ("aktivitet_id", &activity), "E9", true);
+    for (k, v) in bad_numbers.iter_mut() {
+        match *k {
+            "vardetyp" => *v = "andel",
+            "malvarde" => *v = "120",
+            "baslinje" => *v = "tolv",
+            "namn" => *v = "",
+            _ => {}
+        }
+    }
+    let html = post(&evaluator, &new, &bad_numbers)
+        .await
+        .text()
+        .await
+        .unwrap();
+    for message in ["mellan 0 och 100", "Skriv ett tal", "Ange måttets namn."] {
+        assert!(html.contains(message), "{message}");
+    }
+    let empty_goal = post(
+        &evaluator,
+        &format!("/satsningar/{id}/schema"),
+        &[
+            ("_atgard", "/api/schema/mal"),
+            ("id", &id_text),
+            ("mal", " "),
+            ("malgrupp", ""),
+        ],
+    )
+    .await;
+    assert_eq!(empty_goal.status(), StatusCode::BAD_REQUEST);
+    assert!(empty_goal.text().await.unwrap().contains("Skriv målet."));
+
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM measure WHERE initiative_id = $1",
+            id
+        )
+        .await,
+        before
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM goal WHERE initiative_id = $1",
+            id
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn retiring_keeps_the_measure_but_counts_it_missing() {
+    let app = spawn_demo_app().await;
+    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let id = initiative(&app, "Tidigt stöd för unga vuxna (fiktiv)").await;
+    let measure = scalar(
+        &app,
+        "SELECT id FROM measure WHERE initiative_id = $1 AND code = 'E1'",
+        id,
+    )
+    .await;
+    let schema = format!("/satsningar/{id}/schema");
+    assert!(
+        evaluator
+            .get(&schema)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Schemat är komplett.")
+    );
+    let r = post(
+        &evaluator,
+        &schema,
+        &[
+            ("_atgard", "/api/schema/ta-ur-bruk"),
+            ("id", &id.to_string()),
+            ("matt_id", &measure.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = evaluator.get(&schema).await.text().await.unwrap();
+    assert!(page.contains("Ur bruk"));
+    assert!(page.contains("effektmått för aktivitet 1.1"));
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM measure WHERE id = $1", measure).await,
+        1,
+        "kept"
+    );
+}
+
+#[tokio::test]
+async fn readers_see_the_six_column_view_with_row_spans() {
+    let app = spawn_demo_app().await;
+    let reader = as_user(&app, "lasare@exempel.se").await;
+    let id = initiative(&app, "Skolfam").await;
+    let response = reader.get(&format!("/satsningar/{id}/schema/tabell")).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    for header in [
+        "Mål",
+        "Aktivitet",
+        "Aktivitetsmått",
+        "Effektmått",
+        "Indikatorer",
+        "Ekonomiska effekter",
+    ] {
+        assert!(
+            html.contains(&format!(r#"<th scope="col">{header}</th>"#)),
+            "{header}"
+        );
+    }
+    // Skolfam's one goal spans its two activities, and so do its indicators.
+    assert!(html.contains(r#"<th scope="rowgroup" rowspan="2">Familjehemsplacerade barn når kunskapsmålen i skolan"#), "{html}");
+    assert!(
+        html.contains(r#"<td rowspan="2"><ul class="cell-list"><li>I1 Behörighet till gymnasiet"#)
+    );
+    assert!(html.contains("Minskade kostnader för särskilt stöd och omplaceringar"));
+    // Readers cannot change it.
+    let editor = reader
+        .get(&format!("/satsningar/{id}/schema"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(editor.contains("Du kan läsa schemat men inte ändra det."));
+    let r = post(
+        &reader,
+        &format!("/satsningar/{id}/schema"),
+        &[
+            ("_atgard", "/api/schema/mal"),
+            ("id", &id.to_string()),
+            ("mal", "x"),
+            ("malgrupp", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
