@@ -25,7 +25,7 @@ pub mod mail;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::audit::ui::HistoryPage;
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
@@ -61,6 +61,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: layout and routes. Hydrated in the browser.
+///
+/// Pages that load data render with `SsrMode::Async`: the whole page is rendered before the
+/// response starts, so a 403/404 decided while loading reaches the status line (with
+/// streaming it could lose the race with the first chunk), and browsers without JavaScript get
+/// complete HTML.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -80,17 +85,17 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tillganglighet") view=AccessibilityPage/>
                         <Route path=path!("logga-in") view=LoginPage/>
                         <Route path=path!("losenord/:token") view=SetPasswordPage/>
-                        <Route path=path!("admin/anvandare") view=UsersPage/>
-                        <Route path=path!("admin/anvandare/ny") view=NewUserPage/>
-                        <Route path=path!("admin/anvandare/:id") view=EditUserPage/>
-                        <Route path=path!("historik/:typ/:id") view=HistoryPage/>
-                        <Route path=path!("satsningar") view=InitiativesPage/>
-                        <Route path=path!("satsningar/ny") view=NewInitiativePage/>
-                        <Route path=path!("satsningar/:id") view=InitiativePage/>
-                        <Route path=path!("satsningar/:id/redigera") view=EditInitiativePage/>
-                        <Route path=path!("satsningar/:id/schema") view=SchemaPage/>
-                        <Route path=path!("satsningar/:id/schema/nytt-matt") view=NewMeasurePage/>
-                        <Route path=path!("satsningar/:id/schema/tabell") view=SixColumnPage/>
+                        <Route path=path!("admin/anvandare") ssr=SsrMode::Async view=UsersPage/>
+                        <Route path=path!("admin/anvandare/ny") ssr=SsrMode::Async view=NewUserPage/>
+                        <Route path=path!("admin/anvandare/:id") ssr=SsrMode::Async view=EditUserPage/>
+                        <Route path=path!("historik/:typ/:id") ssr=SsrMode::Async view=HistoryPage/>
+                        <Route path=path!("satsningar") ssr=SsrMode::Async view=InitiativesPage/>
+                        <Route path=path!("satsningar/ny") ssr=SsrMode::Async view=NewInitiativePage/>
+                        <Route path=path!("satsningar/:id") ssr=SsrMode::Async view=InitiativePage/>
+                        <Route path=path!("satsningar/:id/redigera") ssr=SsrMode::Async view=EditInitiativePage/>
+                        <Route path=path!("satsningar/:id/schema") ssr=SsrMode::Async view=SchemaPage/>
+                        <Route path=path!("satsningar/:id/schema/nytt-matt") ssr=SsrMode::Async view=NewMeasurePage/>
+                        <Route path=path!("satsningar/:id/schema/tabell") ssr=SsrMode::Async view=SixColumnPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -26,8 +26,8 @@ use app::auth::session::SessionPolicy;
 
 use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
-use crate::forms;
 use crate::security;
+use crate::{exports, forms};
 
 /// Stack size of the server's worker threads (see `main.rs`).
 pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -164,6 +164,8 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         })
         .route("/logga-in", post(auth::login))
         .route("/logga-ut", post(auth::logout))
+        .route("/satsningar/{id}/schema.csv", get(exports::schema_csv))
+        .route("/satsningar/{id}/schema.xlsx", get(exports::schema_xlsx))
         .method_not_allowed_fallback(forms::form_post)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -430,3 +430,85 @@ async fn readers_see_the_six_column_view_with_row_spans() {
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
+    let app = spawn_demo_app().await;
+    let reader = as_user(&app, "lasare@exempel.se").await;
+    let id = initiative(&app, "Skolfam").await;
+
+    // CSV for Swedish Excel: BOM, semicolons, the six columns, one row per activity.
+    let response = reader.get(&format!("/satsningar/{id}/schema.csv")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("utvarderingsschema-Skolfam.csv")
+    );
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let rows: Vec<Vec<String>> = text
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            l.split(';')
+                .map(|c| c.trim_matches('"').to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rows[0],
+        [
+            "Mål",
+            "Aktivitet",
+            "Aktivitetsmått",
+            "Effektmått",
+            "Indikatorer",
+            "Ekonomiska effekter"
+        ]
+    );
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        rows[1][1],
+        "Kartläggning av varje barns skolsituation och en individuell plan"
+    );
+    assert_eq!(rows[1][3], "E1 Andel barn med godkända betyg i alla ämnen");
+    assert_eq!(rows[2][2], "A2 Stödtimmar med specialpedagog");
+
+    // Excel: the same content.
+    let response = reader.get(&format!("/satsningar/{id}/schema.xlsx")).await;
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = workbook.worksheet_range("Utvärderingsschema").unwrap();
+    assert_eq!(range.get_value((0, 0)).unwrap().to_string(), "Skolfam");
+    assert_eq!(range.get_value((2, 4)).unwrap().to_string(), "Indikatorer");
+    assert_eq!(
+        range.get_value((3, 4)).unwrap().to_string(),
+        "I1 Behörighet till gymnasiet"
+    );
+
+    // Access follows the satsning.
+    let lead = as_user(&app, "projektledare@exempel.se").await;
+    assert_eq!(
+        lead.get(&format!("/satsningar/{id}/schema.csv"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.with_new_client()
+            .get(&format!("/satsningar/{id}/schema.xlsx"))
+            .await
+            .status(),
+        303
+    );
+}

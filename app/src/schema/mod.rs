@@ -212,6 +212,117 @@ impl Schema {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotANumber;
 
+/// The six columns of the classic table, for export.
+pub const COLUMNS: [&str; 6] = [
+    "Mål",
+    "Aktivitet",
+    "Aktivitetsmått",
+    "Effektmått",
+    "Indikatorer",
+    "Ekonomiska effekter",
+];
+
+impl Schema {
+    /// The schema flattened to one row per activity (a goal without activities gets one row),
+    /// six columns, for CSV and Excel. Several measures in a cell are separated by line breaks;
+    /// the goal and its indicators repeat on each of the goal's rows so every row stands alone
+    /// when sorted or filtered in Excel.
+    pub fn export_rows(&self) -> Vec<[String; 6]> {
+        let list = |measures: Vec<&Measure>| {
+            measures
+                .iter()
+                .map(|m| format!("{} {}", m.code, m.name))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let effects = |measure_ids: &[i64]| {
+            self.effects
+                .iter()
+                .filter(|e| {
+                    e.effect_measure_id
+                        .is_some_and(|m| measure_ids.contains(&m))
+                })
+                .map(|e| {
+                    format!(
+                        "{} ({}, {} kr/år)",
+                        e.text,
+                        e.horizon.label().to_lowercase(),
+                        e.yearly_sek
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let mut rows = Vec::new();
+        for goal in &self.goals {
+            let goal_text = if goal.target_group.is_empty() {
+                goal.text.clone()
+            } else {
+                format!("{} (målgrupp: {})", goal.text, goal.target_group)
+            };
+            let indicators = list(self.indicators(goal.id));
+            if goal.activities.is_empty() {
+                rows.push([
+                    goal_text.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    indicators.clone(),
+                    String::new(),
+                ]);
+            }
+            for activity in &goal.activities {
+                let effect_measures = self.activity_measures(activity.id, MeasureKind::Effect);
+                let ids: Vec<i64> = effect_measures.iter().map(|m| m.id).collect();
+                rows.push([
+                    goal_text.clone(),
+                    activity.text.clone(),
+                    list(self.activity_measures(activity.id, MeasureKind::Activity)),
+                    list(effect_measures),
+                    indicators.clone(),
+                    effects(&ids),
+                ]);
+            }
+        }
+        let linked: Vec<i64> = self.measures.iter().map(|m| m.id).collect();
+        let loose: Vec<String> = self
+            .effects
+            .iter()
+            .filter(|e| e.effect_measure_id.is_none_or(|m| !linked.contains(&m)))
+            .map(|e| {
+                format!(
+                    "{} ({}, {} kr/år)",
+                    e.text,
+                    e.horizon.label().to_lowercase(),
+                    e.yearly_sek
+                )
+            })
+            .collect();
+        if !loose.is_empty() {
+            rows.push([
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                loose.join("\n"),
+            ]);
+        }
+        rows
+    }
+}
+
+/// A CSV cell for Swedish Excel: quoted, and text that Excel would run as a formula
+/// (=, +, -, @ first) is prefixed with an apostrophe (CSV injection).
+pub fn csv_cell(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    format!("\"{}\"", guarded.replace('"', "\"\""))
+}
+
 /// Parses a Swedish decimal: "12,5", "1 234,5", "12.5", "12,5 %". Empty is `None`.
 pub fn parse_decimal(raw: &str) -> Result<Option<f64>, NotANumber> {
     let cleaned: String = raw
@@ -548,6 +659,27 @@ mod tests {
         let mut schema = complete();
         schema.goals[0].activities.clear();
         assert_eq!(schema.missing(), ["minst en aktivitet för mål 1"]);
+    }
+
+    #[test]
+    fn export_rows_follow_the_six_columns() {
+        let rows = complete().export_rows();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0][0],
+            "Fler elever klarar skolan (målgrupp: Familjehemsplacerade barn)"
+        );
+        assert_eq!(rows[0][2], "M1 x");
+        assert_eq!(rows[0][3], "M2 x");
+        assert_eq!(rows[0][4], "M3 x");
+        assert_eq!(rows[0][5], "Färre placeringar (lång sikt, 100 kr/år)");
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(csv_cell("Mål \"ett\""), "\"Mål \"\"ett\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-5"), "\"'-5\"");
     }
 
     #[test]

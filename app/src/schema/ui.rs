@@ -565,6 +565,10 @@ fn SixColumns(data: SchemaPageData) -> impl IntoView {
     view! {
         <section class="page wide six-column" aria-labelledby="tabell-rubrik">
             <p class="no-print"><a href=back>"← Utvärderingsschema"</a></p>
+            <p class="no-print actions">
+                <a href=format!("/satsningar/{}/schema.xlsx", data.initiative_id) rel="external" download>"Ladda ner som Excel (.xlsx)"</a>
+                <a href=format!("/satsningar/{}/schema.csv", data.initiative_id) rel="external" download>"Ladda ner som CSV"</a>
+            </p>
             <h1 id="tabell-rubrik">{format!("Utvärderingsschema – {}", data.initiative_name)}</h1>
             {data.is_example.then(|| view! { <p><span class="tag">"Exempeldata"</span></p> })}
             <div class="table-scroll">

@@ -1,0 +1,171 @@
+//! File downloads: the six-column schema as CSV (Swedish Excel: UTF-8 with BOM, semicolons)
+//! and as .xlsx. Access follows the satsning: another organisation's, or one a projektledare
+//! does not lead, is "not found".
+
+use app::auth::CurrentUser;
+use app::initiative::{Initiative, may_view};
+use app::schema::{COLUMNS, Schema, csv_cell};
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::startup::AppState;
+
+/// Loads the satsning and its schema if `user` may see it.
+async fn load(
+    state: &AppState,
+    user: Option<CurrentUser>,
+    id: i64,
+) -> Result<(Initiative, Schema), Response> {
+    let Some(user) = user else {
+        return Err((StatusCode::UNAUTHORIZED, "Logga in för att ladda ner.").into_response());
+    };
+    let not_found = || (StatusCode::NOT_FOUND, "Satsningen finns inte.").into_response();
+    let initiative = app::initiative::repo::get(&state.db, user.organisation_id, id)
+        .await
+        .map_err(|_| not_found())?;
+    if !may_view(&user, &initiative) {
+        return Err(not_found());
+    }
+    let schema = app::schema::repo::load(&state.db, id).await.map_err(|_| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Schemat kunde inte läsas.",
+        )
+            .into_response()
+    })?;
+    Ok((initiative, schema))
+}
+
+/// A file name safe for Content-Disposition: letters, digits and dashes (å, ä, ö kept in the
+/// RFC 5987 `filename*`).
+fn disposition(name: &str, extension: &str) -> HeaderValue {
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'Å' | 'Ä' => 'A',
+            'ö' => 'o',
+            'Ö' => 'O',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"utvarderingsschema-{ascii}.{extension}\"; filename*=UTF-8''utv%C3%A4rderingsschema-{encoded}.{extension}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// GET /satsningar/{id}/schema.csv
+pub async fn schema_csv(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+) -> Response {
+    let (initiative, schema) = match load(&state, user.map(|u| u.0), id).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mut csv = String::from("\u{feff}");
+    let line = |cells: &[&str]| {
+        cells
+            .iter()
+            .map(|c| csv_cell(c))
+            .collect::<Vec<_>>()
+            .join(";")
+            + "\r\n"
+    };
+    csv.push_str(&line(&COLUMNS));
+    for row in schema.export_rows() {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        csv.push_str(&line(&cells));
+    }
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                disposition(&initiative.name, "csv"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
+/// GET /satsningar/{id}/schema.xlsx
+pub async fn schema_xlsx(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+) -> Response {
+    let (initiative, schema) = match load(&state, user.map(|u| u.0), id).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match xlsx(&initiative, &schema) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    disposition(&initiative.name, "xlsx"),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "xlsx export failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Excelfilen kunde inte skapas.",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn xlsx(initiative: &Initiative, schema: &Schema) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Utvärderingsschema")?;
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    sheet.write_string_with_format(0, 0, &initiative.name, &bold)?;
+    if initiative.is_example {
+        sheet.write_string(0, 1, "Exempeldata")?;
+    }
+    for (col, title) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, *title, &bold)?;
+        sheet.set_column_width(col as u16, 40)?;
+    }
+    for (r, row) in schema.export_rows().iter().enumerate() {
+        for (col, cell) in row.iter().enumerate() {
+            // Strings are written as strings: never evaluated as formulas.
+            sheet.write_string_with_format(3 + r as u32, col as u16, cell, &wrap)?;
+        }
+    }
+    sheet.set_freeze_panes(3, 0)?;
+    workbook.save_to_buffer()
+}
