@@ -4,8 +4,12 @@
 //! functions, database and mail), and with `hydrate` into the browser's WebAssembly, which
 //! takes over the server-rendered page. Pages work without JavaScript; hydration improves them.
 
+// Leptos views are deeply nested types; the satsning page needs more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
+pub mod document;
 pub mod error;
 pub mod form;
 pub mod initiative;

@@ -38,6 +38,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Largest document upload.
+    pub max_upload_bytes: usize,
     /// A session ends after this long without a request.
     pub session_idle: Duration,
     /// A session ends this long after login, whatever happens.
@@ -62,6 +64,7 @@ impl Default for Config {
             db_max_connections: 8,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 20 * 1024 * 1024,
             session_idle: Duration::from_secs(60 * 60),
             session_max: Duration::from_secs(12 * 60 * 60),
             login_attempts_per_minute: 10,
@@ -297,6 +300,10 @@ impl Config {
             }
             "UTFALL_MAX_BODY_BYTES" => {
                 self.max_body_bytes =
+                    parse_in_range(raw, 1024, 1024 * 1024 * 1024).map_err(fail)? as usize
+            }
+            "UTFALL_MAX_UPLOAD_BYTES" => {
+                self.max_upload_bytes =
                     parse_in_range(raw, 1024, 1024 * 1024 * 1024).map_err(fail)? as usize
             }
             "UTFALL_SESSION_IDLE_MINUTES" => {

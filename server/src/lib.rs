@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod documents;
 pub mod exports;
 pub mod forms;
 pub mod security;

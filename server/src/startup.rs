@@ -7,7 +7,7 @@ use app::db::{Db, DbOptions};
 use app::mail::{BaseUrl, Mailer};
 use app::{App, shell};
 use axum::Router;
-use axum::extract::{FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,7 +27,7 @@ use app::auth::session::SessionPolicy;
 use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
 use crate::security;
-use crate::{exports, forms};
+use crate::{documents, exports, forms};
 
 /// Stack size of the server's worker threads (see `main.rs`).
 pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -42,6 +42,7 @@ pub struct AppState {
     pub cookies: CookieSettings,
     pub throttle: Arc<LoginThrottle>,
     pub base_url: BaseUrl,
+    pub max_upload_bytes: usize,
 }
 
 /// A built application, bound to its port but not yet serving.
@@ -145,6 +146,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         },
         throttle: Arc::new(LoginThrottle::new(config.login_attempts_per_minute)),
         base_url: BaseUrl(config.base_url.clone()),
+        max_upload_bytes: config.max_upload_bytes,
     };
     let base_url = state.base_url.clone();
     let context = move || {
@@ -166,11 +168,24 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         .route("/logga-ut", post(auth::logout))
         .route("/satsningar/{id}/schema.csv", get(exports::schema_csv))
         .route("/satsningar/{id}/schema.xlsx", get(exports::schema_xlsx))
+        .route("/satsningar/{id}/dokument/{doc}", get(documents::download))
         .method_not_allowed_fallback(forms::form_post)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
+        // Every route so far takes small bodies; uploads, added next, get their own limit.
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .route(
+            "/satsningar/{id}/dokument",
+            post(documents::upload)
+                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(
+                    config.max_upload_bytes,
+                ))
+                .layer(RequestBodyLimitLayer::new(
+                    config.max_upload_bytes + 64 * 1024,
+                )),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::enforce_page_access,
@@ -180,7 +195,6 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
             auth::load_user,
         ))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

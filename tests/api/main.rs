@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod cli;
 mod database;
+mod documents;
 mod helpers;
 mod initiatives;
 mod mail;

@@ -127,6 +127,8 @@ pub struct InitiativePageData {
     pub transitions: Vec<Transition>,
     pub period_warning: Option<String>,
     pub today: NaiveDate,
+    pub documents: Vec<crate::document::DocumentInfo>,
+    pub may_upload: bool,
 }
 
 /// What the utvärderingsschema still lacks ("beslutad" needs a complete schema).
@@ -190,6 +192,8 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         })
         .collect();
     Ok(InitiativePageData {
+        documents: crate::document::repo::list(&db, id).await?,
+        may_upload: crate::document::may_upload(&user, &initiative),
         may_edit: super::may_edit(&user, &initiative),
         period_warning: super::period_warning(initiative.start, initiative.end),
         initiative,

@@ -304,6 +304,8 @@ fn Details(data: InitiativePageData) -> impl IntoView {
                 }.into_any()
             }}
 
+            <Documents id=i.id documents=data.documents.clone() may_upload=data.may_upload uploaded=flag("dokument")/>
+
             <h2>"Tidslinje"</h2>
             <ol class="timeline">
                 {data.timeline.into_iter().map(|e| view! {
@@ -496,5 +498,59 @@ fn CheckboxGroup(
                 }).collect_view().into_any()
             }}
         </fieldset>
+    }
+}
+
+#[component]
+fn Documents(
+    id: i64,
+    documents: Vec<crate::document::DocumentInfo>,
+    may_upload: bool,
+    uploaded: bool,
+) -> impl IntoView {
+    use crate::document::{DocumentKind, format_size};
+    view! {
+        <section id="dokument" aria-labelledby="dokument-rubrik">
+            <h2 id="dokument-rubrik">"Dokument"</h2>
+            {uploaded.then(|| view! { <p class="notice" role="status">"Dokumentet är uppladdat."</p> })}
+            {if documents.is_empty() {
+                view! { <p class="hint">"Inga dokument ännu."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">"Dokument"</th><th scope="col">"Typ"</th>
+                            <th scope="col" class="num">"Storlek"</th><th scope="col">"Uppladdat"</th>
+                        </tr></thead>
+                        <tbody>
+                            {documents.into_iter().map(|d| view! {
+                                <tr>
+                                    <td><a href=format!("/satsningar/{id}/dokument/{}", d.id) rel="external" download>{d.file_name}</a></td>
+                                    <td>{d.kind.label()}</td>
+                                    <td class="num">{format_size(d.size_bytes)}</td>
+                                    <td>{d.uploaded_at}" av "{d.uploaded_by}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {may_upload.then(|| view! {
+                <form method="post" action=format!("/satsningar/{id}/dokument") enctype="multipart/form-data" class="form form--inline">
+                    <div class="field">
+                        <label for="dokumenttyp">"Typ av dokument"</label>
+                        <select id="dokumenttyp" name="typ">
+                            {DocumentKind::ALL.into_iter().map(|k| view! { <option value=k.as_db()>{k.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="fil">"Fil (PDF, Word eller Excel)"</label>
+                        <input id="fil" name="fil" type="file"
+                            accept=".pdf,.docx,.xlsx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>
+                    </div>
+                    <button type="submit" class="button button--secondary">"Ladda upp"</button>
+                </form>
+            })}
+        </section>
     }
 }

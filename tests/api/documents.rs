@@ -1,0 +1,224 @@
+//! Documents: upload (sniffed, size-limited), listing, download with access following the
+//! satsning.
+
+use app::demo::DEMO_PASSWORD;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+
+use crate::helpers::{Backend, TestApp, spawn_app_with, spawn_demo_app};
+
+async fn as_user(app: &TestApp, email: &str) -> TestApp {
+    let user = app.with_new_client();
+    assert_eq!(
+        user.login(email, DEMO_PASSWORD).await.status(),
+        303,
+        "{email}"
+    );
+    user
+}
+
+async fn initiative(app: &TestApp, name: &str) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM initiative WHERE name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+async fn documents(app: &TestApp) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM document")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+async fn upload(
+    user: &TestApp,
+    id: i64,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = Form::new()
+        .text("typ", kind.to_string())
+        .part("fil", Part::bytes(bytes).file_name(name.to_string()));
+    user.client
+        .post(format!("{}/satsningar/{id}/dokument", user.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+#[tokio::test]
+async fn lead_uploads_a_pdf_and_readers_download_it() {
+    let app = spawn_demo_app().await;
+    let lead = as_user(&app, "projektledare@exempel.se").await;
+    let id = initiative(&app, "Läxhjälp i Vivalla (fiktiv)").await;
+
+    // Act
+    let response = upload(&lead, id, "ansokan", "../Ansökan Läxhjälp.PDF", pdf()).await;
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = lead
+        .get(&format!("/satsningar/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Ansökan Läxhjälp.pdf"), "cleaned name listed");
+    let doc: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM document")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let reader = as_user(&app, "lasare@exempel.se").await;
+    let file = reader
+        .get(&format!("/satsningar/{id}/dokument/{doc}"))
+        .await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.headers()["content-type"], "application/pdf");
+    assert_eq!(file.headers()["x-content-type-options"], "nosniff");
+    let disposition = file.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        disposition.contains("filename*=UTF-8''Ans%C3%B6kan%20L%C3%A4xhj%C3%A4lp.pdf"),
+        "{disposition}"
+    );
+    assert_eq!(file.bytes().await.unwrap().to_vec(), pdf());
+
+    // Another lead's satsning's document is invisible; anonymous visitors must log in.
+    let other = initiative(&app, "Skolfam").await;
+    assert_eq!(
+        lead.get(&format!("/satsningar/{other}/dokument/{doc}"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.with_new_client()
+            .get(&format!("/satsningar/{id}/dokument/{doc}"))
+            .await
+            .status(),
+        303
+    );
+    // The document id under another satsning's path is not found either.
+    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    assert_eq!(
+        evaluator
+            .get(&format!("/satsningar/{other}/dokument/{doc}"))
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_real_xlsx_is_recognised_by_its_content() {
+    let app = spawn_demo_app().await;
+    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let id = initiative(&app, "Skolfam").await;
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook
+        .add_worksheet()
+        .write_string(0, 0, "Budget")
+        .unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let response = upload(&evaluator, id, "ovrigt", "budget.pdf", bytes).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let stored: (String, String) = app::db_read!(&app.db, |pool| {
+        sqlx::query_as("SELECT file_name, content_type FROM document")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        stored.0, "budget.xlsx",
+        "extension follows the content, not the name"
+    );
+    assert_eq!(
+        stored.1,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_in_swedish_and_nothing_is_stored() {
+    let app = spawn_app_with(Backend::Sqlite, |config| {
+        config.demo = true;
+        config.max_upload_bytes = 4096;
+    })
+    .await;
+    let lead = as_user(&app, "projektledare@exempel.se").await;
+    let id = initiative(&app, "Läxhjälp i Vivalla (fiktiv)").await;
+
+    let disguised = upload(
+        &lead,
+        id,
+        "ansokan",
+        "ansokan.pdf",
+        b"<html><script>alert(1)</script></html>".to_vec(),
+    )
+    .await;
+    assert_eq!(disguised.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        disguised
+            .text()
+            .await
+            .unwrap()
+            .contains("inte en PDF-, Word- (.docx) eller Excelfil")
+    );
+
+    let mut big = pdf();
+    big.resize(8 * 1024, b' ');
+    let too_big = upload(&lead, id, "ansokan", "stor.pdf", big).await;
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(too_big.text().await.unwrap().contains("för stor"));
+
+    let no_kind = upload(&lead, id, "hemlig", "a.pdf", pdf()).await;
+    assert_eq!(no_kind.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        no_kind
+            .text()
+            .await
+            .unwrap()
+            .contains("Välj vilken sorts dokument")
+    );
+
+    let reader = as_user(&app, "lasare@exempel.se").await;
+    assert_eq!(
+        upload(&reader, id, "ansokan", "a.pdf", pdf())
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let cross_site = lead
+        .client
+        .post(format!("{}/satsningar/{id}/dokument", lead.address))
+        .header("sec-fetch-site", "cross-site")
+        .multipart(
+            Form::new()
+                .text("typ", "ansokan")
+                .part("fil", Part::bytes(pdf()).file_name("a.pdf")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+
+    assert_eq!(documents(&app).await, 0);
+}
