@@ -546,3 +546,93 @@ async fn schema_pages_are_accessible() {
     browser.assert_accessible("nytt mått med fel").await;
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn lead_builds_a_small_schema_in_the_browser_and_sees_it_in_six_columns() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = demo_app().await;
+    browser.client.set_window_size(1280, 1000).await.unwrap();
+    browser.login(&app, "projektledare@exempel.se").await;
+    let id: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM initiative WHERE status = 'ide'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let schema = format!("{}/satsningar/{id}/schema", app.address);
+
+    // A goal, then an activity for it.
+    browser.open_hydrated(&schema).await;
+    browser
+        .type_into("mal", "Fler familjer får stöd tidigt")
+        .await;
+    browser.type_into("malgrupp", "Familjer med små barn").await;
+    browser
+        .click_and_wait_for_page("form:has(input[name=mal]) button[type=submit]")
+        .await;
+    let field = browser
+        .client
+        .find(Locator::Css("input[name=aktivitet]"))
+        .await
+        .unwrap();
+    field
+        .send_keys("Hembesök av familjebehandlare")
+        .await
+        .unwrap();
+    browser
+        .click_and_wait_for_page("form:has(input[name=aktivitet]) button[type=submit]")
+        .await;
+
+    // An effektmått through its own form.
+    // (A link inside the app navigates client-side: wait for the new form, not a reload.)
+    browser
+        .client
+        .find(Locator::Css("a[href*='typ=effekt']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css("input#kod"))
+        .await
+        .unwrap();
+    browser.type_into("kod", "E1").await;
+    browser
+        .type_into("namn", "Familjer som fått hembesök inom två veckor")
+        .await;
+    browser.type_into("enhet", "%").await;
+    browser.submit_main_form().await;
+    let summary = browser
+        .client
+        .find(Locator::Css(".notice"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(summary, "Sparat.");
+    browser.assert_accessible("schemat under uppbyggnad").await;
+
+    // The six-column view shows it.
+    browser.open_hydrated(&format!("{schema}/tabell")).await;
+    let table = browser
+        .client
+        .find(Locator::Css("table.schema-table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(table.contains("Fler familjer får stöd tidigt"), "{table}");
+    assert!(table.contains("Hembesök av familjebehandlare"));
+    assert!(table.contains("E1 Familjer som fått hembesök inom två veckor"));
+    browser
+        .assert_accessible("sexkolumnsvyn med nytt schema")
+        .await;
+    browser.client.clone().close().await.unwrap();
+}
