@@ -39,7 +39,7 @@ use crate::initiative::ui::{
 };
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
-use crate::schema::ui::{NewMeasurePage, SchemaPage, SixColumnPage};
+use crate::schema::ui::{EditMeasurePage, NewMeasurePage, SchemaPage, SixColumnPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/schema") ssr=SsrMode::Async view=SchemaPage/>
                         <Route path=path!("satsningar/:id/schema/nytt-matt") ssr=SsrMode::Async view=NewMeasurePage/>
                         <Route path=path!("satsningar/:id/schema/tabell") ssr=SsrMode::Async view=SixColumnPage/>
+                        <Route path=path!("satsningar/:id/schema/matt/:mid") ssr=SsrMode::Async view=EditMeasurePage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

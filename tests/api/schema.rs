@@ -512,3 +512,109 @@ async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
         303
     );
 }
+
+#[tokio::test]
+async fn measures_are_edited_and_items_reordered_without_javascript() {
+    let app = spawn_demo_app().await;
+    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let id = initiative(&app, "Skolfam").await;
+    let id_text = id.to_string();
+    let e1 = scalar(
+        &app,
+        "SELECT id FROM measure WHERE initiative_id = $1 AND code = 'E1'",
+        id,
+    )
+    .await;
+    let edit = format!("/satsningar/{id}/schema/matt/{e1}");
+
+    // The edit form shows the stored values.
+    let page = evaluator.get(&edit).await.text().await.unwrap();
+    assert!(page.contains(r#"value="Andel barn med godkända betyg i alla ämnen""#));
+    assert!(page.contains(r#"value="70""#));
+
+    let e1_text = e1.to_string();
+    let mut fields = measure(&id_text, "effekt", ("matt_id", &e1_text), "E1", true);
+    fields[0].1 = "/api/schema/andra-matt";
+    for (k, v) in fields.iter_mut() {
+        match *k {
+            "namn" => *v = "Andel barn med godkända betyg",
+            "malvarde" => *v = "72,5",
+            "vardetyp" => *v = "andel",
+            "enhet" => *v = "%",
+            _ => {}
+        }
+    }
+    let saved = post(&evaluator, &edit, &fields).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = evaluator.get(&edit).await.text().await.unwrap();
+    assert!(
+        page.contains(r#"value="72,5""#),
+        "decimal comma round-trips"
+    );
+    let history = evaluator
+        .get(&format!("/satsningar/{id}/schema"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("Andel barn med godkända betyg"));
+    let audited = scalar(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type = 'measure' AND action = 'update' AND object_id = $1", e1).await;
+    assert_eq!(audited, 1);
+
+    // Renaming the code to one in use is a field error.
+    for (k, v) in fields.iter_mut() {
+        if *k == "kod" {
+            *v = "A1";
+        }
+    }
+    let clash = post(&evaluator, &edit, &fields).await;
+    assert_eq!(clash.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        clash
+            .text()
+            .await
+            .unwrap()
+            .contains("Koden A1 används redan")
+    );
+
+    // Move activity 1.2 up: it becomes the first row of the six-column table.
+    let second = scalar(&app, "SELECT MAX(a.id) FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1", id).await.to_string();
+    let moved = post(
+        &evaluator,
+        &format!("/satsningar/{id}/schema"),
+        &[
+            ("_atgard", "/api/schema/flytta"),
+            ("id", &id_text),
+            ("typ", "aktivitet"),
+            ("post", &second),
+            ("riktning", "upp"),
+        ],
+    )
+    .await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let table = evaluator
+        .get(&format!("/satsningar/{id}/schema/tabell"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let first = table.find("Stöd i skolarbetet av specialpedagog").unwrap();
+    let then = table
+        .find("Kartläggning av varje barns skolsituation")
+        .unwrap();
+    assert!(first < then, "moved activity comes first");
+    // Moving the first one further up changes nothing and is not an error.
+    let edge = post(
+        &evaluator,
+        &format!("/satsningar/{id}/schema"),
+        &[
+            ("_atgard", "/api/schema/flytta"),
+            ("id", &id_text),
+            ("typ", "aktivitet"),
+            ("post", &second),
+            ("riktning", "upp"),
+        ],
+    )
+    .await;
+    assert_eq!(edge.status(), StatusCode::SEE_OTHER);
+}

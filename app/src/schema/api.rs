@@ -168,6 +168,107 @@ pub async fn add_measure(
     Ok(back(id, &format!("matt-{measure}")))
 }
 
+/// Ändra mått: the same fields as a new one.
+#[server(endpoint = "schema/andra-matt")]
+pub async fn update_measure(
+    id: i64,
+    matt_id: i64,
+    kod: String,
+    namn: String,
+    definition: String,
+    enhet: String,
+    vardetyp: String,
+    frekvens: String,
+    riktning: String,
+    baslinje: String,
+    baslinjedatum: String,
+    malvarde: String,
+    maldatum: String,
+    tolerans_gul: String,
+    tolerans_rod: String,
+    kalla: String,
+    jamforelse: Option<String>,
+) -> Result<Saved, AppError> {
+    let (_, _, actor) = editable(id).await?;
+    let db = expect_context::<crate::db::Db>();
+    let schema = super::repo::load(&db, id).await?;
+    let before = schema
+        .measures
+        .iter()
+        .find(|m| m.id == matt_id)
+        .ok_or_else(|| crate::error::with_status(AppError::NotFound))?;
+    let comparison = jamforelse.unwrap_or_default();
+    let form = super::MeasureForm {
+        code: &kod,
+        name: &namn,
+        definition: &definition,
+        unit: &enhet,
+        value_type: &vardetyp,
+        frequency: &frekvens,
+        direction: &riktning,
+        baseline: &baslinje,
+        baseline_date: &baslinjedatum,
+        target: &malvarde,
+        target_date: &maldatum,
+        tolerance_yellow: &tolerans_gul,
+        tolerance_red: &tolerans_rod,
+        source: &kalla,
+        comparison: &comparison,
+    };
+    let input = super::MeasureInput::parse(&form).map_err(crate::error::with_status)?;
+    super::repo::update_measure(
+        &db,
+        actor,
+        id,
+        matt_id,
+        &super::repo::as_input(before),
+        &input,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::error::with_status)?;
+    Ok(back(id, &format!("matt-{matt_id}")))
+}
+
+/// Flytta upp/ner: `typ` is mal, aktivitet or matt; `riktning` upp or ner.
+#[server(endpoint = "schema/flytta")]
+pub async fn move_item(
+    id: i64,
+    typ: String,
+    post: i64,
+    riktning: String,
+) -> Result<Saved, AppError> {
+    use super::repo::Movable;
+    let (_, _, actor) = editable(id).await?;
+    let what = match typ.as_str() {
+        "mal" => Movable::Goal,
+        "aktivitet" => Movable::Activity,
+        "matt" => Movable::Measure,
+        _ => {
+            return Err(crate::error::with_status(AppError::BadRequest(
+                "Okänd typ.".into(),
+            )));
+        }
+    };
+    let db = expect_context::<crate::db::Db>();
+    super::repo::move_item(
+        &db,
+        actor,
+        id,
+        what,
+        post,
+        riktning == "upp",
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::error::with_status)?;
+    let anchor = match what {
+        Movable::Measure => format!("matt-{post}"),
+        _ => "schema".to_string(),
+    };
+    Ok(back(id, &anchor))
+}
+
 /// Ta ur bruk: the measure stays with its values but is no longer reported or counted.
 #[server(endpoint = "schema/ta-ur-bruk")]
 pub async fn retire_measure(id: i64, matt_id: i64) -> Result<Saved, AppError> {

@@ -498,3 +498,213 @@ pub async fn add_effect(
     tx.commit().await?;
     Ok(id)
 }
+
+/// Saves changes to a measure; the audit row lists each changed field before → after. A code
+/// used by another measure of the satsning is a field error.
+pub async fn update_measure(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    measure_id: i64,
+    before: &MeasureInput,
+    input: &MeasureInput,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let taken: Option<i64> = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT id FROM measure WHERE initiative_id = $1 AND code = $2 AND id <> $3",
+        )
+        .bind(initiative_id)
+        .bind(&input.code)
+        .bind(measure_id)
+        .fetch_optional(conn)
+        .await
+    })?;
+    if taken.is_some() {
+        return Err(duplicate_code(&input.code));
+    }
+    let changed = on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE measure SET code = $1, name = $2, definition = $3, unit = $4, value_type = $5,
+               frequency = $6, direction = $7, baseline_value = $8, baseline_date = $9,
+               target_value = $10, target_date = $11, tolerance_yellow = $12, tolerance_red = $13,
+               source = $14, comparison = $15
+             WHERE id = $16 AND initiative_id = $17",
+        )
+        .bind(&input.code)
+        .bind(&input.name)
+        .bind(&input.definition)
+        .bind(&input.unit)
+        .bind(input.value_type.as_db())
+        .bind(input.frequency.as_db())
+        .bind(input.direction.as_db())
+        .bind(input.baseline.map(|b| b.0))
+        .bind(input.baseline.map(|b| b.1))
+        .bind(input.target.map(|t| t.0))
+        .bind(input.target.map(|t| t.1))
+        .bind(input.tolerance_yellow)
+        .bind(input.tolerance_red)
+        .bind(input.source.as_db())
+        .bind(&input.comparison)
+        .bind(measure_id)
+        .bind(initiative_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if changed != 1 {
+        return Err(AppError::NotFound);
+    }
+    let old = measure_json(before);
+    let changes: serde_json::Map<String, serde_json::Value> = measure_json(input)
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| old.get(k.as_str()) != Some(v))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                serde_json::json!({ "before": old[k.as_str()], "after": v }),
+            )
+        })
+        .collect();
+    if !changes.is_empty() {
+        audit(
+            &mut tx,
+            actor,
+            Action::Update,
+            "measure",
+            measure_id,
+            changes.into(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What can be moved up or down among its siblings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Movable {
+    Goal,
+    Activity,
+    Measure,
+}
+
+/// Swaps an item with its previous (`up`) or next sibling. At the edge nothing happens.
+pub async fn move_item(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    what: Movable,
+    id: i64,
+    up: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    // (id, position) of the item's siblings in order, scoped to the satsning.
+    let siblings: Vec<(i64, i64)> = match what {
+        Movable::Goal => on_tx!(&mut tx, |conn| {
+            sqlx::query_as(
+                "SELECT id, position FROM goal WHERE initiative_id = $1 ORDER BY position, id",
+            )
+            .bind(initiative_id)
+            .fetch_all(conn)
+            .await
+        })?,
+        Movable::Activity => on_tx!(&mut tx, |conn| {
+            sqlx::query_as(
+                "SELECT a.id, a.position FROM activity a
+                 WHERE a.goal_id = (SELECT a2.goal_id FROM activity a2 JOIN goal g ON g.id = a2.goal_id
+                                    WHERE a2.id = $1 AND g.initiative_id = $2)
+                 ORDER BY a.position, a.id",
+            )
+            .bind(id)
+            .bind(initiative_id)
+            .fetch_all(conn)
+            .await
+        })?,
+        Movable::Measure => on_tx!(&mut tx, |conn| {
+            sqlx::query_as(
+                "SELECT m.id, m.position FROM measure m, measure me
+                 WHERE me.id = $1 AND me.initiative_id = $2 AND m.initiative_id = me.initiative_id
+                   AND m.kind = me.kind
+                   AND COALESCE(m.activity_id, -1) = COALESCE(me.activity_id, -1)
+                   AND COALESCE(m.goal_id, -1) = COALESCE(me.goal_id, -1)
+                 ORDER BY m.position, m.id",
+            )
+            .bind(id)
+            .bind(initiative_id)
+            .fetch_all(conn)
+            .await
+        })?,
+    };
+    let Some(index) = siblings.iter().position(|(sid, _)| *sid == id) else {
+        return Err(AppError::NotFound);
+    };
+    let other = if up {
+        index.checked_sub(1)
+    } else {
+        Some(index + 1).filter(|i| *i < siblings.len())
+    };
+    let Some(other) = other else {
+        return Ok(());
+    };
+    // Positions are distinct among siblings (each new item gets MAX + 1): swap them.
+    let (a, b) = (siblings[index], siblings[other]);
+    let pos_a = b.1;
+    for (item, position) in [(a.0, b.1), (b.0, a.1)] {
+        on_tx!(&mut tx, |conn| {
+            let sql = match what {
+                Movable::Goal => "UPDATE goal SET position = $1 WHERE id = $2",
+                Movable::Activity => "UPDATE activity SET position = $1 WHERE id = $2",
+                Movable::Measure => "UPDATE measure SET position = $1 WHERE id = $2",
+            };
+            sqlx::query(sql)
+                .bind(position)
+                .bind(item)
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })?;
+    }
+    let object_type = match what {
+        Movable::Goal => "goal",
+        Movable::Activity => "activity",
+        Movable::Measure => "measure",
+    };
+    let changes = serde_json::json!({ "position": { "before": a.1, "after": pos_a } });
+    audit(
+        &mut tx,
+        actor,
+        Action::Update,
+        object_type,
+        id,
+        changes,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A stored measure as form input (for diffs).
+pub fn as_input(measure: &Measure) -> MeasureInput {
+    MeasureInput {
+        code: measure.code.clone(),
+        name: measure.name.clone(),
+        definition: measure.definition.clone(),
+        unit: measure.unit.clone(),
+        value_type: measure.value_type,
+        frequency: measure.frequency,
+        direction: measure.direction,
+        baseline: measure.baseline,
+        target: measure.target,
+        tolerance_yellow: measure.tolerance_yellow,
+        tolerance_red: measure.tolerance_red,
+        source: measure.source,
+        comparison: measure.comparison.clone(),
+    }
+}

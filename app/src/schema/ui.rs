@@ -93,6 +93,9 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
             view! {
                 <div class="activity">
                     <h3>{format!("Aktivitet {}.{}: {}", g + 1, a + 1, activity.text)}</h3>
+                    {may_edit.then(|| view! {
+                        <MoveButtons initiative_id=id typ="aktivitet" item=activity.id label=format!("aktivitet {}.{}", g + 1, a + 1)/>
+                    })}
                     <MeasureTable measures initiative_id=id may_edit/>
                     {may_edit.then(|| view! {
                         <p class="actions">
@@ -112,6 +115,9 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
         view! {
             <section class="goal" id=format!("mal-{}", goal.id) aria-labelledby=format!("mal-rubrik-{}", goal.id)>
                 <h2 id=format!("mal-rubrik-{}", goal.id)>{format!("Mål {}: {}", g + 1, goal.text)}</h2>
+                {may_edit.then(|| view! {
+                    <MoveButtons initiative_id=id typ="mal" item=goal.id label=format!("mål {}", g + 1)/>
+                })}
                 {(!goal.target_group.is_empty()).then(|| view! { <p>"Målgrupp: "{goal.target_group.clone()}</p> })}
                 {activities}
                 <h3>"Indikatorer"</h3>
@@ -220,7 +226,10 @@ fn MeasureTable(measures: Vec<Measure>, initiative_id: i64, may_edit: bool) -> i
                                 <td>{target}</td>
                                 <td>{m.source.label()}</td>
                                 {(may_edit && !retired).then(|| view! {
-                                    <td>
+                                    <td class="row-actions">
+                                        <a href=format!("/satsningar/{initiative_id}/schema/matt/{}", m.id)
+                                            aria-label=format!("Ändra: {} {}", m.code, m.name)>"Ändra"</a>
+                                        <MoveButtons initiative_id typ="matt" item=m.id label=format!("{} {}", m.code, m.name)/>
                                         // A confirmation step that works without JavaScript.
                                         <details class="confirm">
                                             <summary>"Ta ur bruk"</summary>
@@ -359,19 +368,35 @@ pub fn NewMeasurePage() -> impl IntoView {
 fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
     let query = use_query_map();
     let form = use_form_state();
+    // On /satsningar/{id}/schema/matt/{mid} the form edits that measure.
+    let existing: Option<Measure> = use_params_map()
+        .with_untracked(|p| p.get("mid"))
+        .and_then(|m| m.parse::<i64>().ok())
+        .and_then(|mid| data.schema.measures.iter().find(|m| m.id == mid).cloned());
+    let editing = use_params_map().with_untracked(|p| p.get("mid").is_some());
     let posted = form.values.clone();
     let get = move |key: &str| {
         query
             .with_untracked(|q| q.get(key))
             .or_else(|| posted.get(key).cloned())
     };
-    let kind = get("typ")
-        .and_then(|t| MeasureKind::from_db(&t))
-        .unwrap_or(MeasureKind::Effect);
-    let activity = get("aktivitet").and_then(|a| a.parse::<i64>().ok());
-    let goal = get("mal")
-        .or_else(|| get("mal_id"))
-        .and_then(|g| g.parse::<i64>().ok());
+    let kind = existing.as_ref().map(|m| m.kind).unwrap_or_else(|| {
+        get("typ")
+            .and_then(|t| MeasureKind::from_db(&t))
+            .unwrap_or(MeasureKind::Effect)
+    });
+    let activity = existing.as_ref().map_or_else(
+        || get("aktivitet").and_then(|a| a.parse::<i64>().ok()),
+        |m| m.activity_id,
+    );
+    let goal = existing.as_ref().map_or_else(
+        || {
+            get("mal")
+                .or_else(|| get("mal_id"))
+                .and_then(|g| g.parse::<i64>().ok())
+        },
+        |m| m.goal_id,
+    );
     let id = data.initiative_id;
     let place = match kind {
         MeasureKind::Indicator => data
@@ -388,7 +413,7 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
             .find(|a| Some(a.id) == activity)
             .map(|a| format!("Aktivitet: {}", a.text)),
     };
-    if !data.may_edit || place.is_none() {
+    if !data.may_edit || place.is_none() || (editing && existing.is_none()) {
         #[cfg(feature = "ssr")]
         crate::error::with_status(if data.may_edit {
             crate::error::AppError::NotFound
@@ -404,21 +429,41 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
         }
         .into_any();
     }
-    let action = format!(
-        "/satsningar/{id}/schema/nytt-matt?typ={}&{}",
-        kind.as_db(),
-        match kind {
-            MeasureKind::Indicator => format!("mal={}", goal.unwrap_or_default()),
-            _ => format!("aktivitet={}", activity.unwrap_or_default()),
-        }
-    );
+    let action = match &existing {
+        Some(m) => format!("/satsningar/{id}/schema/matt/{}", m.id),
+        None => format!(
+            "/satsningar/{id}/schema/nytt-matt?typ={}&{}",
+            kind.as_db(),
+            match kind {
+                MeasureKind::Indicator => format!("mal={}", goal.unwrap_or_default()),
+                _ => format!("aktivitet={}", activity.unwrap_or_default()),
+            }
+        ),
+    };
+    let stored = existing.as_ref().map(stored_values).unwrap_or_default();
     let value = |field: &str, default: &str| {
         if form.values.is_empty() {
-            default.to_string()
+            stored
+                .get(field)
+                .cloned()
+                .unwrap_or_else(|| default.to_string())
         } else {
             form.value_or(field, "")
         }
     };
+    let (heading, button, atgard) = match &existing {
+        Some(m) => (
+            format!("Ändra {} {}", m.code, m.name),
+            "Spara ändringar",
+            "/api/schema/andra-matt",
+        ),
+        None => (
+            format!("Nytt {}", kind.label().to_lowercase()),
+            "Lägg till måttet",
+            "/api/schema/matt",
+        ),
+    };
+    let measure_id = existing.as_ref().map(|m| m.id);
     let select = |name: &'static str,
                   label: &'static str,
                   options: Vec<(String, String)>,
@@ -428,13 +473,14 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
     view! {
         <section class="page narrow" aria-labelledby="matt-rubrik">
             <p><a href=format!("/satsningar/{id}/schema")>"← Utvärderingsschema"</a></p>
-            <h1 id="matt-rubrik">{format!("Nytt {}", kind.label().to_lowercase())}</h1>
+            <h1 id="matt-rubrik">{heading}</h1>
             <p class="lead">{place.clone()}</p>
             <ErrorSummary state=form.clone()/>
             <form method="post" action=action class="form" novalidate>
-                <input type="hidden" name=ACTION_FIELD value="/api/schema/matt"/>
+                <input type="hidden" name=ACTION_FIELD value=atgard/>
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="typ" value=kind.as_db()/>
+                {measure_id.map(|m| view! { <input type="hidden" name="matt_id" value=m.to_string()/> })}
                 {activity.filter(|_| kind != MeasureKind::Indicator).map(|a| view! { <input type="hidden" name="aktivitet_id" value=a.to_string()/> })}
                 {goal.filter(|_| kind == MeasureKind::Indicator).map(|g| view! { <input type="hidden" name="mal_id" value=g.to_string()/> })}
                 <TextField name="kod" label="Kod" hint="Unik inom satsningen, till exempel E1 eller A2.1"
@@ -457,10 +503,69 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
                     <TextField name="jamforelse" label="Källa och jämförelsenivåer" hint="Till exempel Kolada N00945; kommun, län, riket"
                         value=value("jamforelse", "") error=form.error("jamforelse")/>
                 })}
-                <button type="submit" class="button">"Lägg till måttet"</button>
+                <button type="submit" class="button">{button}</button>
             </form>
         </section>
     }.into_any()
+}
+
+/// A stored measure as the form's field values.
+fn stored_values(m: &Measure) -> std::collections::BTreeMap<&'static str, String> {
+    // Plain digits with a decimal comma: what parse_decimal reads back, negatives included.
+    let number = |v: Option<f64>| {
+        v.map(|v| v.to_string().replace('.', ","))
+            .unwrap_or_default()
+    };
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    [
+        ("kod", m.code.clone()),
+        ("namn", m.name.clone()),
+        ("definition", m.definition.clone()),
+        ("enhet", m.unit.clone()),
+        ("vardetyp", m.value_type.as_db().to_string()),
+        ("frekvens", m.frequency.as_db().to_string()),
+        ("riktning", m.direction.as_db().to_string()),
+        ("baslinje", number(m.baseline.map(|b| b.0))),
+        ("baslinjedatum", date(m.baseline.map(|b| b.1))),
+        ("malvarde", number(m.target.map(|t| t.0))),
+        ("maldatum", date(m.target.map(|t| t.1))),
+        ("tolerans_gul", number(m.tolerance_yellow)),
+        ("tolerans_rod", number(m.tolerance_red)),
+        ("kalla", m.source.as_db().to_string()),
+        ("jamforelse", m.comparison.clone()),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// Ändra mått: `/satsningar/{id}/schema/matt/{mid}`.
+#[component]
+pub fn EditMeasurePage() -> impl IntoView {
+    view! {
+        <Title text="Ändra mått"/>
+        <Guard access=access()>
+            <WithSchema page=|data| view! { <NewMeasureForm data/> }.into_any()/>
+        </Guard>
+    }
+}
+
+/// "Flytta upp" / "Flytta ner" for one item, as two small forms.
+#[component]
+fn MoveButtons(initiative_id: i64, typ: &'static str, item: i64, label: String) -> impl IntoView {
+    let action = format!("/satsningar/{initiative_id}/schema");
+    let button = move |riktning: &'static str, text: &'static str| {
+        view! {
+            <form method="post" action=action.clone() class="inline-form">
+                <input type="hidden" name=ACTION_FIELD value="/api/schema/flytta"/>
+                <input type="hidden" name="id" value=initiative_id.to_string()/>
+                <input type="hidden" name="typ" value=typ/>
+                <input type="hidden" name="post" value=item.to_string()/>
+                <input type="hidden" name="riktning" value=riktning/>
+                <button type="submit" class="link-button link-button--dark" aria-label=format!("{text}: {label}")>{text}</button>
+            </form>
+        }
+    };
+    view! { <span class="move">{button("upp", "Flytta upp")}{button("ner", "Flytta ner")}</span> }
 }
 
 /// Six-column view: Mål | Aktivitet | Aktivitetsmått | Effektmått | Indikatorer | Ekonomiska
