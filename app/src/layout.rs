@@ -50,6 +50,9 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
     let user = viewer();
     let is_admin = user.as_ref().is_some_and(|u| u.has(Role::Admin));
     let logged_in = user.is_some();
+    let registers = user
+        .as_ref()
+        .is_some_and(|u| u.has_any(&[Role::Admin, Role::Evaluator]));
     view! {
         <header class="site-header" class:js=hydrated>
             <div class="site-header__inner">
@@ -75,6 +78,11 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                         {logged_in.then(|| view! {
                             <li>
                                 <A href="/satsningar">"Satsningar"</A>
+                            </li>
+                        })}
+                        {registers.then(|| view! {
+                            <li>
+                                <A href="/parter">"Parter"</A>
                             </li>
                         })}
                         {is_admin.then(|| view! {

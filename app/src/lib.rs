@@ -39,6 +39,7 @@ use crate::initiative::ui::{
 };
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
+use crate::party::ui::PartiesPage;
 use crate::schema::ui::{EditMeasurePage, NewMeasurePage, SchemaPage, SixColumnPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/anvandare/ny") ssr=SsrMode::Async view=NewUserPage/>
                         <Route path=path!("admin/anvandare/:id") ssr=SsrMode::Async view=EditUserPage/>
                         <Route path=path!("historik/:typ/:id") ssr=SsrMode::Async view=HistoryPage/>
+                        <Route path=path!("parter") ssr=SsrMode::Async view=PartiesPage/>
                         <Route path=path!("satsningar") ssr=SsrMode::Async view=InitiativesPage/>
                         <Route path=path!("satsningar/ny") ssr=SsrMode::Async view=NewInitiativePage/>
                         <Route path=path!("satsningar/:id") ssr=SsrMode::Async view=InitiativePage/>

@@ -236,6 +236,7 @@ async fn role_route_matrix() {
         ("/admin/anvandare/ny", Some(&[Admin])),
         (&user_page, Some(&[Admin])),
         (&history_page, Some(&[Admin, Evaluator])),
+        ("/parter", Some(&[Admin, Evaluator])),
         ("/satsningar", Some(everyone)),
         ("/satsningar/ny", Some(staff_and_lead)),
         (&idea_page, Some(everyone)),
@@ -248,6 +249,7 @@ async fn role_route_matrix() {
         ("/api/historik", &history_args, &[Admin, Evaluator]),
         ("/api/satsningar/visa", &idea_args, everyone),
         ("/api/satsningar/val", &[], staff_and_lead),
+        ("/api/parter/lista", &[], &[Admin, Evaluator]),
     ];
 
     let mut who: Vec<(&str, Option<Role>)> = vec![("anonym", None)];

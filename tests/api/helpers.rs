@@ -58,6 +58,8 @@ pub fn test_config(temp: &TempDir, database_url: String) -> Config {
         mail_dir: temp.path().join("mail"),
         site_root: site_root(),
         log: std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+        // A busy 2-core CI machine must not turn slowness into a 408 failure.
+        request_timeout: std::time::Duration::from_secs(120),
         ..Config::default()
     }
 }

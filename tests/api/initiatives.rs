@@ -482,3 +482,85 @@ async fn another_organisations_satsning_does_not_exist_for_us() {
             .contains("En vald part finns inte")
     );
 }
+
+#[tokio::test]
+async fn the_party_register_takes_new_parties_by_the_rules() {
+    let app = spawn_demo_app().await;
+    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let ok = evaluator
+        .post_form(
+            "/parter",
+            &[
+                ("_atgard", "/api/parter/skapa"),
+                ("namn", "Föreningen Vi i Vivalla"),
+                ("typ", "ideburen"),
+                ("omrade", ""),
+                ("ideburen_typ", "forening"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let page = evaluator
+        .get("/parter?sparad=1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Föreningen Vi i Vivalla") && page.contains("Parten är tillagd."));
+
+    let before = count(&app, "SELECT COUNT(*) FROM party").await;
+    for (fields, message) in [
+        (
+            vec![
+                ("namn", "Konsultbolaget AB"),
+                ("typ", "ideburen"),
+                ("omrade", ""),
+                ("ideburen_typ", ""),
+            ],
+            "Vinstdrivande företag kan inte vara parter",
+        ),
+        (
+            vec![
+                ("namn", "Tekniska nämnden"),
+                ("typ", "namnd"),
+                ("omrade", " "),
+                ("ideburen_typ", ""),
+            ],
+            "Ange nämndens verksamhetsområde",
+        ),
+        (
+            vec![
+                ("namn", "socialförvaltningen"),
+                ("typ", "namnd"),
+                ("omrade", "IFO"),
+                ("ideburen_typ", ""),
+            ],
+            "Det finns redan en part med det namnet.",
+        ),
+    ] {
+        let mut all = vec![("_atgard", "/api/parter/skapa")];
+        all.extend(fields);
+        let response = evaluator.post_form("/parter", &all).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{message}");
+        assert!(
+            response.text().await.unwrap().contains(message),
+            "{message}"
+        );
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM party").await, before);
+
+    let lead = as_user(&app, "projektledare@exempel.se").await;
+    assert_eq!(lead.get("/parter").await.status(), StatusCode::FORBIDDEN);
+    let denied = lead
+        .post_form(
+            "/parter",
+            &[
+                ("_atgard", "/api/parter/skapa"),
+                ("namn", "X"),
+                ("typ", "bolag"),
+                ("omrade", ""),
+            ],
+        )
+        .await;
+    assert_eq!(denied.status(), StatusCode::FORBIDDEN);
+}

@@ -354,7 +354,7 @@ pub fn page_access(path: &str) -> Access {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     if under("/admin") {
         Access::Roles(&[Role::Admin])
-    } else if under("/historik") {
+    } else if under("/historik") || under("/parter") {
         Access::Roles(&[Role::Admin, Role::Evaluator])
     } else if path == "/satsningar/ny"
         || (path.starts_with("/satsningar/") && path.ends_with("/redigera"))

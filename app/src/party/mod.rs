@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod ui;
 
 use serde::{Deserialize, Serialize};
 
@@ -53,4 +54,119 @@ pub struct Party {
     pub kind: PartyKind,
     /// Verksamhetsområde, for nämnder (e.g. "Skola", "Individ- och familjeomsorg").
     pub area: Option<String>,
+}
+
+/// Typ av idéburen aktör. For-profit companies cannot be parties (the Örebro rule).
+pub const CIVIL_TYPES: [(&str, &str); 4] = [
+    ("forening", "Förening"),
+    ("stiftelse", "Stiftelse"),
+    ("kooperativ", "Kooperativ"),
+    ("valgorenhet", "Välgörenhetsorganisation"),
+];
+
+/// A validated new party.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyInput {
+    pub name: String,
+    pub kind: PartyKind,
+    pub area: Option<String>,
+    pub civil_type: Option<String>,
+}
+
+impl PartyInput {
+    /// Validates the form: a nämnd needs its verksamhetsområde, an idéburen aktör its type.
+    pub fn parse(
+        name: &str,
+        kind: &str,
+        area: &str,
+        civil_type: &str,
+    ) -> Result<Self, crate::error::AppError> {
+        use crate::error::{AppError, FieldError};
+        let mut errors = Vec::new();
+        let name = name.trim();
+        if name.is_empty() {
+            errors.push(FieldError {
+                field: "namn".into(),
+                message: "Ange partens namn.".into(),
+            });
+        } else if name.chars().count() > 200 {
+            errors.push(FieldError {
+                field: "namn".into(),
+                message: "Namnet får vara högst 200 tecken.".into(),
+            });
+        }
+        let kind = PartyKind::from_db(kind);
+        let area = area.trim();
+        let civil = CIVIL_TYPES
+            .iter()
+            .find(|(value, _)| *value == civil_type)
+            .map(|(v, _)| v.to_string());
+        match kind {
+            None => errors.push(FieldError { field: "typ".into(), message: "Välj typ av part.".into() }),
+            Some(PartyKind::Board) if area.is_empty() => errors.push(FieldError {
+                field: "omrade".into(),
+                message: "Ange nämndens verksamhetsområde, till exempel Skola.".into(),
+            }),
+            Some(PartyKind::Civil) if civil.is_none() => errors.push(FieldError {
+                field: "ideburen_typ".into(),
+                message: "Välj vilken sorts idéburen aktör det är. Vinstdrivande företag kan inte vara parter.".into(),
+            }),
+            _ => {}
+        }
+        if area.chars().count() > 100 {
+            errors.push(FieldError {
+                field: "omrade".into(),
+                message: "Högst 100 tecken.".into(),
+            });
+        }
+        match kind {
+            Some(kind) if errors.is_empty() => Ok(Self {
+                name: name.to_string(),
+                kind,
+                area: (kind == PartyKind::Board).then(|| area.to_string()),
+                civil_type: if kind == PartyKind::Civil {
+                    civil
+                } else {
+                    None
+                },
+            }),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boards_need_an_area_and_civil_actors_a_type() {
+        let board =
+            PartyInput::parse("Socialnämnden", "namnd", "Individ- och familjeomsorg", "").unwrap();
+        assert_eq!(board.area.as_deref(), Some("Individ- och familjeomsorg"));
+        assert!(
+            PartyInput::parse("Socialnämnden", "namnd", " ", "")
+                .unwrap_err()
+                .message_for("omrade")
+                .is_some()
+        );
+        let club = PartyInput::parse("IK Vivalla", "ideburen", "ignoreras", "forening").unwrap();
+        assert_eq!(
+            (club.area, club.civil_type.as_deref()),
+            (None, Some("forening"))
+        );
+        let company = PartyInput::parse("Konsult AB", "ideburen", "", "aktiebolag").unwrap_err();
+        assert!(
+            company
+                .message_for("ideburen_typ")
+                .unwrap()
+                .contains("Vinstdrivande")
+        );
+        assert!(
+            PartyInput::parse("", "foretag", "", "")
+                .unwrap_err()
+                .message_for("typ")
+                .is_some()
+        );
+    }
 }

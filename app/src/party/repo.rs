@@ -64,3 +64,60 @@ pub async fn create(
         .await
     })?)
 }
+
+/// Adds a party from the register's form, audited; a name already used is a field error.
+pub async fn add(
+    db: &Db,
+    actor: crate::auth::repo::Actor,
+    input: &super::PartyInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    use crate::audit::{Action, Event, repo::record};
+    use crate::on_tx;
+    let mut tx = db.begin().await?;
+    let taken: Option<i64> = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT id FROM party WHERE organisation_id = $1 AND LOWER(name) = LOWER($2)",
+        )
+        .bind(actor.organisation_id)
+        .bind(&input.name)
+        .fetch_optional(conn)
+        .await
+    })?;
+    if taken.is_some() {
+        return Err(AppError::field(
+            "namn",
+            "Det finns redan en part med det namnet.",
+        ));
+    }
+    let id: i64 = on_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO party (organisation_id, name, kind, area, civil_type, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(actor.organisation_id)
+        .bind(&input.name)
+        .bind(input.kind.as_db())
+        .bind(&input.area)
+        .bind(&input.civil_type)
+        .bind(now)
+        .fetch_one(conn)
+        .await
+    })?;
+    let event = Event {
+        organisation_id: Some(actor.organisation_id),
+        actor_user_id: Some(actor.user_id),
+        action: Action::Create,
+        object_type: "party",
+        object_id: Some(id),
+        changes: serde_json::json!({
+            "name": { "after": input.name }, "kind": { "after": input.kind.as_db() },
+            "area": { "after": input.area }, "civil_type": { "after": input.civil_type },
+        })
+        .to_string(),
+        ip: None,
+    };
+    record(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
