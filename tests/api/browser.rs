@@ -1,6 +1,5 @@
 //! Browser tests: the real server, headless Debian Chromium through chromium-driver, axe-core.
 
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -19,11 +18,6 @@ pub struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // chromedriver runs in its own process group with the Chromium it started: end the
-        // whole group, so a failed test leaves no browser behind to slow the next ones.
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.driver.id())])
-            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -42,7 +36,6 @@ impl Browser {
         let axe = std::fs::read_to_string(&axe_path).expect("axe-core readable");
         let port = free_port();
         let driver = Command::new(driver_path)
-            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

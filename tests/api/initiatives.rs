@@ -564,3 +564,37 @@ async fn the_party_register_takes_new_parties_by_the_rules() {
         .await;
     assert_eq!(denied.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_satsnings_history_shows_its_status_changes() {
+    let app = spawn_demo_app().await;
+    let admin = as_user(&app, "admin@exempel.se").await;
+    let id = initiative_id(&app, "Familjecentral Brickebacken (fiktiv idé)").await;
+    let r = admin
+        .post_form(
+            &format!("/satsningar/{id}"),
+            &[
+                ("_atgard", "/api/satsningar/status"),
+                ("id", &id.to_string()),
+                ("till", "ansokan"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = admin
+        .get(&format!("/satsningar/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!(r#"href="/historik/initiative/{id}""#)));
+    let history = admin
+        .get(&format!("/historik/initiative/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("Historik – satsning"));
+    assert!(history.contains("Status: ide → ansokan"), "{history}");
+    assert!(history.contains("Alva Admin (exempel)"));
+}

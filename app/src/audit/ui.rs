@@ -23,6 +23,12 @@ pub struct HistoryEntry {
 fn object_label(object_type: &str) -> Option<&'static str> {
     match object_type {
         "user_account" => Some("användare"),
+        "initiative" => Some("satsning"),
+        "measure" => Some("mått"),
+        "goal" => Some("mål"),
+        "activity" => Some("aktivitet"),
+        "party" => Some("part"),
+        "document" => Some("dokument"),
         _ => None,
     }
 }

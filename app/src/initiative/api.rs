@@ -129,6 +129,7 @@ pub struct InitiativePageData {
     pub today: NaiveDate,
     pub documents: Vec<crate::document::DocumentInfo>,
     pub may_upload: bool,
+    pub may_see_history: bool,
 }
 
 /// What the utvärderingsschema still lacks ("beslutad" needs a complete schema).
@@ -194,6 +195,7 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
     Ok(InitiativePageData {
         documents: crate::document::repo::list(&db, id).await?,
         may_upload: crate::document::may_upload(&user, &initiative),
+        may_see_history: user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]),
         may_edit: super::may_edit(&user, &initiative),
         period_warning: super::period_warning(initiative.start, initiative.end),
         initiative,

@@ -274,6 +274,7 @@ fn Details(data: InitiativePageData) -> impl IntoView {
             <p class="actions">
                 <a class="button" href=format!("/satsningar/{}/schema", i.id)>"Utvärderingsschema"</a>
                 {data.may_edit.then(|| view! { <a class="button button--secondary" href=edit>"Ändra uppgifter"</a> })}
+                {data.may_see_history.then(|| view! { <a href=format!("/historik/initiative/{}", i.id)>"Historik"</a> })}
             </p>
 
             {if data.transitions.is_empty() {
