@@ -1,31 +1,10 @@
 //! Documents: upload (sniffed, size-limited), listing, download with access following the
 //! satsning.
 
-use app::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{Backend, TestApp, spawn_app_with, spawn_demo_app};
-
-async fn as_user(app: &TestApp, email: &str) -> TestApp {
-    let user = app.with_new_client();
-    assert_eq!(
-        user.login(email, DEMO_PASSWORD).await.status(),
-        303,
-        "{email}"
-    );
-    user
-}
-
-async fn initiative(app: &TestApp, name: &str) -> i64 {
-    app::db_read!(&app.db, |pool| {
-        sqlx::query_scalar("SELECT id FROM initiative WHERE name = $1")
-            .bind(name)
-            .fetch_one(pool)
-            .await
-            .unwrap()
-    })
-}
 
 async fn documents(app: &TestApp) -> i64 {
     app::db_read!(&app.db, |pool| {
@@ -61,8 +40,8 @@ fn pdf() -> Vec<u8> {
 #[tokio::test]
 async fn lead_uploads_a_pdf_and_readers_download_it() {
     let app = spawn_demo_app().await;
-    let lead = as_user(&app, "projektledare@exempel.se").await;
-    let id = initiative(&app, "Läxhjälp i Vivalla (fiktiv)").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
 
     // Act
     let response = upload(&lead, id, "ansokan", "../Ansökan Läxhjälp.PDF", pdf()).await;
@@ -82,7 +61,7 @@ async fn lead_uploads_a_pdf_and_readers_download_it() {
             .await
             .unwrap()
     });
-    let reader = as_user(&app, "lasare@exempel.se").await;
+    let reader = app.as_user("lasare@exempel.se").await;
     let file = reader
         .get(&format!("/satsningar/{id}/dokument/{doc}"))
         .await;
@@ -101,7 +80,7 @@ async fn lead_uploads_a_pdf_and_readers_download_it() {
     assert_eq!(file.bytes().await.unwrap().to_vec(), pdf());
 
     // Another lead's satsning's document is invisible; anonymous visitors must log in.
-    let other = initiative(&app, "Skolfam").await;
+    let other = app.initiative_id("Skolfam").await;
     assert_eq!(
         lead.get(&format!("/satsningar/{other}/dokument/{doc}"))
             .await
@@ -116,7 +95,7 @@ async fn lead_uploads_a_pdf_and_readers_download_it() {
         303
     );
     // The document id under another satsning's path is not found either.
-    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
     assert_eq!(
         evaluator
             .get(&format!("/satsningar/{other}/dokument/{doc}"))
@@ -129,8 +108,8 @@ async fn lead_uploads_a_pdf_and_readers_download_it() {
 #[tokio::test]
 async fn a_real_xlsx_is_recognised_by_its_content() {
     let app = spawn_demo_app().await;
-    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
-    let id = initiative(&app, "Skolfam").await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id("Skolfam").await;
     let mut workbook = rust_xlsxwriter::Workbook::new();
     workbook
         .add_worksheet()
@@ -162,8 +141,8 @@ async fn bad_uploads_are_refused_in_swedish_and_nothing_is_stored() {
         config.max_upload_bytes = 4096;
     })
     .await;
-    let lead = as_user(&app, "projektledare@exempel.se").await;
-    let id = initiative(&app, "Läxhjälp i Vivalla (fiktiv)").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
 
     let disguised = upload(
         &lead,
@@ -198,7 +177,7 @@ async fn bad_uploads_are_refused_in_swedish_and_nothing_is_stored() {
             .contains("Välj vilken sorts dokument")
     );
 
-    let reader = as_user(&app, "lasare@exempel.se").await;
+    let reader = app.as_user("lasare@exempel.se").await;
     assert_eq!(
         upload(&reader, id, "ansokan", "a.pdf", pdf())
             .await

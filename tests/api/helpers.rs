@@ -225,3 +225,24 @@ pub async fn post_announcing(app: &TestApp, path: &str, length: usize) -> (u16, 
         .unwrap_or_default();
     (status, body)
 }
+
+impl TestApp {
+    /// The same app, logged in as a demo account in a browser of its own.
+    pub async fn as_user(&self, email: &str) -> TestApp {
+        let user = self.with_new_client();
+        let response = user.login(email, app::demo::DEMO_PASSWORD).await;
+        assert_eq!(response.status(), 303, "login as {email}");
+        user
+    }
+
+    /// The id of the satsning called `name`.
+    pub async fn initiative_id(&self, name: &str) -> i64 {
+        app::db_read!(&self.db, |pool| {
+            sqlx::query_scalar("SELECT id FROM initiative WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        })
+    }
+}

@@ -1,19 +1,8 @@
 //! Satsningar: register, rules, lifecycle, visibility per role and per object.
 
-use app::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, spawn_demo_app};
-
-async fn as_user(app: &TestApp, email: &str) -> TestApp {
-    let user = app.with_new_client();
-    assert_eq!(
-        user.login(email, DEMO_PASSWORD).await.status(),
-        303,
-        "{email}"
-    );
-    user
-}
 
 async fn party_id(app: &TestApp, name: &str) -> String {
     let id: i64 = app::db_read!(&app.db, |pool| {
@@ -24,16 +13,6 @@ async fn party_id(app: &TestApp, name: &str) -> String {
             .unwrap()
     });
     id.to_string()
-}
-
-async fn initiative_id(app: &TestApp, name: &str) -> i64 {
-    app::db_read!(&app.db, |pool| {
-        sqlx::query_scalar("SELECT id FROM initiative WHERE name = $1")
-            .bind(name)
-            .fetch_one(pool)
-            .await
-            .unwrap()
-    })
 }
 
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
@@ -69,7 +48,7 @@ async fn post(user: &TestApp, path: &str, fields: &[(String, String)]) -> reqwes
 #[tokio::test]
 async fn projektledare_registers_a_satsning_and_moves_it_to_beredning_but_not_beslutad() {
     let app = spawn_demo_app().await;
-    let lead = as_user(&app, "projektledare@exempel.se").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
     let school = party_id(&app, "Förvaltningen förskola och skola").await;
     let social = party_id(&app, "Socialförvaltningen").await;
 
@@ -91,7 +70,7 @@ async fn projektledare_registers_a_satsning_and_moves_it_to_beredning_but_not_be
     assert!(page.contains("Registrerad som idé"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type = 'initiative' AND action = 'create' AND actor_user_id IS NOT NULL").await, 1);
 
-    let id = initiative_id(&app, "Lässatsning Vivalla").await;
+    let id = app.initiative_id("Lässatsning Vivalla").await;
     let path = format!("/satsningar/{id}");
     let step = |to: &str| {
         vec![
@@ -112,7 +91,7 @@ async fn projektledare_registers_a_satsning_and_moves_it_to_beredning_but_not_be
             .contains("kan inte gå från beredning till pågående")
     );
     // Deciding needs a complete schema, whoever asks.
-    let admin = as_user(&app, "admin@exempel.se").await;
+    let admin = app.as_user("admin@exempel.se").await;
     let decide = post(&admin, &path, &step("beslutad")).await;
     assert_eq!(decide.status(), StatusCode::BAD_REQUEST);
     assert!(
@@ -137,7 +116,7 @@ async fn projektledare_registers_a_satsning_and_moves_it_to_beredning_but_not_be
 #[tokio::test]
 async fn bad_input_is_rejected_per_field_and_nothing_is_saved() {
     let app = spawn_demo_app().await;
-    let lead = as_user(&app, "projektledare@exempel.se").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
     let school = party_id(&app, "Förvaltningen förskola och skola").await;
     let social = party_id(&app, "Socialförvaltningen").await;
     let before = count(&app, "SELECT COUNT(*) FROM initiative").await;
@@ -234,9 +213,11 @@ async fn bad_input_is_rejected_per_field_and_nothing_is_saved() {
 #[tokio::test]
 async fn projektledare_cannot_read_or_change_another_satsning_by_id() {
     let app = spawn_demo_app().await;
-    let lead = as_user(&app, "projektledare@exempel.se").await;
-    let other = initiative_id(&app, "Skolfam").await;
-    let own = initiative_id(&app, "Familjecentral Brickebacken (fiktiv idé)").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let other = app.initiative_id("Skolfam").await;
+    let own = app
+        .initiative_id("Familjecentral Brickebacken (fiktiv idé)")
+        .await;
     let school = party_id(&app, "Förvaltningen förskola och skola").await;
     let social = party_id(&app, "Socialförvaltningen").await;
 
@@ -315,7 +296,7 @@ async fn projektledare_cannot_read_or_change_another_satsning_by_id() {
         .await
         .unwrap();
     assert!(page.contains("Du har inte behörighet"));
-    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
     assert_eq!(
         post(&evaluator, &format!("/satsningar/{own}/redigera"), &form)
             .await
@@ -327,7 +308,7 @@ async fn projektledare_cannot_read_or_change_another_satsning_by_id() {
 #[tokio::test]
 async fn readers_see_everything_and_change_nothing() {
     let app = spawn_demo_app().await;
-    let reader = as_user(&app, "lasare@exempel.se").await;
+    let reader = app.as_user("lasare@exempel.se").await;
     let list = reader.get("/satsningar").await.text().await.unwrap();
     assert!(list.contains("Visar 13 av 13 satsningar."));
     assert!(list.contains("Exempeldata"));
@@ -345,7 +326,7 @@ async fn readers_see_everything_and_change_nothing() {
     )
     .await;
     assert_eq!(create.status(), StatusCode::FORBIDDEN);
-    let skolfam = initiative_id(&app, "Skolfam").await;
+    let skolfam = app.initiative_id("Skolfam").await;
     let page = reader
         .get(&format!("/satsningar/{skolfam}"))
         .await
@@ -366,7 +347,7 @@ async fn readers_see_everything_and_change_nothing() {
 #[tokio::test]
 async fn filters_and_search_narrow_the_list() {
     let app = spawn_demo_app().await;
-    let reader = as_user(&app, "beredning@exempel.se").await;
+    let reader = app.as_user("beredning@exempel.se").await;
     let lead_id: i64 = app::db_read!(&app.db, |pool| {
         sqlx::query_scalar(
             "SELECT id FROM user_account WHERE email_key = 'projektledare@exempel.se'",
@@ -404,7 +385,7 @@ async fn filters_and_search_narrow_the_list() {
 #[tokio::test]
 async fn another_organisations_satsning_does_not_exist_for_us() {
     let app = spawn_demo_app().await;
-    let admin = as_user(&app, "admin@exempel.se").await;
+    let admin = app.as_user("admin@exempel.se").await;
     let other = app::organisation::repo::create(
         &app.db,
         &app::organisation::OrganisationInput::parse("0380", "Uppsala kommun", "kommun").unwrap(),
@@ -486,7 +467,7 @@ async fn another_organisations_satsning_does_not_exist_for_us() {
 #[tokio::test]
 async fn the_party_register_takes_new_parties_by_the_rules() {
     let app = spawn_demo_app().await;
-    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
     let ok = evaluator
         .post_form(
             "/parter",
@@ -549,7 +530,7 @@ async fn the_party_register_takes_new_parties_by_the_rules() {
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM party").await, before);
 
-    let lead = as_user(&app, "projektledare@exempel.se").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
     assert_eq!(lead.get("/parter").await.status(), StatusCode::FORBIDDEN);
     let denied = lead
         .post_form(
@@ -568,8 +549,10 @@ async fn the_party_register_takes_new_parties_by_the_rules() {
 #[tokio::test]
 async fn a_satsnings_history_shows_its_status_changes() {
     let app = spawn_demo_app().await;
-    let admin = as_user(&app, "admin@exempel.se").await;
-    let id = initiative_id(&app, "Familjecentral Brickebacken (fiktiv idé)").await;
+    let admin = app.as_user("admin@exempel.se").await;
+    let id = app
+        .initiative_id("Familjecentral Brickebacken (fiktiv idé)")
+        .await;
     let r = admin
         .post_form(
             &format!("/satsningar/{id}"),

@@ -1,35 +1,14 @@
 //! Utvärderingsschema: building it through the forms, the completeness rule, the decision
 //! gate, validation, retiring, and the six-column view.
 
-use app::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, spawn_demo_app};
-
-async fn as_user(app: &TestApp, email: &str) -> TestApp {
-    let user = app.with_new_client();
-    assert_eq!(
-        user.login(email, DEMO_PASSWORD).await.status(),
-        303,
-        "{email}"
-    );
-    user
-}
 
 async fn scalar(app: &TestApp, sql: &'static str, id: i64) -> i64 {
     app::db_read!(&app.db, |pool| {
         sqlx::query_scalar(sql)
             .bind(id)
-            .fetch_one(pool)
-            .await
-            .unwrap()
-    })
-}
-
-async fn initiative(app: &TestApp, name: &str) -> i64 {
-    app::db_read!(&app.db, |pool| {
-        sqlx::query_scalar("SELECT id FROM initiative WHERE name = $1")
-            .bind(name)
             .fetch_one(pool)
             .await
             .unwrap()
@@ -82,8 +61,10 @@ fn measure<'a>(
 #[tokio::test]
 async fn projektledare_builds_a_complete_schema_and_admin_can_then_decide() {
     let app = spawn_demo_app().await;
-    let lead = as_user(&app, "projektledare@exempel.se").await;
-    let id = initiative(&app, "Familjecentral Brickebacken (fiktiv idé)").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app
+        .initiative_id("Familjecentral Brickebacken (fiktiv idé)")
+        .await;
     let id_text = id.to_string();
     let schema = format!("/satsningar/{id}/schema");
 
@@ -193,7 +174,7 @@ async fn projektledare_builds_a_complete_schema_and_admin_can_then_decide() {
         post(&lead, &detail, &status("beslutad")).await.status(),
         400
     );
-    let admin = as_user(&app, "admin@exempel.se").await;
+    let admin = app.as_user("admin@exempel.se").await;
     assert_eq!(
         post(&admin, &detail, &status("beslutad")).await.status(),
         303
@@ -212,7 +193,7 @@ async fn projektledare_builds_a_complete_schema_and_admin_can_then_decide() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
     let r = post(
         &evaluator,
         &schema,
@@ -232,8 +213,8 @@ async fn projektledare_builds_a_complete_schema_and_admin_can_then_decide() {
 #[tokio::test]
 async fn bad_schema_input_gets_field_errors_and_saves_nothing() {
     let app = spawn_demo_app().await;
-    let lead = as_user(&app, "projektledare@exempel.se").await;
-    let id = initiative(&app, "Läxhjälp i Vivalla (fiktiv)").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
     let id_text = id.to_string();
     let activity = scalar(
         &app,
@@ -260,7 +241,7 @@ async fn bad_schema_input_gets_field_errors_and_saves_nothing() {
         .status(),
         403
     );
-    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
 
     let duplicate = post(
         &evaluator,
@@ -343,8 +324,10 @@ async fn bad_schema_input_gets_field_errors_and_saves_nothing() {
 #[tokio::test]
 async fn retiring_keeps_the_measure_but_counts_it_missing() {
     let app = spawn_demo_app().await;
-    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
-    let id = initiative(&app, "Tidigt stöd för unga vuxna (fiktiv)").await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app
+        .initiative_id("Tidigt stöd för unga vuxna (fiktiv)")
+        .await;
     let measure = scalar(
         &app,
         "SELECT id FROM measure WHERE initiative_id = $1 AND code = 'E1'",
@@ -385,8 +368,8 @@ async fn retiring_keeps_the_measure_but_counts_it_missing() {
 #[tokio::test]
 async fn readers_see_the_six_column_view_with_row_spans() {
     let app = spawn_demo_app().await;
-    let reader = as_user(&app, "lasare@exempel.se").await;
-    let id = initiative(&app, "Skolfam").await;
+    let reader = app.as_user("lasare@exempel.se").await;
+    let id = app.initiative_id("Skolfam").await;
     let response = reader.get(&format!("/satsningar/{id}/schema/tabell")).await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
@@ -434,8 +417,8 @@ async fn readers_see_the_six_column_view_with_row_spans() {
 #[tokio::test]
 async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
     let app = spawn_demo_app().await;
-    let reader = as_user(&app, "lasare@exempel.se").await;
-    let id = initiative(&app, "Skolfam").await;
+    let reader = app.as_user("lasare@exempel.se").await;
+    let id = app.initiative_id("Skolfam").await;
 
     // CSV for Swedish Excel: BOM, semicolons, the six columns, one row per activity.
     let response = reader.get(&format!("/satsningar/{id}/schema.csv")).await;
@@ -497,7 +480,7 @@ async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
     );
 
     // Access follows the satsning.
-    let lead = as_user(&app, "projektledare@exempel.se").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
     assert_eq!(
         lead.get(&format!("/satsningar/{id}/schema.csv"))
             .await
@@ -516,8 +499,8 @@ async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
 #[tokio::test]
 async fn measures_are_edited_and_items_reordered_without_javascript() {
     let app = spawn_demo_app().await;
-    let evaluator = as_user(&app, "utvarderare@exempel.se").await;
-    let id = initiative(&app, "Skolfam").await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id("Skolfam").await;
     let id_text = id.to_string();
     let e1 = scalar(
         &app,

@@ -6,18 +6,6 @@ use reqwest::StatusCode;
 use crate::helpers::{TestApp, spawn_demo_app};
 use crate::mail::wait_for_mail;
 
-async fn admin(app: &TestApp) -> TestApp {
-    let admin = app.with_new_client();
-    assert_eq!(
-        admin
-            .login("admin@exempel.se", DEMO_PASSWORD)
-            .await
-            .status(),
-        303
-    );
-    admin
-}
-
 async fn user_count(app: &TestApp) -> i64 {
     app::auth::repo::count(&app.db).await.unwrap()
 }
@@ -60,7 +48,7 @@ async fn create(admin: &TestApp, name: &str, email: &str, roles: &[&str]) -> req
 #[tokio::test]
 async fn new_user_chooses_a_password_through_the_mailed_link_and_logs_in() {
     let app = spawn_demo_app().await;
-    let admin = admin(&app).await;
+    let admin = app.as_user("admin@exempel.se").await;
 
     // Act: the admin creates an account without JavaScript.
     let response = create(
@@ -165,7 +153,7 @@ async fn new_user_chooses_a_password_through_the_mailed_link_and_logs_in() {
 #[tokio::test]
 async fn bad_input_gets_swedish_field_errors_keeps_typing_and_saves_nothing() {
     let app = spawn_demo_app().await;
-    let admin = admin(&app).await;
+    let admin = app.as_user("admin@exempel.se").await;
     let before = user_count(&app).await;
 
     let cases: Vec<(String, String, Vec<&str>, Vec<&str>)> = vec![
@@ -226,7 +214,7 @@ async fn bad_input_gets_swedish_field_errors_keeps_typing_and_saves_nothing() {
 #[tokio::test]
 async fn deactivating_ends_sessions_and_blocks_login_and_is_in_history() {
     let app = spawn_demo_app().await;
-    let admin = admin(&app).await;
+    let admin = app.as_user("admin@exempel.se").await;
     let reader = app.with_new_client();
     assert_eq!(
         reader
@@ -277,7 +265,7 @@ async fn deactivating_ends_sessions_and_blocks_login_and_is_in_history() {
 #[tokio::test]
 async fn a_new_password_ends_the_other_sessions() {
     let app = spawn_demo_app().await;
-    let admin = admin(&app).await;
+    let admin = app.as_user("admin@exempel.se").await;
     let planner = app.with_new_client();
     assert_eq!(
         planner
@@ -381,7 +369,7 @@ async fn expired_link_is_refused() {
 #[tokio::test]
 async fn admin_cannot_lock_themself_out() {
     let app = spawn_demo_app().await;
-    let admin = admin(&app).await;
+    let admin = app.as_user("admin@exempel.se").await;
     let id = user_id(&app, "admin@exempel.se").await;
     let id_text = id.to_string();
     let response = admin
@@ -418,7 +406,7 @@ async fn admin_cannot_lock_themself_out() {
 #[tokio::test]
 async fn another_organisations_user_is_invisible_and_untouchable() {
     let app = spawn_demo_app().await;
-    let admin = admin(&app).await;
+    let admin = app.as_user("admin@exempel.se").await;
     // Arrange: a second organisation with its own user.
     let other = app::organisation::repo::create(
         &app.db,

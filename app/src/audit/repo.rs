@@ -72,3 +72,25 @@ pub async fn for_object(
         .await
     })
 }
+
+/// Appends the usual event — `actor` did `action` to one object — inside `tx`.
+pub async fn record_change(
+    tx: &mut Tx,
+    actor: crate::auth::repo::Actor,
+    action: super::Action,
+    object_type: &'static str,
+    object_id: i64,
+    changes: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let event = Event {
+        organisation_id: Some(actor.organisation_id),
+        actor_user_id: Some(actor.user_id),
+        action,
+        object_type,
+        object_id: Some(object_id),
+        changes: changes.to_string(),
+        ip: None,
+    };
+    record(tx, &event, now).await
+}

@@ -165,10 +165,12 @@ pub async fn create_user(
             .await
     })?;
     if taken.is_some() {
-        return Err(AppError::field(
-            "epost",
-            "Det finns redan ett konto med den e-postadressen.",
-        ));
+        return tx
+            .abort(AppError::field(
+                "epost",
+                "Det finns redan ett konto med den e-postadressen.",
+            ))
+            .await;
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
@@ -344,10 +346,12 @@ pub async fn update_user(
             .await
     })?;
     if taken.is_some() {
-        return Err(AppError::field(
-            "epost",
-            "Det finns redan ett konto med den e-postadressen.",
-        ));
+        return tx
+            .abort(AppError::field(
+                "epost",
+                "Det finns redan ett konto med den e-postadressen.",
+            ))
+            .await;
     }
     on_tx!(&mut tx, |conn| {
         sqlx::query(
@@ -503,10 +507,10 @@ pub async fn use_password_link(
         used_at,
     }) = link
     else {
-        return Err(AppError::BadRequest(LINK_INVALID.into()));
+        return tx.abort(AppError::BadRequest(LINK_INVALID.into())).await;
     };
     if used_at.is_some() || expires_at <= now {
-        return Err(AppError::BadRequest(LINK_INVALID.into()));
+        return tx.abort(AppError::BadRequest(LINK_INVALID.into())).await;
     }
     on_tx!(&mut tx, |conn| {
         sqlx::query(

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{DocumentInfo, DocumentKind, FileType};
-use crate::audit::{Action, Event, repo::record};
+use crate::audit::Action;
+use crate::audit::repo::record_change;
 use crate::auth::repo::Actor;
 use crate::db::Db;
 use crate::error::AppError;
@@ -50,21 +51,12 @@ pub async fn store(
         .fetch_one(conn)
         .await
     })?;
-    let event = Event {
-        organisation_id: Some(actor.organisation_id),
-        actor_user_id: Some(actor.user_id),
-        action: Action::Create,
-        object_type: "document",
-        object_id: Some(id),
-        changes: serde_json::json!({
-            "file_name": { "after": file_name },
-            "kind": { "after": kind.as_db() },
-            "initiative": { "after": initiative_id },
-        })
-        .to_string(),
-        ip: None,
-    };
-    record(&mut tx, &event, now).await?;
+    let changes = serde_json::json!({
+        "file_name": { "after": file_name },
+        "kind": { "after": kind.as_db() },
+        "initiative": { "after": initiative_id },
+    });
+    record_change(&mut tx, actor, Action::Create, "document", id, changes, now).await?;
     tx.commit().await?;
     Ok(id)
 }

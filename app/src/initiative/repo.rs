@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Initiative, InitiativeInput, Status};
-use crate::audit::{Action, Event, repo::record};
+use crate::audit::repo::{record, record_change};
+use crate::audit::{Action, Event};
 use crate::auth::repo::Actor;
 use crate::db::{Db, Tx};
 use crate::error::AppError;
@@ -339,16 +340,16 @@ pub async fn update(
         })
         .collect();
     if !changes.is_empty() {
-        let event = Event {
-            organisation_id: Some(actor.organisation_id),
-            actor_user_id: Some(actor.user_id),
-            action: Action::Update,
-            object_type: "initiative",
-            object_id: Some(before.id),
-            changes: serde_json::Value::Object(changes).to_string(),
-            ip: None,
-        };
-        record(&mut tx, &event, now).await?;
+        record_change(
+            &mut tx,
+            actor,
+            Action::Update,
+            "initiative",
+            before.id,
+            changes.into(),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -405,22 +406,24 @@ pub async fn change_status(
         .map(|r| r.rows_affected())
     })?;
     if changed != 1 {
-        return Err(AppError::BadRequest(
-            "Statusen har just ändrats av någon annan. Ladda om sidan och försök igen.".into(),
-        ));
+        return tx
+            .abort(AppError::BadRequest(
+                "Statusen har just ändrats av någon annan. Ladda om sidan och försök igen.".into(),
+            ))
+            .await;
     }
     log_status(&mut tx, id, Some(from), to, Some(actor.user_id), now).await?;
-    let event = Event {
-        organisation_id: Some(actor.organisation_id),
-        actor_user_id: Some(actor.user_id),
-        action: Action::Update,
-        object_type: "initiative",
-        object_id: Some(id),
-        changes: serde_json::json!({ "status": { "before": from.as_db(), "after": to.as_db() } })
-            .to_string(),
-        ip: None,
-    };
-    record(&mut tx, &event, now).await?;
+    let changes = serde_json::json!({ "status": { "before": from.as_db(), "after": to.as_db() } });
+    record_change(
+        &mut tx,
+        actor,
+        Action::Update,
+        "initiative",
+        id,
+        changes,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -45,6 +45,7 @@ pub async fn create(
             .fetch_optional(&mut *tx)
             .await?;
         if taken.is_some() {
+            tx.rollback().await?;
             return Err(AppError::field(
                 "kod",
                 format!("Det finns redan en organisation med koden {}.", input.code),
@@ -107,7 +108,10 @@ pub async fn rename(
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let row = row.ok_or(AppError::NotFound)?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Err(AppError::NotFound);
+        };
         tx.commit().await?;
         row.try_into()
     })

@@ -72,7 +72,7 @@ pub async fn add(
     input: &super::PartyInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    use crate::audit::{Action, Event, repo::record};
+    use crate::audit::{Action, repo::record_change};
     use crate::on_tx;
     let mut tx = db.begin().await?;
     let taken: Option<i64> = on_tx!(&mut tx, |conn| {
@@ -85,10 +85,12 @@ pub async fn add(
         .await
     })?;
     if taken.is_some() {
-        return Err(AppError::field(
-            "namn",
-            "Det finns redan en part med det namnet.",
-        ));
+        return tx
+            .abort(AppError::field(
+                "namn",
+                "Det finns redan en part med det namnet.",
+            ))
+            .await;
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
@@ -104,20 +106,11 @@ pub async fn add(
         .fetch_one(conn)
         .await
     })?;
-    let event = Event {
-        organisation_id: Some(actor.organisation_id),
-        actor_user_id: Some(actor.user_id),
-        action: Action::Create,
-        object_type: "party",
-        object_id: Some(id),
-        changes: serde_json::json!({
-            "name": { "after": input.name }, "kind": { "after": input.kind.as_db() },
-            "area": { "after": input.area }, "civil_type": { "after": input.civil_type },
-        })
-        .to_string(),
-        ip: None,
-    };
-    record(&mut tx, &event, now).await?;
+    let changes = serde_json::json!({
+        "name": { "after": input.name }, "kind": { "after": input.kind.as_db() },
+        "area": { "after": input.area }, "civil_type": { "after": input.civil_type },
+    });
+    record_change(&mut tx, actor, Action::Create, "party", id, changes, now).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -7,9 +7,10 @@ use super::{
     Activity, Direction, EconomicEffect, Frequency, Goal, Horizon, Measure, MeasureInput,
     MeasureKind, Schema, Source, ValueType,
 };
-use crate::audit::{Action, Event, repo::record};
+use crate::audit::Action;
+use crate::audit::repo::record_change;
 use crate::auth::repo::Actor;
-use crate::db::{Db, Tx};
+use crate::db::Db;
 use crate::error::AppError;
 use crate::{db_read, on_tx};
 
@@ -171,28 +172,6 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
     })
 }
 
-async fn audit(
-    tx: &mut Tx,
-    actor: Actor,
-    action: Action,
-    object_type: &'static str,
-    object_id: i64,
-    changes: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let event = Event {
-        organisation_id: Some(actor.organisation_id),
-        actor_user_id: Some(actor.user_id),
-        action,
-        object_type,
-        object_id: Some(object_id),
-        changes: changes.to_string(),
-        ip: None,
-    };
-    record(tx, &event, now).await?;
-    Ok(())
-}
-
 /// Adds a mål at the end.
 pub async fn add_goal(
     db: &Db,
@@ -217,7 +196,7 @@ pub async fn add_goal(
     })?;
     let changes =
         serde_json::json!({ "goal": { "after": text }, "initiative": { "after": initiative_id } });
-    audit(&mut tx, actor, Action::Create, "goal", id, changes, now).await?;
+    record_change(&mut tx, actor, Action::Create, "goal", id, changes, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -240,7 +219,7 @@ pub async fn add_activity(
             .await
     })?;
     if owned.is_none() {
-        return Err(AppError::NotFound);
+        return tx.abort(AppError::NotFound).await;
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
@@ -255,7 +234,7 @@ pub async fn add_activity(
     })?;
     let changes =
         serde_json::json!({ "activity": { "after": text }, "goal": { "after": goal_id } });
-    audit(&mut tx, actor, Action::Create, "activity", id, changes, now).await?;
+    record_change(&mut tx, actor, Action::Create, "activity", id, changes, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -325,7 +304,7 @@ pub async fn add_measure(
         _ => (None, None, false),
     };
     if !parent_ok {
-        return Err(AppError::NotFound);
+        return tx.abort(AppError::NotFound).await;
     }
     let taken: Option<i64> = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar("SELECT id FROM measure WHERE initiative_id = $1 AND code = $2")
@@ -335,7 +314,7 @@ pub async fn add_measure(
             .await
     })?;
     if taken.is_some() {
-        return Err(duplicate_code(&input.code));
+        return tx.abort(duplicate_code(&input.code)).await;
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
@@ -375,7 +354,7 @@ pub async fn add_measure(
         .flatten()
         .map(|(k, v)| (k.clone(), serde_json::json!({ "after": v })))
         .collect();
-    audit(
+    record_change(
         &mut tx,
         actor,
         Action::Create,
@@ -411,10 +390,10 @@ pub async fn retire_measure(
         .map(|r| r.rows_affected())
     })?;
     if changed != 1 {
-        return Err(AppError::NotFound);
+        return tx.abort(AppError::NotFound).await;
     }
     let changes = serde_json::json!({ "retired": { "before": false, "after": true } });
-    audit(
+    record_change(
         &mut tx,
         actor,
         Action::Update,
@@ -458,10 +437,12 @@ pub async fn add_effect(
             .await
         })?;
         if found.is_none() {
-            return Err(AppError::field(
-                "effektmatt",
-                "Välj ett av satsningens effektmått.",
-            ));
+            return tx
+                .abort(AppError::field(
+                    "effektmatt",
+                    "Välj ett av satsningens effektmått.",
+                ))
+                .await;
         }
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
@@ -485,7 +466,7 @@ pub async fn add_effect(
         "text": { "after": input.text }, "horizon": { "after": input.horizon.as_db() },
         "yearly_sek": { "after": input.yearly_sek },
     });
-    audit(
+    record_change(
         &mut tx,
         actor,
         Action::Create,
@@ -522,7 +503,7 @@ pub async fn update_measure(
         .await
     })?;
     if taken.is_some() {
-        return Err(duplicate_code(&input.code));
+        return tx.abort(duplicate_code(&input.code)).await;
     }
     let changed = on_tx!(&mut tx, |conn| {
         sqlx::query(
@@ -554,7 +535,7 @@ pub async fn update_measure(
         .map(|r| r.rows_affected())
     })?;
     if changed != 1 {
-        return Err(AppError::NotFound);
+        return tx.abort(AppError::NotFound).await;
     }
     let old = measure_json(before);
     let changes: serde_json::Map<String, serde_json::Value> = measure_json(input)
@@ -570,7 +551,7 @@ pub async fn update_measure(
         })
         .collect();
     if !changes.is_empty() {
-        audit(
+        record_change(
             &mut tx,
             actor,
             Action::Update,
@@ -642,7 +623,7 @@ pub async fn move_item(
         })?,
     };
     let Some(index) = siblings.iter().position(|(sid, _)| *sid == id) else {
-        return Err(AppError::NotFound);
+        return tx.abort(AppError::NotFound).await;
     };
     let other = if up {
         index.checked_sub(1)
@@ -650,6 +631,7 @@ pub async fn move_item(
         Some(index + 1).filter(|i| *i < siblings.len())
     };
     let Some(other) = other else {
+        tx.rollback().await?;
         return Ok(());
     };
     // Positions are distinct among siblings (each new item gets MAX + 1): swap them.
@@ -676,7 +658,7 @@ pub async fn move_item(
         Movable::Measure => "measure",
     };
     let changes = serde_json::json!({ "position": { "before": a.1, "after": pos_a } });
-    audit(
+    record_change(
         &mut tx,
         actor,
         Action::Update,
