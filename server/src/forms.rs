@@ -121,6 +121,8 @@ pub async fn form_post(State(state): State<AppState>, request: Request) -> Respo
 }
 
 /// Renders the page at the request's path (as a GET) with `form` in context and `status`.
+/// Rendered whole before sending (async mode), like the data pages themselves: the streaming
+/// renderer was seen to hang under load when a page's blocking resource resolved during it.
 pub async fn render_page(
     state: &AppState,
     mut parts: http::request::Parts,
@@ -132,7 +134,7 @@ pub async fn render_page(
     let mailer = state.mailer.clone();
     let base_url = state.base_url.clone();
     let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
+    let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(db.clone());
             provide_context(mailer.clone());
