@@ -581,3 +581,47 @@ async fn a_satsnings_history_shows_its_status_changes() {
     assert!(history.contains("Status: ide → ansokan"), "{history}");
     assert!(history.contains("Alva Admin (exempel)"));
 }
+
+#[tokio::test]
+async fn budget_per_year_is_saved_shown_and_checked() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let school = party_id(&app, "Förvaltningen förskola och skola").await;
+    let social = party_id(&app, "Socialförvaltningen").await;
+    let mut form = fields("Budgeterad satsning", &school, &social);
+    form.push((
+        "budget_per_ar".into(),
+        "2027: 800 000\r\n2028: 800 000".into(),
+    ));
+    let created = post(&lead, "/satsningar/ny", &form).await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let page = lead
+        .get(created.headers()["location"].to_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("2027: 800\u{a0}000\u{a0}kr") && page.contains("2028: 800\u{a0}000\u{a0}kr")
+    );
+
+    let mut outside = fields("Utanför perioden", &school, &social);
+    outside.push(("budget_per_ar".into(), "2031: 100".into()));
+    let response = post(&lead, "/satsningar/ny", &outside).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("År 2031 ligger utanför satsningens period."));
+    assert!(html.contains("2031: 100"), "typed text kept");
+    let mut too_much = fields("För mycket", &school, &social);
+    too_much.push(("budget_per_ar".into(), "2027: 3 000 000".into()));
+    let html = post(&lead, "/satsningar/ny", &too_much)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("mer än totalbudgeten"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM initiative_budget_year").await,
+        2
+    );
+}

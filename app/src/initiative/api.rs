@@ -255,11 +255,13 @@ pub async fn create_initiative(
     start: String,
     slut: String,
     budget: String,
+    budget_per_ar: Option<String>,
     aterforing: Option<String>,
     parter: Option<BTreeMap<String, String>>,
     projektledare: Option<BTreeMap<String, String>>,
 ) -> Result<Saved, AppError> {
     use crate::auth::Role;
+    let budget_per_ar = budget_per_ar.unwrap_or_default();
     let user = crate::auth::require(&[Role::Admin, Role::Evaluator, Role::ProjectLead]).await?;
     let mut lead_ids = ticked_ids(projektledare);
     if !user.has_any(&[Role::Admin, Role::Evaluator]) && !lead_ids.contains(&user.id) {
@@ -273,6 +275,7 @@ pub async fn create_initiative(
         start: &start,
         end: &slut,
         budget: &budget,
+        budget_years: &budget_per_ar,
         repayment: aterforing.is_some(),
         party_ids: ticked_ids(parter),
         lead_ids,
@@ -310,11 +313,13 @@ pub async fn update_initiative(
     start: String,
     slut: String,
     budget: String,
+    budget_per_ar: Option<String>,
     aterforing: Option<String>,
     parter: Option<BTreeMap<String, String>>,
     projektledare: Option<BTreeMap<String, String>>,
 ) -> Result<Saved, AppError> {
     use crate::auth::Role;
+    let budget_per_ar = budget_per_ar.unwrap_or_default();
     let (user, before) = load_visible(id).await?;
     if !super::may_edit(&user, &before) {
         return Err(crate::error::with_status(AppError::Forbidden));
@@ -332,6 +337,7 @@ pub async fn update_initiative(
         start: &start,
         end: &slut,
         budget: &budget,
+        budget_years: &budget_per_ar,
         repayment: aterforing.is_some(),
         party_ids: ticked_ids(parter),
         lead_ids,

@@ -190,6 +190,50 @@ pub fn format_sek(amount: i64) -> String {
     format!("{out}\u{a0}kr")
 }
 
+/// Parses "Budget per år": one "ÅR: belopp" per line ("2027: 1 200 000"). Every year must lie
+/// within the period, appear once, and the years together may not exceed the total.
+pub fn parse_budget_years(
+    raw: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+    total: i64,
+) -> Result<Vec<(i64, i64)>, String> {
+    use chrono::Datelike;
+    let mut years: Vec<(i64, i64)> = Vec::new();
+    for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let Some((year, amount)) = line.split_once([':', '=']) else {
+            return Err(format!(
+                "Skriv varje rad som ÅR: belopp, till exempel 2027: 1 200 000 (rad \"{line}\")."
+            ));
+        };
+        let Ok(year) = year.trim().parse::<i64>() else {
+            return Err(format!("\"{}\" är inget årtal.", year.trim()));
+        };
+        if year < i64::from(start.year()) || year > i64::from(end.year()) {
+            return Err(format!("År {year} ligger utanför satsningens period."));
+        }
+        if years.iter().any(|(y, _)| *y == year) {
+            return Err(format!("År {year} står två gånger."));
+        }
+        let Some(amount) = parse_sek(amount) else {
+            return Err(format!(
+                "Beloppet för {year} ska vara hela kronor, till exempel 1 200 000."
+            ));
+        };
+        years.push((year, amount));
+    }
+    let sum: i64 = years.iter().map(|(_, a)| a).sum();
+    if sum > total {
+        return Err(format!(
+            "Åren är tillsammans {}, mer än totalbudgeten {}.",
+            format_sek(sum),
+            format_sek(total)
+        ));
+    }
+    years.sort_unstable();
+    Ok(years)
+}
+
 /// Longest name accepted.
 pub const MAX_NAME_CHARS: usize = 200;
 /// Longest free text accepted (description, målgrupp, ägare).
@@ -205,6 +249,8 @@ pub struct InitiativeInput {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub budget_sek: i64,
+    /// Budget per år: (year, kronor), sorted.
+    pub budget_years: Vec<(i64, i64)>,
     pub repayment: bool,
     pub party_ids: Vec<i64>,
     pub lead_ids: Vec<i64>,
@@ -220,6 +266,8 @@ pub struct InitiativeForm<'a> {
     pub start: &'a str,
     pub end: &'a str,
     pub budget: &'a str,
+    /// "ÅR: belopp" lines.
+    pub budget_years: &'a str,
     pub repayment: bool,
     pub party_ids: Vec<i64>,
     pub lead_ids: Vec<i64>,
@@ -303,6 +351,18 @@ impl InitiativeInput {
         } else if let Some(problem) = samverkan_problem(&chosen) {
             error("parter", problem.into());
         }
+        let mut budget_years = Vec::new();
+        if let (Some(start), Some(end), Some(total)) = (start, end, budget)
+            && end > start
+        {
+            match parse_budget_years(form.budget_years, start, end, total) {
+                Ok(years) => budget_years = years,
+                Err(message) => errors.push(FieldError {
+                    field: "budget_per_ar".into(),
+                    message,
+                }),
+            }
+        }
         match (start, end, budget) {
             (Some(start), Some(end), Some(budget_sek)) if errors.is_empty() => {
                 let mut lead_ids = form.lead_ids.clone();
@@ -316,6 +376,7 @@ impl InitiativeInput {
                     start,
                     end,
                     budget_sek,
+                    budget_years,
                     repayment: form.repayment,
                     party_ids,
                     lead_ids,
@@ -337,6 +398,8 @@ pub struct Initiative {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub budget_sek: i64,
+    /// Budget per år: (year, kronor), sorted.
+    pub budget_years: Vec<(i64, i64)>,
     pub repayment: bool,
     pub status: Status,
     pub is_example: bool,
@@ -461,6 +524,37 @@ mod tests {
     }
 
     #[test]
+    fn budget_per_year_lies_in_the_period_and_within_the_total() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let (start, end) = (d("2026-08-01"), d("2028-06-30"));
+        assert_eq!(
+            parse_budget_years("2027: 1 000 000\n\n2026 = 500 000", start, end, 2_000_000),
+            Ok(vec![(2026, 500_000), (2027, 1_000_000)])
+        );
+        assert!(
+            parse_budget_years("2029: 1", start, end, 10)
+                .unwrap_err()
+                .contains("utanför")
+        );
+        assert!(
+            parse_budget_years("2027: 1\n2027: 2", start, end, 10)
+                .unwrap_err()
+                .contains("två gånger")
+        );
+        assert!(
+            parse_budget_years("2027: 11", start, end, 10)
+                .unwrap_err()
+                .contains("mer än totalbudgeten")
+        );
+        assert!(
+            parse_budget_years("2027 1000", start, end, 10_000)
+                .unwrap_err()
+                .contains("ÅR: belopp")
+        );
+        assert_eq!(parse_budget_years("", start, end, 0), Ok(vec![]));
+    }
+
+    #[test]
     fn period_outside_two_to_four_years_is_warned() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert!(period_warning(d("2015-09-01"), d("2018-08-31")).is_none());
@@ -531,6 +625,7 @@ mod tests {
             start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             end: NaiveDate::from_ymd_opt(2028, 1, 1).unwrap(),
             budget_sek: 0,
+            budget_years: vec![],
             repayment: false,
             status: Status::Application,
             is_example: false,

@@ -105,6 +105,23 @@ async fn assemble(
         .fetch_all(pool)
         .await
     })?;
+    let budget_rows: Vec<(i64, i64, i64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT b.initiative_id, b.year, b.amount_sek
+             FROM initiative_budget_year b JOIN initiative i ON i.id = b.initiative_id
+             WHERE i.organisation_id = $1 ORDER BY b.year",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut budget_years: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    for (initiative_id, year, amount) in budget_rows {
+        budget_years
+            .entry(initiative_id)
+            .or_default()
+            .push((year, amount));
+    }
     let mut parties: HashMap<i64, Vec<Party>> = HashMap::new();
     for link in party_links {
         parties.entry(link.initiative_id).or_default().push(Party {
@@ -130,6 +147,7 @@ async fn assemble(
             Ok(Initiative {
                 parties: parties.remove(&row.id).unwrap_or_default(),
                 leads: leads.remove(&row.id).unwrap_or_default(),
+                budget_years: budget_years.remove(&row.id).unwrap_or_default(),
                 id: row.id,
                 name: row.name,
                 summary: row.summary,
@@ -179,6 +197,26 @@ async fn replace_links(tx: &mut Tx, id: i64, input: &InitiativeInput) -> Result<
             .await
             .map(|_| ())
     })?;
+    on_tx!(&mut *tx, |conn| {
+        sqlx::query("DELETE FROM initiative_budget_year WHERE initiative_id = $1")
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    for (year, amount) in &input.budget_years {
+        on_tx!(&mut *tx, |conn| {
+            sqlx::query(
+                "INSERT INTO initiative_budget_year (initiative_id, year, amount_sek) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(year)
+            .bind(amount)
+            .execute(conn)
+            .await
+            .map(|_| ())
+        })?;
+    }
     for party_id in &input.party_ids {
         on_tx!(&mut *tx, |conn| {
             sqlx::query("INSERT INTO initiative_party (initiative_id, party_id) VALUES ($1, $2)")
@@ -211,6 +249,7 @@ fn snapshot(input: &InitiativeInput) -> serde_json::Value {
         "start": input.start.to_string(),
         "end": input.end.to_string(),
         "budget_sek": input.budget_sek,
+        "budget_years": input.budget_years,
         "repayment": input.repayment,
         "parties": input.party_ids,
         "leads": input.lead_ids,
@@ -230,6 +269,7 @@ fn snapshot_of(initiative: &Initiative) -> serde_json::Value {
         "start": initiative.start.to_string(),
         "end": initiative.end.to_string(),
         "budget_sek": initiative.budget_sek,
+        "budget_years": initiative.budget_years,
         "repayment": initiative.repayment,
         "parties": party_ids,
         "leads": lead_ids,

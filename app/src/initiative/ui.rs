@@ -262,7 +262,15 @@ fn Details(data: InitiativePageData) -> impl IntoView {
                     <progress max="100" value=percent.to_string() aria-label="Andel av perioden som har gått"></progress>
                     " "{format!("{percent} % av perioden har gått")}
                 </dd>
-                <dt>"Budget"</dt><dd>{format_sek(i.budget_sek)}</dd>
+                <dt>"Budget"</dt>
+                <dd>
+                    {format_sek(i.budget_sek)}
+                    {(!i.budget_years.is_empty()).then(|| view! {
+                        <ul class="cell-list">
+                            {i.budget_years.iter().map(|(year, amount)| view! { <li>{format!("{year}: {}", format_sek(*amount))}</li> }).collect_view()}
+                        </ul>
+                    })}
+                </dd>
                 <dt>"Återföring"</dt><dd>{if i.repayment { "Ja" } else { "Nej" }}</dd>
                 <dt>"Parter"</dt><dd>{party_names(&i)}</dd>
                 <dt>"Projektledare"</dt><dd>{lead_names(&i)}</dd>
@@ -420,6 +428,10 @@ fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -
                     value=value("slut", cur(|i| i.end.to_string())) error=form.error("slut")/>
                 <TextField name="budget" label="Budget totalt (kronor)" hint="Hela kronor, till exempel 2 400 000"
                     value=value("budget", cur(|i| i.budget_sek.to_string())) error=form.error("budget")/>
+                <TextArea name="budget_per_ar" label="Budget per år (valfritt)"
+                    hint="En rad per år: ÅR: belopp, till exempel 2027: 1 200 000"
+                    value=value("budget_per_ar", cur(|i| i.budget_years.iter().map(|(y, a)| format!("{y}: {a}")).collect::<Vec<_>>().join("\n")))
+                    error=form.error("budget_per_ar")/>
                 <div class="checkbox">
                     <input type="checkbox" id="aterforing" name="aterforing" value="ja"
                         checked=form.checked_or("aterforing", current.as_ref().is_some_and(|i| i.repayment))/>
@@ -448,13 +460,21 @@ fn TextArea(
     label: &'static str,
     value: String,
     error: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let error_id = format!("{name}-fel");
-    let described = error.as_ref().map(|_| error_id.clone());
+    let hint_id = format!("{name}-tips");
+    let described = match (&error, hint) {
+        (Some(_), Some(_)) => Some(format!("{error_id} {hint_id}")),
+        (Some(_), None) => Some(error_id.clone()),
+        (None, Some(_)) => Some(hint_id.clone()),
+        (None, None) => None,
+    };
     let invalid = error.is_some().then_some("true");
     view! {
         <div class="field">
             <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
             <textarea id=name name=name rows="4" aria-invalid=invalid aria-describedby=described>{value}</textarea>
         </div>

@@ -1,0 +1,7 @@
+-- Budget per år for a satsning (the total stays on initiative.budget_sek).
+CREATE TABLE initiative_budget_year (
+    initiative_id  INTEGER NOT NULL REFERENCES initiative (id),
+    year           INTEGER NOT NULL,
+    amount_sek     INTEGER NOT NULL CHECK (amount_sek >= 0),
+    PRIMARY KEY (initiative_id, year)
+) STRICT;
