@@ -154,7 +154,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         provide_context(mailer.clone());
         provide_context(base_url.clone());
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let https = config.is_https();
 
     Router::new()
@@ -206,6 +206,16 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed through a process-wide flag (leptos_server), so a resource that starts
+/// loading meanwhile in another app instance of the same process never finishes
+/// (leptos-rs/leptos#4773). A server builds its router once, but the tests build many.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Liveness: the process answers.
