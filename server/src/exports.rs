@@ -38,21 +38,21 @@ async fn load(
     Ok((initiative, schema))
 }
 
-/// A file name safe for Content-Disposition: letters, digits and dashes (å, ä, ö kept in the
-/// RFC 5987 `filename*`).
-fn disposition(name: &str, extension: &str) -> HeaderValue {
-    let ascii: String = name
+/// `Content-Disposition: attachment` for `file_name`: an ASCII fallback (å, ä → a, ö → o,
+/// anything else unusual → -) for old clients, and the exact UTF-8 name (RFC 5987) for the rest.
+pub fn attachment(file_name: &str) -> HeaderValue {
+    let ascii: String = file_name
         .chars()
         .map(|c| match c {
             'å' | 'ä' => 'a',
             'Å' | 'Ä' => 'A',
             'ö' => 'o',
             'Ö' => 'O',
-            c if c.is_ascii_alphanumeric() => c,
+            c if c.is_ascii_alphanumeric() || c == '.' || c == '_' => c,
             _ => '-',
         })
         .collect();
-    let encoded: String = name
+    let encoded: String = file_name
         .bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
@@ -60,9 +60,13 @@ fn disposition(name: &str, extension: &str) -> HeaderValue {
         })
         .collect();
     HeaderValue::from_str(&format!(
-        "attachment; filename=\"utvarderingsschema-{ascii}.{extension}\"; filename*=UTF-8''utv%C3%A4rderingsschema-{encoded}.{extension}"
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+fn disposition(name: &str, extension: &str) -> HeaderValue {
+    attachment(&format!("utvärderingsschema-{name}.{extension}"))
 }
 
 /// GET /satsningar/{id}/schema.csv
