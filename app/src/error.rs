@@ -33,6 +33,9 @@ pub enum AppError {
     /// The request itself could not be understood (not a field error).
     #[error("{0}")]
     BadRequest(String),
+    /// The request conflicts with the current state (e.g. deleting a mål that has activities).
+    #[error("{0}")]
+    Conflict(String),
     /// Something broke inside; the details are in the server log, not here.
     #[error("Ett tekniskt fel inträffade. Försök igen om en stund.")]
     Internal,
@@ -49,6 +52,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

@@ -51,6 +51,13 @@ impl FormState {
         }
     }
 
+    /// Whether this rejected form was posted to server function `action` with `key` = `value`
+    /// (tells apart several forms on one page).
+    pub fn is_from(&self, action: &str, key: &str, value: &str) -> bool {
+        self.values.get(ACTION_FIELD).map(String::as_str) == Some(action)
+            && self.values.get(key).map(String::as_str) == Some(value)
+    }
+
     /// The error message for `field`, if any.
     pub fn error(&self, field: &str) -> Option<String> {
         self.errors
@@ -100,7 +107,9 @@ pub fn TextField(
     label: &'static str,
     value: String,
     error: Option<String>,
-    #[prop(default = "text")] kind: &'static str,
+    /// The input type, or "textarea".
+    #[prop(default = "text")]
+    kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
     /// The element id when `name` is not unique on the page.
@@ -123,15 +132,23 @@ pub fn TextField(
             <label for=id.clone()>{label}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             {error.map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
-            <input
-                id=id
-                name=name
-                type=kind
-                value=value
-                autocomplete=autocomplete
-                aria-invalid=invalid
-                aria-describedby=described
-            />
+            {if kind == "textarea" {
+                view! {
+                    <textarea id=id name=name rows="4" aria-invalid=invalid aria-describedby=described>{value}</textarea>
+                }.into_any()
+            } else {
+                view! {
+                    <input
+                        id=id
+                        name=name
+                        type=kind
+                        value=value
+                        autocomplete=autocomplete
+                        aria-invalid=invalid
+                        aria-describedby=described
+                    />
+                }.into_any()
+            }}
         </div>
     }
 }

@@ -22,7 +22,7 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 /// Fields never echoed back into a re-rendered form.
 fn is_secret(field: &str) -> bool {
-    field.contains("losenord") || field == ACTION_FIELD
+    field.contains("losenord")
 }
 
 /// POST to a page URL: run the named server function, then redirect or re-render.

@@ -250,6 +250,7 @@ async fn role_route_matrix() {
         ("/api/satsningar/visa", &idea_args, everyone),
         ("/api/satsningar/val", &[], staff_and_lead),
         ("/api/parter/lista", &[], &[Admin, Evaluator]),
+        ("/api/parter/register", &[], &[Admin, Evaluator]),
     ];
 
     let mut who: Vec<(&str, Option<Role>)> = vec![("anonym", None)];

@@ -201,3 +201,85 @@ async fn bad_uploads_are_refused_in_swedish_and_nothing_is_stored() {
 
     assert_eq!(documents(&app).await, 0);
 }
+
+async fn delete_document(user: &TestApp, satsning: i64, doc: i64) -> reqwest::Response {
+    let (satsning, doc) = (satsning.to_string(), doc.to_string());
+    user.post_form(
+        &format!("/satsningar/{satsning}"),
+        &[
+            ("_atgard", "/api/dokument/ta-bort"),
+            ("id", &satsning),
+            ("dokument_id", &doc),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_document_is_deleted_after_confirmation_by_those_who_may_upload() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    assert_eq!(
+        upload(&lead, id, "ovrigt", "Protokoll.pdf", pdf())
+            .await
+            .status(),
+        303
+    );
+    let doc: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM document")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let page = format!("/satsningar/{id}");
+    // The page offers the delete behind a confirmation step.
+    let html = lead.get(&page).await.text().await.unwrap();
+    assert!(html.contains("Ja, ta bort Protokoll.pdf"));
+
+    // A reader may not delete; another satsning's id does not reach the document.
+    let reader = app.as_user("lasare@exempel.se").await;
+    assert!(
+        !reader
+            .get(&page)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Ja, ta bort")
+    );
+    assert_eq!(
+        delete_document(&reader, id, doc).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let other = app
+        .initiative_id("Familjecentral Brickebacken (fiktiv idé)")
+        .await;
+    assert_eq!(
+        delete_document(&lead, other, doc).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(documents(&app).await, 1);
+
+    // Act
+    let response = delete_document(&lead, id, doc).await;
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(documents(&app).await, 0);
+    assert_eq!(
+        lead.get(&format!("/satsningar/{id}/dokument/{doc}"))
+            .await
+            .status(),
+        404
+    );
+    let audited: String = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT changes FROM audit_event WHERE object_type = 'document' AND action = 'delete'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert!(audited.contains("Protokoll.pdf"), "{audited}");
+}

@@ -625,3 +625,96 @@ async fn budget_per_year_is_saved_shown_and_checked() {
         2
     );
 }
+
+#[tokio::test]
+async fn parties_are_renamed_and_deactivated_without_leaving_their_satsningar() {
+    let app = spawn_demo_app().await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let party = |name: &'static str| {
+        let app = &app;
+        async move {
+            app::db_read!(&app.db, |pool| {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM party WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(pool)
+                    .await
+                    .unwrap()
+            })
+        }
+    };
+    let club = party("Vivalla IK (fiktiv förening)").await;
+    let school = party("Förvaltningen förskola och skola").await;
+    let edit = |id: i64, name: &str, active: bool| {
+        let mut f: Vec<(String, String)> = vec![
+            ("_atgard".into(), "/api/parter/andra".into()),
+            ("part_id".into(), id.to_string()),
+            ("namn".into(), name.into()),
+            ("typ".into(), "ideburen".into()),
+            ("ideburen_typ".into(), "forening".into()),
+        ];
+        if active {
+            f.push(("aktiv".into(), "ja".into()));
+        }
+        f
+    };
+
+    // A name taken by another party is refused on the party's own form, typed text kept.
+    let taken = post(
+        &evaluator,
+        "/parter",
+        &edit(club, "Socialförvaltningen", true),
+    )
+    .await;
+    assert_eq!(taken.status(), StatusCode::BAD_REQUEST);
+    let html = taken.text().await.unwrap();
+    assert!(html.contains("Det finns redan en part med det namnet."));
+    assert!(html.contains(&format!("id=\"namn-{club}\"")));
+    // An unknown party is not found.
+    let missing = post(&evaluator, "/parter", &edit(999_999, "Ny förening", true)).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // Act: rename and deactivate.
+    let saved = post(&evaluator, "/parter", &edit(club, "Vivalla IK", false)).await;
+
+    // Assert
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let register = evaluator.get("/parter").await.text().await.unwrap();
+    assert!(register.contains("Vivalla IK") && register.contains("Inaktiv"));
+    let audited = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_event WHERE object_type = 'party' AND action = 'update'",
+    )
+    .await;
+    assert_eq!(audited, 1);
+    // Not offered for new satsningar …
+    let new_page = evaluator.get("/satsningar/ny").await.text().await.unwrap();
+    assert!(!new_page.contains(&format!("parter[n{club}]")));
+    // … but kept, and still valid, on the satsning that has it.
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let edit_page = evaluator
+        .get(&format!("/satsningar/{id}/redigera"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(edit_page.contains(&format!("parter[n{club}]")));
+    let mut form = fields(
+        "Läxhjälp i Vivalla (fiktiv)",
+        &school.to_string(),
+        &club.to_string(),
+    );
+    form[0].1 = "/api/satsningar/andra".into();
+    form.push(("id".into(), id.to_string()));
+    let path = format!("/satsningar/{id}/redigera");
+    assert_eq!(post(&evaluator, &path, &form).await.status(), 303);
+    // A new satsning cannot pick it.
+    let new = fields(
+        "Ny satsning med inaktiv part",
+        &school.to_string(),
+        &club.to_string(),
+    );
+    assert_eq!(
+        post(&evaluator, "/satsningar/ny", &new).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+}

@@ -601,3 +601,340 @@ async fn measures_are_edited_and_items_reordered_without_javascript() {
     .await;
     assert_eq!(edge.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn delmal_are_saved_shown_edited_and_checked() {
+    let app = spawn_demo_app().await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let id_text = id.to_string();
+    let activity = scalar(
+        &app,
+        "SELECT a.id FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1",
+        id,
+    )
+    .await
+    .to_string();
+    let new = format!("/satsningar/{id}/schema/nytt-matt?typ=effekt&aktivitet={activity}");
+    let with = |delmal: &'static str| {
+        let mut f = measure(&id_text, "effekt", ("aktivitet_id", &activity), "E7", true);
+        f.push(("delmal", delmal));
+        f
+    };
+    let milestones = || {
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM measure_milestone s JOIN measure m ON m.id = s.measure_id
+             WHERE m.initiative_id = $1",
+            id,
+        )
+    };
+
+    // Bad delmål: a per-field message, the typed text kept, nothing saved.
+    let bad = post(&evaluator, &new, &with("2027-06-30: 10\n2030-01-01: 50")).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Delmålens datum ska ligga före måldatumet."));
+    assert!(html.contains("2030-01-01: 50"));
+    assert_eq!(milestones().await, 0);
+
+    // Act
+    let ok = post(&evaluator, &new, &with("2028-06-30: 30\n2027-06-30: 20")).await;
+
+    // Assert
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(milestones().await, 2);
+    let page = evaluator
+        .get(&format!("/satsningar/{id}/schema"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("20 (2027-06-30), 30 (2028-06-30)"));
+    let measure_id = scalar(
+        &app,
+        "SELECT id FROM measure WHERE initiative_id = $1 AND code = 'E7'",
+        id,
+    )
+    .await;
+    let edit = format!("/satsningar/{id}/schema/matt/{measure_id}");
+    let form = evaluator.get(&edit).await.text().await.unwrap();
+    assert!(
+        form.contains("2027-06-30: 20\n2028-06-30: 30"),
+        "sorted, one per line"
+    );
+    // Editing replaces them, and the audit row names the change.
+    let mut change = with("2028-06-30: 35");
+    change[0].1 = "/api/schema/andra-matt";
+    let measure_text = measure_id.to_string();
+    change.push(("matt_id", &measure_text));
+    assert_eq!(post(&evaluator, &edit, &change).await.status(), 303);
+    assert_eq!(milestones().await, 1);
+    let audited = scalar(
+        &app,
+        "SELECT COUNT(*) FROM audit_event WHERE object_type = 'measure' AND object_id = $1
+           AND action = 'update' AND changes LIKE '%milestones%'",
+        measure_id,
+    )
+    .await;
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn texts_are_edited_and_empty_parts_deleted_after_confirmation() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app
+        .initiative_id("Familjecentral Brickebacken (fiktiv idé)")
+        .await;
+    let id_text = id.to_string();
+    let schema = format!("/satsningar/{id}/schema");
+    post(
+        &lead,
+        &schema,
+        &[
+            ("_atgard", "/api/schema/mal"),
+            ("id", &id_text),
+            ("mal", "Fler familjer får stöd"),
+            ("malgrupp", ""),
+        ],
+    )
+    .await;
+    let goal = scalar(&app, "SELECT id FROM goal WHERE initiative_id = $1", id).await;
+    let goal_text = goal.to_string();
+    post(
+        &lead,
+        &schema,
+        &[
+            ("_atgard", "/api/schema/aktivitet"),
+            ("id", &id_text),
+            ("mal_id", &goal_text),
+            ("aktivitet", "Öppen förskola"),
+        ],
+    )
+    .await;
+    let activity = scalar(&app, "SELECT id FROM activity WHERE goal_id = $1", goal).await;
+    let activity_text = activity.to_string();
+    let new = format!("/satsningar/{id}/schema/nytt-matt?typ=effekt&aktivitet={activity}");
+    post(
+        &lead,
+        &new,
+        &measure(
+            &id_text,
+            "effekt",
+            ("aktivitet_id", &activity_text),
+            "E1",
+            true,
+        ),
+    )
+    .await;
+    let measure_id = scalar(
+        &app,
+        "SELECT id FROM measure WHERE activity_id = $1",
+        activity,
+    )
+    .await
+    .to_string();
+    let edit_text = |typ: &'static str, item: &str, text: &str| {
+        vec![
+            ("_atgard".to_string(), "/api/schema/andra-text".to_string()),
+            ("id".into(), id_text.clone()),
+            ("typ".into(), typ.into()),
+            ("post".into(), item.into()),
+            ("text".into(), text.into()),
+            ("malgrupp".into(), "Familjer med barn 0–6 år".into()),
+        ]
+    };
+    let send = |fields: Vec<(String, String)>| {
+        let lead = &lead;
+        let schema = schema.clone();
+        async move {
+            let f: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            lead.post_form(&schema, &f).await
+        }
+    };
+    let delete = |typ: &'static str, item: &str| {
+        vec![
+            ("_atgard".to_string(), "/api/schema/ta-bort".to_string()),
+            ("id".into(), id_text.clone()),
+            ("typ".into(), typ.into()),
+            ("post".into(), item.into()),
+        ]
+    };
+
+    // Edit: the goal's text and målgrupp, the activity's text; empty text is refused.
+    let empty = send(edit_text("mal", &goal_text, "  ")).await;
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    assert!(empty.text().await.unwrap().contains("Skriv målet."));
+    assert_eq!(
+        send(edit_text(
+            "mal",
+            &goal_text,
+            "Fler familjer får tidigt stöd"
+        ))
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        send(edit_text(
+            "aktivitet",
+            &activity_text,
+            "Öppen förskola med familjestöd"
+        ))
+        .await
+        .status(),
+        303
+    );
+    let page = lead.get(&schema).await.text().await.unwrap();
+    assert!(page.contains("Mål 1: Fler familjer får tidigt stöd"));
+    assert!(page.contains(">Familjer med barn 0–6 år<"));
+    assert!(page.contains("Aktivitet 1.1: Öppen förskola med familjestöd"));
+
+    // Delete: refused while something hangs under it, allowed from the bottom up.
+    let refused = send(delete("mal", &goal_text)).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Målet har aktiviteter")
+    );
+    let refused = send(delete("aktivitet", &activity_text)).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    for (typ, item) in [
+        ("matt", &measure_id),
+        ("aktivitet", &activity_text),
+        ("mal", &goal_text),
+    ] {
+        assert_eq!(send(delete(typ, item)).await.status(), 303, "{typ}");
+    }
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM goal WHERE initiative_id = $1",
+            id
+        )
+        .await,
+        0
+    );
+    let deletions = scalar(
+        &app,
+        "SELECT COUNT(*) FROM audit_event
+         WHERE action = 'delete' AND object_type IN ('goal', 'activity', 'measure') AND $1 > 0",
+        goal,
+    )
+    .await;
+    assert!(deletions >= 3, "{deletions}");
+    // Another satsning's goal is not found from this one.
+    let other_goal = scalar(
+        &app,
+        "SELECT MIN(id) FROM goal WHERE initiative_id <> $1",
+        id,
+    )
+    .await
+    .to_string();
+    assert_eq!(
+        send(edit_text("mal", &other_goal, "Kapat")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn economic_effects_are_edited_and_deleted_and_decided_measures_only_retired() {
+    let app = spawn_demo_app().await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let id_text = id.to_string();
+    let schema = format!("/satsningar/{id}/schema");
+    let effect = scalar(
+        &app,
+        "SELECT MIN(id) FROM economic_effect WHERE initiative_id = $1",
+        id,
+    )
+    .await
+    .to_string();
+    let edit = |amount: &'static str| {
+        vec![
+            ("_atgard", "/api/schema/andra-effekt"),
+            ("id", id_text.as_str()),
+            ("effekt_id", effect.as_str()),
+            ("effekt", "Minskat försörjningsstöd"),
+            ("horisont", "lang"),
+            ("part", ""),
+            ("effektmatt", ""),
+            ("belopp", amount),
+        ]
+    };
+    let bad = post(&evaluator, &schema, &edit("mycket")).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Ange beloppet i hela kronor"));
+    assert!(html.contains("value=\"mycket\""), "typed amount kept");
+    assert_eq!(
+        post(&evaluator, &schema, &edit("420 000")).await.status(),
+        303
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT yearly_sek FROM economic_effect WHERE id = $1",
+            effect.parse().unwrap()
+        )
+        .await,
+        420_000
+    );
+    let delete = |typ: &'static str, item: String| {
+        vec![
+            ("_atgard".to_string(), "/api/schema/ta-bort".to_string()),
+            ("id".into(), id_text.clone()),
+            ("typ".into(), typ.into()),
+            ("post".into(), item),
+        ]
+    };
+    let send = |fields: Vec<(String, String)>| {
+        let evaluator = &evaluator;
+        let schema = schema.clone();
+        async move {
+            let f: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            evaluator.post_form(&schema, &f).await
+        }
+    };
+    assert_eq!(send(delete("effekt", effect.clone())).await.status(), 303);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM economic_effect WHERE id = $1",
+            effect.parse().unwrap()
+        )
+        .await,
+        0
+    );
+
+    // The satsning is pågående: a measure is retired, never deleted.
+    let measure = scalar(
+        &app,
+        "SELECT MIN(id) FROM measure WHERE initiative_id = $1",
+        id,
+    )
+    .await;
+    let refused = send(delete("matt", measure.to_string())).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(refused.text().await.unwrap().contains("ta måttet ur bruk"));
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM measure WHERE id = $1", measure).await,
+        1
+    );
+    let page = evaluator.get(&schema).await.text().await.unwrap();
+    assert!(
+        !page.contains("Ja, ta bort A1"),
+        "no delete offered after the decision"
+    );
+}

@@ -4,6 +4,31 @@
 #[cfg(feature = "ssr")]
 pub mod repo;
 
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::form::Saved;
+
+/// Ta bort dokument: for those who may upload to the satsning.
+#[server(endpoint = "dokument/ta-bort")]
+pub async fn delete_document(id: i64, dokument_id: i64) -> Result<Saved, AppError> {
+    let (user, initiative) = crate::initiative::api::load_visible(id).await?;
+    if !may_upload(&user, &initiative) {
+        return Err(crate::error::with_status(AppError::Forbidden));
+    }
+    let db = expect_context::<crate::db::Db>();
+    let actor = crate::auth::repo::Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    };
+    repo::delete(&db, actor, id, dokument_id, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(Saved {
+        redirect: format!("/satsningar/{id}?borttaget=1#dokument"),
+    })
+}
+
 use serde::{Deserialize, Serialize};
 
 /// Dokumenttyp.

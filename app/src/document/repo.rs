@@ -61,6 +61,37 @@ pub async fn store(
     Ok(id)
 }
 
+/// Deletes a document of the satsning, bytes and all; the audit row keeps its name and kind.
+pub async fn delete(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let found: Option<(String, String)> = on_tx!(&mut tx, |conn| {
+        sqlx::query_as(
+            "DELETE FROM document WHERE id = $1 AND initiative_id = $2 RETURNING file_name, kind",
+        )
+        .bind(id)
+        .bind(initiative_id)
+        .fetch_optional(conn)
+        .await
+    })?;
+    let Some((file_name, kind)) = found else {
+        return tx.abort(AppError::NotFound).await;
+    };
+    let changes = serde_json::json!({
+        "file_name": { "before": file_name },
+        "kind": { "before": kind },
+        "initiative": { "before": initiative_id },
+    });
+    record_change(&mut tx, actor, Action::Delete, "document", id, changes, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct InfoRow {
     id: i64,

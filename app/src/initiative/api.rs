@@ -130,15 +130,16 @@ pub struct InitiativePageData {
     pub documents: Vec<crate::document::DocumentInfo>,
     pub may_upload: bool,
     pub may_see_history: bool,
+    pub schema: crate::schema::SchemaSummary,
 }
 
-/// What the utvärderingsschema still lacks ("beslutad" needs a complete schema).
+/// The utvärderingsschema at a glance, with what it still lacks ("beslutad" needs it complete).
 #[cfg(feature = "ssr")]
-async fn schema_missing(initiative: &Initiative) -> Result<Vec<String>, AppError> {
+async fn schema_summary(initiative: &Initiative) -> Result<crate::schema::SchemaSummary, AppError> {
     let db = expect_context::<crate::db::Db>();
     Ok(crate::schema::repo::load(&db, initiative.id)
         .await?
-        .missing())
+        .summary())
 }
 
 /// The satsning `id` if the caller may see it; otherwise "not found", exactly as if it did not
@@ -178,7 +179,8 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
             }
         })
         .collect();
-    let missing = schema_missing(&initiative).await?;
+    let schema = schema_summary(&initiative).await?;
+    let missing = &schema.missing;
     let is_lead = initiative.is_led_by(user.id);
     // Readers are not shown buttons they can never use.
     let acts = is_lead || user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]);
@@ -189,10 +191,11 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         .filter(|_| acts)
         .map(|to| Transition {
             to,
-            problem: super::transition_problem(initiative.status, to, &user, is_lead, &missing),
+            problem: super::transition_problem(initiative.status, to, &user, is_lead, missing),
         })
         .collect();
     Ok(InitiativePageData {
+        schema,
         documents: crate::document::repo::list(&db, id).await?,
         may_upload: crate::document::may_upload(&user, &initiative),
         may_see_history: user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]),
@@ -238,10 +241,11 @@ pub fn ticked_ids(group: Option<BTreeMap<String, String>>) -> Vec<i64> {
 #[cfg(feature = "ssr")]
 async fn parse_input(
     organisation_id: i64,
+    current: Option<i64>,
     form: super::InitiativeForm<'_>,
 ) -> Result<super::InitiativeInput, AppError> {
     let db = expect_context::<crate::db::Db>();
-    let parties = crate::party::repo::list(&db, organisation_id).await?;
+    let parties = crate::party::repo::list_for(&db, organisation_id, current).await?;
     super::InitiativeInput::parse(&form, &parties).map_err(crate::error::with_status)
 }
 
@@ -280,7 +284,7 @@ pub async fn create_initiative(
         party_ids: ticked_ids(parter),
         lead_ids,
     };
-    let input = parse_input(user.organisation_id, form).await?;
+    let input = parse_input(user.organisation_id, None, form).await?;
     let db = expect_context::<crate::db::Db>();
     let actor = crate::auth::repo::Actor {
         user_id: user.id,
@@ -342,7 +346,7 @@ pub async fn update_initiative(
         party_ids: ticked_ids(parter),
         lead_ids,
     };
-    let input = parse_input(user.organisation_id, form).await?;
+    let input = parse_input(user.organisation_id, Some(id), form).await?;
     let db = expect_context::<crate::db::Db>();
     let actor = crate::auth::repo::Actor {
         user_id: user.id,
@@ -362,13 +366,14 @@ pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
     let (user, initiative) = load_visible(id).await?;
     let to = Status::from_db(&till)
         .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd status.".into())))?;
-    let missing = schema_missing(&initiative).await?;
+    let schema = schema_summary(&initiative).await?;
+    let missing = &schema.missing;
     if let Some(problem) = super::transition_problem(
         initiative.status,
         to,
         &user,
         initiative.is_led_by(user.id),
-        &missing,
+        missing,
     ) {
         return Err(crate::error::with_status(AppError::BadRequest(problem)));
     }

@@ -279,6 +279,16 @@ fn Details(data: InitiativePageData) -> impl IntoView {
             </dl>
             {data.period_warning.map(|w| view! { <p class="hint">{w}</p> })}
             {(!i.summary.is_empty()).then(|| view! { <h2>"Kort beskrivning"</h2> <p class="prose">{i.summary.clone()}</p> })}
+            <h2>"Utvärderingsschema"</h2>
+            <p>{data.schema.counts_text()}</p>
+            {if data.schema.missing.is_empty() {
+                view! { <p class="notice complete">"Schemat är komplett."</p> }.into_any()
+            } else {
+                let n = data.schema.missing.len();
+                view! {
+                    <p class="hint">{format!("Schemat är inte komplett: {n} {} saknas.", if n == 1 { "del" } else { "delar" })}</p>
+                }.into_any()
+            }}
             <p class="actions">
                 <a class="button" href=format!("/satsningar/{}/schema", i.id)>"Utvärderingsschema"</a>
                 {data.may_edit.then(|| view! { <a class="button button--secondary" href=edit>"Ändra uppgifter"</a> })}
@@ -313,7 +323,7 @@ fn Details(data: InitiativePageData) -> impl IntoView {
                 }.into_any()
             }}
 
-            <Documents id=i.id documents=data.documents.clone() may_upload=data.may_upload uploaded=flag("dokument")/>
+            <Documents id=i.id documents=data.documents.clone() may_upload=data.may_upload uploaded=flag("dokument") deleted=flag("borttaget")/>
 
             <h2>"Tidslinje"</h2>
             <ol class="timeline">
@@ -419,7 +429,7 @@ fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -
                 <input type="hidden" name=ACTION_FIELD value=atgard/>
                 {current.as_ref().map(|i| view! { <input type="hidden" name="id" value=i.id.to_string()/> })}
                 <TextField name="namn" label="Namn" value=value("namn", cur(|i| i.name.clone())) error=form.error("namn")/>
-                <TextArea name="beskrivning" label="Kort beskrivning" value=value("beskrivning", cur(|i| i.summary.clone())) error=form.error("beskrivning")/>
+                <TextField name="beskrivning" label="Kort beskrivning" kind="textarea" value=value("beskrivning", cur(|i| i.summary.clone())) error=form.error("beskrivning")/>
                 <TextField name="malgrupp" label="Målgrupp" value=value("malgrupp", cur(|i| i.target_group.clone())) error=form.error("malgrupp")/>
                 <TextField name="agare" label="Ägare (förvaltningschefer)" value=value("agare", cur(|i| i.owner_names.clone())) error=form.error("agare")/>
                 <TextField name="start" label="Startdatum" kind="date" hint="ÅÅÅÅ-MM-DD"
@@ -428,7 +438,7 @@ fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -
                     value=value("slut", cur(|i| i.end.to_string())) error=form.error("slut")/>
                 <TextField name="budget" label="Budget totalt (kronor)" hint="Hela kronor, till exempel 2 400 000"
                     value=value("budget", cur(|i| i.budget_sek.to_string())) error=form.error("budget")/>
-                <TextArea name="budget_per_ar" label="Budget per år (valfritt)"
+                <TextField name="budget_per_ar" label="Budget per år (valfritt)" kind="textarea"
                     hint="En rad per år: ÅR: belopp, till exempel 2027: 1 200 000"
                     value=value("budget_per_ar", cur(|i| i.budget_years.iter().map(|(y, a)| format!("{y}: {a}")).collect::<Vec<_>>().join("\n")))
                     error=form.error("budget_per_ar")/>
@@ -439,7 +449,10 @@ fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -
                 </div>
                 <CheckboxGroup name="parter" legend="Samverkande parter"
                     hint="Minst två nämnder från olika verksamhetsområden, eller en idéburen aktör och minst en nämnd."
-                    choices=options.parties.iter().map(|p| (p.id, match &p.area {
+                    choices=options.parties.iter()
+                        // A deactivated party stays selectable on the satsning that has it.
+                        .chain(current.iter().flat_map(|i| i.parties.iter()).filter(|p| !options.parties.contains(p)))
+                        .map(|p| (p.id, match &p.area {
                         Some(area) => format!("{} ({area})", p.name),
                         None => format!("{} ({})", p.name, p.kind.label().to_lowercase()),
                     })).collect()
@@ -450,34 +463,6 @@ fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -
                 <button type="submit" class="button">{button}</button>
             </form>
         </section>
-    }
-}
-
-/// A labelled multi-line text input with its error.
-#[component]
-fn TextArea(
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    error: Option<String>,
-    #[prop(optional)] hint: Option<&'static str>,
-) -> impl IntoView {
-    let error_id = format!("{name}-fel");
-    let hint_id = format!("{name}-tips");
-    let described = match (&error, hint) {
-        (Some(_), Some(_)) => Some(format!("{error_id} {hint_id}")),
-        (Some(_), None) => Some(error_id.clone()),
-        (None, Some(_)) => Some(hint_id.clone()),
-        (None, None) => None,
-    };
-    let invalid = error.is_some().then_some("true");
-    view! {
-        <div class="field">
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            <textarea id=name name=name rows="4" aria-invalid=invalid aria-describedby=described>{value}</textarea>
-        </div>
     }
 }
 
@@ -528,12 +513,14 @@ fn Documents(
     documents: Vec<crate::document::DocumentInfo>,
     may_upload: bool,
     uploaded: bool,
+    deleted: bool,
 ) -> impl IntoView {
     use crate::document::{DocumentKind, format_size};
     view! {
         <section id="dokument" aria-labelledby="dokument-rubrik">
             <h2 id="dokument-rubrik">"Dokument"</h2>
             {uploaded.then(|| view! { <p class="notice" role="status">"Dokumentet är uppladdat."</p> })}
+            {deleted.then(|| view! { <p class="notice" role="status">"Dokumentet är borttaget."</p> })}
             {if documents.is_empty() {
                 view! { <p class="hint">"Inga dokument ännu."</p> }.into_any()
             } else {
@@ -542,14 +529,30 @@ fn Documents(
                         <thead><tr>
                             <th scope="col">"Dokument"</th><th scope="col">"Typ"</th>
                             <th scope="col" class="num">"Storlek"</th><th scope="col">"Uppladdat"</th>
+                            {may_upload.then(|| view! { <th scope="col"><span class="visually-hidden">"Åtgärd"</span></th> })}
                         </tr></thead>
                         <tbody>
                             {documents.into_iter().map(|d| view! {
                                 <tr>
-                                    <td><a href=format!("/satsningar/{id}/dokument/{}", d.id) rel="external" download>{d.file_name}</a></td>
+                                    <td><a href=format!("/satsningar/{id}/dokument/{}", d.id) rel="external" download>{d.file_name.clone()}</a></td>
                                     <td>{d.kind.label()}</td>
                                     <td class="num">{format_size(d.size_bytes)}</td>
-                                    <td>{d.uploaded_at}" av "{d.uploaded_by}</td>
+                                    <td>{d.uploaded_at.clone()}" av "{d.uploaded_by.clone()}</td>
+                                    {may_upload.then(|| view! {
+                                        <td class="row-actions">
+                                            <details class="confirm">
+                                                <summary aria-label=format!("Ta bort {}", d.file_name)>"Ta bort"</summary>
+                                                <p class="hint">"Filen raderas. Borttagningen loggas i historiken."</p>
+                                                <form method="post" action=format!("/satsningar/{id}") class="inline-form">
+                                                    <input type="hidden" name=crate::form::ACTION_FIELD value="/api/dokument/ta-bort"/>
+                                                    <input type="hidden" name="id" value=id.to_string()/>
+                                                    <input type="hidden" name="dokument_id" value=d.id.to_string()/>
+                                                    <button type="submit" class="button button--secondary"
+                                                        aria-label=format!("Ja, ta bort {}", d.file_name)>"Ja, ta bort"</button>
+                                                </form>
+                                            </details>
+                                        </td>
+                                    })}
                                 </tr>
                             }).collect_view()}
                         </tbody>

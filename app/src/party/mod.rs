@@ -56,6 +56,15 @@ pub struct Party {
     pub area: Option<String>,
 }
 
+/// A party as the register shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredParty {
+    pub party: Party,
+    pub civil_type: Option<String>,
+    /// Inactive parties are not offered for new satsningar but stay on existing ones.
+    pub active: bool,
+}
+
 /// Typ av idéburen aktör. For-profit companies cannot be parties (the Örebro rule).
 pub const CIVIL_TYPES: [(&str, &str); 4] = [
     ("forening", "Förening"),

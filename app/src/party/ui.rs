@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{CIVIL_TYPES, Party, PartyKind};
+use super::{CIVIL_TYPES, Party, PartyKind, RegisteredParty};
 use crate::auth::ui::Guard;
 use crate::error::AppError;
 use crate::form::{ACTION_FIELD, ErrorSummary, Saved, TextField, use_form_state};
@@ -16,6 +16,54 @@ pub async fn list_parties() -> Result<Vec<Party>, AppError> {
         crate::auth::require(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]).await?;
     let db = expect_context::<crate::db::Db>();
     super::repo::list(&db, user.organisation_id).await
+}
+
+/// Every party of the organisation, inactive ones last, for the register page.
+#[server(endpoint = "parter/register")]
+pub async fn party_register() -> Result<Vec<RegisteredParty>, AppError> {
+    let user =
+        crate::auth::require(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]).await?;
+    let db = expect_context::<crate::db::Db>();
+    super::repo::register(&db, user.organisation_id).await
+}
+
+/// Ändra part: name, verksamhetsområde or civil type, and whether it is active.
+#[server(endpoint = "parter/andra")]
+pub async fn update_party(
+    part_id: i64,
+    namn: String,
+    typ: String,
+    omrade: Option<String>,
+    ideburen_typ: Option<String>,
+    aktiv: Option<String>,
+) -> Result<Saved, AppError> {
+    let user =
+        crate::auth::require(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]).await?;
+    let input = super::PartyInput::parse(
+        &namn,
+        &typ,
+        omrade.as_deref().unwrap_or_default(),
+        ideburen_typ.as_deref().unwrap_or_default(),
+    )
+    .map_err(crate::error::with_status)?;
+    let db = expect_context::<crate::db::Db>();
+    let actor = crate::auth::repo::Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    };
+    super::repo::update(
+        &db,
+        actor,
+        part_id,
+        &input,
+        aktiv.is_some(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::error::with_status)?;
+    Ok(Saved {
+        redirect: format!("/parter?andrad=1#part-{part_id}"),
+    })
 }
 
 /// Lägg till part.
@@ -61,13 +109,21 @@ pub fn PartiesPage() -> impl IntoView {
 
 #[component]
 fn PartyRegister() -> impl IntoView {
-    let parties = Resource::new_blocking(|| (), |_| list_parties());
+    let parties = Resource::new_blocking(|| (), |_| party_register());
     let form = use_form_state();
     let saved = use_query_map().with_untracked(|q| q.get("sparad").is_some());
+    let changed = use_query_map().with_untracked(|q| q.get("andrad").is_some());
+    // The add form shows a rejected post again; an edit form shows its own.
+    let adding = form.values.get(ACTION_FIELD).map(String::as_str) == Some("/api/parter/skapa");
+    let add_form = if adding {
+        form.clone()
+    } else {
+        crate::form::FormState::default()
+    };
     let select =
         |name: &'static str, label: &'static str, options: Vec<(&'static str, &'static str)>| {
-            let selected = form.value_or(name, "");
-            let error = form.error(name);
+            let selected = add_form.value_or(name, "");
+            let error = add_form.error(name);
             let error_id = format!("{name}-fel");
             let described = error.as_ref().map(|_| error_id.clone());
             view! {
@@ -88,6 +144,7 @@ fn PartyRegister() -> impl IntoView {
             <h1 id="parter-rubrik">"Parter"</h1>
             <p class="lead">"Nämnder och förvaltningar, idéburna aktörer och kommunala bolag som kan driva satsningar tillsammans."</p>
             {saved.then(|| view! { <p class="notice" role="status">"Parten är tillagd."</p> })}
+            {changed.then(|| view! { <p class="notice" role="status">"Ändringen är sparad."</p> })}
             <Suspense fallback=|| view! { <p>"Hämtar parter…"</p> }>
                 {move || parties.get().map(|result| match result {
                     Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
@@ -95,13 +152,16 @@ fn PartyRegister() -> impl IntoView {
                         <table class="table">
                             <thead><tr>
                                 <th scope="col">"Namn"</th><th scope="col">"Typ"</th><th scope="col">"Verksamhetsområde"</th>
+                                <th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Åtgärd"</span></th>
                             </tr></thead>
                             <tbody>
-                                {parties.into_iter().map(|p| view! {
-                                    <tr>
-                                        <td>{p.name}</td>
-                                        <td>{p.kind.label()}</td>
-                                        <td>{p.area.unwrap_or_else(|| "–".into())}</td>
+                                {parties.into_iter().map(|p| (p.active, p)).map(|(active, p)| view! {
+                                    <tr id=format!("part-{}", p.party.id) class:retired=!active>
+                                        <td>{p.party.name.clone()}</td>
+                                        <td>{p.party.kind.label()}</td>
+                                        <td>{p.party.area.clone().unwrap_or_else(|| "–".into())}</td>
+                                        <td>{if active { "Aktiv" } else { "Inaktiv" }}</td>
+                                        <td class="row-actions"><EditParty registered=p.clone()/></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -110,20 +170,80 @@ fn PartyRegister() -> impl IntoView {
                 })}
             </Suspense>
             <h2>"Lägg till part"</h2>
-            <ErrorSummary state=form.clone()/>
+            <ErrorSummary state=add_form.clone()/>
             <form method="post" action="/parter" class="form narrow" novalidate>
                 <input type="hidden" name=ACTION_FIELD value="/api/parter/skapa"/>
-                <TextField name="namn" label="Namn" value=form.value_or("namn", "") error=form.error("namn")/>
+                <TextField name="namn" label="Namn" value=add_form.value_or("namn", "") error=add_form.error("namn")/>
                 {select("typ", "Typ", vec![
                     (PartyKind::Board.as_db(), PartyKind::Board.label()),
                     (PartyKind::Civil.as_db(), PartyKind::Civil.label()),
                     (PartyKind::Company.as_db(), PartyKind::Company.label()),
                 ])}
                 <TextField name="omrade" label="Verksamhetsområde (för nämnder)" hint="Till exempel Skola eller Individ- och familjeomsorg"
-                    value=form.value_or("omrade", "") error=form.error("omrade")/>
+                    value=add_form.value_or("omrade", "") error=add_form.error("omrade")/>
                 {select("ideburen_typ", "Sorts idéburen aktör", std::iter::once(("", "Inte idéburen")).chain(CIVIL_TYPES).collect())}
                 <button type="submit" class="button">"Lägg till part"</button>
             </form>
         </section>
+    }
+}
+
+/// "Ändra" for one party: its form in a disclosure, open again when it was rejected.
+#[component]
+fn EditParty(registered: RegisteredParty) -> impl IntoView {
+    let form = use_form_state();
+    let party = registered.party;
+    let key = party.id;
+    let here = form.is_from("/api/parter/andra", "part_id", &key.to_string());
+    let value = |field: &str, stored: String| {
+        if here {
+            form.value_or(field, "")
+        } else {
+            stored
+        }
+    };
+    let error = |field: &str| here.then(|| form.error(field)).flatten();
+    let active = if here {
+        form.values.contains_key("aktiv")
+    } else {
+        registered.active
+    };
+    let civil = registered.civil_type.clone().unwrap_or_default();
+    view! {
+        <details class="confirm" open=here>
+            <summary aria-label=format!("Ändra {}", party.name)>"Ändra"</summary>
+            {here.then(|| view! { <ErrorSummary state=form.clone()/> })}
+            <form method="post" action="/parter" class="form" novalidate>
+                <input type="hidden" name=ACTION_FIELD value="/api/parter/andra"/>
+                <input type="hidden" name="part_id" value=key.to_string()/>
+                <input type="hidden" name="typ" value=party.kind.as_db()/>
+                <TextField name="namn" id=format!("namn-{key}") label="Namn"
+                    value=value("namn", party.name.clone()) error=error("namn")/>
+                {(party.kind == PartyKind::Board).then(|| view! {
+                    <TextField name="omrade" id=format!("omrade-{key}") label="Verksamhetsområde"
+                        value=value("omrade", party.area.clone().unwrap_or_default()) error=error("omrade")/>
+                })}
+                {(party.kind == PartyKind::Civil).then(|| {
+                    let selected = value("ideburen_typ", civil.clone());
+                    view! {
+                        <div class="field">
+                            <label for=format!("ideburen-typ-{key}")>"Sorts idéburen aktör"</label>
+                            {error("ideburen_typ").map(|m| view! { <p class="field-error">{m}</p> })}
+                            <select id=format!("ideburen-typ-{key}") name="ideburen_typ">
+                                {CIVIL_TYPES.iter().map(|(v, text)| {
+                                    let is = *v == selected;
+                                    view! { <option value=*v selected=is>{*text}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+                <div class="checkbox">
+                    <input type="checkbox" id=format!("aktiv-{key}") name="aktiv" value="ja" checked=active/>
+                    <label for=format!("aktiv-{key}")>"Aktiv (kan väljas för nya satsningar)"</label>
+                </div>
+                <button type="submit" class="button button--secondary">"Spara"</button>
+            </form>
+        </details>
     }
 }

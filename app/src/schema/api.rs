@@ -121,6 +121,7 @@ pub async fn add_measure(
     baslinjedatum: String,
     malvarde: String,
     maldatum: String,
+    delmal: Option<String>,
     tolerans_gul: String,
     tolerans_rod: String,
     kalla: String,
@@ -142,6 +143,7 @@ pub async fn add_measure(
         }
     };
     let comparison = jamforelse.unwrap_or_default();
+    let milestones = delmal.unwrap_or_default();
     let form = super::MeasureForm {
         code: &kod,
         name: &namn,
@@ -154,6 +156,7 @@ pub async fn add_measure(
         baseline_date: &baslinjedatum,
         target: &malvarde,
         target_date: &maldatum,
+        milestones: &milestones,
         tolerance_yellow: &tolerans_gul,
         tolerance_red: &tolerans_rod,
         source: &kalla,
@@ -184,6 +187,7 @@ pub async fn update_measure(
     baslinjedatum: String,
     malvarde: String,
     maldatum: String,
+    delmal: Option<String>,
     tolerans_gul: String,
     tolerans_rod: String,
     kalla: String,
@@ -198,6 +202,7 @@ pub async fn update_measure(
         .find(|m| m.id == matt_id)
         .ok_or_else(|| crate::error::with_status(AppError::NotFound))?;
     let comparison = jamforelse.unwrap_or_default();
+    let milestones = delmal.unwrap_or_default();
     let form = super::MeasureForm {
         code: &kod,
         name: &namn,
@@ -210,6 +215,7 @@ pub async fn update_measure(
         baseline_date: &baslinjedatum,
         target: &malvarde,
         target_date: &maldatum,
+        milestones: &milestones,
         tolerance_yellow: &tolerans_gul,
         tolerance_red: &tolerans_rod,
         source: &kalla,
@@ -280,6 +286,70 @@ pub async fn retire_measure(id: i64, matt_id: i64) -> Result<Saved, AppError> {
     Ok(back(id, "schema"))
 }
 
+/// The economic-effect form, validated; every bad field gets its own message.
+#[cfg(feature = "ssr")]
+async fn effect_input(
+    db: &crate::db::Db,
+    organisation_id: i64,
+    effekt: &str,
+    horisont: &str,
+    part: Option<&str>,
+    effektmatt: Option<&str>,
+    belopp: &str,
+) -> Result<super::repo::EffectInput, AppError> {
+    use crate::error::FieldError;
+    let mut errors = Vec::new();
+    let text = super::required_text("effekt", effekt, "den ekonomiska effekten");
+    if let Err(AppError::Validation(mut e)) = text.clone() {
+        errors.append(&mut e);
+    }
+    let horizon = super::Horizon::from_db(horisont);
+    if horizon.is_none() {
+        errors.push(FieldError {
+            field: "horisont".into(),
+            message: "Välj kort eller lång sikt.".into(),
+        });
+    }
+    let amount = if belopp.trim().is_empty() {
+        Some(0)
+    } else {
+        crate::initiative::parse_sek(belopp)
+    };
+    if amount.is_none() {
+        errors.push(FieldError {
+            field: "belopp".into(),
+            message: "Ange beloppet i hela kronor per år, till exempel 350 000.".into(),
+        });
+    }
+    let party_id = part
+        .filter(|p| !p.is_empty())
+        .and_then(|p| p.parse::<i64>().ok());
+    if let Some(party) = party_id {
+        let parties = crate::party::repo::list(db, organisation_id).await?;
+        if !parties.iter().any(|p| p.id == party) {
+            errors.push(FieldError {
+                field: "part".into(),
+                message: "Välj en av nämnderna i listan.".into(),
+            });
+        }
+    }
+    let effect_measure_id = effektmatt
+        .filter(|m| !m.is_empty())
+        .and_then(|m| m.parse::<i64>().ok());
+    match (text, horizon, amount) {
+        (Ok(text), Some(horizon), Some(yearly_sek)) if errors.is_empty() => {
+            Ok(super::repo::EffectInput {
+                text,
+                horizon,
+                party_id,
+                effect_measure_id,
+                yearly_sek,
+            })
+        }
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
 /// Lägg till ekonomisk effekt.
 #[server(endpoint = "schema/ekonomisk-effekt")]
 pub async fn add_effect(
@@ -290,63 +360,117 @@ pub async fn add_effect(
     effektmatt: Option<String>,
     belopp: String,
 ) -> Result<Saved, AppError> {
-    use crate::error::FieldError;
     let (user, _, actor) = editable(id).await?;
-    let mut errors = Vec::new();
-    let text = super::required_text("effekt", &effekt, "den ekonomiska effekten");
-    if let Err(AppError::Validation(mut e)) = text.clone() {
-        errors.append(&mut e);
-    }
-    let horizon = super::Horizon::from_db(&horisont);
-    if horizon.is_none() {
-        errors.push(FieldError {
-            field: "horisont".into(),
-            message: "Välj kort eller lång sikt.".into(),
-        });
-    }
-    let amount = if belopp.trim().is_empty() {
-        Some(0)
+    let db = expect_context::<crate::db::Db>();
+    let input = effect_input(
+        &db,
+        user.organisation_id,
+        &effekt,
+        &horisont,
+        part.as_deref(),
+        effektmatt.as_deref(),
+        &belopp,
+    )
+    .await
+    .map_err(crate::error::with_status)?;
+    super::repo::add_effect(&db, actor, id, &input, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(back(id, "ekonomiska-effekter"))
+}
+
+/// Ändra ekonomisk effekt: the same fields as a new one.
+#[server(endpoint = "schema/andra-effekt")]
+pub async fn update_effect(
+    id: i64,
+    effekt_id: i64,
+    effekt: String,
+    horisont: String,
+    part: Option<String>,
+    effektmatt: Option<String>,
+    belopp: String,
+) -> Result<Saved, AppError> {
+    let (user, _, actor) = editable(id).await?;
+    let db = expect_context::<crate::db::Db>();
+    let input = effect_input(
+        &db,
+        user.organisation_id,
+        &effekt,
+        &horisont,
+        part.as_deref(),
+        effektmatt.as_deref(),
+        &belopp,
+    )
+    .await
+    .map_err(crate::error::with_status)?;
+    super::repo::update_effect(&db, actor, id, effekt_id, &input, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(back(id, "ekonomiska-effekter"))
+}
+
+/// Ändra text: a mål (text and målgrupp) or an aktivitet. `typ` is mal or aktivitet.
+#[server(endpoint = "schema/andra-text")]
+pub async fn update_text(
+    id: i64,
+    typ: String,
+    post: i64,
+    text: String,
+    malgrupp: Option<String>,
+) -> Result<Saved, AppError> {
+    use super::repo::Part;
+    let (_, _, actor) = editable(id).await?;
+    let part = Part::from_form(&typ)
+        .filter(|p| matches!(p, Part::Goal | Part::Activity))
+        .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd typ.".into())))?;
+    let what = if part == Part::Goal {
+        "målet"
     } else {
-        crate::initiative::parse_sek(&belopp)
+        "aktiviteten"
     };
-    if amount.is_none() {
-        errors.push(FieldError {
-            field: "belopp".into(),
-            message: "Ange beloppet i hela kronor per år, till exempel 350 000.".into(),
-        });
+    let text = super::required_text("text", &text, what).map_err(crate::error::with_status)?;
+    let target_group = malgrupp.unwrap_or_default();
+    if target_group.chars().count() > super::MAX_SHORT_CHARS {
+        return Err(crate::error::with_status(AppError::field(
+            "malgrupp",
+            "Målgruppen får vara högst 200 tecken.",
+        )));
     }
     let db = expect_context::<crate::db::Db>();
-    let party_id = part
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .and_then(|p| p.parse::<i64>().ok());
-    if let Some(party) = party_id {
-        let parties = crate::party::repo::list(&db, user.organisation_id).await?;
-        if !parties.iter().any(|p| p.id == party) {
-            errors.push(FieldError {
-                field: "part".into(),
-                message: "Välj en av nämnderna i listan.".into(),
-            });
-        }
+    let edit = super::repo::TextEdit {
+        part,
+        id: post,
+        text: &text,
+        target_group: target_group.trim(),
+    };
+    super::repo::update_text(&db, actor, id, edit, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    Ok(back(id, "schema"))
+}
+
+/// Ta bort: a mål or aktivitet with nothing under it, an ekonomisk effekt, or (before the
+/// satsning is beslutad, when no values can exist) a measure. `typ`: mal, aktivitet, matt, effekt.
+#[server(endpoint = "schema/ta-bort")]
+pub async fn delete_part(id: i64, typ: String, post: i64) -> Result<Saved, AppError> {
+    use super::repo::Part;
+    let (_, initiative, actor) = editable(id).await?;
+    let part = Part::from_form(&typ)
+        .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd typ.".into())))?;
+    if part == Part::Measure && initiative.status >= Status::Decided {
+        return Err(crate::error::with_status(AppError::Conflict(
+            "Satsningen är beslutad: ta måttet ur bruk i stället, så att dess värden finns kvar."
+                .into(),
+        )));
     }
-    let measure_id = effektmatt
-        .as_deref()
-        .filter(|m| !m.is_empty())
-        .and_then(|m| m.parse::<i64>().ok());
-    match (text, horizon, amount) {
-        (Ok(text), Some(horizon), Some(yearly_sek)) if errors.is_empty() => {
-            let input = super::repo::EffectInput {
-                text,
-                horizon,
-                party_id,
-                effect_measure_id: measure_id,
-                yearly_sek,
-            };
-            super::repo::add_effect(&db, actor, id, &input, chrono::Utc::now())
-                .await
-                .map_err(crate::error::with_status)?;
-            Ok(back(id, "ekonomiska-effekter"))
-        }
-        _ => Err(crate::error::with_status(AppError::Validation(errors))),
-    }
+    let db = expect_context::<crate::db::Db>();
+    super::repo::delete_part(&db, actor, id, part, post, chrono::Utc::now())
+        .await
+        .map_err(crate::error::with_status)?;
+    let anchor = if part == Part::Effect {
+        "ekonomiska-effekter"
+    } else {
+        "schema"
+    };
+    Ok(back(id, anchor))
 }

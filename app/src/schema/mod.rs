@@ -106,6 +106,8 @@ pub struct Measure {
     pub direction: Direction,
     pub baseline: Option<(f64, NaiveDate)>,
     pub target: Option<(f64, NaiveDate)>,
+    /// Delmål: intermediate targets between baseline and target, by date.
+    pub milestones: Vec<(NaiveDate, f64)>,
     pub tolerance_yellow: Option<f64>,
     pub tolerance_red: Option<f64>,
     pub source: Source,
@@ -205,6 +207,61 @@ impl Schema {
             missing.push("minst en ekonomisk effekt".to_string());
         }
         missing
+    }
+}
+
+/// The schema at a glance, for the satsning page.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SchemaSummary {
+    pub goals: usize,
+    pub activities: usize,
+    pub activity_measures: usize,
+    pub effect_measures: usize,
+    pub indicators: usize,
+    pub economic_effects: usize,
+    /// What "Schemat är komplett" still lacks.
+    pub missing: Vec<String>,
+}
+
+impl Schema {
+    /// Counts of the active parts and what is missing.
+    pub fn summary(&self) -> SchemaSummary {
+        let active = |kind: MeasureKind| {
+            self.measures
+                .iter()
+                .filter(|m| m.kind == kind && !m.retired)
+                .count()
+        };
+        SchemaSummary {
+            goals: self.goals.len(),
+            activities: self.goals.iter().map(|g| g.activities.len()).sum(),
+            activity_measures: active(MeasureKind::Activity),
+            effect_measures: active(MeasureKind::Effect),
+            indicators: active(MeasureKind::Indicator),
+            economic_effects: self.effects.len(),
+            missing: self.missing(),
+        }
+    }
+}
+
+impl SchemaSummary {
+    /// "2 mål · 3 aktiviteter · …" in Swedish.
+    pub fn counts_text(&self) -> String {
+        let part =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        [
+            part(self.goals, "mål", "mål"),
+            part(self.activities, "aktivitet", "aktiviteter"),
+            part(self.activity_measures, "aktivitetsmått", "aktivitetsmått"),
+            part(self.effect_measures, "effektmått", "effektmått"),
+            part(self.indicators, "indikator", "indikatorer"),
+            part(
+                self.economic_effects,
+                "ekonomisk effekt",
+                "ekonomiska effekter",
+            ),
+        ]
+        .join(" · ")
     }
 }
 
@@ -405,6 +462,8 @@ pub struct MeasureForm<'a> {
     pub baseline_date: &'a str,
     pub target: &'a str,
     pub target_date: &'a str,
+    /// Delmål, one per line: "2027-06-30: 45".
+    pub milestones: &'a str,
     pub tolerance_yellow: &'a str,
     pub tolerance_red: &'a str,
     pub source: &'a str,
@@ -423,6 +482,7 @@ pub struct MeasureInput {
     pub direction: Direction,
     pub baseline: Option<(f64, NaiveDate)>,
     pub target: Option<(f64, NaiveDate)>,
+    pub milestones: Vec<(NaiveDate, f64)>,
     pub tolerance_yellow: Option<f64>,
     pub tolerance_red: Option<f64>,
     pub source: Source,
@@ -531,6 +591,30 @@ impl MeasureInput {
                 "Ange enhet när måttet har ett målvärde, till exempel \"elever\" eller \"%\".",
             );
         }
+        let milestones = match parse_milestones(form.milestones, value_type) {
+            Ok(list) => list,
+            Err(message) => {
+                error("delmal", &message);
+                Vec::new()
+            }
+        };
+        if !milestones.is_empty() {
+            let first = milestones[0].0;
+            let last = milestones[milestones.len() - 1].0;
+            match (target_date, baseline_date) {
+                (None, _) if target.is_none() => {
+                    error("delmal", "Delmål kräver ett målvärde med datum.")
+                }
+                (Some(end), _) if last >= end => {
+                    error("delmal", "Delmålens datum ska ligga före måldatumet.")
+                }
+                (_, Some(start)) if first <= start => error(
+                    "delmal",
+                    "Delmålens datum ska ligga efter baslinjens datum.",
+                ),
+                _ => {}
+            }
+        }
         if let (Some(y), Some(r)) = (yellow, red)
             && (y < 0.0 || r < y)
         {
@@ -553,6 +637,7 @@ impl MeasureInput {
                     direction,
                     baseline: baseline.zip(baseline_date),
                     target: target.zip(target_date),
+                    milestones,
                     tolerance_yellow: yellow,
                     tolerance_red: red,
                     source,
@@ -562,6 +647,61 @@ impl MeasureInput {
             _ => Err(AppError::Validation(errors)),
         }
     }
+}
+
+/// Most delmål per measure.
+pub const MAX_MILESTONES: usize = 24;
+
+/// Parses delmål, one per line (or separated by ";"): a date and a value, e.g. "2027-06-30: 45"
+/// or "2027-06-30 45,5". Sorted by date; the same date twice is an error.
+pub fn parse_milestones(
+    raw: &str,
+    value_type: Option<ValueType>,
+) -> Result<Vec<(NaiveDate, f64)>, String> {
+    let mut list: Vec<(NaiveDate, f64)> = Vec::new();
+    for (n, line) in raw
+        .split(['\n', ';'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let row = n + 1;
+        let (date, value) = line
+            .split_once([' ', ':', '=', '\t'])
+            .map(|(d, v)| (d.trim(), v.trim().trim_start_matches([':', '=']).trim()))
+            .unwrap_or((line, ""));
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+            format!("Delmål {row}: skriv datum och värde, till exempel 2027-06-30: 45.")
+        })?;
+        let value = match parse_decimal(value) {
+            Ok(Some(v)) => v,
+            _ => {
+                return Err(format!(
+                    "Delmål {row}: värdet är inget tal, skriv till exempel 45 eller 12,5."
+                ));
+            }
+        };
+        if let Some(problem) = value_type.and_then(|t| value_problem(t, value)) {
+            return Err(format!("Delmål {row}: {problem}"));
+        }
+        if list.iter().any(|(d, _)| *d == date) {
+            return Err(format!("Delmål {row}: datumet {date} finns redan."));
+        }
+        list.push((date, value));
+    }
+    if list.len() > MAX_MILESTONES {
+        return Err(format!("Högst {MAX_MILESTONES} delmål per mått."));
+    }
+    list.sort_by_key(|(d, _)| *d);
+    Ok(list)
+}
+
+/// Delmål as the form shows them: one "ÅÅÅÅ-MM-DD: värde" per line.
+pub fn format_milestones(list: &[(NaiveDate, f64)]) -> String {
+    list.iter()
+        .map(|(d, v)| format!("{d}: {}", v.to_string().replace('.', ",")))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Validates a short required text (mål, aktivitet, ekonomisk effekt).
@@ -601,6 +741,7 @@ mod tests {
             direction: Direction::Higher,
             baseline: None,
             target: target.then(|| (10.0, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())),
+            milestones: Vec::new(),
             tolerance_yellow: None,
             tolerance_red: None,
             source: Source::Manual,
@@ -659,6 +800,18 @@ mod tests {
         let mut schema = complete();
         schema.goals[0].activities.clear();
         assert_eq!(schema.missing(), ["minst en aktivitet för mål 1"]);
+    }
+
+    #[test]
+    fn summary_counts_active_parts() {
+        let mut schema = complete();
+        schema.measures[0].retired = true;
+        let summary = schema.summary();
+        assert_eq!(
+            summary.counts_text(),
+            "1 mål · 1 aktivitet · 0 aktivitetsmått · 1 effektmått · 1 indikator · 1 ekonomisk effekt"
+        );
+        assert_eq!(summary.missing, ["aktivitetsmått för aktivitet 1.1"]);
     }
 
     #[test]
@@ -742,6 +895,52 @@ mod tests {
                 .message_for("maldatum")
                 .is_some()
         );
+        let with_milestones = MeasureForm {
+            milestones: "2027-06-30: 60\n2026-12-31 50,5",
+            ..ok.clone()
+        };
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            MeasureInput::parse(&with_milestones).unwrap().milestones,
+            [(date(2026, 12, 31), 50.5), (date(2027, 6, 30), 60.0)]
+        );
+        for (raw, expected) in [
+            ("2029-01-01: 80", "före måldatumet"),
+            ("2026-01-01: 80", "efter baslinjens datum"),
+            ("2027-06-30: 120", "mellan 0 och 100"),
+            ("30/6 2027: 60", "skriv datum och värde"),
+            ("2027-06-30: sextio", "inget tal"),
+            ("2027-06-30: 60; 2027-06-30: 61", "finns redan"),
+        ] {
+            let form = MeasureForm {
+                milestones: raw,
+                ..ok.clone()
+            };
+            let message = MeasureInput::parse(&form)
+                .unwrap_err()
+                .message_for("delmal")
+                .unwrap_or_default()
+                .to_string();
+            assert!(message.contains(expected), "{raw}: {message}");
+        }
+        let untargeted = MeasureForm {
+            milestones: "2027-06-30: 60",
+            target: "",
+            target_date: "",
+            ..ok.clone()
+        };
+        assert!(
+            MeasureInput::parse(&untargeted)
+                .unwrap_err()
+                .message_for("delmal")
+                .unwrap()
+                .contains("målvärde")
+        );
+        assert_eq!(
+            format_milestones(&[(date(2027, 6, 30), 60.5)]),
+            "2027-06-30: 60,5"
+        );
+
         let script = MeasureForm {
             code: "<script>",
             ..ok

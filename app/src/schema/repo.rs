@@ -68,7 +68,7 @@ fn corrupt(what: &str) -> AppError {
     AppError::Internal
 }
 
-/// The satsning's whole schema (four queries).
+/// The satsning's whole schema (five queries).
 pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
     let goals: Vec<GoalRow> = db_read!(db, |pool| {
         sqlx::query_as(
@@ -94,6 +94,16 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
                     tolerance_yellow, tolerance_red, source, comparison,
                     (retired_at IS NOT NULL) AS retired
              FROM measure WHERE initiative_id = $1 ORDER BY position, id",
+        )
+        .bind(initiative_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let milestones: Vec<(i64, NaiveDate, f64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT s.measure_id, s.target_date, s.value
+             FROM measure_milestone s JOIN measure m ON m.id = s.measure_id
+             WHERE m.initiative_id = $1 ORDER BY s.measure_id, s.target_date",
         )
         .bind(initiative_id)
         .fetch_all(pool)
@@ -145,6 +155,11 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
                 unit: m.unit,
                 baseline: m.baseline_value.zip(m.baseline_date),
                 target: m.target_value.zip(m.target_date),
+                milestones: milestones
+                    .iter()
+                    .filter(|(measure, _, _)| *measure == m.id)
+                    .map(|(_, date, value)| (*date, *value))
+                    .collect(),
                 tolerance_yellow: m.tolerance_yellow,
                 tolerance_red: m.tolerance_red,
                 comparison: m.comparison,
@@ -253,6 +268,7 @@ fn measure_json(m: &MeasureInput) -> serde_json::Value {
         "direction": m.direction.as_db(),
         "baseline": m.baseline.map(|(v, d)| format!("{v} ({d})")),
         "target": m.target.map(|(v, d)| format!("{v} ({d})")),
+        "milestones": super::format_milestones(&m.milestones),
         "tolerance_yellow": m.tolerance_yellow, "tolerance_red": m.tolerance_red,
         "source": m.source.as_db(), "comparison": m.comparison,
     })
@@ -348,6 +364,7 @@ pub async fn add_measure(
         .fetch_one(conn)
         .await
     })?;
+    save_milestones(&mut tx, id, &input.milestones).await?;
     let changes: serde_json::Map<String, serde_json::Value> = measure_json(input)
         .as_object()
         .into_iter()
@@ -366,6 +383,35 @@ pub async fn add_measure(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Replaces the measure's delmål.
+async fn save_milestones(
+    tx: &mut crate::db::Tx,
+    measure_id: i64,
+    milestones: &[(NaiveDate, f64)],
+) -> Result<(), AppError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM measure_milestone WHERE measure_id = $1")
+            .bind(measure_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    for (date, value) in milestones {
+        on_tx!(tx, |conn| {
+            sqlx::query(
+                "INSERT INTO measure_milestone (measure_id, target_date, value) VALUES ($1, $2, $3)",
+            )
+            .bind(measure_id)
+            .bind(*date)
+            .bind(*value)
+            .execute(conn)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    Ok(())
 }
 
 /// Retires a measure: kept with its values, no longer asked for or counted.
@@ -426,24 +472,10 @@ pub async fn add_effect(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin().await?;
-    if let Some(measure_id) = input.effect_measure_id {
-        let found: Option<i64> = on_tx!(&mut tx, |conn| {
-            sqlx::query_scalar(
-                "SELECT id FROM measure WHERE id = $1 AND initiative_id = $2 AND kind = 'effekt'",
-            )
-            .bind(measure_id)
-            .bind(initiative_id)
-            .fetch_optional(conn)
-            .await
-        })?;
-        if found.is_none() {
-            return tx
-                .abort(AppError::field(
-                    "effektmatt",
-                    "Välj ett av satsningens effektmått.",
-                ))
-                .await;
-        }
+    if let Some(measure_id) = input.effect_measure_id
+        && !effect_measure_is_ours(&mut tx, initiative_id, measure_id).await?
+    {
+        return tx.abort(not_our_effect_measure()).await;
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
@@ -536,6 +568,9 @@ pub async fn update_measure(
     })?;
     if changed != 1 {
         return tx.abort(AppError::NotFound).await;
+    }
+    if before.milestones != input.milestones {
+        save_milestones(&mut tx, measure_id, &input.milestones).await?;
     }
     let old = measure_json(before);
     let changes: serde_json::Map<String, serde_json::Value> = measure_json(input)
@@ -684,9 +719,320 @@ pub fn as_input(measure: &Measure) -> MeasureInput {
         direction: measure.direction,
         baseline: measure.baseline,
         target: measure.target,
+        milestones: measure.milestones.clone(),
         tolerance_yellow: measure.tolerance_yellow,
         tolerance_red: measure.tolerance_red,
         source: measure.source,
         comparison: measure.comparison.clone(),
     }
+}
+
+/// Parts of the schema that can be renamed or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Goal,
+    Activity,
+    Measure,
+    Effect,
+}
+
+impl Part {
+    /// From the form value: mal, aktivitet, matt, effekt.
+    pub fn from_form(value: &str) -> Option<Self> {
+        match value {
+            "mal" => Some(Part::Goal),
+            "aktivitet" => Some(Part::Activity),
+            "matt" => Some(Part::Measure),
+            "effekt" => Some(Part::Effect),
+            _ => None,
+        }
+    }
+
+    fn object_type(self) -> &'static str {
+        match self {
+            Part::Goal => "goal",
+            Part::Activity => "activity",
+            Part::Measure => "measure",
+            Part::Effect => "economic_effect",
+        }
+    }
+}
+
+/// The part's text and målgrupp when it belongs to the satsning.
+async fn owned_text(
+    tx: &mut crate::db::Tx,
+    initiative_id: i64,
+    part: Part,
+    id: i64,
+) -> Result<Option<(String, String)>, AppError> {
+    Ok(on_tx!(tx, |conn| {
+        let sql = match part {
+            Part::Goal => {
+                "SELECT text, target_group FROM goal WHERE id = $1 AND initiative_id = $2"
+            }
+            Part::Activity => {
+                "SELECT a.text, '' AS target_group FROM activity a JOIN goal g ON g.id = a.goal_id
+                 WHERE a.id = $1 AND g.initiative_id = $2"
+            }
+            Part::Measure => {
+                "SELECT code || ' ' || name, '' AS target_group FROM measure
+                 WHERE id = $1 AND initiative_id = $2"
+            }
+            Part::Effect => {
+                "SELECT text, '' AS target_group FROM economic_effect
+                 WHERE id = $1 AND initiative_id = $2"
+            }
+        };
+        sqlx::query_as(sql)
+            .bind(id)
+            .bind(initiative_id)
+            .fetch_optional(conn)
+            .await
+    })?)
+}
+
+/// New text for a mål (with its målgrupp) or an aktivitet.
+#[derive(Debug, Clone, Copy)]
+pub struct TextEdit<'a> {
+    pub part: Part,
+    pub id: i64,
+    pub text: &'a str,
+    /// Only for a mål.
+    pub target_group: &'a str,
+}
+
+/// Changes the text of a mål (with its målgrupp) or an aktivitet, audited before → after.
+pub async fn update_text(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    edit: TextEdit<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let TextEdit {
+        part,
+        id,
+        text,
+        target_group,
+    } = edit;
+    let mut tx = db.begin().await?;
+    let Some((old_text, old_group)) = owned_text(&mut tx, initiative_id, part, id).await? else {
+        return tx.abort(AppError::NotFound).await;
+    };
+    on_tx!(&mut tx, |conn| {
+        let query = match part {
+            Part::Goal => sqlx::query("UPDATE goal SET text = $1, target_group = $2 WHERE id = $3")
+                .bind(text)
+                .bind(target_group),
+            _ => sqlx::query("UPDATE activity SET text = $1 WHERE id = $2").bind(text),
+        };
+        query.bind(id).execute(conn).await.map(|_| ())
+    })?;
+    let mut changes = serde_json::Map::new();
+    if old_text != text {
+        changes.insert(
+            "text".into(),
+            serde_json::json!({ "before": old_text, "after": text }),
+        );
+    }
+    if part == Part::Goal && old_group != target_group {
+        changes.insert(
+            "target_group".into(),
+            serde_json::json!({ "before": old_group, "after": target_group }),
+        );
+    }
+    if !changes.is_empty() {
+        let object = part.object_type();
+        record_change(
+            &mut tx,
+            actor,
+            Action::Update,
+            object,
+            id,
+            changes.into(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a mål or an aktivitet that has nothing under it, a measure (the caller checks that
+/// the satsning is not yet decided, so no values exist), or an ekonomisk effekt. Audited.
+pub async fn delete_part(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    part: Part,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let Some((text, _)) = owned_text(&mut tx, initiative_id, part, id).await? else {
+        return tx.abort(AppError::NotFound).await;
+    };
+    let children: i64 = match part {
+        Part::Goal => on_tx!(&mut tx, |conn| {
+            sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM activity WHERE goal_id = $1)
+                      + (SELECT COUNT(*) FROM measure WHERE goal_id = $1)",
+            )
+            .bind(id)
+            .fetch_one(conn)
+            .await
+        })?,
+        Part::Activity => on_tx!(&mut tx, |conn| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM measure WHERE activity_id = $1")
+                .bind(id)
+                .fetch_one(conn)
+                .await
+        })?,
+        Part::Measure | Part::Effect => 0,
+    };
+    if children > 0 {
+        let message = match part {
+            Part::Goal => "Målet har aktiviteter eller indikatorer. Ta bort dem först.",
+            _ => "Aktiviteten har mått. Ta bort eller ta ur bruk måtten först.",
+        };
+        return tx.abort(AppError::Conflict(message.into())).await;
+    }
+    let statements: &[&str] = match part {
+        Part::Goal => &["DELETE FROM goal WHERE id = $1"],
+        Part::Activity => &["DELETE FROM activity WHERE id = $1"],
+        Part::Measure => &[
+            "UPDATE economic_effect SET effect_measure_id = NULL WHERE effect_measure_id = $1",
+            "DELETE FROM measure_milestone WHERE measure_id = $1",
+            "DELETE FROM measure WHERE id = $1",
+        ],
+        Part::Effect => &["DELETE FROM economic_effect WHERE id = $1"],
+    };
+    for sql in statements {
+        on_tx!(&mut tx, |conn| {
+            sqlx::query(*sql).bind(id).execute(conn).await.map(|_| ())
+        })?;
+    }
+    let changes = serde_json::json!({ "text": { "before": text } });
+    let object = part.object_type();
+    record_change(&mut tx, actor, Action::Delete, object, id, changes, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves changes to an ekonomisk effekt; the linked effektmått must be this satsning's.
+pub async fn update_effect(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    effect_id: i64,
+    input: &EffectInput,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    if let Some(measure_id) = input.effect_measure_id
+        && !effect_measure_is_ours(&mut tx, initiative_id, measure_id).await?
+    {
+        return tx.abort(not_our_effect_measure()).await;
+    }
+    let before: Option<EffectRow> = on_tx!(&mut tx, |conn| {
+        sqlx::query_as(
+            "SELECT id, text, horizon, party_id, CAST(NULL AS TEXT) AS party_name,
+                        effect_measure_id, yearly_sek
+                 FROM economic_effect WHERE id = $1 AND initiative_id = $2",
+        )
+        .bind(effect_id)
+        .bind(initiative_id)
+        .fetch_optional(conn)
+        .await
+    })?;
+    let Some(before) = before else {
+        return tx.abort(AppError::NotFound).await;
+    };
+    on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE economic_effect SET text = $1, horizon = $2, party_id = $3,
+               effect_measure_id = $4, yearly_sek = $5 WHERE id = $6",
+        )
+        .bind(&input.text)
+        .bind(input.horizon.as_db())
+        .bind(input.party_id)
+        .bind(input.effect_measure_id)
+        .bind(input.yearly_sek)
+        .bind(effect_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })?;
+    let pairs = [
+        (
+            "text",
+            serde_json::json!(before.text),
+            serde_json::json!(input.text),
+        ),
+        (
+            "horizon",
+            serde_json::json!(before.horizon),
+            serde_json::json!(input.horizon.as_db()),
+        ),
+        (
+            "party_id",
+            serde_json::json!(before.party_id),
+            serde_json::json!(input.party_id),
+        ),
+        (
+            "effect_measure_id",
+            serde_json::json!(before.effect_measure_id),
+            serde_json::json!(input.effect_measure_id),
+        ),
+        (
+            "yearly_sek",
+            serde_json::json!(before.yearly_sek),
+            serde_json::json!(input.yearly_sek),
+        ),
+    ];
+    let changes: serde_json::Map<String, serde_json::Value> = pairs
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(k, old, new)| {
+            (
+                k.to_string(),
+                serde_json::json!({ "before": old, "after": new }),
+            )
+        })
+        .collect();
+    if !changes.is_empty() {
+        record_change(
+            &mut tx,
+            actor,
+            Action::Update,
+            "economic_effect",
+            effect_id,
+            changes.into(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn effect_measure_is_ours(
+    tx: &mut crate::db::Tx,
+    initiative_id: i64,
+    measure_id: i64,
+) -> Result<bool, AppError> {
+    let found: Option<i64> = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT id FROM measure WHERE id = $1 AND initiative_id = $2 AND kind = 'effekt'",
+        )
+        .bind(measure_id)
+        .bind(initiative_id)
+        .fetch_optional(conn)
+        .await
+    })?;
+    Ok(found.is_some())
+}
+
+fn not_our_effect_measure() -> AppError {
+    AppError::field("effektmatt", "Välj ett av satsningens effektmått.")
 }

@@ -78,6 +78,8 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
     let saved = use_query_map().with_untracked(|q| q.get("sparad").is_some());
     let schema = data.schema.clone();
     let may_edit = data.may_edit;
+    // Measures can be deleted only before the decision; after it they are retired.
+    let may_delete = may_edit && data.status < crate::initiative::Status::Decided;
     let goals = schema.goals.iter().enumerate().map(|(g, goal)| {
         let indicators: Vec<Measure> = schema.indicators(goal.id).into_iter().cloned().collect();
         let new_indicator = format!("/satsningar/{id}/schema/nytt-matt?typ=indikator&mal={}", goal.id);
@@ -95,8 +97,13 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
                     <h3>{format!("Aktivitet {}.{}: {}", g + 1, a + 1, activity.text)}</h3>
                     {may_edit.then(|| view! {
                         <MoveButtons initiative_id=id typ="aktivitet" item=activity.id label=format!("aktivitet {}.{}", g + 1, a + 1)/>
+                        <EditText initiative_id=id typ="aktivitet" item=activity.id text=activity.text.clone()
+                            target_group=None label=format!("aktivitet {}.{}", g + 1, a + 1)/>
+                        {measures.is_empty().then(|| view! {
+                            <DeleteButton initiative_id=id typ="aktivitet" item=activity.id label=format!("aktivitet {}.{}", g + 1, a + 1)/>
+                        })}
                     })}
-                    <MeasureTable measures initiative_id=id may_edit/>
+                    <MeasureTable measures initiative_id=id may_edit may_delete/>
                     {may_edit.then(|| view! {
                         <p class="actions">
                             <a href=new_activity_measure>"Lägg till aktivitetsmått"</a>
@@ -106,6 +113,8 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
                 </div>
             }
         }).collect_view();
+        let goal_is_empty = goal.activities.is_empty()
+            && !schema.measures.iter().any(|m| m.goal_id == Some(goal.id));
         let goal_id = goal.id.to_string();
         let field_id = format!("aktivitet-{}", goal.id);
         // Only the form that was posted shows its error again.
@@ -117,11 +126,16 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
                 <h2 id=format!("mal-rubrik-{}", goal.id)>{format!("Mål {}: {}", g + 1, goal.text)}</h2>
                 {may_edit.then(|| view! {
                     <MoveButtons initiative_id=id typ="mal" item=goal.id label=format!("mål {}", g + 1)/>
+                    <EditText initiative_id=id typ="mal" item=goal.id text=goal.text.clone()
+                        target_group=Some(goal.target_group.clone()) label=format!("mål {}", g + 1)/>
+                    {goal_is_empty.then(|| view! {
+                        <DeleteButton initiative_id=id typ="mal" item=goal.id label=format!("mål {}", g + 1)/>
+                    })}
                 })}
                 {(!goal.target_group.is_empty()).then(|| view! { <p>"Målgrupp: "{goal.target_group.clone()}</p> })}
                 {activities}
                 <h3>"Indikatorer"</h3>
-                <MeasureTable measures=indicators initiative_id=id may_edit/>
+                <MeasureTable measures=indicators initiative_id=id may_edit may_delete/>
                 {may_edit.then(|| view! {
                     <p class="actions"><a href=new_indicator>"Lägg till indikator"</a></p>
                     <form method="post" action=action.clone() class="form form--inline" novalidate>
@@ -137,7 +151,8 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
         }
     }).collect_view();
     let goal_posted = form.values.contains_key("mal");
-    let effect_posted = form.values.contains_key("effekt");
+    let effect_posted =
+        form.values.get(ACTION_FIELD).map(String::as_str) == Some("/api/schema/ekonomisk-effekt");
     view! {
         <section class="page" aria-labelledby="schema-rubrik" id="schema">
             <p><a href=back>"← "{data.initiative_name.clone()}</a></p>
@@ -191,7 +206,12 @@ fn Completeness(missing: Vec<String>) -> impl IntoView {
 }
 
 #[component]
-fn MeasureTable(measures: Vec<Measure>, initiative_id: i64, may_edit: bool) -> impl IntoView {
+fn MeasureTable(
+    measures: Vec<Measure>,
+    initiative_id: i64,
+    may_edit: bool,
+    may_delete: bool,
+) -> impl IntoView {
     if measures.is_empty() {
         return view! { <p class="hint">"Inga mått ännu."</p> }.into_any();
     }
@@ -216,6 +236,11 @@ fn MeasureTable(measures: Vec<Measure>, initiative_id: i64, may_edit: bool) -> i
                         let retired = m.retired;
                         let baseline = value_text(&m, m.baseline);
                         let target = value_text(&m, m.target);
+                        let milestones = (!m.milestones.is_empty()).then(|| view! {
+                            <br/><span class="hint">"Delmål: "{m.milestones.iter()
+                                .map(|(d, v)| format!("{} ({d})", format_decimal(*v)))
+                                .collect::<Vec<_>>().join(", ")}</span>
+                        });
                         view! {
                             <tr id=format!("matt-{}", m.id) class:retired=retired>
                                 <td>{m.code.clone()}</td>
@@ -223,13 +248,16 @@ fn MeasureTable(measures: Vec<Measure>, initiative_id: i64, may_edit: bool) -> i
                                 <td>{m.kind.label()}</td>
                                 <td>{m.frequency.label()}</td>
                                 <td>{baseline}</td>
-                                <td>{target}</td>
+                                <td>{target}{milestones}</td>
                                 <td>{m.source.label()}</td>
                                 {(may_edit && !retired).then(|| view! {
                                     <td class="row-actions">
                                         <a href=format!("/satsningar/{initiative_id}/schema/matt/{}", m.id)
                                             aria-label=format!("Ändra: {} {}", m.code, m.name)>"Ändra"</a>
                                         <MoveButtons initiative_id typ="matt" item=m.id label=format!("{} {}", m.code, m.name)/>
+                                        {may_delete.then(|| view! {
+                                            <DeleteButton initiative_id typ="matt" item=m.id label=format!("{} {}", m.code, m.name)/>
+                                        })}
                                         // A confirmation step that works without JavaScript.
                                         <details class="confirm">
                                             <summary>"Ta ur bruk"</summary>
@@ -290,6 +318,7 @@ fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl 
                             <th scope="col">"Effekt"</th><th scope="col">"Sikt"</th>
                             <th scope="col">"Nämnd som gynnas"</th><th scope="col">"Effektmått"</th>
                             <th scope="col" class="num">"Förväntat per år"</th>
+                            {data.may_edit.then(|| view! { <th scope="col"><span class="visually-hidden">"Åtgärd"</span></th> })}
                         </tr></thead>
                         <tbody>
                             {data.schema.effects.iter().map(|e| view! {
@@ -299,6 +328,12 @@ fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl 
                                     <td>{e.party.as_ref().map_or("–".to_string(), |p| p.1.clone())}</td>
                                     <td>{code_of(e.effect_measure_id)}</td>
                                     <td class="num">{format_sek(e.yearly_sek)}</td>
+                                    {data.may_edit.then(|| view! {
+                                        <td class="row-actions">
+                                            <EditEffect data=data.clone() effect=e.clone() effect_measures=effect_measures.clone()/>
+                                            <DeleteButton initiative_id=id typ="effekt" item=e.id label=e.text.clone()/>
+                                        </td>
+                                    })}
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -336,14 +371,18 @@ fn Choice(
     options: Vec<(String, String)>,
     selected: String,
     error: Option<String>,
+    /// The element id when `name` is not unique on the page.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let error_id = format!("{name}-fel");
+    let id = id.unwrap_or_else(|| name.to_string());
+    let error_id = format!("{id}-fel");
     let described = error.as_ref().map(|_| error_id.clone());
     view! {
         <div class="field">
-            <label for=name>{label}</label>
+            <label for=id.clone()>{label}</label>
             {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            <select id=name name=name aria-describedby=described>
+            <select id=id name=name aria-describedby=described>
                 {options.into_iter().map(|(value, text)| {
                     let is = value == selected;
                     view! { <option value=value selected=is>{text}</option> }
@@ -496,6 +535,9 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
                 <TextField name="baslinjedatum" label="Baslinjens datum" kind="date" value=value("baslinjedatum", "") error=form.error("baslinjedatum")/>
                 <TextField name="malvarde" label="Målvärde" value=value("malvarde", "") error=form.error("malvarde")/>
                 <TextField name="maldatum" label="Måldatum" kind="date" value=value("maldatum", "") error=form.error("maldatum")/>
+                <TextField name="delmal" label="Delmål (valfria)" kind="textarea"
+                    hint="Ett per rad: datum och värde, till exempel 2027-06-30: 45"
+                    value=value("delmal", "") error=form.error("delmal")/>
                 <TextField name="tolerans_gul" label="Tolerans gul (avvikelse från målkurvan)" value=value("tolerans_gul", "") error=form.error("tolerans_gul")/>
                 <TextField name="tolerans_rod" label="Tolerans röd" value=value("tolerans_rod", "") error=form.error("tolerans_rod")/>
                 {select("kalla", "Datakälla", Source::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), "manuell")}
@@ -529,6 +571,7 @@ fn stored_values(m: &Measure) -> std::collections::BTreeMap<&'static str, String
         ("baslinjedatum", date(m.baseline.map(|b| b.1))),
         ("malvarde", number(m.target.map(|t| t.0))),
         ("maldatum", date(m.target.map(|t| t.1))),
+        ("delmal", super::format_milestones(&m.milestones)),
         ("tolerans_gul", number(m.tolerance_yellow)),
         ("tolerans_rod", number(m.tolerance_red)),
         ("kalla", m.source.as_db().to_string()),
@@ -546,6 +589,130 @@ pub fn EditMeasurePage() -> impl IntoView {
         <Guard access=access()>
             <WithSchema page=|data| view! { <NewMeasureForm data/> }.into_any()/>
         </Guard>
+    }
+}
+
+/// "Ändra" for a mål (text and målgrupp) or an aktivitet: a form inside a disclosure, open again
+/// when it was posted and rejected.
+#[component]
+fn EditText(
+    initiative_id: i64,
+    typ: &'static str,
+    item: i64,
+    text: String,
+    target_group: Option<String>,
+    label: String,
+) -> impl IntoView {
+    let form = use_form_state();
+    let here = form.is_from("/api/schema/andra-text", "post", &item.to_string())
+        && form.values.get("typ").map(String::as_str) == Some(typ);
+    let value = |field: &str, stored: &str| {
+        if here {
+            form.value_or(field, "")
+        } else {
+            stored.to_string()
+        }
+    };
+    let error = |field: &str| here.then(|| form.error(field)).flatten();
+    let field_label = if typ == "mal" { "Mål" } else { "Aktivitet" };
+    view! {
+        <details class="confirm" open=here>
+            <summary aria-label=format!("Ändra {label}")>"Ändra"</summary>
+            <form method="post" action=format!("/satsningar/{initiative_id}/schema") class="form" novalidate>
+                <input type="hidden" name=ACTION_FIELD value="/api/schema/andra-text"/>
+                <input type="hidden" name="id" value=initiative_id.to_string()/>
+                <input type="hidden" name="typ" value=typ/>
+                <input type="hidden" name="post" value=item.to_string()/>
+                <TextField name="text" id=format!("text-{typ}-{item}") label=field_label
+                    value=value("text", &text) error=error("text")/>
+                {target_group.map(|group| view! {
+                    <TextField name="malgrupp" id=format!("malgrupp-{item}") label="Målgrupp"
+                        value=value("malgrupp", &group) error=error("malgrupp")/>
+                })}
+                <button type="submit" class="button button--secondary">"Spara"</button>
+            </form>
+        </details>
+    }
+}
+
+/// "Ta bort" with a confirmation step that works without JavaScript.
+#[component]
+fn DeleteButton(initiative_id: i64, typ: &'static str, item: i64, label: String) -> impl IntoView {
+    view! {
+        <details class="confirm">
+            <summary aria-label=format!("Ta bort {label}")>"Ta bort"</summary>
+            <p class="hint">"Borttagningen loggas i historiken."</p>
+            <form method="post" action=format!("/satsningar/{initiative_id}/schema") class="inline-form">
+                <input type="hidden" name=ACTION_FIELD value="/api/schema/ta-bort"/>
+                <input type="hidden" name="id" value=initiative_id.to_string()/>
+                <input type="hidden" name="typ" value=typ/>
+                <input type="hidden" name="post" value=item.to_string()/>
+                <button type="submit" class="button button--secondary"
+                    aria-label=format!("Ja, ta bort {label}")>"Ja, ta bort"</button>
+            </form>
+        </details>
+    }
+}
+
+/// "Ändra" for an ekonomisk effekt: its whole form inside a disclosure.
+#[component]
+fn EditEffect(
+    data: SchemaPageData,
+    effect: super::EconomicEffect,
+    effect_measures: Vec<Measure>,
+) -> impl IntoView {
+    let form = use_form_state();
+    let id = data.initiative_id;
+    let here = form.is_from(
+        "/api/schema/andra-effekt",
+        "effekt_id",
+        &effect.id.to_string(),
+    );
+    let stored = |field: &str| match field {
+        "effekt" => effect.text.clone(),
+        "horisont" => effect.horizon.as_db().to_string(),
+        "part" => effect
+            .party
+            .as_ref()
+            .map(|p| p.0.to_string())
+            .unwrap_or_default(),
+        "effektmatt" => effect
+            .effect_measure_id
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+        "belopp" => effect.yearly_sek.to_string(),
+        _ => String::new(),
+    };
+    let value = |field: &str| {
+        if here {
+            form.value_or(field, "")
+        } else {
+            stored(field)
+        }
+    };
+    let error = |field: &str| here.then(|| form.error(field)).flatten();
+    let key = effect.id;
+    view! {
+        <details class="confirm" open=here>
+            <summary aria-label=format!("Ändra {}", effect.text)>"Ändra"</summary>
+            <form method="post" action=format!("/satsningar/{id}/schema") class="form" novalidate>
+                <input type="hidden" name=ACTION_FIELD value="/api/schema/andra-effekt"/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="effekt_id" value=key.to_string()/>
+                <TextField name="effekt" id=format!("effekt-{key}") label="Effekt" value=value("effekt") error=error("effekt")/>
+                <Choice name="horisont" id=format!("horisont-{key}") label="Sikt" error=error("horisont") selected=value("horisont")
+                    options=Horizon::ALL.iter().map(|h| (h.as_db().to_string(), h.label().to_string())).collect()/>
+                <Choice name="part" id=format!("part-{key}") label="Nämnd som gynnas" error=error("part") selected=value("part")
+                    options=std::iter::once((String::new(), "Ingen vald".to_string()))
+                        .chain(data.parties.iter().map(|p| (p.id.to_string(), p.name.clone()))).collect()/>
+                <Choice name="effektmatt" id=format!("effektmatt-{key}") label="Kopplat effektmått" error=error("effektmatt") selected=value("effektmatt")
+                    options=std::iter::once((String::new(), "Inget valt".to_string()))
+                        .chain(effect_measures.iter().map(|m| (m.id.to_string(), format!("{} {}", m.code, m.name)))).collect()/>
+                <TextField name="belopp" id=format!("belopp-{key}") label="Förväntat belopp per år (kronor)"
+                    value=value("belopp") error=error("belopp")/>
+                <button type="submit" class="button button--secondary">"Spara"</button>
+            </form>
+        </details>
     }
 }
 
