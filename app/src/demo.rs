@@ -79,6 +79,18 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     for seed in SCHEMAS {
         seed_schema(db, actor, &seed, now).await?;
     }
+    if let Some(lead_id) = lead_id {
+        let lead = crate::auth::repo::Actor {
+            user_id: lead_id,
+            organisation_id: organisation.id,
+        };
+        for name in [
+            "Läxhjälp i Vivalla (fiktiv)",
+            "Tidigt stöd för unga vuxna (fiktiv)",
+        ] {
+            seed_values(db, lead, name, now).await?;
+        }
+    }
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
 }
@@ -786,5 +798,68 @@ async fn seed_schema(
         yearly_sek: seed.effect.4,
     };
     schema::add_effect(db, actor, initiative_id, &effect, now).await?;
+    Ok(())
+}
+
+/// Reported values for the past months of a running demo satsning, as its projektledare would
+/// have entered them: most months marked complete, one month skipped, last month begun but not
+/// marked, and an effektmått that falls below its target line now and then.
+async fn seed_values(
+    db: &Db,
+    lead: crate::auth::repo::Actor,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::report::repo::{Entry, MonthSave};
+    let initiative = crate::initiative::repo::list(db, lead.organisation_id)
+        .await?
+        .into_iter()
+        .find(|i| i.name == name)
+        .ok_or(AppError::Internal)?;
+    let schema = crate::schema::repo::load(db, initiative.id).await?;
+    let today = now.date_naive();
+    let current = crate::report::Period::of(today);
+    let months: Vec<_> = crate::report::reporting_months(initiative.start, initiative.end, today)
+        .into_iter()
+        .filter(|p| *p < current)
+        .collect();
+    let last = months.len().saturating_sub(1);
+    for (i, period) in months.into_iter().enumerate() {
+        if i == 2 {
+            continue; // a month nobody reported
+        }
+        let entries: Vec<Entry> = crate::report::api::due_measures(&schema, period)
+            .into_iter()
+            .map(|m| {
+                let n = i as f64;
+                let value = match (m.kind, m.value_type) {
+                    (crate::schema::MeasureKind::Activity, _) => 20.0 + ((i * 7) % 11) as f64,
+                    (_, crate::schema::ValueType::Share) => {
+                        // Rising towards the target, with a dip every fifth month.
+                        let dip = if i % 5 == 4 { 12.0 } else { 0.0 };
+                        (52.0 + 1.2 * n - dip).clamp(0.0, 100.0).round()
+                    }
+                    _ => (n / 2.0).floor() + if i % 4 == 3 { 0.0 } else { 1.0 },
+                };
+                let comment = if i % 5 == 4 {
+                    "Sjukdom i personalgruppen, färre tillfällen än planerat.".to_string()
+                } else {
+                    String::new()
+                };
+                Entry {
+                    measure_id: m.id,
+                    value: Some(value),
+                    comment,
+                }
+            })
+            .collect();
+        let month = MonthSave {
+            period,
+            entries: &entries,
+            reason: None,
+            submit: i != last,
+        };
+        crate::report::repo::save(db, lead, initiative.id, month, now).await?;
+    }
     Ok(())
 }

@@ -53,6 +53,9 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
     let registers = user
         .as_ref()
         .is_some_and(|u| u.has_any(&[Role::Admin, Role::Evaluator]));
+    let follows_reporting = user
+        .as_ref()
+        .is_some_and(|u| u.has_any(&[Role::Admin, Role::Review, Role::Evaluator]));
     view! {
         <header class="site-header" class:js=hydrated>
             <div class="site-header__inner">
@@ -78,6 +81,11 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                         {logged_in.then(|| view! {
                             <li>
                                 <A href="/satsningar">"Satsningar"</A>
+                            </li>
+                        })}
+                        {follows_reporting.then(|| view! {
+                            <li>
+                                <A href="/rapportering">"Rapportering"</A>
                             </li>
                         })}
                         {registers.then(|| view! {

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod organisation;
 pub mod pages;
 pub mod party;
+pub mod report;
 pub mod schema;
 
 #[cfg(feature = "ssr")]
@@ -40,6 +41,9 @@ use crate::initiative::ui::{
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 use crate::party::ui::PartiesPage;
+use crate::report::ui::{
+    ReportCalendarPage, ReportFormPage, ReportHistoryPage, ReportOverviewPage,
+};
 use crate::schema::ui::{EditMeasurePage, NewMeasurePage, SchemaPage, SixColumnPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -103,6 +107,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/schema/nytt-matt") ssr=SsrMode::Async view=NewMeasurePage/>
                         <Route path=path!("satsningar/:id/schema/tabell") ssr=SsrMode::Async view=SixColumnPage/>
                         <Route path=path!("satsningar/:id/schema/matt/:mid") ssr=SsrMode::Async view=EditMeasurePage/>
+                        <Route path=path!("satsningar/:id/rapportera") ssr=SsrMode::Async view=ReportCalendarPage/>
+                        <Route path=path!("satsningar/:id/rapportera/:manad") ssr=SsrMode::Async view=ReportFormPage/>
+                        <Route path=path!("satsningar/:id/rapportera/:manad/historik") ssr=SsrMode::Async view=ReportHistoryPage/>
+                        <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

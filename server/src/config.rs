@@ -40,6 +40,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest document upload.
     pub max_upload_bytes: usize,
+    /// A month's values are due on this day of the following month.
+    pub report_due_day: u32,
+    /// After this day of the following month a month is locked for projektledare.
+    pub report_lock_day: u32,
     /// A session ends after this long without a request.
     pub session_idle: Duration,
     /// A session ends this long after login, whatever happens.
@@ -65,6 +69,8 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
+            report_due_day: 10,
+            report_lock_day: 20,
             session_idle: Duration::from_secs(60 * 60),
             session_max: Duration::from_secs(12 * 60 * 60),
             login_attempts_per_minute: 10,
@@ -89,6 +95,14 @@ struct Key {
 }
 
 const KEYS: &[Key] = &[
+    Key {
+        file: "report_due_day",
+        env: "UTFALL_REPORT_DUE_DAY",
+    },
+    Key {
+        file: "report_lock_day",
+        env: "UTFALL_REPORT_LOCK_DAY",
+    },
     Key {
         file: "database_url",
         env: "DATABASE_URL",
@@ -214,6 +228,15 @@ impl Config {
         if !base_url_set {
             config.base_url = format!("http://{}", config.addr);
         }
+        if config.report_lock_day < config.report_due_day {
+            return Err(ConfigError {
+                key: "report_lock_day".into(),
+                message: format!(
+                    "låsdagen ({}) får inte komma före sista rapportdagen ({}) / the lock day must not come before the due day",
+                    config.report_lock_day, config.report_due_day
+                ),
+            });
+        }
         Ok((config, warnings))
     }
 
@@ -317,6 +340,12 @@ impl Config {
             "UTFALL_LOGIN_ATTEMPTS_PER_MINUTE" => {
                 self.login_attempts_per_minute =
                     parse_in_range(raw, 1, 10_000).map_err(fail)? as u32
+            }
+            "UTFALL_REPORT_DUE_DAY" => {
+                self.report_due_day = parse_in_range(raw, 1, 28).map_err(fail)? as u32
+            }
+            "UTFALL_REPORT_LOCK_DAY" => {
+                self.report_lock_day = parse_in_range(raw, 1, 31).map_err(fail)? as u32
             }
             other => unreachable!("key {other} is listed in KEYS but not parsed"),
         }

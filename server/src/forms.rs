@@ -57,19 +57,9 @@ pub async fn form_post(State(state): State<AppState>, request: Request) -> Respo
         .body(Body::from(bytes))
         .expect("valid request");
     *call.extensions_mut() = parts.extensions.clone();
-    let db = state.db.clone();
-    let mailer = state.mailer.clone();
-    let base_url = state.base_url.clone();
-    let response = leptos_axum::handle_server_fns_with_context(
-        move || {
-            provide_context(db.clone());
-            provide_context(mailer.clone());
-            provide_context(base_url.clone());
-        },
-        call,
-    )
-    .await
-    .into_response();
+    let response = leptos_axum::handle_server_fns_with_context(state.provide_contexts(), call)
+        .await
+        .into_response();
 
     let status = response.status();
     let set_cookies: Vec<HeaderValue> = response
@@ -130,15 +120,11 @@ pub async fn render_page(
     status: StatusCode,
 ) -> Response {
     parts.method = Method::GET;
-    let db = state.db.clone();
-    let mailer = state.mailer.clone();
-    let base_url = state.base_url.clone();
+    let contexts = state.provide_contexts();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(db.clone());
-            provide_context(mailer.clone());
-            provide_context(base_url.clone());
+            contexts();
             provide_context(form.clone());
         },
         move || shell(options.clone()),

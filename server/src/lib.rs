@@ -9,3 +9,4 @@ pub mod forms;
 pub mod security;
 pub mod startup;
 pub mod telemetry;
+pub mod value_exports;

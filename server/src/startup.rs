@@ -27,7 +27,7 @@ use app::auth::session::SessionPolicy;
 use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
 use crate::security;
-use crate::{documents, exports, forms};
+use crate::{documents, exports, forms, value_exports};
 
 /// Stack size of the server's worker threads (see `main.rs`).
 pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -43,6 +43,25 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub base_url: BaseUrl,
     pub max_upload_bytes: usize,
+    pub reporting: app::report::Rules,
+}
+
+impl AppState {
+    /// What every page render and server function finds in its Leptos context.
+    pub fn provide_contexts(&self) -> impl Fn() + Clone + Send + Sync + 'static {
+        let (db, mailer, base_url, reporting) = (
+            self.db.clone(),
+            self.mailer.clone(),
+            self.base_url.clone(),
+            self.reporting,
+        );
+        move || {
+            provide_context(db.clone());
+            provide_context(mailer.clone());
+            provide_context(base_url.clone());
+            provide_context(reporting);
+        }
+    }
 }
 
 /// A built application, bound to its port but not yet serving.
@@ -147,13 +166,12 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         throttle: Arc::new(LoginThrottle::new(config.login_attempts_per_minute)),
         base_url: BaseUrl(config.base_url.clone()),
         max_upload_bytes: config.max_upload_bytes,
+        reporting: app::report::Rules {
+            due_day: config.report_due_day,
+            lock_day: config.report_lock_day,
+        },
     };
-    let base_url = state.base_url.clone();
-    let context = move || {
-        provide_context(db.clone());
-        provide_context(mailer.clone());
-        provide_context(base_url.clone());
-    };
+    let context = state.provide_contexts();
     let routes = route_list();
     let https = config.is_https();
 
@@ -168,6 +186,16 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         .route("/logga-ut", post(auth::logout))
         .route("/satsningar/{id}/schema.csv", get(exports::schema_csv))
         .route("/satsningar/{id}/schema.xlsx", get(exports::schema_xlsx))
+        .route(
+            "/satsningar/{id}/varden.csv",
+            get(value_exports::initiative_csv),
+        )
+        .route(
+            "/satsningar/{id}/varden.xlsx",
+            get(value_exports::initiative_xlsx),
+        )
+        .route("/rapportering/varden.csv", get(value_exports::all_csv))
+        .route("/rapportering/varden.xlsx", get(value_exports::all_xlsx))
         .route("/satsningar/{id}/dokument/{doc}", get(documents::download))
         .method_not_allowed_fallback(forms::form_post)
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -356,6 +356,8 @@ pub fn page_access(path: &str) -> Access {
         Access::Roles(&[Role::Admin])
     } else if under("/historik") || under("/parter") {
         Access::Roles(&[Role::Admin, Role::Evaluator])
+    } else if under("/rapportering") {
+        Access::Roles(&[Role::Admin, Role::Review, Role::Evaluator])
     } else if path == "/satsningar/ny"
         || (path.starts_with("/satsningar/") && path.ends_with("/redigera"))
     {

@@ -291,6 +291,9 @@ fn Details(data: InitiativePageData) -> impl IntoView {
             }}
             <p class="actions">
                 <a class="button" href=format!("/satsningar/{}/schema", i.id)>"Utvärderingsschema"</a>
+                {(i.status >= super::Status::Decided).then(|| view! {
+                    <a class="button" href=format!("/satsningar/{}/rapportera", i.id)>"Rapportering"</a>
+                })}
                 {data.may_edit.then(|| view! { <a class="button button--secondary" href=edit>"Ändra uppgifter"</a> })}
                 {data.may_see_history.then(|| view! { <a href=format!("/historik/initiative/{}", i.id)>"Historik"</a> })}
             </p>

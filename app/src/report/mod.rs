@@ -1,0 +1,525 @@
+//! Månadsrapportering: reporting months, due and lock dates, which measures are due when,
+//! reported values by value type, and the status of a satsning's month (pure; unit-tested).
+//! SQL in `repo.rs`, server functions in `api.rs`, pages in `ui.rs`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod ui;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{Frequency, Measure, ValueType, format_decimal, parse_decimal};
+
+/// A reporting month, e.g. november 2026. Stored as YYYYMM, written "2026-11" in URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Period {
+    year: i32,
+    month: u32,
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+impl Period {
+    pub fn new(year: i32, month: u32) -> Option<Self> {
+        ((1900..=2999).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
+    }
+
+    /// The month `date` falls in.
+    pub fn of(date: NaiveDate) -> Self {
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// Reads "2026-11" (as in URLs and imports) or "202611".
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        let (year, month) = match raw.split_once('-') {
+            Some((y, m)) if y.len() == 4 && m.len() == 2 => (y, m),
+            None if raw.len() == 6 => raw.split_at(4),
+            _ => return None,
+        };
+        Self::new(year.parse().ok()?, month.parse().ok()?)
+    }
+
+    /// Stored value: YYYYMM.
+    pub fn as_db(self) -> i64 {
+        i64::from(self.year) * 100 + i64::from(self.month)
+    }
+
+    pub fn from_db(value: i64) -> Option<Self> {
+        Self::new(i32::try_from(value / 100).ok()?, (value % 100) as u32)
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
+    pub fn next(self) -> Self {
+        Self::of(self.first_day() + Months::new(1))
+    }
+
+    pub fn prev(self) -> Self {
+        Self::of(self.first_day() - Months::new(1))
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid month")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().expect("valid date")
+    }
+
+    /// Day `day` of this month, or its last day when the month is shorter.
+    fn day(self, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, day).unwrap_or_else(|| self.last_day())
+    }
+
+    /// "november 2026".
+    pub fn label(self) -> String {
+        format!("{} {}", MONTHS[self.month as usize - 1], self.year)
+    }
+
+    /// "nov": the month's short name, for calendar columns.
+    pub fn short_month(self) -> &'static str {
+        &MONTHS[self.month as usize - 1][..3]
+    }
+
+    /// Months from `from` to `to`, both included.
+    pub fn range(from: Self, to: Self) -> Vec<Self> {
+        let mut months = Vec::new();
+        let mut p = from;
+        while p <= to {
+            months.push(p);
+            p = p.next();
+        }
+        months
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// When a month is due and when it locks: on these days of the following month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rules {
+    /// The month's values are due on this day of the next month (default 10).
+    pub due_day: u32,
+    /// After this day of the next month the values are read-only for projektledare (default 20).
+    pub lock_day: u32,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            due_day: 10,
+            lock_day: 20,
+        }
+    }
+}
+
+impl Rules {
+    pub fn due_date(&self, period: Period) -> NaiveDate {
+        period.next().day(self.due_day)
+    }
+
+    pub fn lock_date(&self, period: Period) -> NaiveDate {
+        period.next().day(self.lock_day)
+    }
+
+    /// Locked the day after the lock date.
+    pub fn is_locked(&self, period: Period, today: NaiveDate) -> bool {
+        today > self.lock_date(period)
+    }
+
+    pub fn is_overdue(&self, period: Period, today: NaiveDate) -> bool {
+        today > self.due_date(period)
+    }
+}
+
+/// Is a measure of `frequency` reported in `period`? Quarters end in March, June, September
+/// and December, half-years in June and December, years in December.
+pub fn is_due(frequency: Frequency, period: Period) -> bool {
+    match frequency {
+        Frequency::Monthly => true,
+        Frequency::Quarterly => period.month.is_multiple_of(3),
+        Frequency::HalfYearly => period.month.is_multiple_of(6),
+        Frequency::Yearly => period.month == 12,
+    }
+}
+
+/// The months a satsning reports: from its start to its end, but not after this month.
+pub fn reporting_months(start: NaiveDate, end: NaiveDate, today: NaiveDate) -> Vec<Period> {
+    Period::range(Period::of(start), Period::of(end).min(Period::of(today)))
+}
+
+/// Status of a satsning's month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MonthStatus {
+    /// Marked complete ("Markera som inrapporterad").
+    Reported,
+    /// Some values saved, not marked complete, not yet late.
+    Started,
+    /// Nothing yet, not yet due.
+    Missing,
+    /// Past the due date and not marked complete.
+    Late,
+    /// Past the lock date and never marked complete.
+    Locked,
+}
+
+impl MonthStatus {
+    pub fn of(
+        rules: &Rules,
+        period: Period,
+        today: NaiveDate,
+        submitted: bool,
+        has_values: bool,
+    ) -> Self {
+        if submitted {
+            MonthStatus::Reported
+        } else if rules.is_locked(period, today) {
+            MonthStatus::Locked
+        } else if rules.is_overdue(period, today) {
+            MonthStatus::Late
+        } else if has_values {
+            MonthStatus::Started
+        } else {
+            MonthStatus::Missing
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MonthStatus::Reported => "Inrapporterad",
+            MonthStatus::Started => "Påbörjad",
+            MonthStatus::Missing => "Saknas",
+            MonthStatus::Late => "Försenad",
+            MonthStatus::Locked => "Låst",
+        }
+    }
+
+    /// CSS modifier (colour plus a symbol, never colour alone).
+    pub fn class(self) -> &'static str {
+        match self {
+            MonthStatus::Reported => "status-reported",
+            MonthStatus::Started => "status-started",
+            MonthStatus::Missing => "status-missing",
+            MonthStatus::Late => "status-late",
+            MonthStatus::Locked => "status-locked",
+        }
+    }
+
+    /// A symbol that carries the status without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            MonthStatus::Reported => "✓",
+            MonthStatus::Started => "◐",
+            MonthStatus::Missing => "○",
+            MonthStatus::Late => "!",
+            MonthStatus::Locked => "🔒",
+        }
+    }
+}
+
+/// Completeness: marked-complete months among those already due, in percent.
+pub fn completeness(
+    statuses: &[(Period, MonthStatus)],
+    rules: &Rules,
+    today: NaiveDate,
+) -> Option<u8> {
+    let due: Vec<_> = statuses
+        .iter()
+        .filter(|(p, _)| rules.is_overdue(*p, today))
+        .collect();
+    if due.is_empty() {
+        return None;
+    }
+    let reported = due
+        .iter()
+        .filter(|(_, s)| *s == MonthStatus::Reported)
+        .count();
+    Some(((reported * 100) / due.len()) as u8)
+}
+
+/// Reads a reported value of `value_type`: Swedish numbers ("1 234,5", "12,5 %"), ja/nej as
+/// "ja"/"nej" or 1/0. Empty is `None`. The error is a Swedish message for the field.
+pub fn parse_value(value_type: ValueType, raw: &str) -> Result<Option<f64>, String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if value_type == ValueType::YesNo {
+        return match text.to_lowercase().as_str() {
+            "ja" | "1" => Ok(Some(1.0)),
+            "nej" | "0" => Ok(Some(0.0)),
+            _ => Err("Svara ja eller nej.".into()),
+        };
+    }
+    if text.ends_with('%') && value_type != ValueType::Share {
+        return Err("Procent går bara för andelar. Skriv ett tal.".into());
+    }
+    let value = parse_decimal(text)
+        .map_err(|_| "Skriv ett tal, till exempel 12 eller 12,5.".to_string())?
+        .ok_or_else(|| "Skriv ett tal.".to_string())?;
+    match value_type {
+        ValueType::Count if value < 0.0 || value.fract() != 0.0 => {
+            Err("Antal är ett heltal, 0 eller mer.".into())
+        }
+        ValueType::Share if !(0.0..=100.0).contains(&value) => {
+            Err("Andelen anges i procent, mellan 0 och 100.".into())
+        }
+        ValueType::Scale if !(1.0..=5.0).contains(&value) => {
+            Err("Värdet på skalan ska vara mellan 1 och 5.".into())
+        }
+        ValueType::Amount if value < 0.0 => Err("Beloppet kan inte vara negativt.".into()),
+        _ => Ok(Some(value)),
+    }
+}
+
+/// A value as the form and tables show it: "1 234,5", "Ja".
+pub fn format_value(value_type: ValueType, value: f64) -> String {
+    match value_type {
+        ValueType::YesNo if value == 1.0 => "Ja".into(),
+        ValueType::YesNo => "Nej".into(),
+        _ => format_decimal(value),
+    }
+}
+
+/// A value as the form field shows it for editing: digits with a decimal comma, no grouping.
+pub fn edit_text(value_type: ValueType, value: f64) -> String {
+    match value_type {
+        ValueType::YesNo => format_value(value_type, value).to_lowercase(),
+        _ => value.to_string().replace('.', ","),
+    }
+}
+
+/// The target on `date`: along straight lines from the baseline through the delmål to the
+/// target; `None` without a target, the target itself after its date.
+pub fn target_on(measure: &Measure, date: NaiveDate) -> Option<f64> {
+    let (target, target_date) = measure.target?;
+    let mut points: Vec<(NaiveDate, f64)> =
+        measure.baseline.map(|(v, d)| (d, v)).into_iter().collect();
+    points.extend(measure.milestones.iter().copied());
+    points.push((target_date, target));
+    if date >= target_date {
+        return Some(target);
+    }
+    let after = points.iter().position(|(d, _)| *d >= date)?;
+    if after == 0 {
+        // Before the baseline (or the first point): no trajectory yet.
+        return (points[0].0 == date).then_some(points[0].1);
+    }
+    let (d0, v0) = points[after - 1];
+    let (d1, v1) = points[after];
+    let span = (d1 - d0).num_days().max(1) as f64;
+    let done = (date - d0).num_days() as f64;
+    Some(v0 + (v1 - v0) * done / span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Direction, MeasureKind, Source};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn periods_parse_print_and_step() {
+        let p = Period::parse("2026-11").unwrap();
+        assert_eq!(p.to_string(), "2026-11");
+        assert_eq!(p.as_db(), 202611);
+        assert_eq!(Period::from_db(202611), Some(p));
+        assert_eq!(Period::parse("202611"), Some(p));
+        assert_eq!(p.next().to_string(), "2026-12");
+        assert_eq!(p.next().next().to_string(), "2027-01");
+        assert_eq!(
+            Period::parse("2026-01").unwrap().prev().to_string(),
+            "2025-12"
+        );
+        assert_eq!(p.label(), "november 2026");
+        assert_eq!(p.last_day(), date(2026, 11, 30));
+        for bad in ["2026-13", "2026-1", "26-11", "", "2026-00", "abcd-ef"] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            reporting_months(date(2026, 9, 15), date(2028, 6, 30), date(2026, 11, 25)).len(),
+            3
+        );
+    }
+
+    #[test]
+    fn due_and_lock_dates_follow_the_rules() {
+        let rules = Rules {
+            due_day: 10,
+            lock_day: 31,
+        };
+        let nov = Period::parse("2026-11").unwrap();
+        assert_eq!(rules.due_date(nov), date(2026, 12, 10));
+        let jan = Period::parse("2027-01").unwrap();
+        assert_eq!(
+            rules.lock_date(jan),
+            date(2027, 2, 28),
+            "clamped to February"
+        );
+        assert!(!rules.is_overdue(nov, date(2026, 12, 10)));
+        assert!(rules.is_overdue(nov, date(2026, 12, 11)));
+        assert!(!rules.is_locked(nov, date(2026, 12, 31)));
+        assert!(rules.is_locked(nov, date(2027, 1, 1)));
+    }
+
+    #[test]
+    fn frequency_decides_the_months() {
+        let months: Vec<u32> = (1..=12)
+            .filter(|m| is_due(Frequency::Quarterly, Period::new(2026, *m).unwrap()))
+            .collect();
+        assert_eq!(months, [3, 6, 9, 12]);
+        assert!(is_due(Frequency::HalfYearly, Period::new(2026, 6).unwrap()));
+        assert!(!is_due(
+            Frequency::HalfYearly,
+            Period::new(2026, 9).unwrap()
+        ));
+        assert!(is_due(Frequency::Yearly, Period::new(2026, 12).unwrap()));
+        assert!(!is_due(Frequency::Yearly, Period::new(2026, 11).unwrap()));
+    }
+
+    #[test]
+    fn month_status_precedence() {
+        let rules = Rules::default();
+        let oct = Period::parse("2026-10").unwrap();
+        let status =
+            |today, submitted, values| MonthStatus::of(&rules, oct, today, submitted, values);
+        assert_eq!(
+            status(date(2026, 10, 20), false, false),
+            MonthStatus::Missing
+        );
+        assert_eq!(
+            status(date(2026, 10, 20), false, true),
+            MonthStatus::Started
+        );
+        assert_eq!(status(date(2026, 11, 11), false, true), MonthStatus::Late);
+        assert_eq!(status(date(2026, 11, 21), false, true), MonthStatus::Locked);
+        assert_eq!(
+            status(date(2026, 11, 21), true, true),
+            MonthStatus::Reported
+        );
+        let statuses = [
+            (Period::parse("2026-08").unwrap(), MonthStatus::Reported),
+            (Period::parse("2026-09").unwrap(), MonthStatus::Locked),
+            (oct, MonthStatus::Started),
+        ];
+        assert_eq!(
+            completeness(&statuses, &rules, date(2026, 10, 25)),
+            Some(50)
+        );
+        assert_eq!(
+            completeness(&statuses[2..], &rules, date(2026, 10, 25)),
+            None
+        );
+    }
+
+    #[test]
+    fn values_are_read_by_type_the_swedish_way() {
+        assert_eq!(parse_value(ValueType::Count, "1 234"), Ok(Some(1234.0)));
+        assert_eq!(parse_value(ValueType::Count, "  "), Ok(None));
+        assert!(
+            parse_value(ValueType::Count, "12,5")
+                .unwrap_err()
+                .contains("heltal")
+        );
+        assert!(
+            parse_value(ValueType::Count, "-1")
+                .unwrap_err()
+                .contains("heltal")
+        );
+        assert_eq!(parse_value(ValueType::Share, "12,5 %"), Ok(Some(12.5)));
+        assert!(
+            parse_value(ValueType::Share, "101")
+                .unwrap_err()
+                .contains("mellan 0 och 100")
+        );
+        assert!(
+            parse_value(ValueType::Count, "12 %")
+                .unwrap_err()
+                .contains("Procent")
+        );
+        assert!(
+            parse_value(ValueType::Scale, "6")
+                .unwrap_err()
+                .contains("mellan 1 och 5")
+        );
+        assert_eq!(parse_value(ValueType::Scale, "3,5"), Ok(Some(3.5)));
+        assert_eq!(parse_value(ValueType::YesNo, "Ja"), Ok(Some(1.0)));
+        assert_eq!(parse_value(ValueType::YesNo, "nej"), Ok(Some(0.0)));
+        assert!(parse_value(ValueType::YesNo, "kanske").is_err());
+        assert_eq!(
+            parse_value(ValueType::Amount, "1 500 000"),
+            Ok(Some(1_500_000.0))
+        );
+        assert!(
+            parse_value(ValueType::Amount, "tolv")
+                .unwrap_err()
+                .contains("Skriv ett tal")
+        );
+        assert_eq!(format_value(ValueType::Amount, 1234.5), "1\u{a0}234,5");
+        assert_eq!(format_value(ValueType::YesNo, 1.0), "Ja");
+        assert_eq!(edit_text(ValueType::Share, 12.5), "12,5");
+    }
+
+    #[test]
+    fn target_follows_the_line_through_delmal() {
+        let measure = Measure {
+            id: 1,
+            kind: MeasureKind::Effect,
+            activity_id: Some(1),
+            goal_id: None,
+            code: "E1".into(),
+            name: "x".into(),
+            definition: String::new(),
+            unit: "%".into(),
+            value_type: ValueType::Share,
+            frequency: Frequency::Monthly,
+            direction: Direction::Higher,
+            baseline: Some((40.0, date(2026, 1, 1))),
+            target: Some((80.0, date(2028, 1, 1))),
+            milestones: vec![(date(2027, 1, 1), 70.0)],
+            tolerance_yellow: None,
+            tolerance_red: None,
+            source: Source::Manual,
+            comparison: String::new(),
+            retired: false,
+        };
+        assert_eq!(target_on(&measure, date(2025, 6, 1)), None);
+        assert_eq!(target_on(&measure, date(2026, 1, 1)), Some(40.0));
+        assert_eq!(target_on(&measure, date(2027, 1, 1)), Some(70.0));
+        let mid = target_on(&measure, date(2027, 7, 2)).unwrap();
+        assert!((mid - 75.0).abs() < 0.1, "{mid}");
+        assert_eq!(target_on(&measure, date(2029, 1, 1)), Some(80.0));
+    }
+}

@@ -1,0 +1,383 @@
+//! SQL for månadsrapportering. The caller has checked that the satsning is the user's to see
+//! (or report for); every saved change is audited in its own transaction.
+
+use chrono::{DateTime, Utc};
+
+use super::Period;
+use crate::audit::Action;
+use crate::audit::repo::record_change;
+use crate::auth::repo::Actor;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::{db_read, on_tx};
+
+/// A stored value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredValue {
+    pub id: i64,
+    pub measure_id: i64,
+    pub period: Period,
+    pub value: Option<f64>,
+    pub comment: String,
+    pub reported_by: Option<String>,
+    pub reported_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ValueRow {
+    id: i64,
+    measure_id: i64,
+    period: i64,
+    value: Option<f64>,
+    comment: String,
+    reported_by: Option<String>,
+    reported_at: DateTime<Utc>,
+}
+
+/// The satsning's values from `from` to `to` (months included), by measure and month.
+pub async fn values(
+    db: &Db,
+    initiative_id: i64,
+    from: Period,
+    to: Period,
+) -> Result<Vec<StoredValue>, AppError> {
+    let rows: Vec<ValueRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT v.id, v.measure_id, v.period, v.value, v.comment, u.name AS reported_by,
+                    v.reported_at
+             FROM measure_value v
+             JOIN measure m ON m.id = v.measure_id
+             LEFT JOIN user_account u ON u.id = v.reported_by
+             WHERE m.initiative_id = $1 AND v.period BETWEEN $2 AND $3
+             ORDER BY v.measure_id, v.period",
+        )
+        .bind(initiative_id)
+        .bind(from.as_db())
+        .bind(to.as_db())
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(StoredValue {
+                period: Period::from_db(r.period)?,
+                id: r.id,
+                measure_id: r.measure_id,
+                value: r.value,
+                comment: r.comment,
+                reported_by: r.reported_by,
+                reported_at: r.reported_at,
+            })
+        })
+        .collect())
+}
+
+/// Per satsning of the organisation, since `from`: the months marked complete and the months
+/// with anything saved. One query each, for the calendar and the overview.
+pub async fn month_marks(
+    db: &Db,
+    organisation_id: i64,
+    from: Period,
+) -> Result<MonthMarks, AppError> {
+    let submitted: Vec<(i64, i64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT r.initiative_id, r.period FROM report_period r
+             JOIN initiative i ON i.id = r.initiative_id
+             WHERE i.organisation_id = $1 AND r.period >= $2",
+        )
+        .bind(organisation_id)
+        .bind(from.as_db())
+        .fetch_all(pool)
+        .await
+    })?;
+    let started: Vec<(i64, i64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT DISTINCT m.initiative_id, v.period FROM measure_value v
+             JOIN measure m ON m.id = v.measure_id
+             JOIN initiative i ON i.id = m.initiative_id
+             WHERE i.organisation_id = $1 AND v.period >= $2
+               AND (v.value IS NOT NULL OR v.comment <> '')",
+        )
+        .bind(organisation_id)
+        .bind(from.as_db())
+        .fetch_all(pool)
+        .await
+    })?;
+    let set = |rows: Vec<(i64, i64)>| {
+        rows.into_iter()
+            .filter_map(|(i, p)| Some((i, Period::from_db(p)?)))
+            .collect()
+    };
+    Ok(MonthMarks {
+        submitted: set(submitted),
+        started: set(started),
+    })
+}
+
+/// Which (satsning, month) pairs are marked complete, and which have values.
+#[derive(Debug, Default)]
+pub struct MonthMarks {
+    pub submitted: std::collections::HashSet<(i64, Period)>,
+    pub started: std::collections::HashSet<(i64, Period)>,
+}
+
+/// One field pair of the form: the value and comment for a measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub measure_id: i64,
+    pub value: Option<f64>,
+    pub comment: String,
+}
+
+/// A month's form, validated.
+#[derive(Debug, Clone, Copy)]
+pub struct MonthSave<'a> {
+    pub period: Period,
+    pub entries: &'a [Entry],
+    /// Why a locked month is corrected.
+    pub reason: Option<&'a str>,
+    /// "Markera som inrapporterad".
+    pub submit: bool,
+}
+
+/// What a save changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaveOutcome {
+    pub changed: usize,
+    pub submitted: bool,
+}
+
+/// Saves a month's entries in one transaction: only changed values are written, each with an
+/// audit row (before → after, and the reason for a correction). `submit` marks the month
+/// "inrapporterad". The entries' measures are the satsning's (the caller built them from its
+/// schema).
+pub async fn save(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    month: MonthSave<'_>,
+    now: DateTime<Utc>,
+) -> Result<SaveOutcome, AppError> {
+    let MonthSave {
+        period,
+        entries,
+        reason,
+        submit,
+    } = month;
+    let mut tx = db.begin().await?;
+    let existing: Vec<(i64, i64, Option<f64>, String)> = on_tx!(&mut tx, |conn| {
+        sqlx::query_as(
+            "SELECT v.id, v.measure_id, v.value, v.comment FROM measure_value v
+             JOIN measure m ON m.id = v.measure_id
+             WHERE m.initiative_id = $1 AND v.period = $2",
+        )
+        .bind(initiative_id)
+        .bind(period.as_db())
+        .fetch_all(conn)
+        .await
+    })?;
+    let mut changed = 0;
+    for entry in entries {
+        let before = existing.iter().find(|e| e.1 == entry.measure_id);
+        let (old_value, old_comment) = before.map_or((None, ""), |e| (e.2, e.3.as_str()));
+        if old_value == entry.value && old_comment == entry.comment {
+            continue;
+        }
+        if before.is_none() && entry.value.is_none() && entry.comment.is_empty() {
+            continue;
+        }
+        let id: i64 = on_tx!(&mut tx, |conn| {
+            sqlx::query_scalar(
+                "INSERT INTO measure_value (measure_id, period, value, comment, reported_by, reported_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (measure_id, period) DO UPDATE
+                   SET value = excluded.value, comment = excluded.comment,
+                       reported_by = excluded.reported_by, reported_at = excluded.reported_at
+                 RETURNING id",
+            )
+            .bind(entry.measure_id)
+            .bind(period.as_db())
+            .bind(entry.value)
+            .bind(&entry.comment)
+            .bind(actor.user_id)
+            .bind(now)
+            .fetch_one(conn)
+            .await
+        })?;
+        let mut changes = serde_json::Map::new();
+        changes.insert(
+            "period".into(),
+            serde_json::json!({ "after": period.to_string() }),
+        );
+        if old_value != entry.value {
+            changes.insert(
+                "value".into(),
+                serde_json::json!({ "before": old_value, "after": entry.value }),
+            );
+        }
+        if old_comment != entry.comment {
+            changes.insert(
+                "comment".into(),
+                serde_json::json!({ "before": old_comment, "after": entry.comment }),
+            );
+        }
+        if let Some(reason) = reason {
+            changes.insert("reason".into(), serde_json::json!({ "after": reason }));
+        }
+        let action = if before.is_some() {
+            Action::Update
+        } else {
+            Action::Create
+        };
+        record_change(
+            &mut tx,
+            actor,
+            action,
+            "measure_value",
+            id,
+            changes.into(),
+            now,
+        )
+        .await?;
+        changed += 1;
+    }
+    let mut submitted = false;
+    if submit {
+        let inserted = on_tx!(&mut tx, |conn| {
+            sqlx::query(
+                "INSERT INTO report_period (initiative_id, period, submitted_at, submitted_by)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (initiative_id, period) DO NOTHING",
+            )
+            .bind(initiative_id)
+            .bind(period.as_db())
+            .bind(now)
+            .bind(actor.user_id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        if inserted == 1 {
+            submitted = true;
+            let changes = serde_json::json!({
+                "period": { "after": period.to_string() },
+                "submitted": { "before": false, "after": true },
+            });
+            record_change(
+                &mut tx,
+                actor,
+                Action::Update,
+                "report_period",
+                initiative_id,
+                changes,
+                now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(SaveOutcome { changed, submitted })
+}
+
+/// One change of a value, for the month's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueChange {
+    pub measure_id: i64,
+    pub at: DateTime<Utc>,
+    pub by: Option<String>,
+    pub changes: serde_json::Value,
+}
+
+/// The audit trail of the month's values, newest first.
+pub async fn history(
+    db: &Db,
+    initiative_id: i64,
+    period: Period,
+) -> Result<Vec<ValueChange>, AppError> {
+    let rows: Vec<(i64, DateTime<Utc>, Option<String>, String)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT v.measure_id, a.at, u.name, a.changes
+             FROM audit_event a
+             JOIN measure_value v ON v.id = a.object_id
+             JOIN measure m ON m.id = v.measure_id
+             LEFT JOIN user_account u ON u.id = a.actor_user_id
+             WHERE a.object_type = 'measure_value' AND m.initiative_id = $1 AND v.period = $2
+             ORDER BY a.at DESC, a.id DESC",
+        )
+        .bind(initiative_id)
+        .bind(period.as_db())
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(measure_id, at, by, changes)| ValueChange {
+            measure_id,
+            at,
+            by,
+            changes: serde_json::from_str(&changes).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Which values an export covers.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportScope {
+    pub organisation_id: i64,
+    /// One satsning, or all of the organisation's.
+    pub initiative_id: Option<i64>,
+    /// Only satsningar this projektledare leads (for users who see no others).
+    pub led_by: Option<i64>,
+}
+
+/// One row of the long export format.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ExportRow {
+    pub initiative: String,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub value_type: String,
+    pub period: i64,
+    pub value: Option<f64>,
+    pub unit: String,
+    pub comment: String,
+    pub reported_by: Option<String>,
+    pub reported_at: DateTime<Utc>,
+}
+
+/// Streams the values in `scope` into `sink`, one row at a time (memory stays flat however
+/// many rows there are). Stops early when the receiver is gone.
+pub async fn export(
+    db: &Db,
+    scope: ExportScope,
+    sink: tokio::sync::mpsc::Sender<ExportRow>,
+) -> Result<(), AppError> {
+    use futures::TryStreamExt;
+    const SQL: &str = "SELECT i.name AS initiative, m.code, m.name, m.kind, m.value_type, v.period,
+                v.value, m.unit, v.comment, u.name AS reported_by, v.reported_at
+         FROM measure_value v
+         JOIN measure m ON m.id = v.measure_id
+         JOIN initiative i ON i.id = m.initiative_id
+         LEFT JOIN user_account u ON u.id = v.reported_by
+         WHERE i.organisation_id = $1
+           AND ($2 = 0 OR i.id = $2)
+           AND ($3 = 0 OR EXISTS (SELECT 1 FROM initiative_lead l
+                                  WHERE l.initiative_id = i.id AND l.user_id = $3))
+           AND (v.value IS NOT NULL OR v.comment <> '')
+         ORDER BY i.name, i.id, m.position, m.id, v.period";
+    db_read!(db, |pool| {
+        let mut rows = sqlx::query_as::<_, ExportRow>(SQL)
+            .bind(scope.organisation_id)
+            .bind(scope.initiative_id.unwrap_or(0))
+            .bind(scope.led_by.unwrap_or(0))
+            .fetch(pool);
+        while let Some(row) = rows.try_next().await? {
+            if sink.send(row).await.is_err() {
+                break;
+            }
+        }
+        Ok::<(), sqlx::Error>(())
+    })?;
+    Ok(())
+}

@@ -1,0 +1,24 @@
+-- Månadsrapportering. A period is a month, stored as YYYYMM (202611 = november 2026).
+
+-- Värde: one reported value per measure and period. A cleared value keeps its row (value NULL),
+-- so its history in the audit trail stays attached.
+CREATE TABLE measure_value (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    measure_id   BIGINT           NOT NULL REFERENCES measure (id),
+    period       BIGINT           NOT NULL CHECK (period BETWEEN 190001 AND 299912),
+    value        DOUBLE PRECISION,
+    comment      TEXT             NOT NULL DEFAULT '',
+    reported_by  BIGINT REFERENCES user_account (id),
+    reported_at  TIMESTAMPTZ      NOT NULL,
+    UNIQUE (measure_id, period)
+);
+CREATE INDEX measure_value_period ON measure_value (period, measure_id);
+
+-- Inrapporterad: the projektledare marked the satsning's period as complete.
+CREATE TABLE report_period (
+    initiative_id  BIGINT      NOT NULL REFERENCES initiative (id),
+    period         BIGINT      NOT NULL,
+    submitted_at   TIMESTAMPTZ NOT NULL,
+    submitted_by   BIGINT REFERENCES user_account (id),
+    PRIMARY KEY (initiative_id, period)
+);

@@ -1,0 +1,285 @@
+//! Reported values in long format (satsning, kod, mått, typ, period, värde, enhet, kommentar,
+//! rapporterad av, tid), for one satsning or all the user may see. CSV for Swedish Excel
+//! (UTF-8 with BOM, semicolons, decimal comma) is streamed: rows flow from the database cursor
+//! through a small channel into the response, so memory stays flat however large the export.
+//! The .xlsx is built in memory (the format needs the whole sheet before it can be written).
+
+use app::auth::{CurrentUser, Role};
+use app::report::Period;
+use app::report::repo::{ExportRow, ExportScope};
+use app::schema::{MeasureKind, csv_cell};
+use axum::Extension;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::exports::attachment;
+use crate::startup::AppState;
+
+/// The columns of the long format (also what the import reads).
+pub const COLUMNS: [&str; 10] = [
+    "Satsning",
+    "Kod",
+    "Mått",
+    "Typ",
+    "Period",
+    "Värde",
+    "Enhet",
+    "Kommentar",
+    "Rapporterad av",
+    "Tid (UTC)",
+];
+
+/// Rows buffered between the database and the response.
+const CHANNEL_ROWS: usize = 1024;
+
+/// What the user may export: one satsning they may see, or every one they may see.
+async fn scope(
+    state: &AppState,
+    user: Option<Extension<CurrentUser>>,
+    id: Option<i64>,
+) -> Result<(ExportScope, String), Response> {
+    let Some(Extension(user)) = user else {
+        return Err((StatusCode::UNAUTHORIZED, "Logga in för att ladda ner.").into_response());
+    };
+    // A projektledare without a reading role sees only the satsningar they lead.
+    let led_by = (!user.has_any(&[Role::Admin, Role::Evaluator, Role::Review, Role::Reader]))
+        .then_some(user.id);
+    let name = match id {
+        Some(id) => {
+            let not_found = || (StatusCode::NOT_FOUND, "Satsningen finns inte.").into_response();
+            let initiative = app::initiative::repo::get(&state.db, user.organisation_id, id)
+                .await
+                .map_err(|_| not_found())?;
+            if !app::initiative::may_view(&user, &initiative) {
+                return Err(not_found());
+            }
+            format!("värden-{}", initiative.name)
+        }
+        None => "värden-alla-satsningar".to_string(),
+    };
+    let scope = ExportScope {
+        organisation_id: user.organisation_id,
+        initiative_id: id,
+        led_by,
+    };
+    Ok((scope, name))
+}
+
+/// Starts the export in its own task; rows arrive on the receiver, the outcome on the oneshot.
+fn start(
+    state: &AppState,
+    scope: ExportScope,
+) -> (mpsc::Receiver<ExportRow>, oneshot::Receiver<bool>) {
+    let (rows, receiver) = mpsc::channel(CHANNEL_ROWS);
+    let (done, outcome) = oneshot::channel();
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let result = app::report::repo::export(&db, scope, rows).await;
+        if let Err(error) = &result {
+            tracing::error!(?error, "value export failed");
+        }
+        let _ = done.send(result.is_ok());
+    });
+    (receiver, outcome)
+}
+
+fn kind_label(kind: &str) -> String {
+    MeasureKind::from_db(kind).map_or_else(|| kind.to_string(), |k| k.label().to_lowercase())
+}
+
+fn period_text(period: i64) -> String {
+    Period::from_db(period).map_or_else(|| period.to_string(), |p| p.to_string())
+}
+
+/// One CSV line. The value is a bare number with a decimal comma (never quoted, so Excel reads
+/// it as a number); every text is quoted and defused against formulas.
+fn csv_line(row: &ExportRow) -> String {
+    let value = row
+        .value
+        .map(|v| v.to_string().replace('.', ","))
+        .unwrap_or_default();
+    [
+        csv_cell(&row.initiative),
+        csv_cell(&row.code),
+        csv_cell(&row.name),
+        csv_cell(&kind_label(&row.kind)),
+        csv_cell(&period_text(row.period)),
+        value,
+        csv_cell(&row.unit),
+        csv_cell(&row.comment),
+        csv_cell(row.reported_by.as_deref().unwrap_or_default()),
+        csv_cell(&row.reported_at.format("%Y-%m-%d %H:%M").to_string()),
+    ]
+    .join(";")
+        + "\r\n"
+}
+
+fn csv_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
+    let (rows, outcome) = start(state, scope);
+    let header_line = format!("\u{feff}{}\r\n", COLUMNS.map(csv_cell).join(";"));
+    enum Step {
+        Header,
+        Rows,
+        Done,
+    }
+    let state = (rows, Some(outcome), Step::Header);
+    let body = futures::stream::unfold(state, move |(mut rows, mut outcome, step)| {
+        let header_line = header_line.clone();
+        async move {
+            match step {
+                Step::Header => Some((Ok(Bytes::from(header_line)), (rows, outcome, Step::Rows))),
+                Step::Rows => {
+                    let mut batch = Vec::with_capacity(256);
+                    if rows.recv_many(&mut batch, 256).await == 0 {
+                        // The sender is gone: a failed export ends the body with an error, so
+                        // the download is visibly broken rather than silently short.
+                        let ok = match outcome.take() {
+                            Some(outcome) => outcome.await.unwrap_or(false),
+                            None => true,
+                        };
+                        return (!ok).then(|| {
+                            (
+                                Err(std::io::Error::other("exporten avbröts")),
+                                (rows, outcome, Step::Done),
+                            )
+                        });
+                    }
+                    let chunk: String = batch.iter().map(csv_line).collect();
+                    Some((Ok(Bytes::from(chunk)), (rows, outcome, Step::Rows)))
+                }
+                Step::Done => None,
+            }
+        }
+    });
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&format!("{name}.csv")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response()
+}
+
+async fn xlsx_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
+    let (mut rows, outcome) = start(state, scope);
+    let mut all = Vec::new();
+    while let Some(row) = rows.recv().await {
+        all.push(row);
+    }
+    let built = if outcome.await.unwrap_or(false) {
+        xlsx(&all).map_err(|error| tracing::error!(%error, "xlsx export failed"))
+    } else {
+        Err(())
+    };
+    match built {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    attachment(&format!("{name}.xlsx")),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(()) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Excelfilen kunde inte skapas. Försök igen om en stund.",
+        )
+            .into_response(),
+    }
+}
+
+fn xlsx(rows: &[ExportRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Värden")?;
+    let bold = Format::new().set_bold();
+    for (col, title) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        // Texts are written as strings: never evaluated as formulas.
+        sheet.write_string(r, 0, &row.initiative)?;
+        sheet.write_string(r, 1, &row.code)?;
+        sheet.write_string(r, 2, &row.name)?;
+        sheet.write_string(r, 3, kind_label(&row.kind))?;
+        sheet.write_string(r, 4, period_text(row.period))?;
+        if let Some(value) = row.value {
+            sheet.write_number(r, 5, value)?;
+        }
+        sheet.write_string(r, 6, &row.unit)?;
+        sheet.write_string(r, 7, &row.comment)?;
+        sheet.write_string(r, 8, row.reported_by.as_deref().unwrap_or_default())?;
+        sheet.write_string(r, 9, row.reported_at.format("%Y-%m-%d %H:%M").to_string())?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    workbook.save_to_buffer()
+}
+
+/// GET /satsningar/{id}/varden.csv
+pub async fn initiative_csv(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+) -> Response {
+    match scope(&state, user, Some(id)).await {
+        Ok((scope, name)) => csv_response(&state, scope, &name),
+        Err(response) => response,
+    }
+}
+
+/// GET /satsningar/{id}/varden.xlsx
+pub async fn initiative_xlsx(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+) -> Response {
+    match scope(&state, user, Some(id)).await {
+        Ok((scope, name)) => xlsx_response(&state, scope, &name).await,
+        Err(response) => response,
+    }
+}
+
+/// GET /rapportering/varden.csv: every satsning the user may see.
+pub async fn all_csv(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+) -> Response {
+    match scope(&state, user, None).await {
+        Ok((scope, name)) => csv_response(&state, scope, &name),
+        Err(response) => response,
+    }
+}
+
+/// GET /rapportering/varden.xlsx
+pub async fn all_xlsx(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+) -> Response {
+    match scope(&state, user, None).await {
+        Ok((scope, name)) => xlsx_response(&state, scope, &name).await,
+        Err(response) => response,
+    }
+}
