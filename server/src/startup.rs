@@ -194,8 +194,8 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
             "/satsningar/{id}/varden.xlsx",
             get(value_exports::initiative_xlsx),
         )
-        .route("/rapportering/varden.csv", get(value_exports::all_csv))
-        .route("/rapportering/varden.xlsx", get(value_exports::all_xlsx))
+        .route("/satsningar/varden.csv", get(value_exports::all_csv))
+        .route("/satsningar/varden.xlsx", get(value_exports::all_xlsx))
         .route("/satsningar/{id}/dokument/{doc}", get(documents::download))
         .method_not_allowed_fallback(forms::form_post)
         .fallback(leptos_axum::file_and_error_handler_with_context::<

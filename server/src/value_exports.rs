@@ -262,7 +262,7 @@ pub async fn initiative_xlsx(
     }
 }
 
-/// GET /rapportering/varden.csv: every satsning the user may see.
+/// GET /satsningar/varden.csv: every satsning the user may see.
 pub async fn all_csv(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
@@ -273,7 +273,7 @@ pub async fn all_csv(
     }
 }
 
-/// GET /rapportering/varden.xlsx
+/// GET /satsningar/varden.xlsx
 pub async fn all_xlsx(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,

@@ -223,6 +223,7 @@ async fn role_route_matrix() {
     });
     let idea_page = format!("/satsningar/{idea}");
     let idea_edit = format!("/satsningar/{idea}/redigera");
+    let idea_calendar = format!("/satsningar/{idea}/rapportera");
     let idea_arg = idea.to_string();
     let idea_args = [("id", idea_arg.as_str())];
     let staff_and_lead: &[Role] = &[Admin, Evaluator, ProjectLead];
@@ -241,6 +242,8 @@ async fn role_route_matrix() {
         ("/satsningar/ny", Some(staff_and_lead)),
         (&idea_page, Some(everyone)),
         (&idea_edit, Some(staff_and_lead)),
+        (&idea_calendar, Some(everyone)),
+        ("/rapportering", Some(&[Admin, Review, Evaluator])),
     ];
     type Fields<'a> = &'a [(&'a str, &'a str)];
     let functions: Vec<(&str, Fields, &[Role])> = vec![
@@ -251,6 +254,12 @@ async fn role_route_matrix() {
         ("/api/satsningar/val", &[], staff_and_lead),
         ("/api/parter/lista", &[], &[Admin, Evaluator]),
         ("/api/parter/register", &[], &[Admin, Evaluator]),
+        ("/api/rapportering/kalender", &idea_args, everyone),
+        (
+            "/api/rapportering/oversikt",
+            &[],
+            &[Admin, Review, Evaluator],
+        ),
     ];
 
     let mut who: Vec<(&str, Option<Role>)> = vec![("anonym", None)];

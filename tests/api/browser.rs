@@ -636,3 +636,95 @@ async fn lead_builds_a_small_schema_in_the_browser_and_sees_it_in_six_columns() 
         .await;
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn lead_fills_a_month_and_sees_it_reported_in_the_calendar() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = demo_app().await;
+    browser.client.set_window_size(390, 844).await.unwrap();
+    browser.login(&app, "projektledare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let month = app::report::Period::of(chrono::Utc::now().date_naive());
+    let a1: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM measure WHERE initiative_id = $1 AND code = 'A1'")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let e1: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM measure WHERE initiative_id = $1 AND code = 'E1'")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let fill = |measure: i64, text: &'static str| {
+        let client = browser.client.clone();
+        async move {
+            let css = format!("input[name='v[m{measure}]']");
+            let field = client.find(Locator::Css(&css)).await.unwrap();
+            field.clear().await.unwrap();
+            field.send_keys(text).await.unwrap();
+        }
+    };
+
+    // The calendar links to this month's form.
+    browser
+        .open_hydrated(&format!("{}/satsningar/{id}/rapportera", app.address))
+        .await;
+    browser.assert_accessible("rapporteringskalendern").await;
+    browser
+        .click_and_wait_for_page(&format!("a[href$='/rapportera/{month}']"))
+        .await;
+    browser.assert_accessible("månadsrapporten").await;
+
+    // A wrong value is caught with the typed text kept; then the month is completed.
+    fill(a1, "12,5").await;
+    fill(e1, "64").await;
+    browser
+        .click_and_wait_for_page("button[value=inrapportera]")
+        .await;
+    let error = browser
+        .client
+        .find(Locator::Css(".error-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(error.contains("Antal är ett heltal"), "{error}");
+    browser.assert_accessible("månadsrapport med fel").await;
+    fill(a1, "14").await;
+    browser
+        .click_and_wait_for_page("button[value=inrapportera]")
+        .await;
+    let notice = browser
+        .client
+        .find(Locator::Css(".notice"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("markerad som inrapporterad"), "{notice}");
+    browser.screenshot("manadsrapport").await;
+
+    // Back in the calendar the month says so.
+    browser
+        .open_hydrated(&format!("{}/satsningar/{id}/rapportera", app.address))
+        .await;
+    let link = browser
+        .client
+        .find(Locator::Css(&format!("a[href$='/rapportera/{month}']")))
+        .await
+        .unwrap()
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(link.ends_with("Inrapporterad"), "{link}");
+    browser.client.clone().close().await.unwrap();
+}

@@ -14,6 +14,7 @@ mod helpers;
 mod initiatives;
 mod mail;
 mod probes;
+mod reporting;
 mod schema;
 mod shell;
 mod users;

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use super::{MonthStatus, Period};
 use crate::error::AppError;
 use crate::form::Saved;
-use crate::initiative::Status;
 
 /// How many earlier values the form shows per measure.
 pub const HISTORY_MONTHS: usize = 6;
@@ -93,7 +92,7 @@ fn closed_reason(
     period: Period,
     today: NaiveDate,
 ) -> Option<String> {
-    if initiative.status < Status::Decided {
+    if initiative.status < crate::initiative::Status::Decided {
         return Some("Rapporteringen öppnar när satsningen är beslutad.".into());
     }
     if !super::reporting_months(initiative.start, initiative.end, today).contains(&period) {
@@ -435,7 +434,7 @@ pub async fn report_calendar(id: i64) -> Result<CalendarData, AppError> {
             _ => years.push((p.year(), vec![(*p, *s)])),
         }
     }
-    let closed = if initiative.status < Status::Decided {
+    let closed = if initiative.status < crate::initiative::Status::Decided {
         Some("Rapporteringen öppnar när satsningen är beslutad.".to_string())
     } else if months.is_empty() {
         Some(format!("Satsningen startar {}.", initiative.start))
@@ -554,7 +553,7 @@ pub async fn report_overview() -> Result<OverviewData, AppError> {
     let (mut reported, mut due) = (0usize, 0usize);
     let rows = initiatives
         .into_iter()
-        .filter(|i| i.status >= Status::Decided)
+        .filter(|i| i.status >= crate::initiative::Status::Decided)
         .filter_map(|i| {
             let theirs = super::reporting_months(i.start, i.end, today);
             let statuses: Vec<(Period, MonthStatus)> = months

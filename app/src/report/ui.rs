@@ -56,6 +56,17 @@ fn StatusBadge(status: MonthStatus) -> impl IntoView {
 /// Rapporteringskalender.
 #[component]
 pub fn ReportCalendarPage() -> impl IntoView {
+    view! {
+        <Title text="Rapportering"/>
+        <Guard access=access()>
+            <CalendarLoader/>
+        </Guard>
+    }
+}
+
+/// Loads inside the guard, so a refused visitor never triggers the server function.
+#[component]
+fn CalendarLoader() -> impl IntoView {
     let (id, _) = url_params();
     let data = Resource::new_blocking(
         move || id,
@@ -67,15 +78,12 @@ pub fn ReportCalendarPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Rapportering"/>
-        <Guard access=access()>
-            <Suspense fallback=|| view! { <p>"Hämtar rapporteringen…"</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(data) => view! { <Calendar data/> }.into_any(),
-                    Err(error) => problem(error, "/satsningar".into()),
-                })}
-            </Suspense>
-        </Guard>
+        <Suspense fallback=|| view! { <p>"Hämtar rapporteringen…"</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(data) => view! { <Calendar data/> }.into_any(),
+                Err(error) => problem(error, "/satsningar".into()),
+            })}
+        </Suspense>
     }
 }
 
@@ -120,6 +128,16 @@ fn Calendar(data: CalendarData) -> impl IntoView {
 /// Månadsrapport: the form of one month.
 #[component]
 pub fn ReportFormPage() -> impl IntoView {
+    view! {
+        <Title text="Månadsrapport"/>
+        <Guard access=access()>
+            <FormLoader/>
+        </Guard>
+    }
+}
+
+#[component]
+fn FormLoader() -> impl IntoView {
     let (id, month) = url_params();
     let data = Resource::new_blocking(
         move || (id, month.clone()),
@@ -131,15 +149,12 @@ pub fn ReportFormPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Månadsrapport"/>
-        <Guard access=access()>
-            <Suspense fallback=|| view! { <p>"Hämtar formuläret…"</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(data) => view! { <MonthForm data/> }.into_any(),
-                    Err(error) => problem(error, id.map_or("/satsningar".into(), |id| format!("/satsningar/{id}/rapportera"))),
-                })}
-            </Suspense>
-        </Guard>
+        <Suspense fallback=|| view! { <p>"Hämtar formuläret…"</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(data) => view! { <MonthForm data/> }.into_any(),
+                Err(error) => problem(error, id.map_or("/satsningar".into(), |id| format!("/satsningar/{id}/rapportera"))),
+            })}
+        </Suspense>
     }
 }
 
@@ -316,6 +331,16 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
 /// Ändringshistorik för en månad.
 #[component]
 pub fn ReportHistoryPage() -> impl IntoView {
+    view! {
+        <Title text="Ändringshistorik"/>
+        <Guard access=access()>
+            <HistoryLoader/>
+        </Guard>
+    }
+}
+
+#[component]
+fn HistoryLoader() -> impl IntoView {
     let (id, month) = url_params();
     let data = Resource::new_blocking(
         move || (id, month.clone()),
@@ -327,15 +352,12 @@ pub fn ReportHistoryPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Ändringshistorik"/>
-        <Guard access=access()>
-            <Suspense fallback=|| view! { <p>"Hämtar historiken…"</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(data) => view! { <History data/> }.into_any(),
-                    Err(error) => problem(error, "/satsningar".into()),
-                })}
-            </Suspense>
-        </Guard>
+        <Suspense fallback=|| view! { <p>"Hämtar historiken…"</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(data) => view! { <History data/> }.into_any(),
+                Err(error) => problem(error, "/satsningar".into()),
+            })}
+        </Suspense>
     }
 }
 
@@ -380,17 +402,24 @@ fn History(data: HistoryData) -> impl IntoView {
 /// Rapporteringsöversikt: satsningar × the last 12 months.
 #[component]
 pub fn ReportOverviewPage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| report_overview());
     view! {
         <Title text="Rapporteringsöversikt"/>
         <Guard access=crate::auth::page_access("/rapportering")>
-            <Suspense fallback=|| view! { <p>"Hämtar översikten…"</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(data) => view! { <Overview data/> }.into_any(),
-                    Err(error) => problem(error, "/".into()),
-                })}
-            </Suspense>
+            <OverviewLoader/>
         </Guard>
+    }
+}
+
+#[component]
+fn OverviewLoader() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| report_overview());
+    view! {
+        <Suspense fallback=|| view! { <p>"Hämtar översikten…"</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(data) => view! { <Overview data/> }.into_any(),
+                Err(error) => problem(error, "/".into()),
+            })}
+        </Suspense>
     }
 }
 
@@ -403,8 +432,8 @@ fn Overview(data: OverviewData) -> impl IntoView {
             <p class="lead">"Inrapporteringen de senaste tolv månaderna för satsningar som är beslutade."</p>
             {data.total.map(|t| view! { <p>"Total fullständighet: "<strong>{format!("{t} %")}</strong></p> })}
             <p class="actions no-print">
-                <a href="/rapportering/varden.csv" rel="external" download>"Ladda ner alla värden (CSV)"</a>
-                <a href="/rapportering/varden.xlsx" rel="external" download>"Ladda ner alla värden (Excel)"</a>
+                <a href="/satsningar/varden.csv" rel="external" download>"Ladda ner alla värden (CSV)"</a>
+                <a href="/satsningar/varden.xlsx" rel="external" download>"Ladda ner alla värden (Excel)"</a>
             </p>
             {if data.rows.is_empty() {
                 view! { <p>"Inga satsningar rapporterar ännu."</p> }.into_any()

@@ -1,0 +1,505 @@
+//! Månadsrapportering: the month's form (save, reload, validation per type, marking it
+//! complete), locking and corrections with a reason, the value history, the calendar and
+//! overview, object-level access, and the long-format export read back.
+
+use app::report::Period;
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, TestApp, postgres_database, spawn_app_with, spawn_demo_app};
+
+const LAXHJALP: &str = "Läxhjälp i Vivalla (fiktiv)";
+
+fn this_month() -> Period {
+    Period::of(chrono::Utc::now().date_naive())
+}
+
+/// A month that is locked under the default rules (lock on the 20th of the next month).
+fn locked_month() -> Period {
+    this_month().prev().prev()
+}
+
+async fn measure_id(app: &TestApp, initiative: i64, code: &str) -> i64 {
+    let code = code.to_string();
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM measure WHERE initiative_id = $1 AND code = $2")
+            .bind(initiative)
+            .bind(&code)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+async fn stored(app: &TestApp, measure: i64, period: Period) -> Option<(Option<f64>, String)> {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_as(
+            "SELECT value, comment FROM measure_value WHERE measure_id = $1 AND period = $2",
+        )
+        .bind(measure)
+        .bind(period.as_db())
+        .fetch_optional(pool)
+        .await
+        .unwrap()
+    })
+}
+
+/// Posts the month's form: `values` as (measure id, value, comment).
+async fn post_month(
+    user: &TestApp,
+    initiative: i64,
+    period: Period,
+    values: &[(i64, &str, &str)],
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let path = format!("/satsningar/{initiative}/rapportera/{period}");
+    let mut fields: Vec<(String, String)> = vec![
+        ("_atgard".into(), "/api/rapportering/spara".into()),
+        ("id".into(), initiative.to_string()),
+        ("manad".into(), period.to_string()),
+    ];
+    for (measure, value, comment) in values {
+        fields.push((format!("v[m{measure}]"), value.to_string()));
+        fields.push((format!("k[m{measure}]"), comment.to_string()));
+    }
+    for (k, v) in extra {
+        fields.push((k.to_string(), v.to_string()));
+    }
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    user.post_form(&path, &borrowed).await
+}
+
+#[tokio::test]
+async fn a_month_is_saved_reloaded_and_marked_complete() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let (a1, e1) = (
+        measure_id(&app, id, "A1").await,
+        measure_id(&app, id, "E1").await,
+    );
+    let month = this_month();
+    let form = format!("/satsningar/{id}/rapportera/{month}");
+
+    // The form lists the due measures with their target and earlier values.
+    let page = lead.get(&form).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("A1 Deltagartillfällen"));
+    assert!(html.contains("E1 Andel deltagare som lämnar in läxor i tid"));
+    assert!(html.contains("Mål för månaden"));
+    assert!(html.contains(&format!("name=\"v[m{e1}]\"")));
+    assert!(
+        !html.contains("I1 Behörighet"),
+        "imported indicators are not on the form"
+    );
+
+    // Act: save partial work in Swedish formats.
+    let saved = post_month(
+        &lead,
+        id,
+        month,
+        &[(a1, "1 234", ""), (e1, "62,5 %", "")],
+        &[("steg", "spara")],
+    )
+    .await;
+
+    // Assert
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        saved.headers()["location"],
+        format!("/satsningar/{id}/rapportera/{month}?sparad=2").as_str()
+    );
+    assert_eq!(
+        stored(&app, a1, month).await,
+        Some((Some(1234.0), String::new()))
+    );
+    assert_eq!(
+        stored(&app, e1, month).await,
+        Some((Some(62.5), String::new()))
+    );
+    let html = lead.get(&form).await.text().await.unwrap();
+    assert!(html.contains("value=\"1234\"") && html.contains("value=\"62,5\""));
+    assert!(html.contains("Påbörjad"));
+
+    // Saving the same again changes nothing and writes no audit rows.
+    let audit_before = count_audit(&app).await;
+    let again = post_month(&lead, id, month, &[(a1, "1234", ""), (e1, "62,5", "")], &[]).await;
+    assert_eq!(
+        again.headers()["location"],
+        format!("/satsningar/{id}/rapportera/{month}?sparad=0").as_str()
+    );
+    assert_eq!(count_audit(&app).await, audit_before);
+
+    // Marking complete needs a value or an explanation for every measure.
+    let incomplete = post_month(
+        &lead,
+        id,
+        month,
+        &[(a1, "", ""), (e1, "62,5", "")],
+        &[("steg", "inrapportera")],
+    )
+    .await;
+    assert_eq!(incomplete.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        incomplete
+            .text()
+            .await
+            .unwrap()
+            .contains("ange ett värde, eller skriv i kommentaren varför det saknas")
+    );
+    assert_eq!(
+        stored(&app, a1, month).await.unwrap().0,
+        Some(1234.0),
+        "nothing saved"
+    );
+    let complete = post_month(
+        &lead,
+        id,
+        month,
+        &[(a1, "", "Lovvecka, ingen läxhjälp."), (e1, "62,5", "")],
+        &[("steg", "inrapportera")],
+    )
+    .await;
+    assert_eq!(complete.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        stored(&app, a1, month).await,
+        Some((None, "Lovvecka, ingen läxhjälp.".into()))
+    );
+    let calendar = lead
+        .get(&format!("/satsningar/{id}/rapportera"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(calendar.contains(&format!("{}: Inrapporterad", month.label())));
+    // The demo data left one early month unreported: it is locked now.
+    assert!(calendar.contains(": Låst"));
+}
+
+async fn count_audit(app: &TestApp) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE object_type = 'measure_value'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+#[tokio::test]
+async fn each_value_type_is_checked_and_a_rejected_form_keeps_what_was_typed() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let (a1, e1) = (
+        measure_id(&app, id, "A1").await,
+        measure_id(&app, id, "E1").await,
+    );
+    let month = this_month();
+    let long = "x".repeat(1001);
+    let response = post_month(
+        &lead,
+        id,
+        month,
+        &[(a1, "12,5", ""), (e1, "101", &long)],
+        &[],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("A1 Deltagartillfällen: Antal är ett heltal, 0 eller mer."));
+    assert!(html.contains("Andelen anges i procent, mellan 0 och 100."));
+    assert!(html.contains("kommentaren får vara högst 1000 tecken"));
+    assert!(html.contains("value=\"12,5\"") && html.contains("value=\"101\""));
+    assert!(html.contains(&format!("id=\"v[m{a1}]\"")) && html.contains("aria-invalid=\"true\""));
+    assert_eq!(
+        stored(&app, a1, month).await,
+        None,
+        "nothing partially saved"
+    );
+    assert_eq!(stored(&app, e1, month).await, None);
+
+    for (value, ok) in [("tolv", false), ("-3", false), ("0", true), ("1 500", true)] {
+        let r = post_month(&lead, id, month, &[(a1, value, ""), (e1, "", "")], &[]).await;
+        assert_eq!(r.status() == StatusCode::SEE_OTHER, ok, "{value}");
+    }
+}
+
+#[tokio::test]
+async fn a_locked_month_refuses_the_lead_and_takes_a_correction_with_a_reason() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let admin = app.as_user("admin@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let a1 = measure_id(&app, id, "A1").await;
+    let e1 = measure_id(&app, id, "E1").await;
+    let month = locked_month();
+    let before = stored(&app, a1, month).await.expect("demo value").0;
+
+    // The lead sees the month read-only and cannot post to it.
+    let page = lead
+        .get(&format!("/satsningar/{id}/rapportera/{month}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Månaden är låst sedan"));
+    assert!(!page.contains("Markera som inrapporterad"));
+    let refused = post_month(&lead, id, month, &[(a1, "99", ""), (e1, "60", "")], &[]).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Månaden är låst sedan")
+    );
+
+    // Admin must give a reason.
+    let e1_before = stored(&app, e1, month).await.unwrap().0.unwrap();
+    let e1_text = e1_before.to_string().replace('.', ",");
+    let no_reason = post_month(
+        &admin,
+        id,
+        month,
+        &[(a1, "99", ""), (e1, &e1_text, "")],
+        &[],
+    )
+    .await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        no_reason
+            .text()
+            .await
+            .unwrap()
+            .contains("Ange varför värdena rättas")
+    );
+    assert_eq!(stored(&app, a1, month).await.unwrap().0, before);
+
+    // Act
+    let corrected = post_month(
+        &admin,
+        id,
+        month,
+        &[(a1, "99", ""), (e1, &e1_text, "")],
+        &[("orsak", "Fel i närvarolistan, rättat enligt rektor.")],
+    )
+    .await;
+
+    // Assert
+    assert_eq!(corrected.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored(&app, a1, month).await.unwrap().0, Some(99.0));
+    // Everyone who may see the satsning sees the history: the lead's entry and the correction.
+    let history = lead
+        .get(&format!("/satsningar/{id}/rapportera/{month}/historik"))
+        .await;
+    assert_eq!(history.status(), 200);
+    let html = history.text().await.unwrap();
+    assert!(html.contains("Fel i närvarolistan, rättat enligt rektor."));
+    assert!(
+        html.contains("Admin") || html.contains("admin"),
+        "who corrected"
+    );
+    assert!(
+        html.contains("Projektledare") || html.contains("projektledare"),
+        "who reported"
+    );
+    let before_text = app::schema::format_decimal(before.unwrap());
+    assert!(
+        html.contains(&format!("<td>{before_text}</td><td>99</td>")),
+        "old → new"
+    );
+}
+
+#[tokio::test]
+async fn nobody_reports_for_a_satsning_that_is_not_theirs() {
+    let app = spawn_demo_app().await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let a1 = measure_id(&app, id, "A1").await;
+    let month = this_month();
+    // A reader may look but not report.
+    let reader = app.as_user("lasare@exempel.se").await;
+    let page = reader
+        .get(&format!("/satsningar/{id}/rapportera/{month}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Du kan läsa rapporten men inte rapportera"));
+    let r = post_month(&reader, id, month, &[(a1, "5", "")], &[]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A projektledare cannot reach a satsning they do not lead.
+    let other = app.initiative_id("Skolfam").await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let r = post_month(&lead, other, month, &[(a1, "5", "")], &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // A measure id from another satsning is ignored: only the satsning's own measures are read.
+    let unga = app
+        .initiative_id("Tidigt stöd för unga vuxna (fiktiv)")
+        .await;
+    let r = post_month(&lead, unga, month, &[(a1, "5", "")], &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored(&app, a1, month).await, None);
+    // Months outside the period, in the future, or malformed are refused.
+    for bad in ["2019-01", "2099-01"] {
+        let r = lead
+            .get(&format!("/satsningar/{id}/rapportera/{bad}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{bad}");
+    }
+    let r = lead.get(&format!("/satsningar/{id}/rapportera/nov")).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn values_export_as_swedish_csv_and_xlsx_that_read_back() {
+    let app = spawn_demo_app().await;
+    let reader = app.as_user("lasare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let expected: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM measure_value v JOIN measure m ON m.id = v.measure_id
+             WHERE m.initiative_id = $1",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert!(expected > 10, "demo values exist");
+
+    let csv = reader.get(&format!("/satsningar/{id}/varden.csv")).await;
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM for Excel");
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "\"Satsning\";\"Kod\";\"Mått\";\"Typ\";\"Period\";\"Värde\";\"Enhet\";\"Kommentar\";\"Rapporterad av\";\"Tid (UTC)\""
+    );
+    assert_eq!(lines.len() as i64 - 1, expected);
+    // Parse every row back: ten fields, a numeric value with a decimal comma.
+    let first = lines[1].split(';').collect::<Vec<_>>();
+    assert_eq!(first.len(), 10);
+    assert_eq!(first[0], format!("\"{LAXHJALP}\""));
+    assert_eq!(first[1], "\"A1\"");
+    assert_eq!(first[3], "\"aktivitetsmått\"");
+    assert!(first[5].parse::<f64>().is_ok() || first[5].contains(','));
+    assert!(
+        lines
+            .iter()
+            .skip(1)
+            .any(|l| l.contains("\"E1\"") && l.contains(";\"%\";")),
+        "effektmått with unit"
+    );
+
+    let xlsx = reader.get(&format!("/satsningar/{id}/varden.xlsx")).await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Värden").unwrap();
+    assert_eq!(sheet.height() as i64 - 1, expected);
+    assert_eq!(sheet.get((0, 5)).unwrap().to_string(), "Värde");
+    assert!(matches!(sheet.get((1, 5)), Some(calamine::Data::Float(_))));
+
+    // "All I may see": a projektledare's export holds only the satsningar they lead.
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let all = lead
+        .get("/satsningar/varden.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(all.contains(LAXHJALP));
+    let theirs: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM measure_value v JOIN measure m ON m.id = v.measure_id
+             JOIN initiative_lead l ON l.initiative_id = m.initiative_id
+             JOIN user_account u ON u.id = l.user_id
+             WHERE u.email_key = 'projektledare@exempel.se'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert_eq!(all.lines().count() as i64 - 1, theirs);
+    // Not logged in: sent to the login page, no data.
+    let anonymous = app.with_new_client();
+    for path in [
+        "/satsningar/varden.csv".to_string(),
+        format!("/satsningar/{id}/varden.csv"),
+    ] {
+        let r = anonymous.get(&path).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(!r.text().await.unwrap().contains(LAXHJALP));
+    }
+    let skolfam = app.initiative_id("Skolfam").await;
+    assert_eq!(
+        lead.get(&format!("/satsningar/{skolfam}/varden.csv"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_overview_shows_completeness_for_the_review_group() {
+    let app = spawn_demo_app().await;
+    let review = app.as_user("beredning@exempel.se").await;
+    let page = review.get("/rapportering").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Rapporteringsöversikt"));
+    assert!(html.contains(LAXHJALP) && html.contains("Tidigt stöd för unga vuxna (fiktiv)"));
+    assert!(html.contains("Total fullständighet"));
+    assert!(html.contains(": Låst") && html.contains(": Inrapporterad"));
+}
+
+#[tokio::test]
+async fn reporting_works_on_postgresql() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    let app = spawn_app_with(Backend::Postgres(url), |config| config.demo = true).await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let (a1, e1) = (
+        measure_id(&app, id, "A1").await,
+        measure_id(&app, id, "E1").await,
+    );
+    let month = this_month();
+    let r = post_month(
+        &lead,
+        id,
+        month,
+        &[(a1, "7", ""), (e1, "55", "")],
+        &[("steg", "inrapportera")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        stored(&app, a1, month).await,
+        Some((Some(7.0), String::new()))
+    );
+    let history = lead
+        .get(&format!("/satsningar/{id}/rapportera/{month}/historik"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("A1 Deltagartillfällen"));
+    let csv = lead
+        .get(&format!("/satsningar/{id}/varden.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(&format!("\"{month}\";7;")));
+    let overview = app.as_user("beredning@exempel.se").await;
+    assert_eq!(overview.get("/rapportering").await.status(), 200);
+}
