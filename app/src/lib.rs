@@ -42,7 +42,8 @@ use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 use crate::party::ui::PartiesPage;
 use crate::report::ui::{
-    ReportCalendarPage, ReportFormPage, ReportHistoryPage, ReportOverviewPage,
+    ImportPage, ImportPreviewPage, ReportCalendarPage, ReportFormPage, ReportHistoryPage,
+    ReportOverviewPage,
 };
 use crate::schema::ui::{EditMeasurePage, NewMeasurePage, SchemaPage, SixColumnPage};
 
@@ -110,6 +111,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/rapportera") ssr=SsrMode::Async view=ReportCalendarPage/>
                         <Route path=path!("satsningar/:id/rapportera/:manad") ssr=SsrMode::Async view=ReportFormPage/>
                         <Route path=path!("satsningar/:id/rapportera/:manad/historik") ssr=SsrMode::Async view=ReportHistoryPage/>
+                        <Route path=path!("satsningar/:id/import") ssr=SsrMode::Async view=ImportPage/>
+                        <Route path=path!("satsningar/:id/import/:import") ssr=SsrMode::Async view=ImportPreviewPage/>
                         <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>
                     </Routes>
                 </ErrorBoundary>

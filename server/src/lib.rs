@@ -10,3 +10,4 @@ pub mod security;
 pub mod startup;
 pub mod telemetry;
 pub mod value_exports;
+pub mod value_imports;

@@ -174,9 +174,11 @@ async fn a_month_is_saved_reloaded_and_marked_complete() {
         .text()
         .await
         .unwrap();
-    assert!(calendar.contains(&format!("{}: Inrapporterad", month.label())));
+    assert!(calendar.contains(&format!(
+        "href=\"/satsningar/{id}/rapportera/{month}\" data-status=\"status-reported\""
+    )));
     // The demo data left one early month unreported: it is locked now.
-    assert!(calendar.contains(": Låst"));
+    assert!(calendar.contains("data-status=\"status-locked\""));
 }
 
 async fn count_audit(app: &TestApp) -> i64 {
@@ -502,4 +504,210 @@ async fn reporting_works_on_postgresql() {
     assert!(csv.contains(&format!("\"{month}\";7;")));
     let overview = app.as_user("beredning@exempel.se").await;
     assert_eq!(overview.get("/rapportering").await.status(), 200);
+}
+
+async fn upload_import(user: &TestApp, id: i64, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    use reqwest::multipart::{Form, Part};
+    let form = Form::new().part("fil", Part::bytes(bytes).file_name(name.to_string()));
+    user.client
+        .post(format!("{}/satsningar/{id}/import/fil", user.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn value_count(app: &TestApp) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM measure_value")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+#[tokio::test]
+async fn an_import_dry_run_finds_every_bad_row_and_commits_nothing() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let (now, locked) = (this_month(), locked_month());
+    let file = format!(
+        "\u{feff}Kod;Period;Värde;Kommentar\r\n\
+         A1;{now};12;\r\n\
+         X9;{now};1;\r\n\
+         A1;nov-26;1;\r\n\
+         E1;{now};\"112,5\";\r\n\
+         A1;{locked};3;\r\n\
+         A1;2099-01;3;\r\n\
+         A1;{now};13;dubblett\r\n"
+    );
+    let before = value_count(&app).await;
+
+    // Act
+    let uploaded = upload_import(&lead, id, "värden.csv", file.into_bytes()).await;
+
+    // Assert
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let preview_path = uploaded.headers()["location"].to_str().unwrap().to_string();
+    let preview = lead.get(&preview_path).await;
+    assert_eq!(preview.status(), 200);
+    let html = preview.text().await.unwrap();
+    assert!(html.contains("6 av 7 rader har fel"), "summary");
+    for message in [
+        "Okänd kod \"X9\"",
+        "Felaktig period \"nov-26\"",
+        "Felaktigt värde \"112,5\"",
+        &format!("Perioden {locked} är låst"),
+        "Perioden 2099-01 ligger utanför",
+        "A1 ",
+        "finns redan på rad 2",
+    ] {
+        assert!(html.contains(message), "{message}");
+    }
+    assert!(
+        !html.contains("/api/rapportering/importera"),
+        "no confirm button"
+    );
+    let import_id = preview_path.rsplit('/').next().unwrap().to_string();
+    let id_text = id.to_string();
+    let forced = lead
+        .post_form(
+            &preview_path,
+            &[
+                ("_atgard", "/api/rapportering/importera"),
+                ("id", &id_text),
+                ("import_id", &import_id),
+            ],
+        )
+        .await;
+    assert_eq!(forced.status(), StatusCode::CONFLICT);
+    assert_eq!(value_count(&app).await, before, "nothing saved");
+
+    // Files that cannot be read at all are refused on the upload page itself.
+    let not_csv = upload_import(&lead, id, "bild.png", vec![0x89, b'P', b'N', b'G', 0, 0]).await;
+    assert_eq!(not_csv.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        not_csv
+            .text()
+            .await
+            .unwrap()
+            .contains("varken CSV eller Excel")
+    );
+    let wrong_columns = upload_import(&lead, id, "x.csv", b"Namn;Tal\nx;1\n".to_vec()).await;
+    assert_eq!(wrong_columns.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong_columns
+            .text()
+            .await
+            .unwrap()
+            .contains("saknar kolumnerna")
+    );
+    // Someone else's staged import is not theirs to see.
+    let admin = app.as_user("admin@exempel.se").await;
+    assert_eq!(
+        admin.get(&preview_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // A reader may not import at all.
+    let reader = app.as_user("lasare@exempel.se").await;
+    let refused = upload_import(&reader, id, "v.csv", b"Kod;Period;V\xc3\xa4rde\n".to_vec()).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_clean_import_commits_every_row_once_as_one_audited_batch() {
+    let app = spawn_demo_app().await;
+    // The evaluation team imports, including a correction of a locked month.
+    let lead = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let (a1, e1) = (
+        measure_id(&app, id, "A1").await,
+        measure_id(&app, id, "E1").await,
+    );
+    let now = this_month();
+    let previous = locked_month();
+    // The Excel variant, with the columns in another order and an extra one.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, title) in ["Period", "Kod", "Anteckning", "Värde", "Kommentar"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *title).unwrap();
+    }
+    for (r, (period, code, value, comment)) in [
+        (now.to_string(), "A1", 17.0, ""),
+        (now.to_string(), "e1", 66.5, "Bra månad"),
+        (previous.to_string(), "A1", 21.0, ""),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, period).unwrap();
+        sheet.write_string(r, 1, *code).unwrap();
+        sheet.write_number(r, 3, *value).unwrap();
+        sheet.write_string(r, 4, *comment).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+
+    let uploaded = upload_import(&lead, id, "import.xlsx", bytes).await;
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let preview_path = uploaded.headers()["location"].to_str().unwrap().to_string();
+    let html = lead.get(&preview_path).await.text().await.unwrap();
+    assert!(html.contains("Alla 3 rader kan importeras"), "{html}");
+    assert_eq!(stored(&app, a1, now).await, None, "a dry run saves nothing");
+
+    // Act
+    let import_id = preview_path.rsplit('/').next().unwrap().to_string();
+    let id_text = id.to_string();
+    let fields = [
+        ("_atgard", "/api/rapportering/importera"),
+        ("id", id_text.as_str()),
+        ("import_id", import_id.as_str()),
+    ];
+    let no_reason = lead.post_form(&preview_path, &fields).await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        no_reason
+            .text()
+            .await
+            .unwrap()
+            .contains("Ange varför värden i låsta månader rättas")
+    );
+    assert_eq!(stored(&app, a1, now).await, None);
+    let mut fields = fields.to_vec();
+    fields.push(("orsak", "Efterregistrering från närvarolistor."));
+    let committed = lead.post_form(&preview_path, &fields).await;
+
+    // Assert
+    assert_eq!(committed.status(), StatusCode::SEE_OTHER);
+    assert!(
+        committed.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("rapportera?importerade=3")
+    );
+    assert_eq!(
+        stored(&app, a1, now).await,
+        Some((Some(17.0), String::new()))
+    );
+    assert_eq!(
+        stored(&app, e1, now).await,
+        Some((Some(66.5), "Bra månad".into()))
+    );
+    assert_eq!(stored(&app, a1, previous).await.unwrap().0, Some(21.0));
+    let batches: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE object_type = 'value_import'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(batches, 1);
+    // A second commit of the same file is refused; nothing is written twice.
+    let before = count_audit(&app).await;
+    let again = lead.post_form(&preview_path, &fields).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!(count_audit(&app).await, before);
 }

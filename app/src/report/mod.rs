@@ -3,6 +3,7 @@
 //! SQL in `repo.rs`, server functions in `api.rs`, pages in `ui.rs`.
 
 pub mod api;
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod ui;

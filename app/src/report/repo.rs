@@ -159,14 +159,27 @@ pub async fn save(
     month: MonthSave<'_>,
     now: DateTime<Utc>,
 ) -> Result<SaveOutcome, AppError> {
+    let mut tx = db.begin().await?;
+    let outcome = write_month(&mut tx, actor, initiative_id, month, now).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// [`save`] inside a transaction the caller commits.
+async fn write_month(
+    tx: &mut crate::db::Tx,
+    actor: Actor,
+    initiative_id: i64,
+    month: MonthSave<'_>,
+    now: DateTime<Utc>,
+) -> Result<SaveOutcome, AppError> {
     let MonthSave {
         period,
         entries,
         reason,
         submit,
     } = month;
-    let mut tx = db.begin().await?;
-    let existing: Vec<(i64, i64, Option<f64>, String)> = on_tx!(&mut tx, |conn| {
+    let existing: Vec<(i64, i64, Option<f64>, String)> = on_tx!(tx, |conn| {
         sqlx::query_as(
             "SELECT v.id, v.measure_id, v.value, v.comment FROM measure_value v
              JOIN measure m ON m.id = v.measure_id
@@ -187,7 +200,7 @@ pub async fn save(
         if before.is_none() && entry.value.is_none() && entry.comment.is_empty() {
             continue;
         }
-        let id: i64 = on_tx!(&mut tx, |conn| {
+        let id: i64 = on_tx!(tx, |conn| {
             sqlx::query_scalar(
                 "INSERT INTO measure_value (measure_id, period, value, comment, reported_by, reported_at)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -230,21 +243,12 @@ pub async fn save(
         } else {
             Action::Create
         };
-        record_change(
-            &mut tx,
-            actor,
-            action,
-            "measure_value",
-            id,
-            changes.into(),
-            now,
-        )
-        .await?;
+        record_change(tx, actor, action, "measure_value", id, changes.into(), now).await?;
         changed += 1;
     }
     let mut submitted = false;
     if submit {
-        let inserted = on_tx!(&mut tx, |conn| {
+        let inserted = on_tx!(tx, |conn| {
             sqlx::query(
                 "INSERT INTO report_period (initiative_id, period, submitted_at, submitted_by)
                  VALUES ($1, $2, $3, $4) ON CONFLICT (initiative_id, period) DO NOTHING",
@@ -264,7 +268,7 @@ pub async fn save(
                 "submitted": { "before": false, "after": true },
             });
             record_change(
-                &mut tx,
+                tx,
                 actor,
                 Action::Update,
                 "report_period",
@@ -275,7 +279,6 @@ pub async fn save(
             .await?;
         }
     }
-    tx.commit().await?;
     Ok(SaveOutcome { changed, submitted })
 }
 
@@ -380,4 +383,139 @@ pub async fn export(
         Ok::<(), sqlx::Error>(())
     })?;
     Ok(())
+}
+
+/// Keeps an uploaded import until its owner commits it (or abandons it).
+pub async fn stage_import(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    file_name: &str,
+    rows: &[super::import::ImportRow],
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let rows = serde_json::to_string(rows).map_err(|_| AppError::Internal)?;
+    Ok(crate::db_write!(db, |pool| {
+        sqlx::query_scalar(
+            "INSERT INTO value_import (initiative_id, user_id, file_name, rows, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(initiative_id)
+        .bind(actor.user_id)
+        .bind(file_name)
+        .bind(&rows)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+    })?)
+}
+
+/// A staged import: its file name, rows, and whether it was already committed.
+pub struct StagedImport {
+    pub file_name: String,
+    pub rows: Vec<super::import::ImportRow>,
+    pub committed: bool,
+}
+
+/// The user's own staged import for the satsning.
+pub async fn staged_import(
+    db: &Db,
+    user_id: i64,
+    initiative_id: i64,
+    import_id: i64,
+) -> Result<StagedImport, AppError> {
+    let row: Option<(String, String, bool)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT file_name, rows, committed_at IS NOT NULL FROM value_import
+             WHERE id = $1 AND initiative_id = $2 AND user_id = $3",
+        )
+        .bind(import_id)
+        .bind(initiative_id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+    })?;
+    let (file_name, rows, committed) = row.ok_or(AppError::NotFound)?;
+    Ok(StagedImport {
+        file_name,
+        rows: serde_json::from_str(&rows).map_err(|_| AppError::Internal)?,
+        committed,
+    })
+}
+
+/// Commits checked rows all or nothing, month by month through the same path as the form,
+/// and records the import as one batch in the audit trail.
+pub async fn commit_import(
+    db: &Db,
+    actor: Actor,
+    initiative_id: i64,
+    import_id: i64,
+    rows: &[super::import::CheckedRow],
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut tx = db.begin().await?;
+    let claimed = on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE value_import SET committed_at = $1
+             WHERE id = $2 AND initiative_id = $3 AND user_id = $4 AND committed_at IS NULL",
+        )
+        .bind(now)
+        .bind(import_id)
+        .bind(initiative_id)
+        .bind(actor.user_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if claimed != 1 {
+        return tx
+            .abort(AppError::Conflict(
+                "Importen är redan genomförd eller finns inte längre.".into(),
+            ))
+            .await;
+    }
+    let mut periods: Vec<Period> = rows.iter().map(|r| r.period).collect();
+    periods.sort();
+    periods.dedup();
+    let mut changed = 0;
+    for period in &periods {
+        let entries: Vec<Entry> = rows
+            .iter()
+            .filter(|r| r.period == *period)
+            .map(|r| Entry {
+                measure_id: r.measure_id,
+                value: r.value,
+                comment: r.comment.clone(),
+            })
+            .collect();
+        let month = MonthSave {
+            period: *period,
+            entries: &entries,
+            reason,
+            submit: false,
+        };
+        changed += write_month(&mut tx, actor, initiative_id, month, now)
+            .await?
+            .changed;
+    }
+    let changes = serde_json::json!({
+        "rows": { "after": rows.len() },
+        "changed": { "after": changed },
+        "periods": { "after": periods.iter().map(|p| p.to_string()).collect::<Vec<_>>() },
+        "initiative": { "after": initiative_id },
+        "reason": { "after": reason },
+    });
+    record_change(
+        &mut tx,
+        actor,
+        Action::Create,
+        "value_import",
+        import_id,
+        changes,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(changed)
 }

@@ -1,0 +1,185 @@
+//! Upload of a values file for import (multipart, works without JavaScript). The file is read
+//! into rows (CSV in UTF-8 or the Windows-1252 that Swedish Excel writes, or .xlsx), staged in
+//! the database, and the user is sent to the preview, where every row is checked and nothing is
+//! saved until they confirm. A file that cannot be read at all renders the import page again
+//! with a Swedish message and a 4xx status.
+
+use app::auth::CurrentUser;
+use app::form::FormState;
+use app::report::import::{parse_csv, rows_from_table};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::forms::render_page;
+use crate::startup::AppState;
+
+/// POST /satsningar/{id}/import/fil (multipart: `fil`).
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Response {
+    let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {
+        return Redirect::to(&format!("/logga-in?nasta=/satsningar/{id}/import")).into_response();
+    };
+    let initiative = match app::initiative::repo::get(&state.db, user.organisation_id, id).await {
+        Ok(initiative) if app::initiative::may_view(&user, &initiative) => initiative,
+        _ => return (StatusCode::NOT_FOUND, "Satsningen finns inte.").into_response(),
+    };
+    if !app::report::api::may_report(&user, &initiative) {
+        return (
+            StatusCode::FORBIDDEN,
+            "Du har inte behörighet att importera värden för den här satsningen.",
+        )
+            .into_response();
+    }
+    let (mut parts, body) = request.into_parts();
+    parts.uri = format!("/satsningar/{id}/import")
+        .parse()
+        .expect("valid path");
+    let rejected = |message: String, status: StatusCode| {
+        let form = FormState {
+            summary: Some(message),
+            ..FormState::default()
+        };
+        render_page(&state, parts.clone(), form, status)
+    };
+    let too_large = || {
+        format!(
+            "Filen är för stor eller kom inte fram. Största tillåtna storlek är {} MB.",
+            state.max_upload_bytes / (1024 * 1024)
+        )
+    };
+    let Ok(mut multipart) =
+        Multipart::from_request(Request::from_parts(parts.clone(), body), &state).await
+    else {
+        return rejected(
+            "Formuläret kunde inte läsas. Välj filen igen.".into(),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("fil") => {
+                let name = field.file_name().unwrap_or("import").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => return rejected(too_large(), StatusCode::PAYLOAD_TOO_LARGE).await,
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return rejected(too_large(), StatusCode::PAYLOAD_TOO_LARGE).await,
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return rejected("Välj en fil att importera.".into(), StatusCode::BAD_REQUEST).await;
+    };
+    let table = if bytes.starts_with(b"PK\x03\x04") {
+        match read_xlsx(&bytes) {
+            Some(table) => table,
+            None => {
+                return rejected(
+                    "Excelfilen kunde inte läsas. Spara den som .xlsx eller CSV och försök igen."
+                        .into(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        }
+    } else if bytes.contains(&0) {
+        return rejected(
+            "Filen är varken CSV eller Excel (.xlsx).".into(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        )
+        .await;
+    } else {
+        parse_csv(&decode_text(&bytes))
+    };
+    let rows = match rows_from_table(table) {
+        Ok(rows) => rows,
+        Err(message) => return rejected(message, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let actor = app::auth::repo::Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    };
+    let file_name: String = name.chars().take(200).collect();
+    match app::report::repo::stage_import(
+        &state.db,
+        actor,
+        id,
+        &file_name,
+        &rows,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(import) => Redirect::to(&format!("/satsningar/{id}/import/{import}")).into_response(),
+        Err(_) => {
+            rejected(
+                "Filen kunde inte tas emot. Försök igen om en stund.".into(),
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+            .await
+        }
+    }
+}
+
+/// The first worksheet as text cells; numbers written the Swedish way (decimal comma).
+fn read_xlsx(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).ok()?;
+    let range = book.worksheet_range_at(0)?.ok()?;
+    Some(
+        range
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| match cell {
+                        Data::Float(f) => f.to_string().replace('.', ","),
+                        Data::Int(i) => i.to_string(),
+                        Data::Empty => String::new(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// UTF-8, or else Windows-1252 (what Swedish Excel's "CSV (semikolonavgränsad)" writes).
+fn decode_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
+    }
+}
+
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9f => HIGH[(byte - 0x80) as usize],
+        _ => char::from(byte),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_excel_csv_in_windows_1252_is_read() {
+        // "Kod;Värde" with ä as 0xE4, and a euro sign.
+        let bytes = b"Kod;V\xe4rde;\x80\n";
+        assert_eq!(decode_text(bytes), "Kod;Värde;€\n");
+        assert_eq!(decode_text("Kod;Värde".as_bytes()), "Kod;Värde");
+    }
+}
