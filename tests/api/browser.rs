@@ -701,14 +701,39 @@ async fn lead_fills_a_month_and_sees_it_reported_in_the_calendar() {
         .open_hydrated(&format!("{}/satsningar/{id}/rapportera", app.address))
         .await;
     browser.assert_accessible("rapporteringskalendern").await;
+    // (A link inside the app navigates client-side: wait for the form, not a reload.)
     browser
-        .click_and_wait_for_page(&format!("a[href$='/rapportera/{month}']"))
-        .await;
+        .client
+        .find(Locator::Css(&format!("a[href$='/rapportera/{month}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("button[value=inrapportera]"))
+        .await
+        .unwrap();
     browser.assert_accessible("månadsrapporten").await;
 
     // A wrong value is caught with the typed text kept; then the month is completed.
     fill(a1, "12,5").await;
     fill(e1, "64").await;
+    // With JavaScript the value is checked when the field is left.
+    let inline = browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!("p[id='v[m{a1}]-fel']")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(inline.contains("Antal är ett heltal"), "{inline}");
     browser
         .click_and_wait_for_page("button[value=inrapportera]")
         .await;

@@ -24,8 +24,8 @@ pub struct FormRow {
     pub kind: String,
     pub unit: String,
     /// "Antal", "Andel (%)", …: what may be typed.
-    pub value_hint: String,
-    pub yes_no: bool,
+    /// What may be typed, checked in the browser as well as on the server.
+    pub value_type: crate::schema::ValueType,
     /// The target for this month, formatted, if the measure has one.
     pub target: Option<String>,
     /// Up to six earlier values: (month, formatted value), oldest first.
@@ -175,8 +175,7 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
             name: m.name.clone(),
             kind: m.kind.label().to_string(),
             unit: m.unit.clone(),
-            value_hint: m.value_type.label().to_string(),
-            yes_no: m.value_type == crate::schema::ValueType::YesNo,
+            value_type: m.value_type,
             target: super::target_on(m, period.last_day()).map(|t| {
                 format!("{} {}", super::format_value(m.value_type, t), m.unit)
                     .trim()

@@ -203,6 +203,17 @@ fn MonthForm(data: ReportFormData) -> impl IntoView {
         })
         .collect_view();
     let empty = data.groups.is_empty();
+    // With JavaScript: warn before leaving a form with unsaved changes.
+    let dirty = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if dirty.get_untracked() {
+                ev.prevent_default();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
     view! {
         <section class="page wide" aria-labelledby="rapport-rubrik">
             <p><a href=format!("/satsningar/{id}/rapportera")>"← Rapportering för "{data.initiative_name.clone()}</a></p>
@@ -227,7 +238,8 @@ fn MonthForm(data: ReportFormData) -> impl IntoView {
                 view! { <p>"Inga mått ska rapporteras för den här månaden (kvartals-, halvårs- och årsmått rapporteras i mars, juni, september och december)."</p> }.into_any()
             } else {
                 view! {
-                    <form method="post" action=action class="form report-form" novalidate>
+                    <form method="post" action=action class="form report-form" novalidate
+                        on:input=move |_| dirty.set(true) on:submit=move |_| dirty.set(false)>
                         <input type="hidden" name=ACTION_FIELD value="/api/rapportering/spara"/>
                         <input type="hidden" name="id" value=id.to_string()/>
                         <input type="hidden" name="manad" value=period.to_string()/>
@@ -264,13 +276,29 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
     let comment_name = format!("k[m{}]", row.measure_id);
     let value = form.value_or(&value_name, &row.value);
     let comment = form.value_or(&comment_name, &row.comment);
-    let value_error = form.error(&value_name);
     let comment_error = form.error(&comment_name);
     let value_error_id = format!("{value_name}-fel");
-    let invalid = value_error.is_some().then_some("true");
-    let row_error = value_error.is_some() || comment_error.is_some();
-    let described = value_error.as_ref().map(|_| value_error_id.clone());
     let label = format!("{} {}", row.code, row.name);
+    // The server's message after a rejected post; with JavaScript, the same check runs as soon
+    // as a value is changed (the server still decides).
+    let error = RwSignal::new(form.error(&value_name));
+    let value_type = row.value_type;
+    let check_label = label.clone();
+    let check = move |ev: leptos::ev::Event| {
+        let message = super::parse_value(value_type, &event_target_value(&ev))
+            .err()
+            .map(|m| format!("{check_label}: {m}"));
+        error.set(message);
+    };
+    let invalid = move || error.with(|e| e.is_some().then_some("true"));
+    let described = {
+        let id = value_error_id.clone();
+        move || error.with(|e| e.as_ref().map(|_| id.clone()))
+    };
+    let row_error = {
+        let has_comment_error = comment_error.is_some();
+        move || has_comment_error || error.with(Option::is_some)
+    };
     let earlier = if row.earlier.is_empty() {
         "–".to_string()
     } else {
@@ -283,10 +311,10 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
     let value_cell = if !editable {
         view! { <span>{if value.is_empty() { "–".to_string() } else { value.clone() }}</span> }
             .into_any()
-    } else if row.yes_no {
+    } else if value_type == crate::schema::ValueType::YesNo {
         let chosen = value.to_lowercase();
         view! {
-            <select id=value_name.clone() name=value_name.clone() aria-invalid=invalid aria-describedby=described>
+            <select id=value_name.clone() name=value_name.clone() aria-invalid=invalid aria-describedby=described on:change=check>
                 {[("", "Välj"), ("ja", "Ja"), ("nej", "Nej")].into_iter().map(|(v, text)| {
                     let is = chosen == v;
                     view! { <option value=v selected=is>{text}</option> }
@@ -296,7 +324,8 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
     } else {
         view! {
             <input id=value_name.clone() name=value_name.clone() type="text" inputmode="decimal"
-                class="value-input" value=value aria-invalid=invalid aria-describedby=described/>
+                class="value-input" value=value aria-invalid=invalid aria-describedby=described
+                on:change=check/>
         }
         .into_any()
     };
@@ -313,9 +342,9 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
             <td>{row.target.clone().unwrap_or_else(|| "–".into())}</td>
             <td class="earlier">{earlier}</td>
             <td>
-                {value_error.map(|m| view! { <p class="field-error" id=value_error_id.clone()>{m}</p> })}
+                {move || error.get().map(|m| view! { <p class="field-error" id=value_error_id.clone()>{m}</p> })}
                 {value_cell}
-                <span class="hint">{row.value_hint.clone()}</span>
+                <span class="hint">{value_type.label()}</span>
             </td>
             <td>
                 {comment_error.map(|m| view! { <p class="field-error">{m}</p> })}
