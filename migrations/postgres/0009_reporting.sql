@@ -14,11 +14,14 @@ CREATE TABLE measure_value (
 );
 CREATE INDEX measure_value_period ON measure_value (period, measure_id);
 
--- Inrapporterad: the projektledare marked the satsning's period as complete.
+-- A satsning's month: whether anything is saved (kept with every save, so the calendar and the
+-- overview read one small row per month instead of the values) and when it was marked
+-- complete ("inrapporterad").
 CREATE TABLE report_period (
-    initiative_id  BIGINT      NOT NULL REFERENCES initiative (id),
-    period         BIGINT      NOT NULL,
-    submitted_at   TIMESTAMPTZ NOT NULL,
+    initiative_id  BIGINT NOT NULL REFERENCES initiative (id),
+    period         BIGINT NOT NULL,
+    has_values     BOOLEAN NOT NULL DEFAULT FALSE,
+    submitted_at   TIMESTAMPTZ,
     submitted_by   BIGINT REFERENCES user_account (id),
     PRIMARY KEY (initiative_id, period)
 );

@@ -14,11 +14,14 @@ CREATE TABLE measure_value (
 ) STRICT;
 CREATE INDEX measure_value_period ON measure_value (period, measure_id);
 
--- Inrapporterad: the projektledare marked the satsning's period as complete.
+-- A satsning's month: whether anything is saved (kept with every save, so the calendar and the
+-- overview read one small row per month instead of the values) and when it was marked
+-- complete ("inrapporterad").
 CREATE TABLE report_period (
     initiative_id  INTEGER NOT NULL REFERENCES initiative (id),
     period         INTEGER NOT NULL,
-    submitted_at   TEXT    NOT NULL,
+    has_values     INTEGER NOT NULL DEFAULT 0 CHECK (has_values IN (0, 1)),
+    submitted_at   TEXT,
     submitted_by   INTEGER REFERENCES user_account (id),
     PRIMARY KEY (initiative_id, period)
 ) STRICT;

@@ -258,7 +258,7 @@ async fn submitted_by(
             sqlx::query_as(
                 "SELECT r.submitted_at, u.name FROM report_period r
              LEFT JOIN user_account u ON u.id = r.submitted_by
-             WHERE r.initiative_id = $1 AND r.period = $2",
+             WHERE r.initiative_id = $1 AND r.period = $2 AND r.submitted_at IS NOT NULL",
             )
             .bind(id)
             .bind(period.as_db())
@@ -412,7 +412,7 @@ pub async fn report_calendar(id: i64) -> Result<CalendarData, AppError> {
     let months = super::reporting_months(initiative.start, initiative.end, today);
     let db = expect_context::<crate::db::Db>();
     let from = months.first().copied().unwrap_or_else(|| Period::of(today));
-    let marks = super::repo::month_marks(&db, user.organisation_id, from).await?;
+    let marks = super::repo::month_marks(&db, user.organisation_id, Some(id), from).await?;
     let statuses: Vec<(Period, MonthStatus)> = months
         .iter()
         .map(|p| {
@@ -548,7 +548,7 @@ pub async fn report_overview() -> Result<OverviewData, AppError> {
     let months = Period::range(first, last);
     let db = expect_context::<crate::db::Db>();
     let initiatives = crate::initiative::repo::list(&db, user.organisation_id).await?;
-    let marks = super::repo::month_marks(&db, user.organisation_id, first).await?;
+    let marks = super::repo::month_marks(&db, user.organisation_id, None, first).await?;
     let (mut reported, mut due) = (0usize, 0usize);
     let rows = initiatives
         .into_iter()

@@ -46,9 +46,9 @@ pub async fn values(
             "SELECT v.id, v.measure_id, v.period, v.value, v.comment, u.name AS reported_by,
                     v.reported_at
              FROM measure_value v
-             JOIN measure m ON m.id = v.measure_id
              LEFT JOIN user_account u ON u.id = v.reported_by
-             WHERE m.initiative_id = $1 AND v.period BETWEEN $2 AND $3
+             WHERE v.measure_id IN (SELECT id FROM measure WHERE initiative_id = $1)
+               AND v.period BETWEEN $2 AND $3
              ORDER BY v.measure_id, v.period",
         )
         .bind(initiative_id)
@@ -73,46 +73,41 @@ pub async fn values(
         .collect())
 }
 
-/// Per satsning of the organisation, since `from`: the months marked complete and the months
-/// with anything saved. One query each, for the calendar and the overview.
+/// Per satsning of the organisation (or just `initiative_id`), since `from`: the months
+/// marked complete and the months with anything saved. One small query on `report_period`.
 pub async fn month_marks(
     db: &Db,
     organisation_id: i64,
+    initiative_id: Option<i64>,
     from: Period,
 ) -> Result<MonthMarks, AppError> {
-    let submitted: Vec<(i64, i64)> = db_read!(db, |pool| {
+    let rows: Vec<(i64, i64, bool, bool)> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT r.initiative_id, r.period FROM report_period r
+            "SELECT r.initiative_id, r.period, r.has_values, r.submitted_at IS NOT NULL
+             FROM report_period r
              JOIN initiative i ON i.id = r.initiative_id
-             WHERE i.organisation_id = $1 AND r.period >= $2",
+             WHERE i.organisation_id = $1 AND ($2 = 0 OR r.initiative_id = $2)
+               AND r.period >= $3",
         )
         .bind(organisation_id)
+        .bind(initiative_id.unwrap_or(0))
         .bind(from.as_db())
         .fetch_all(pool)
         .await
     })?;
-    let started: Vec<(i64, i64)> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT DISTINCT m.initiative_id, v.period FROM measure_value v
-             JOIN measure m ON m.id = v.measure_id
-             JOIN initiative i ON i.id = m.initiative_id
-             WHERE i.organisation_id = $1 AND v.period >= $2
-               AND (v.value IS NOT NULL OR v.comment <> '')",
-        )
-        .bind(organisation_id)
-        .bind(from.as_db())
-        .fetch_all(pool)
-        .await
-    })?;
-    let set = |rows: Vec<(i64, i64)>| {
-        rows.into_iter()
-            .filter_map(|(i, p)| Some((i, Period::from_db(p)?)))
-            .collect()
-    };
-    Ok(MonthMarks {
-        submitted: set(submitted),
-        started: set(started),
-    })
+    let mut marks = MonthMarks::default();
+    for (initiative, period, has_values, submitted) in rows {
+        let Some(period) = Period::from_db(period) else {
+            continue;
+        };
+        if has_values {
+            marks.started.insert((initiative, period));
+        }
+        if submitted {
+            marks.submitted.insert((initiative, period));
+        }
+    }
+    Ok(marks)
 }
 
 /// Which (satsning, month) pairs are marked complete, and which have values.
@@ -182,8 +177,8 @@ async fn write_month(
     let existing: Vec<(i64, i64, Option<f64>, String)> = on_tx!(tx, |conn| {
         sqlx::query_as(
             "SELECT v.id, v.measure_id, v.value, v.comment FROM measure_value v
-             JOIN measure m ON m.id = v.measure_id
-             WHERE m.initiative_id = $1 AND v.period = $2",
+             WHERE v.measure_id IN (SELECT id FROM measure WHERE initiative_id = $1)
+               AND v.period = $2",
         )
         .bind(initiative_id)
         .bind(period.as_db())
@@ -247,11 +242,37 @@ async fn write_month(
         changed += 1;
     }
     let mut submitted = false;
-    if submit {
-        let inserted = on_tx!(tx, |conn| {
+    if changed > 0 || submit {
+        // Keep the month's row in step: anything saved, and (once) when it was marked complete.
+        let has_values: bool = on_tx!(tx, |conn| {
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM measure_value
+                   WHERE measure_id IN (SELECT id FROM measure WHERE initiative_id = $1)
+                     AND period = $2 AND (value IS NOT NULL OR comment <> ''))",
+            )
+            .bind(initiative_id)
+            .bind(period.as_db())
+            .fetch_one(conn)
+            .await
+        })?;
+        on_tx!(tx, |conn| {
             sqlx::query(
-                "INSERT INTO report_period (initiative_id, period, submitted_at, submitted_by)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (initiative_id, period) DO NOTHING",
+                "INSERT INTO report_period (initiative_id, period, has_values) VALUES ($1, $2, $3)
+                 ON CONFLICT (initiative_id, period) DO UPDATE SET has_values = excluded.has_values",
+            )
+            .bind(initiative_id)
+            .bind(period.as_db())
+            .bind(has_values)
+            .execute(conn)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    if submit {
+        let marked = on_tx!(tx, |conn| {
+            sqlx::query(
+                "UPDATE report_period SET submitted_at = $3, submitted_by = $4
+                 WHERE initiative_id = $1 AND period = $2 AND submitted_at IS NULL",
             )
             .bind(initiative_id)
             .bind(period.as_db())
@@ -261,7 +282,7 @@ async fn write_month(
             .await
             .map(|r| r.rows_affected())
         })?;
-        if inserted == 1 {
+        if marked == 1 {
             submitted = true;
             let changes = serde_json::json!({
                 "period": { "after": period.to_string() },
