@@ -7,12 +7,13 @@
 use app::auth::{CurrentUser, Role};
 use app::report::Period;
 use app::report::repo::{ExportRow, ExportScope};
-use app::schema::{MeasureKind, csv_cell};
+use app::schema::{MeasureKind, csv_cell, push_csv_cell};
 use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, Timelike};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::exports::attachment;
@@ -32,8 +33,9 @@ pub const COLUMNS: [&str; 10] = [
     "Tid (UTC)",
 ];
 
-/// Rows buffered between the database and the response.
-const CHANNEL_ROWS: usize = 1024;
+/// Batches buffered between the database and the response (each holds
+/// `app::report::repo::EXPORT_BATCH` rows).
+const CHANNEL_BATCHES: usize = 4;
 
 /// What the user may export: one satsning they may see, or every one they may see.
 async fn scope(
@@ -72,8 +74,8 @@ async fn scope(
 fn start(
     state: &AppState,
     scope: ExportScope,
-) -> (mpsc::Receiver<ExportRow>, oneshot::Receiver<bool>) {
-    let (rows, receiver) = mpsc::channel(CHANNEL_ROWS);
+) -> (mpsc::Receiver<Vec<ExportRow>>, oneshot::Receiver<bool>) {
+    let (rows, receiver) = mpsc::channel(CHANNEL_BATCHES);
     let (done, outcome) = oneshot::channel();
     let db = state.db.clone();
     tokio::spawn(async move {
@@ -86,35 +88,66 @@ fn start(
     (receiver, outcome)
 }
 
-fn kind_label(kind: &str) -> String {
-    MeasureKind::from_db(kind).map_or_else(|| kind.to_string(), |k| k.label().to_lowercase())
+fn kind_label(kind: &str) -> &'static str {
+    match MeasureKind::from_db(kind) {
+        Some(MeasureKind::Activity) => "aktivitetsmått",
+        Some(MeasureKind::Effect) => "effektmått",
+        Some(MeasureKind::Indicator) => "indikator",
+        None => "okänd",
+    }
 }
 
 fn period_text(period: i64) -> String {
     Period::from_db(period).map_or_else(|| period.to_string(), |p| p.to_string())
 }
 
-/// One CSV line. The value is a bare number with a decimal comma (never quoted, so Excel reads
-/// it as a number); every text is quoted and defused against formulas.
-fn csv_line(row: &ExportRow) -> String {
-    let value = row
-        .value
-        .map(|v| v.to_string().replace('.', ","))
-        .unwrap_or_default();
-    [
-        csv_cell(&row.initiative),
-        csv_cell(&row.code),
-        csv_cell(&row.name),
-        csv_cell(&kind_label(&row.kind)),
-        csv_cell(&period_text(row.period)),
-        value,
-        csv_cell(&row.unit),
-        csv_cell(&row.comment),
-        csv_cell(row.reported_by.as_deref().unwrap_or_default()),
-        csv_cell(&row.reported_at.format("%Y-%m-%d %H:%M").to_string()),
-    ]
-    .join(";")
-        + "\r\n"
+/// Appends one CSV line. The value is a bare number with a decimal comma (never quoted, so
+/// Excel reads it as a number); every text is quoted and defused against formulas.
+pub fn push_csv_line(out: &mut String, row: &ExportRow) {
+    use std::fmt::Write;
+    for text in [
+        row.initiative.as_str(),
+        row.code.as_str(),
+        row.name.as_str(),
+        kind_label(&row.kind),
+    ] {
+        push_csv_cell(out, text);
+        out.push(';');
+    }
+    match Period::from_db(row.period) {
+        Some(period) => {
+            let _ = write!(out, "\"{period}\";");
+        }
+        None => {
+            let _ = write!(out, "\"{}\";", row.period);
+        }
+    }
+    if let Some(value) = row.value {
+        let start = out.len();
+        let _ = write!(out, "{value}");
+        if let Some(dot) = out[start..].find('.') {
+            out.replace_range(start + dot..start + dot + 1, ",");
+        }
+    }
+    out.push(';');
+    for text in [
+        row.unit.as_str(),
+        row.comment.as_str(),
+        row.reported_by.as_deref().unwrap_or_default(),
+    ] {
+        push_csv_cell(out, text);
+        out.push(';');
+    }
+    let t = row.reported_at;
+    let _ = write!(
+        out,
+        "\"{:04}-{:02}-{:02} {:02}:{:02}\"\r\n",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    );
 }
 
 fn csv_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
@@ -132,8 +165,7 @@ fn csv_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
             match step {
                 Step::Header => Some((Ok(Bytes::from(header_line)), (rows, outcome, Step::Rows))),
                 Step::Rows => {
-                    let mut batch = Vec::with_capacity(256);
-                    if rows.recv_many(&mut batch, 256).await == 0 {
+                    let Some(batch) = rows.recv().await else {
                         // The sender is gone: a failed export ends the body with an error, so
                         // the download is visibly broken rather than silently short.
                         let ok = match outcome.take() {
@@ -146,8 +178,11 @@ fn csv_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
                                 (rows, outcome, Step::Done),
                             )
                         });
+                    };
+                    let mut chunk = String::with_capacity(batch.len() * 120);
+                    for row in &batch {
+                        push_csv_line(&mut chunk, row);
                     }
-                    let chunk: String = batch.iter().map(csv_line).collect();
                     Some((Ok(Bytes::from(chunk)), (rows, outcome, Step::Rows)))
                 }
                 Step::Done => None,
@@ -174,8 +209,8 @@ fn csv_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
 async fn xlsx_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
     let (mut rows, outcome) = start(state, scope);
     let mut all = Vec::new();
-    while let Some(row) = rows.recv().await {
-        all.push(row);
+    while let Some(batch) = rows.recv().await {
+        all.extend(batch);
     }
     let built = if outcome.await.unwrap_or(false) {
         xlsx(&all).map_err(|error| tracing::error!(%error, "xlsx export failed"))

@@ -370,12 +370,15 @@ pub struct ExportRow {
     pub reported_at: DateTime<Utc>,
 }
 
-/// Streams the values in `scope` into `sink`, one row at a time (memory stays flat however
-/// many rows there are). Stops early when the receiver is gone.
+/// Rows per message from the database task to the response.
+pub const EXPORT_BATCH: usize = 512;
+
+/// Streams the values in `scope` into `sink` in batches of [`EXPORT_BATCH`] rows (memory stays
+/// flat however many rows there are). Stops early when the receiver is gone.
 pub async fn export(
     db: &Db,
     scope: ExportScope,
-    sink: tokio::sync::mpsc::Sender<ExportRow>,
+    sink: tokio::sync::mpsc::Sender<Vec<ExportRow>>,
 ) -> Result<(), AppError> {
     use futures::TryStreamExt;
     const SQL: &str = "SELECT i.name AS initiative, m.code, m.name, m.kind, m.value_type, v.period,
@@ -396,10 +399,23 @@ pub async fn export(
             .bind(scope.initiative_id.unwrap_or(0))
             .bind(scope.led_by.unwrap_or(0))
             .fetch(pool);
+        let mut batch = Vec::with_capacity(EXPORT_BATCH);
         while let Some(row) = rows.try_next().await? {
-            if sink.send(row).await.is_err() {
-                break;
+            batch.push(row);
+            if batch.len() == EXPORT_BATCH
+                && sink
+                    .send(std::mem::replace(
+                        &mut batch,
+                        Vec::with_capacity(EXPORT_BATCH),
+                    ))
+                    .await
+                    .is_err()
+            {
+                return Ok(());
             }
+        }
+        if !batch.is_empty() {
+            let _ = sink.send(batch).await;
         }
         Ok::<(), sqlx::Error>(())
     })?;

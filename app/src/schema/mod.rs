@@ -372,12 +372,24 @@ impl Schema {
 /// A CSV cell for Swedish Excel: quoted, and text that Excel would run as a formula
 /// (=, +, -, @ first) is prefixed with an apostrophe (CSV injection).
 pub fn csv_cell(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    format!("\"{}\"", guarded.replace('"', "\"\""))
+    let mut out = String::with_capacity(value.len() + 3);
+    push_csv_cell(&mut out, value);
+    out
+}
+
+/// [`csv_cell`] appended to `out` (no allocation of its own, for large exports).
+pub fn push_csv_cell(out: &mut String, value: &str) {
+    out.push('"');
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        out.push('\'');
+    }
+    for (i, part) in value.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\"\"");
+        }
+        out.push_str(part);
+    }
+    out.push('"');
 }
 
 /// Parses a Swedish decimal: "12,5", "1 234,5", "12.5", "12,5 %". Empty is `None`.

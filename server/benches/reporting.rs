@@ -1,0 +1,202 @@
+//! Benchmark of månadsrapportering at national scale (design targets of the reporting issue):
+//! saving a 40-value month (p99 ≤ 15 ms) and exporting values as CSV (within 2× a plain read
+//! of the same rows), on an embedded SQLite file with
+//! 10 kommuner × 100 satsningar × 40 mått × 60 månader = 2.4 M values.
+//!
+//! Run: `cargo bench -p server --bench reporting` (UTFALL_BENCH_SCALE=small for a quick run
+//! with 2 kommuner × 20 satsningar). It prints its measurements; it asserts nothing, because
+//! timings belong to the machine, not to the test suite.
+
+use std::time::{Duration, Instant};
+
+use app::auth::repo::Actor;
+use app::db::{Db, DbOptions};
+use app::report::Period;
+use app::report::repo::{Entry, ExportScope, MonthSave};
+
+const MEASURES: i64 = 40;
+const MONTHS: i64 = 60;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let small = std::env::var("UTFALL_BENCH_SCALE").is_ok_and(|s| s == "small");
+    let (organisations, per_organisation) = if small { (2, 20) } else { (10, 100) };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    let db = Db::connect(&url, &DbOptions { max_connections: 8 })
+        .await
+        .expect("database");
+    let first = Period::parse("2022-01").expect("period");
+    let started = Instant::now();
+    seed(&db, organisations, per_organisation, first).await;
+    let values: i64 = app::db_read!(&db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM measure_value")
+            .fetch_one(pool)
+            .await
+            .expect("count")
+    });
+    println!(
+        "data: {organisations} kommuner × {per_organisation} satsningar × {MEASURES} mått × {MONTHS} månader = {values} värden (inlagt på {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+
+    // Saving a month: 40 values, every one changed, one transaction with its audit rows.
+    let mut timings = Vec::new();
+    let initiatives = organisations * per_organisation;
+    for round in 0..400i64 {
+        let initiative = 1 + (round * 7919) % initiatives;
+        let organisation = 1 + (initiative - 1) / per_organisation;
+        let period = (0..(round % MONTHS)).fold(first, |p, _| p.next());
+        let first_measure = (initiative - 1) * MEASURES + 1;
+        let entries: Vec<Entry> = (0..MEASURES)
+            .map(|m| Entry {
+                measure_id: first_measure + m,
+                value: Some((round * 3 + m) as f64),
+                comment: String::new(),
+            })
+            .collect();
+        let actor = Actor {
+            user_id: organisation,
+            organisation_id: organisation,
+        };
+        let month = MonthSave {
+            period,
+            entries: &entries,
+            reason: None,
+            submit: round % 2 == 0,
+        };
+        let t = Instant::now();
+        app::report::repo::save(&db, actor, initiative, month, chrono::Utc::now())
+            .await
+            .expect("save");
+        timings.push(t.elapsed());
+    }
+    report("spara en månad (40 värden)", &mut timings[50..].to_vec());
+
+    // Export of one kommun's values as CSV (the server's own path and line format, minus HTTP).
+    let scope = ExportScope {
+        organisation_id: 1,
+        initiative_id: None,
+        led_by: None,
+    };
+    let t = Instant::now();
+    let (sink, mut batches) = tokio::sync::mpsc::channel(4);
+    let export_db = db.clone();
+    let task =
+        tokio::spawn(async move { app::report::repo::export(&export_db, scope, sink).await });
+    let (mut count, mut bytes) = (0usize, 0usize);
+    while let Some(batch) = batches.recv().await {
+        let mut chunk = String::new();
+        for row in &batch {
+            server::value_exports::push_csv_line(&mut chunk, row);
+        }
+        count += batch.len();
+        bytes += chunk.len();
+    }
+    task.await.expect("task").expect("export");
+    let export = t.elapsed();
+    println!(
+        "export: {count} rader ({} MB CSV) på {:.2} s",
+        bytes / 1_000_000,
+        export.as_secs_f64()
+    );
+    // The target's yardstick: sqlite3 -csv reading the same rows (when sqlite3 is installed).
+    let sql = "SELECT i.name, m.code, m.name, m.kind, v.period, v.value, m.unit, v.comment, u.name, v.reported_at
+         FROM measure_value v JOIN measure m ON m.id = v.measure_id
+         JOIN initiative i ON i.id = m.initiative_id LEFT JOIN user_account u ON u.id = v.reported_by
+         WHERE i.organisation_id = 1 AND (v.value IS NOT NULL OR v.comment <> '')
+         ORDER BY i.name, i.id, m.position, m.id, v.period";
+    let t = Instant::now();
+    let cli = std::process::Command::new("sqlite3")
+        .arg("-csv")
+        .arg(dir.path().join("bench.db"))
+        .arg(sql)
+        .output();
+    match cli {
+        Ok(out) if out.status.success() => {
+            let cli_time = t.elapsed();
+            println!(
+                "sqlite3 -csv: {} rader på {:.2} s → Utfall/sqlite3 = {:.2}× (mål ≤ 2×)",
+                out.stdout.iter().filter(|b| **b == b'\n').count(),
+                cli_time.as_secs_f64(),
+                export.as_secs_f64() / cli_time.as_secs_f64()
+            );
+        }
+        _ => println!("sqlite3 finns inte: jämförelsen hoppas över"),
+    }
+    db.close().await;
+}
+
+fn report(what: &str, timings: &mut [Duration]) {
+    timings.sort();
+    let at = |q: f64| timings[((timings.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1000.0;
+    println!(
+        "{what}: n = {}, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        timings.len(),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(1.0)
+    );
+}
+
+/// Organisations, one projektledare each (user id = organisation id), satsningar with one mål
+/// and aktivitet and 40 monthly measures each (measure ids in blocks of 40 per satsning), and
+/// 60 months of values, inserted with set-based SQL.
+async fn seed(db: &Db, organisations: i64, per_organisation: i64, first: Period) {
+    let n = [organisations];
+    let both = [organisations, per_organisation];
+    let period = [first.as_db()];
+    let statements: [(&str, &[i64]); 8] = [
+        ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+         INSERT INTO organisation (id, code, name, kind, created_at, updated_at)
+         SELECT i, 'K' || i, 'Kommun ' || i, 'kommun', '2022-01-01T00:00:00Z', '2022-01-01T00:00:00Z' FROM n", &n),
+        ("INSERT INTO user_account (id, organisation_id, name, email, email_key, password_hash, created_at, updated_at)
+         SELECT id, id, 'Projektledare ' || id, 'pl' || id || '@exempel.se', 'pl' || id || '@exempel.se', 'x',
+                '2022-01-01T00:00:00Z', '2022-01-01T00:00:00Z' FROM organisation", &[]),
+        ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1 * $2)
+         INSERT INTO initiative (id, organisation_id, name, start_date, end_date, status, created_at, updated_at)
+         SELECT i, 1 + (i - 1) / $2, 'Satsning ' || i, '2022-01-01', '2026-12-31', 'pagaende',
+                '2022-01-01T00:00:00Z', '2022-01-01T00:00:00Z' FROM n", &both),
+        ("INSERT INTO initiative_lead (initiative_id, user_id) SELECT id, organisation_id FROM initiative", &[]),
+        ("INSERT INTO goal (id, initiative_id, position, text) SELECT id, id, 1, 'Mål' FROM initiative", &[]),
+        ("INSERT INTO activity (id, goal_id, position, text) SELECT id, id, 1, 'Aktivitet' FROM goal", &[]),
+        ("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 39)
+         INSERT INTO measure (id, initiative_id, kind, activity_id, position, code, name, value_type,
+                              frequency, direction, source)
+         SELECT (a.id - 1) * 40 + n.i + 1, a.id, CASE WHEN n.i % 2 = 0 THEN 'aktivitet' ELSE 'effekt' END,
+                a.id, n.i, 'M' || n.i, 'Mått ' || n.i, 'antal', 'manad', 'hogre', 'manuell'
+         FROM activity a, n", &[]),
+        ("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 59)
+         INSERT INTO measure_value (measure_id, period, value, comment, reported_by, reported_at)
+         SELECT m.id, ($1 / 100 + (($1 % 100) - 1 + n.i) / 12) * 100 + (($1 % 100) - 1 + n.i) % 12 + 1,
+                (m.id * 7 + n.i) % 100, '', NULL, '2022-01-01T00:00:00Z'
+         FROM measure m, n", &period),
+    ];
+    for (sql, args) in statements {
+        app::db_write!(db, |pool| {
+            let mut query = sqlx::query(sql);
+            for arg in args {
+                query = query.bind(*arg);
+            }
+            query.execute(pool).await.map(|_| ()).expect("seed")
+        });
+    }
+    app::db_write!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO report_period (initiative_id, period, has_values)
+             SELECT DISTINCT m.initiative_id, v.period, 1 FROM measure_value v JOIN measure m ON m.id = v.measure_id",
+        )
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .expect("periods")
+    });
+}
