@@ -80,6 +80,9 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                         </li>
                         {logged_in.then(|| view! {
                             <li>
+                                <A href="/oversikt">"Översikt"</A>
+                            </li>
+                            <li>
                                 <A href="/satsningar">"Satsningar"</A>
                             </li>
                         })}

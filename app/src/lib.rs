@@ -9,6 +9,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod chart;
+pub mod dashboard;
 pub mod document;
 pub mod error;
 pub mod form;
@@ -35,6 +37,7 @@ use leptos_router::{SsrMode, path};
 use crate::audit::ui::HistoryPage;
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
 use crate::auth::ui::{LoginPage, SetPasswordPage, provide_viewer};
+use crate::dashboard::ui::PortfolioPage;
 use crate::initiative::ui::{
     EditInitiativePage, InitiativePage, InitiativesPage, NewInitiativePage,
 };
@@ -114,6 +117,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/import") ssr=SsrMode::Async view=ImportPage/>
                         <Route path=path!("satsningar/:id/import/:import") ssr=SsrMode::Async view=ImportPreviewPage/>
                         <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>
+                        <Route path=path!("oversikt") ssr=SsrMode::Async view=PortfolioPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

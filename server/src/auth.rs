@@ -255,7 +255,11 @@ pub async fn login(
             if let Some(old) = session_token(&parts.headers, state.cookies) {
                 let _ = session::delete(&state.db, &old).await;
             }
-            let target = safe_next(Some(form.nasta.as_str()).filter(|n| !n.is_empty()));
+            let (token, start) = token;
+            let target = match Some(form.nasta.as_str()).filter(|n| !n.is_empty()) {
+                Some(next) => safe_next(Some(next)),
+                None => start.to_string(),
+            };
             let mut response = Redirect::to(&target).into_response();
             response
                 .headers_mut()
@@ -293,7 +297,7 @@ async fn attempt_login(
     form: &LoginForm,
     ip: IpAddr,
     now: chrono::DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<(String, &'static str), AppError> {
     let account = repo::find_for_login(&state.db, &form.epost).await?;
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     let password_ok = password::verify(form.losenord.clone(), hash).await?;
@@ -305,7 +309,9 @@ async fn attempt_login(
                 && account.locked_until.is_none_or(|until| until <= now) =>
         {
             repo::record_login(&state.db, &account, ip_text, now).await?;
-            session::create(&state.db, account.id, state.sessions, now).await
+            let start = app::auth::start_page(&repo::roles(&state.db, account.id).await?);
+            let token = session::create(&state.db, account.id, state.sessions, now).await?;
+            Ok((token, start))
         }
         Some(account) if account.locked_until.is_some_and(|until| until > now) => {
             // Already locked: audit, but do not extend the lock on every try.

@@ -52,7 +52,11 @@ async fn each_demo_role_logs_in_to_its_own_start_page() {
         let response = client_app.login(email, DEMO_PASSWORD).await;
         // Assert
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email}");
-        assert_eq!(response.headers()["location"], "/");
+        assert_eq!(
+            response.headers()["location"],
+            app::auth::start_page(&[role]),
+            "{email}"
+        );
         session_cookie(&response);
         let start = client_app.get("/").await;
         assert_eq!(start.headers()["cache-control"], "no-store");
@@ -244,6 +248,7 @@ async fn role_route_matrix() {
         (&idea_edit, Some(staff_and_lead)),
         (&idea_calendar, Some(everyone)),
         ("/rapportering", Some(&[Admin, Review, Evaluator])),
+        ("/oversikt", Some(everyone)),
     ];
     type Fields<'a> = &'a [(&'a str, &'a str)];
     let functions: Vec<(&str, Fields, &[Role])> = vec![

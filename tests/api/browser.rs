@@ -246,7 +246,10 @@ async fn each_role_logs_in_through_the_form_and_out_again() {
             .await;
         fill_login(&browser, email, app::demo::DEMO_PASSWORD).await;
 
-        // Assert: the role's own start page.
+        // Assert: the portfolio for those who follow many satsningar, and the personal start.
+        let landed = browser.client.current_url().await.unwrap();
+        assert_eq!(landed.path(), app::auth::start_page(&[role]), "{email}");
+        browser.open_hydrated(&format!("{}/", app.address)).await;
         let heading = browser.client.find(Locator::Css("h1")).await.unwrap();
         assert_eq!(heading.text().await.unwrap(), format!("Välkommen, {name}"));
         let lead = browser
@@ -563,6 +566,7 @@ async fn schema_pages_are_accessible() {
         (format!("/satsningar/{laxhjalp}/import"), "importsidan"),
         (format!("/satsningar/{laxhjalp}"), "satsningssidan"),
         ("/parter".to_string(), "partsregistret"),
+        ("/oversikt".to_string(), "portföljöversikten"),
     ] {
         browser
             .open_hydrated(&format!("{}{path}", app.address))

@@ -231,6 +231,21 @@ pub fn is_local_path(path: &str) -> bool {
 
 /// Where to go after login: `next` if it is a local page (not the login/logout pages
 /// themselves), else the start page.
+/// Where a user lands after logging in: the portfolio for those who follow many satsningar
+/// (admin, beredning, utvärderare, läsare), the personal start page for the others.
+pub fn start_page(roles: &[Role]) -> &'static str {
+    if roles.iter().any(|r| {
+        matches!(
+            r,
+            Role::Admin | Role::Review | Role::Evaluator | Role::Reader
+        )
+    }) {
+        "/oversikt"
+    } else {
+        "/"
+    }
+}
+
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path) if is_local_path(path) && !path.starts_with("/logga-") => path.to_string(),
@@ -303,6 +318,8 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(Some("/logga-ut")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(start_page(&[Role::Reader]), "/oversikt");
+        assert_eq!(start_page(&[Role::ProjectLead]), "/");
     }
 }
 
@@ -362,7 +379,7 @@ pub fn page_access(path: &str) -> Access {
         || (path.starts_with("/satsningar/") && path.ends_with("/redigera"))
     {
         Access::Roles(&[Role::Admin, Role::Evaluator, Role::ProjectLead])
-    } else if under("/satsningar") {
+    } else if under("/satsningar") || under("/oversikt") {
         Access::Roles(&Role::ALL)
     } else {
         Access::Public

@@ -203,10 +203,12 @@ fn InitiativeDetails() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound),
         }
     });
+    // Created beside the page's own resource (not inside its rendering), like every resource.
+    let charts = crate::dashboard::ui::chart_resource(id);
     view! {
         <Suspense fallback=|| view! { <p>"Hämtar satsningen…"</p> }>
             {move || view_data.get().map(|result| match result {
-                Ok(data) => view! { <Details data/> }.into_any(),
+                Ok(data) => view! { <Details data charts/> }.into_any(),
                 Err(error) => view! { <Missing error/> }.into_any(),
             })}
         </Suspense>
@@ -227,7 +229,10 @@ fn Missing(error: crate::error::AppError) -> impl IntoView {
 }
 
 #[component]
-fn Details(data: InitiativePageData) -> impl IntoView {
+fn Details(
+    data: InitiativePageData,
+    charts: Resource<Result<crate::dashboard::api::DashboardData, crate::error::AppError>>,
+) -> impl IntoView {
     let form = use_form_state();
     let query = use_query_map();
     let flag = move |key: &str| query.with_untracked(|q| q.get(key).is_some());
@@ -297,6 +302,8 @@ fn Details(data: InitiativePageData) -> impl IntoView {
                 {data.may_edit.then(|| view! { <a class="button button--secondary" href=edit>"Ändra uppgifter"</a> })}
                 {data.may_see_history.then(|| view! { <a href=format!("/historik/initiative/{}", i.id)>"Historik"</a> })}
             </p>
+
+            <crate::dashboard::ui::InitiativeCharts data=charts/>
 
             {if data.transitions.is_empty() {
                 ().into_any()

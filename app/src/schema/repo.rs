@@ -31,6 +31,7 @@ struct ActivityRow {
 #[derive(sqlx::FromRow)]
 struct MeasureRow {
     id: i64,
+    initiative_id: i64,
     kind: String,
     activity_id: Option<i64>,
     goal_id: Option<i64>,
@@ -89,9 +90,9 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
     })?;
     let measures: Vec<MeasureRow> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, kind, activity_id, goal_id, code, name, definition, unit, value_type,
-                    frequency, direction, baseline_value, baseline_date, target_value, target_date,
-                    tolerance_yellow, tolerance_red, source, comparison,
+            "SELECT id, initiative_id, kind, activity_id, goal_id, code, name, definition, unit,
+                    value_type, frequency, direction, baseline_value, baseline_date, target_value,
+                    target_date, tolerance_yellow, tolerance_red, source, comparison,
                     (retired_at IS NOT NULL) AS retired
              FROM measure WHERE initiative_id = $1 ORDER BY position, id",
         )
@@ -138,34 +139,7 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
         .collect();
     let measures = measures
         .into_iter()
-        .map(|m| {
-            Ok(Measure {
-                kind: MeasureKind::from_db(&m.kind).ok_or_else(|| corrupt("kind"))?,
-                value_type: ValueType::from_db(&m.value_type)
-                    .ok_or_else(|| corrupt("value_type"))?,
-                frequency: Frequency::from_db(&m.frequency).ok_or_else(|| corrupt("frequency"))?,
-                direction: Direction::from_db(&m.direction).ok_or_else(|| corrupt("direction"))?,
-                source: Source::from_db(&m.source).ok_or_else(|| corrupt("source"))?,
-                id: m.id,
-                activity_id: m.activity_id,
-                goal_id: m.goal_id,
-                code: m.code,
-                name: m.name,
-                definition: m.definition,
-                unit: m.unit,
-                baseline: m.baseline_value.zip(m.baseline_date),
-                target: m.target_value.zip(m.target_date),
-                milestones: milestones
-                    .iter()
-                    .filter(|(measure, _, _)| *measure == m.id)
-                    .map(|(_, date, value)| (*date, *value))
-                    .collect(),
-                tolerance_yellow: m.tolerance_yellow,
-                tolerance_red: m.tolerance_red,
-                comparison: m.comparison,
-                retired: m.retired,
-            })
-        })
+        .map(|m| to_measure(m, &milestones))
         .collect::<Result<Vec<_>, AppError>>()?;
     let effects = effects
         .into_iter()
@@ -185,6 +159,70 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
         measures,
         effects,
     })
+}
+
+fn to_measure(m: MeasureRow, milestones: &[(i64, NaiveDate, f64)]) -> Result<Measure, AppError> {
+    Ok(Measure {
+        kind: MeasureKind::from_db(&m.kind).ok_or_else(|| corrupt("kind"))?,
+        value_type: ValueType::from_db(&m.value_type).ok_or_else(|| corrupt("value_type"))?,
+        frequency: Frequency::from_db(&m.frequency).ok_or_else(|| corrupt("frequency"))?,
+        direction: Direction::from_db(&m.direction).ok_or_else(|| corrupt("direction"))?,
+        source: Source::from_db(&m.source).ok_or_else(|| corrupt("source"))?,
+        id: m.id,
+        activity_id: m.activity_id,
+        goal_id: m.goal_id,
+        code: m.code,
+        name: m.name,
+        definition: m.definition,
+        unit: m.unit,
+        baseline: m.baseline_value.zip(m.baseline_date),
+        target: m.target_value.zip(m.target_date),
+        milestones: milestones
+            .iter()
+            .filter(|(measure, _, _)| *measure == m.id)
+            .map(|(_, date, value)| (*date, *value))
+            .collect(),
+        tolerance_yellow: m.tolerance_yellow,
+        tolerance_red: m.tolerance_red,
+        comparison: m.comparison,
+        retired: m.retired,
+    })
+}
+
+/// Every active measure of the organisation's satsningar, with its satsning (for the
+/// portfolio: three queries however many satsningar).
+pub async fn active_measures_of_organisation(
+    db: &Db,
+    organisation_id: i64,
+) -> Result<Vec<(i64, Measure)>, AppError> {
+    let rows: Vec<MeasureRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT m.id, m.initiative_id, m.kind, m.activity_id, m.goal_id, m.code, m.name,
+                    m.definition, m.unit, m.value_type, m.frequency, m.direction, m.baseline_value,
+                    m.baseline_date, m.target_value, m.target_date, m.tolerance_yellow,
+                    m.tolerance_red, m.source, m.comparison, FALSE AS retired
+             FROM measure m JOIN initiative i ON i.id = m.initiative_id
+             WHERE i.organisation_id = $1 AND m.retired_at IS NULL
+             ORDER BY m.initiative_id, m.position, m.id",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let milestones: Vec<(i64, NaiveDate, f64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT s.measure_id, s.target_date, s.value
+             FROM measure_milestone s JOIN measure m ON m.id = s.measure_id
+             JOIN initiative i ON i.id = m.initiative_id
+             WHERE i.organisation_id = $1 ORDER BY s.measure_id, s.target_date",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|m| Ok((m.initiative_id, to_measure(m, &milestones)?)))
+        .collect()
 }
 
 /// Adds a mål at the end.

@@ -1,0 +1,343 @@
+//! Server functions for the dashboards.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{BudgetBurn, Light};
+use crate::chart::ChartData;
+use crate::error::AppError;
+use crate::initiative::Status;
+use crate::report::{MonthStatus, Period};
+
+/// Months of reporting the portfolio looks back on.
+pub const PORTFOLIO_MONTHS: usize = 6;
+
+/// One measure on the satsning dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureChart {
+    pub measure_id: i64,
+    pub title: String,
+    pub kind: String,
+    /// The drawn chart; `None` when there is nothing to draw yet.
+    pub svg: Option<String>,
+    /// The numbers behind it, for "Visa som tabell".
+    pub chart: ChartData,
+    pub light: Light,
+    /// "62,5 % (okt 2026)".
+    pub latest: Option<String>,
+    /// The target for the latest value's month.
+    pub target_then: Option<String>,
+    pub retired: bool,
+}
+
+/// Measures under one heading (mål → aktivitet, or a mål's indikatorer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartGroup {
+    pub goal: String,
+    pub heading: String,
+    pub charts: Vec<MeasureChart>,
+}
+
+/// The satsning dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub groups: Vec<ChartGroup>,
+    /// Why there is nothing to show, if so.
+    pub empty: Option<String>,
+}
+
+/// "62,5 %" for a value of `measure`.
+#[cfg(feature = "ssr")]
+fn with_unit(measure: &crate::schema::Measure, value: f64) -> String {
+    format!(
+        "{} {}",
+        crate::report::format_value(measure.value_type, value),
+        measure.unit
+    )
+    .trim()
+    .to_string()
+}
+
+/// Charts for every measure of the satsning, grouped like its schema.
+#[server(endpoint = "oversikt/satsning")]
+pub async fn initiative_dashboard(id: i64) -> Result<DashboardData, AppError> {
+    use crate::schema::MeasureKind;
+    let (_, initiative) = crate::initiative::api::load_visible(id).await?;
+    let db = expect_context::<crate::db::Db>();
+    let schema = crate::schema::repo::load(&db, id).await?;
+    if schema.measures.is_empty() {
+        return Ok(DashboardData {
+            groups: Vec::new(),
+            empty: Some("Schemat har inga mått ännu.".into()),
+        });
+    }
+    let today = chrono::Utc::now().date_naive();
+    let months = if initiative.status >= Status::Decided {
+        crate::report::reporting_months(initiative.start, initiative.end, today)
+    } else {
+        Vec::new()
+    };
+    if months.is_empty() {
+        return Ok(DashboardData {
+            groups: Vec::new(),
+            empty: Some(if initiative.status < Status::Decided {
+                "Inga värden ännu: rapporteringen börjar när satsningen är beslutad.".into()
+            } else {
+                format!("Inga värden ännu: satsningen startar {}.", initiative.start)
+            }),
+        });
+    }
+    let values = crate::report::repo::values(&db, id, months[0], months[months.len() - 1]).await?;
+    let chart = |m: &crate::schema::Measure| {
+        let own: Vec<(Period, f64)> = values
+            .iter()
+            .filter(|v| v.measure_id == m.id)
+            .filter_map(|v| Some((v.period, v.value?)))
+            .collect();
+        let periods = super::measure_periods(m, &months);
+        let data = super::chart_data(m, &periods, &own);
+        let latest = own.last().copied();
+        let light = if m.retired {
+            Light::Unknown
+        } else {
+            super::measure_light(m, latest.map(|(p, v)| (p.last_day(), v)))
+        };
+        MeasureChart {
+            measure_id: m.id,
+            title: format!("{} {}", m.code, m.name),
+            kind: m.kind.label().to_string(),
+            svg: crate::chart::svg(&data, &format!("diagram-{}", m.id)),
+            chart: data,
+            light,
+            latest: latest.map(|(p, v)| format!("{} ({})", with_unit(m, v), p.label())),
+            target_then: latest
+                .and_then(|(p, _)| crate::report::target_on(m, p.last_day()))
+                .map(|t| with_unit(m, t)),
+            retired: m.retired,
+        }
+    };
+    let mut groups = Vec::new();
+    for (g, goal) in schema.goals.iter().enumerate() {
+        let goal_heading = format!("Mål {}: {}", g + 1, goal.text);
+        for (a, activity) in goal.activities.iter().enumerate() {
+            let charts: Vec<MeasureChart> = schema
+                .measures
+                .iter()
+                .filter(|m| m.activity_id == Some(activity.id))
+                .map(chart)
+                .collect();
+            if !charts.is_empty() {
+                groups.push(ChartGroup {
+                    goal: goal_heading.clone(),
+                    heading: format!("Aktivitet {}.{}: {}", g + 1, a + 1, activity.text),
+                    charts,
+                });
+            }
+        }
+        let indicators: Vec<MeasureChart> = schema
+            .measures
+            .iter()
+            .filter(|m| m.goal_id == Some(goal.id) && m.kind == MeasureKind::Indicator)
+            .map(chart)
+            .collect();
+        if !indicators.is_empty() {
+            groups.push(ChartGroup {
+                goal: goal_heading,
+                heading: "Indikatorer".into(),
+                charts: indicators,
+            });
+        }
+    }
+    Ok(DashboardData {
+        groups,
+        empty: None,
+    })
+}
+
+/// One satsning in the portfolio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioRow {
+    pub id: i64,
+    pub name: String,
+    pub is_example: bool,
+    pub status: Status,
+    pub period: String,
+    pub elapsed_percent: u8,
+    /// The last months' reporting, oldest first (only months the satsning reports).
+    pub reporting: Vec<(Period, MonthStatus)>,
+    pub completeness: Option<u8>,
+    /// The worst of the measures' lights and the reporting light.
+    pub light: Light,
+    pub budget_sek: i64,
+    pub burn: BudgetBurn,
+    /// "E1 Andel …" with its light, worst first: the measures needing attention.
+    pub attention: Vec<(String, Light)>,
+    pub leads: Vec<String>,
+}
+
+/// The portfolio's totals over the rows shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub count: usize,
+    /// Budget of the satsningar that are beslutad or later.
+    pub decided_sek: i64,
+    pub per_status: Vec<(Status, usize)>,
+    pub per_light: Vec<(Light, usize)>,
+}
+
+/// The portfolio dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioData {
+    pub rows: Vec<PortfolioRow>,
+    pub totals: Totals,
+    pub parties: Vec<(i64, String)>,
+    pub leads: Vec<(i64, String)>,
+    pub months: Vec<Period>,
+}
+
+/// Portföljöversikt: every satsning the user may see, with filters and a sort order.
+#[server(endpoint = "oversikt/portfolj")]
+pub async fn portfolio(
+    status: Option<String>,
+    part: Option<i64>,
+    projektledare: Option<i64>,
+    ljus: Option<String>,
+    sortera: Option<String>,
+) -> Result<PortfolioData, AppError> {
+    use std::collections::HashMap;
+    let user = crate::auth::require(&crate::auth::Role::ALL).await?;
+    let db = expect_context::<crate::db::Db>();
+    let rules = crate::report::api::rules();
+    let today = chrono::Utc::now().date_naive();
+    let last = Period::of(today);
+    let first = (1..PORTFOLIO_MONTHS).fold(last, |p, _| p.prev());
+    let window = Period::range(first, last);
+    let visible: Vec<crate::initiative::Initiative> =
+        crate::initiative::repo::list(&db, user.organisation_id)
+            .await?
+            .into_iter()
+            .filter(|i| crate::initiative::may_view(&user, i))
+            .collect();
+    let mut parties: Vec<(i64, String)> = visible
+        .iter()
+        .flat_map(|i| i.parties.iter().map(|p| (p.id, p.name.clone())))
+        .collect();
+    parties.sort_by(|a, b| a.1.cmp(&b.1));
+    parties.dedup();
+    let mut leads: Vec<(i64, String)> = visible.iter().flat_map(|i| i.leads.clone()).collect();
+    leads.sort_by(|a, b| a.1.cmp(&b.1));
+    leads.dedup();
+    let marks = crate::report::repo::month_marks(&db, user.organisation_id, None, first).await?;
+    let measures =
+        crate::schema::repo::active_measures_of_organisation(&db, user.organisation_id).await?;
+    let latest: HashMap<i64, (Period, f64)> = super::repo::latest_values(&db, user.organisation_id)
+        .await?
+        .into_iter()
+        .map(|(m, p, v)| (m, (p, v)))
+        .collect();
+    let filter = crate::initiative::api::ListFilter {
+        status: status.clone(),
+        part,
+        projektledare,
+        ar: None,
+        q: None,
+    };
+    let wanted_light = ljus.as_deref().and_then(Light::from_param);
+    let mut rows: Vec<PortfolioRow> = visible
+        .iter()
+        .filter(|i| filter.matches(i))
+        .map(|i| {
+            let theirs = if i.status >= Status::Decided {
+                crate::report::reporting_months(i.start, i.end, today)
+            } else {
+                Vec::new()
+            };
+            let reporting: Vec<(Period, MonthStatus)> = window
+                .iter()
+                .filter(|p| theirs.contains(p))
+                .map(|p| {
+                    let key = (i.id, *p);
+                    let s = MonthStatus::of(
+                        &rules,
+                        *p,
+                        today,
+                        marks.submitted.contains(&key),
+                        marks.started.contains(&key),
+                    );
+                    (*p, s)
+                })
+                .collect();
+            let mut attention: Vec<(String, Light)> = measures
+                .iter()
+                .filter(|(initiative, _)| *initiative == i.id)
+                .map(|(_, m)| {
+                    let light =
+                        super::measure_light(m, latest.get(&m.id).map(|(p, v)| (p.last_day(), *v)));
+                    (format!("{} {}", m.code, m.name), light)
+                })
+                .collect();
+            let measure_light = attention
+                .iter()
+                .map(|(_, l)| *l)
+                .max()
+                .unwrap_or(Light::Unknown);
+            attention.retain(|(_, l)| *l >= Light::Yellow);
+            attention.sort_by_key(|a| std::cmp::Reverse(a.1));
+            let statuses: Vec<MonthStatus> = reporting.iter().map(|(_, s)| *s).collect();
+            let light = measure_light.max(super::reporting_light(&statuses));
+            PortfolioRow {
+                id: i.id,
+                name: i.name.clone(),
+                is_example: i.is_example,
+                status: i.status,
+                period: format!("{} – {}", i.start, i.end),
+                elapsed_percent: i.elapsed_percent(today),
+                completeness: crate::report::completeness(&reporting, &rules, today),
+                reporting,
+                light,
+                budget_sek: i.budget_sek,
+                burn: BudgetBurn::new(i.budget_sek, None, i.elapsed_percent(today)),
+                attention,
+                leads: i.leads.iter().map(|(_, n)| n.clone()).collect(),
+            }
+        })
+        .filter(|row| wanted_light.is_none_or(|l| row.light == l))
+        .collect();
+    match sortera.as_deref() {
+        Some("ljus") => rows.sort_by(|a, b| b.light.cmp(&a.light).then(a.name.cmp(&b.name))),
+        Some("status") => rows.sort_by(|a, b| a.status.cmp(&b.status).then(a.name.cmp(&b.name))),
+        Some("fullstandighet") => rows.sort_by(|a, b| {
+            a.completeness
+                .unwrap_or(101)
+                .cmp(&b.completeness.unwrap_or(101))
+                .then(a.name.cmp(&b.name))
+        }),
+        _ => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+    }
+    let per_status = Status::ALL
+        .iter()
+        .map(|s| (*s, rows.iter().filter(|r| r.status == *s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let per_light = [Light::Red, Light::Yellow, Light::Green, Light::Unknown]
+        .into_iter()
+        .map(|l| (l, rows.iter().filter(|r| r.light == l).count()))
+        .collect();
+    let totals = Totals {
+        count: rows.len(),
+        decided_sek: rows
+            .iter()
+            .filter(|r| r.status >= Status::Decided)
+            .map(|r| r.budget_sek)
+            .sum(),
+        per_status,
+        per_light,
+    };
+    Ok(PortfolioData {
+        rows,
+        totals,
+        parties,
+        leads,
+        months: window,
+    })
+}

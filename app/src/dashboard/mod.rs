@@ -1,0 +1,321 @@
+//! Dashboards: the traffic light of a measure and of a satsning, budget against elapsed time,
+//! and a measure's chart data (pure; unit-tested). SQL in `repo.rs`, server functions in
+//! `api.rs`, pages in `ui.rs`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod ui;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::chart::{ChartData, ChartKind};
+use crate::report::{MonthStatus, Period};
+use crate::schema::{Direction, Measure, MeasureKind};
+
+/// Trafikljus. Ordered from best to worst, so the worst of several is their maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Light {
+    /// Nothing to judge yet (no target, no value): shown as such, never as green.
+    Unknown,
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Light {
+    pub fn label(self) -> &'static str {
+        match self {
+            Light::Unknown => "Inget underlag",
+            Light::Green => "Grön",
+            Light::Yellow => "Gul",
+            Light::Red => "Röd",
+        }
+    }
+
+    /// Form value in filters.
+    pub fn as_param(self) -> &'static str {
+        match self {
+            Light::Unknown => "ingen",
+            Light::Green => "gron",
+            Light::Yellow => "gul",
+            Light::Red => "rod",
+        }
+    }
+
+    pub fn from_param(value: &str) -> Option<Self> {
+        [Light::Unknown, Light::Green, Light::Yellow, Light::Red]
+            .into_iter()
+            .find(|l| l.as_param() == value)
+    }
+
+    pub fn class(self) -> &'static str {
+        match self {
+            Light::Unknown => "light-unknown",
+            Light::Green => "light-green",
+            Light::Yellow => "light-yellow",
+            Light::Red => "light-red",
+        }
+    }
+
+    /// A shape that carries the light without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Light::Unknown => "–",
+            Light::Green => "●",
+            Light::Yellow => "▲",
+            Light::Red => "■",
+        }
+    }
+}
+
+/// How far `value` falls short of `target` in the measure's bad direction (0 when on target).
+fn shortfall(direction: Direction, value: f64, target: f64) -> f64 {
+    match direction {
+        Direction::Higher => (target - value).max(0.0),
+        Direction::Lower => (value - target).max(0.0),
+        Direction::Within => (value - target).abs(),
+    }
+}
+
+/// A measure's light: its latest value against the target line on that date. Within the
+/// yellow tolerance (0 when none is set) it is green; within the red tolerance yellow; beyond
+/// it red (without a red tolerance, never worse than yellow).
+pub fn measure_light(measure: &Measure, latest: Option<(NaiveDate, f64)>) -> Light {
+    let Some((date, value)) = latest else {
+        return Light::Unknown;
+    };
+    let Some(target) = crate::report::target_on(measure, date) else {
+        return Light::Unknown;
+    };
+    let miss = shortfall(measure.direction, value, target);
+    let yellow = measure.tolerance_yellow.unwrap_or(0.0);
+    if miss <= yellow + f64::EPSILON {
+        Light::Green
+    } else if measure
+        .tolerance_red
+        .is_none_or(|red| miss <= red + f64::EPSILON)
+    {
+        Light::Yellow
+    } else {
+        Light::Red
+    }
+}
+
+/// The reporting light: a month locked without being reported is red, a late one yellow.
+pub fn reporting_light(statuses: &[MonthStatus]) -> Light {
+    if statuses.is_empty() {
+        Light::Unknown
+    } else if statuses.contains(&MonthStatus::Locked) {
+        Light::Red
+    } else if statuses.contains(&MonthStatus::Late) {
+        Light::Yellow
+    } else {
+        Light::Green
+    }
+}
+
+/// Budget against time: how much of the period has passed and (once costs are recorded) how
+/// much of the budget is spent, both in percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetBurn {
+    pub elapsed_percent: u8,
+    pub spent_percent: Option<u8>,
+}
+
+impl BudgetBurn {
+    pub fn new(budget_sek: i64, spent_sek: Option<i64>, elapsed_percent: u8) -> Self {
+        Self {
+            elapsed_percent,
+            spent_percent: spent_sek.filter(|_| budget_sek > 0).map(|spent| {
+                ((spent.max(0) as f64 / budget_sek as f64) * 100.0)
+                    .round()
+                    .min(255.0) as u8
+            }),
+        }
+    }
+
+    /// Spending more than ten percentage points ahead of time is worth a look.
+    pub fn is_ahead_of_time(&self) -> bool {
+        self.spent_percent
+            .is_some_and(|spent| spent > self.elapsed_percent.saturating_add(10))
+    }
+}
+
+/// The periods a measure is charted over: its due months among the satsning's months.
+pub fn measure_periods(measure: &Measure, months: &[Period]) -> Vec<Period> {
+    months
+        .iter()
+        .copied()
+        .filter(|p| crate::report::is_due(measure.frequency, *p))
+        .collect()
+}
+
+/// A measure's chart: line for effektmått and indikatorer (values, target line, tolerance
+/// band, baseline), bars for aktivitetsmått. Months without a value are gaps, never zeros.
+pub fn chart_data(measure: &Measure, periods: &[Period], values: &[(Period, f64)]) -> ChartData {
+    let kind = if measure.kind == MeasureKind::Activity {
+        ChartKind::Bars
+    } else {
+        ChartKind::Line
+    };
+    let labels = periods
+        .iter()
+        .map(|p| format!("{} {}", p.short_month(), p.year() % 100))
+        .collect();
+    let actual = periods
+        .iter()
+        .map(|p| values.iter().find(|(q, _)| q == p).map(|(_, v)| *v))
+        .collect();
+    let target: Vec<Option<f64>> = if kind == ChartKind::Line {
+        periods
+            .iter()
+            .map(|p| crate::report::target_on(measure, p.last_day()))
+            .collect()
+    } else {
+        vec![None; periods.len()]
+    };
+    let band = measure
+        .tolerance_yellow
+        .filter(|_| kind == ChartKind::Line && target.iter().any(Option::is_some))
+        .map(|tolerance| {
+            let (below, above) = match measure.direction {
+                Direction::Higher => (tolerance, 0.0),
+                Direction::Lower => (0.0, tolerance),
+                Direction::Within => (tolerance, tolerance),
+            };
+            (
+                target.iter().map(|t| t.map(|t| t - below)).collect(),
+                target.iter().map(|t| t.map(|t| t + above)).collect(),
+            )
+        });
+    ChartData {
+        kind,
+        title: format!("{} {}", measure.code, measure.name),
+        unit: measure.unit.clone(),
+        labels,
+        actual,
+        target,
+        band,
+        baseline: measure
+            .baseline
+            .map(|(v, _)| v)
+            .filter(|_| kind == ChartKind::Line),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Frequency, Source, ValueType};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn measure(direction: Direction) -> Measure {
+        Measure {
+            id: 1,
+            kind: MeasureKind::Effect,
+            activity_id: Some(1),
+            goal_id: None,
+            code: "E1".into(),
+            name: "Andel".into(),
+            definition: String::new(),
+            unit: "%".into(),
+            value_type: ValueType::Share,
+            frequency: Frequency::Monthly,
+            direction,
+            baseline: Some((40.0, date(2026, 1, 1))),
+            target: Some((80.0, date(2027, 1, 1))),
+            milestones: Vec::new(),
+            tolerance_yellow: Some(5.0),
+            tolerance_red: Some(15.0),
+            source: Source::Manual,
+            comparison: String::new(),
+            retired: false,
+        }
+    }
+
+    #[test]
+    fn lights_follow_the_tolerance_bands() {
+        let m = measure(Direction::Higher);
+        let on = date(2027, 1, 1); // target 80
+        assert_eq!(measure_light(&m, Some((on, 90.0))), Light::Green);
+        assert_eq!(measure_light(&m, Some((on, 75.0))), Light::Green);
+        assert_eq!(measure_light(&m, Some((on, 70.0))), Light::Yellow);
+        assert_eq!(measure_light(&m, Some((on, 64.0))), Light::Red);
+        assert_eq!(measure_light(&m, None), Light::Unknown);
+        // Halfway along the line the target is 60.
+        assert_eq!(
+            measure_light(&m, Some((date(2026, 7, 2), 58.0))),
+            Light::Green
+        );
+        let lower = measure(Direction::Lower);
+        assert_eq!(measure_light(&lower, Some((on, 70.0))), Light::Green);
+        assert_eq!(measure_light(&lower, Some((on, 90.0))), Light::Yellow);
+        let within = measure(Direction::Within);
+        assert_eq!(measure_light(&within, Some((on, 86.0))), Light::Yellow);
+        let untargeted = Measure {
+            target: None,
+            ..measure(Direction::Higher)
+        };
+        assert_eq!(measure_light(&untargeted, Some((on, 1.0))), Light::Unknown);
+        let no_red = Measure {
+            tolerance_red: None,
+            ..measure(Direction::Higher)
+        };
+        assert_eq!(measure_light(&no_red, Some((on, 0.0))), Light::Yellow);
+        assert_eq!(
+            [Light::Green, Light::Red, Light::Unknown].into_iter().max(),
+            Some(Light::Red)
+        );
+    }
+
+    #[test]
+    fn reporting_and_budget() {
+        use MonthStatus::*;
+        assert_eq!(reporting_light(&[Reported, Started]), Light::Green);
+        assert_eq!(reporting_light(&[Reported, Late]), Light::Yellow);
+        assert_eq!(reporting_light(&[Late, Locked]), Light::Red);
+        assert_eq!(reporting_light(&[]), Light::Unknown);
+        let burn = BudgetBurn::new(1_000_000, Some(600_000), 40);
+        assert_eq!(burn.spent_percent, Some(60));
+        assert!(burn.is_ahead_of_time());
+        assert!(!BudgetBurn::new(1_000_000, Some(450_000), 40).is_ahead_of_time());
+        assert_eq!(BudgetBurn::new(0, Some(5), 40).spent_percent, None);
+        assert_eq!(BudgetBurn::new(100, None, 40).spent_percent, None);
+    }
+
+    #[test]
+    fn chart_data_has_gaps_target_line_and_band() {
+        let m = measure(Direction::Higher);
+        let periods = Period::range(
+            Period::parse("2026-01").unwrap(),
+            Period::parse("2026-04").unwrap(),
+        );
+        let data = chart_data(&m, &periods, &[(periods[0], 41.0), (periods[2], 52.0)]);
+        assert_eq!(data.kind, ChartKind::Line);
+        assert_eq!(data.actual, [Some(41.0), None, Some(52.0), None]);
+        assert_eq!(data.labels[0], "jan 26");
+        let target_jan = data.target[0].unwrap();
+        assert!(
+            (target_jan - 43.3).abs() < 0.1,
+            "end of January: {target_jan}"
+        );
+        let (lower, upper) = data.band.unwrap();
+        assert_eq!(upper[0], data.target[0]);
+        assert_eq!(lower[0].unwrap(), data.target[0].unwrap() - 5.0);
+        let bars = chart_data(
+            &Measure {
+                kind: MeasureKind::Activity,
+                ..m
+            },
+            &periods,
+            &[],
+        );
+        assert_eq!(bars.kind, ChartKind::Bars);
+        assert!(bars.is_empty());
+    }
+}

@@ -1,0 +1,332 @@
+//! Dashboard pages: the portfolio (`/oversikt`) and the charts on the satsning page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::Light;
+use super::api::{DashboardData, MeasureChart, PortfolioData, initiative_dashboard, portfolio};
+use crate::auth::ui::Guard;
+use crate::chart::ChartData;
+use crate::initiative::{Status, format_sek};
+use crate::schema::format_decimal;
+
+/// A light as a badge: a shape and a word, the colour only supports them.
+#[component]
+pub fn LightBadge(light: Light) -> impl IntoView {
+    view! {
+        <span class=format!("light {}", light.class())>
+            <span aria-hidden="true">{light.symbol()}" "</span>{light.label()}
+        </span>
+    }
+}
+
+/// The charts of the satsning in `id`, to hand to [`InitiativeCharts`].
+pub fn chart_resource(
+    id: impl Fn() -> Option<i64> + Send + Sync + 'static,
+) -> Resource<Result<DashboardData, crate::error::AppError>> {
+    Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => initiative_dashboard(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    })
+}
+
+/// The satsning's charts, grouped like its schema (on the satsning page).
+#[component]
+pub fn InitiativeCharts(
+    data: Resource<Result<DashboardData, crate::error::AppError>>,
+) -> impl IntoView {
+    view! {
+        <section id="resultat" aria-labelledby="resultat-rubrik">
+            <h2 id="resultat-rubrik">"Resultat"</h2>
+            <Suspense fallback=|| view! { <p>"Ritar diagrammen…"</p> }>
+                {move || data.get().map(|result| match result {
+                    Ok(data) => view! { <Charts data/> }.into_any(),
+                    Err(error) => view! { <p class="notice">{error.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Charts(data: DashboardData) -> impl IntoView {
+    if let Some(empty) = data.empty {
+        return view! { <p class="hint">{empty}</p> }.into_any();
+    }
+    let mut last_goal = String::new();
+    data.groups
+        .into_iter()
+        .map(|group| {
+            let goal = (group.goal != last_goal).then(|| group.goal.clone());
+            last_goal = group.goal.clone();
+            view! {
+                {goal.map(|g| view! { <h3>{g}</h3> })}
+                <h4>{group.heading}</h4>
+                <div class="small-multiples">
+                    {group.charts.into_iter().map(|chart| view! { <ChartFigure chart/> }).collect_view()}
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+#[component]
+fn ChartFigure(chart: MeasureChart) -> impl IntoView {
+    let caption_id = format!("diagram-rubrik-{}", chart.measure_id);
+    let labelled_by = caption_id.clone();
+    let status = match (&chart.latest, &chart.target_then) {
+        (Some(latest), Some(target)) => format!("Senast {latest}, mål då {target}."),
+        (Some(latest), None) => format!("Senast {latest}. Inget målvärde."),
+        (None, _) => "Inga värden rapporterade ännu.".to_string(),
+    };
+    view! {
+        <figure class="chart-card" aria-labelledby=labelled_by>
+            <figcaption id=caption_id>
+                <strong>{chart.title.clone()}</strong>" "
+                <span class="hint">{chart.kind.clone()}</span>
+                {chart.retired.then(|| view! { " " <span class="tag">"Ur bruk"</span> })}
+                <br/>
+                <LightBadge light=chart.light/>" "<span>{status}</span>
+            </figcaption>
+            {match chart.svg.clone() {
+                Some(svg) => view! { <div class="chart" inner_html=svg></div> }.into_any(),
+                None => view! { <p class="chart-empty">"Inget att rita ännu: inga värden och ingen målkurva."</p> }.into_any(),
+            }}
+            <ChartTable data=chart.chart/>
+        </figure>
+    }
+}
+
+/// "Visa som tabell": the numbers behind a chart.
+#[component]
+fn ChartTable(data: ChartData) -> impl IntoView {
+    let number = |v: Option<f64>| v.map_or("–".to_string(), format_decimal);
+    let has_target = data.target.iter().any(Option::is_some);
+    let rows = data
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            view! {
+                <tr>
+                    <th scope="row">{label.clone()}</th>
+                    <td class="num">{number(data.actual[i])}</td>
+                    {has_target.then(|| view! { <td class="num">{number(data.target[i])}</td> })}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="chart-table">
+            <summary>"Visa som tabell"</summary>
+            <table class="table">
+                <caption class="visually-hidden">{data.title.clone()}</caption>
+                <thead><tr>
+                    <th scope="col">"Period"</th>
+                    <th scope="col" class="num">{format!("Utfall{}", if data.unit.is_empty() { String::new() } else { format!(" ({})", data.unit) })}</th>
+                    {has_target.then(|| view! { <th scope="col" class="num">"Målkurva"</th> })}
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            {data.baseline.map(|b| view! { <p class="hint">{format!("Baslinje: {}", format_decimal(b))}</p> })}
+        </details>
+    }
+}
+
+/// Portföljöversikt.
+#[component]
+pub fn PortfolioPage() -> impl IntoView {
+    view! {
+        <Title text="Översikt"/>
+        <Guard access=crate::auth::page_access("/oversikt")>
+            <PortfolioLoader/>
+        </Guard>
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Filter {
+    status: Option<String>,
+    part: Option<i64>,
+    lead: Option<i64>,
+    light: Option<String>,
+    sort: Option<String>,
+}
+
+#[component]
+fn PortfolioLoader() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| Filter {
+            status: q.get("status").filter(|s| !s.is_empty()),
+            part: q.get("part").and_then(|v| v.parse().ok()),
+            lead: q.get("projektledare").and_then(|v| v.parse().ok()),
+            light: q.get("ljus").filter(|s| !s.is_empty()),
+            sort: q.get("sortera").filter(|s| !s.is_empty()),
+        })
+    };
+    let data = Resource::new_blocking(filter, |f: Filter| {
+        portfolio(f.status, f.part, f.lead, f.light, f.sort)
+    });
+    view! {
+        <section class="page wide" aria-labelledby="oversikt-rubrik">
+            <h1 id="oversikt-rubrik">"Översikt"</h1>
+            <p class="lead">"Alla satsningar du kan se: status, rapportering, trafikljus och budget mot tid."</p>
+            <Suspense fallback=|| view! { <p>"Hämtar översikten…"</p> }>
+                {move || data.get().map(|result| match result {
+                    Ok(data) => view! { <Portfolio data filter=filter()/> }.into_any(),
+                    Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Portfolio(data: PortfolioData, filter: Filter) -> impl IntoView {
+    let is = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
+    let months = data.months.clone();
+    let totals = data.totals.clone();
+    view! {
+        <form method="get" action="/oversikt" class="filters" role="search" aria-label="Filtrera översikten">
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status">
+                    <option value="">"Alla"</option>
+                    {Status::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_db() selected=is(&filter.status, s.as_db())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="part">"Nämnd eller part"</label>
+                <select id="part" name="part">
+                    <option value="">"Alla"</option>
+                    {data.parties.iter().map(|(id, name)| view! {
+                        <option value=id.to_string() selected=filter.part == Some(*id)>{name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="projektledare">"Projektledare"</label>
+                <select id="projektledare" name="projektledare">
+                    <option value="">"Alla"</option>
+                    {data.leads.iter().map(|(id, name)| view! {
+                        <option value=id.to_string() selected=filter.lead == Some(*id)>{name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="ljus">"Trafikljus"</label>
+                <select id="ljus" name="ljus">
+                    <option value="">"Alla"</option>
+                    {[Light::Red, Light::Yellow, Light::Green, Light::Unknown].into_iter().map(|l| view! {
+                        <option value=l.as_param() selected=is(&filter.light, l.as_param())>{l.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="sortera">"Sortera efter"</label>
+                <select id="sortera" name="sortera">
+                    {[("namn", "Namn"), ("ljus", "Trafikljus (sämst först)"), ("status", "Status"), ("fullstandighet", "Rapportering (lägst först)")]
+                        .into_iter().map(|(v, text)| view! {
+                            <option value=v selected=is(&filter.sort, v)>{text}</option>
+                        }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">"Visa"</button>
+            <a href="/oversikt">"Rensa filter"</a>
+        </form>
+        <div class="totals" role="status">
+            <p><strong>{format!("{} satsningar", totals.count)}</strong>
+                {format!(" · beslutade medel {}", format_sek(totals.decided_sek))}
+                " · förbrukat: inga kostnader registrerade ännu"</p>
+            <p>{totals.per_status.iter().map(|(s, n)| format!("{}: {n}", s.label())).collect::<Vec<_>>().join(" · ")}</p>
+            <p class="legend">{totals.per_light.into_iter().map(|(l, n)| view! { <LightBadge light=l/>{format!(" {n}  ")} }).collect_view()}</p>
+        </div>
+        {if data.rows.is_empty() {
+            view! { <p>"Inga satsningar matchar filtret."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table class="table portfolio-table">
+                        <caption class="visually-hidden">"Satsningar med status, rapportering, trafikljus och budget"</caption>
+                        <thead><tr>
+                            <th scope="col">"Satsning"</th>
+                            <th scope="col">"Trafikljus"</th>
+                            <th scope="col">"Period"</th>
+                            <th scope="col">{format!("Rapportering {} – {}", months.first().map(|p| p.label()).unwrap_or_default(), months.last().map(|p| p.label()).unwrap_or_default())}</th>
+                            <th scope="col" class="num">"Budget"</th>
+                            <th scope="col">"Behöver uppmärksamhet"</th>
+                        </tr></thead>
+                        <tbody>
+                            {data.rows.into_iter().map(|row| view! { <PortfolioLine row/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn PortfolioLine(row: super::api::PortfolioRow) -> impl IntoView {
+    let id = row.id;
+    let progress = row.elapsed_percent;
+    view! {
+        <tr data-light=row.light.as_param()>
+            <th scope="row">
+                <a href=format!("/satsningar/{id}")>{row.name.clone()}</a>
+                {row.is_example.then(|| view! { " " <span class="tag">"Exempeldata"</span> })}
+                <br/><span class="hint">{row.status.label()}
+                    {(!row.leads.is_empty()).then(|| format!(" · {}", row.leads.join(", ")))}</span>
+            </th>
+            <td><LightBadge light=row.light/></td>
+            <td>
+                <span class="hint">{row.period.clone()}</span><br/>
+                <progress max="100" value=progress.to_string()
+                    aria-label=format!("{progress} % av perioden har gått")></progress>
+                " "{format!("{progress} %")}
+            </td>
+            <td>
+                {if row.reporting.is_empty() {
+                    view! { <span class="hint">"Rapporterar inte ännu"</span> }.into_any()
+                } else {
+                    view! {
+                        <a href=format!("/satsningar/{id}/rapportera") class="mini-months">
+                            {row.reporting.iter().map(|(p, s)| view! {
+                                <span class=format!("month-status {}", s.class())>
+                                    <span aria-hidden="true">{s.symbol()}</span>
+                                    <span class="visually-hidden">{format!("{}: {}", p.label(), s.label())}</span>
+                                </span>
+                            }).collect_view()}
+                        </a>
+                        <br/><span class="hint">{row.completeness.map_or("–".to_string(), |c| format!("{c} % inrapporterat"))}</span>
+                    }.into_any()
+                }}
+            </td>
+            <td class="num">
+                {format_sek(row.budget_sek)}<br/>
+                <span class="hint">{match row.burn.spent_percent {
+                    Some(spent) => format!("{spent} % förbrukat, {} % av tiden", row.burn.elapsed_percent),
+                    None => format!("{} % av tiden, kostnader saknas", row.burn.elapsed_percent),
+                }}</span>
+            </td>
+            <td>
+                {if row.attention.is_empty() {
+                    view! { <span class="hint">"–"</span> }.into_any()
+                } else {
+                    view! {
+                        <ul class="cell-list">
+                            {row.attention.into_iter().take(5).map(|(m, l)| view! { <li><LightBadge light=l/>" "{m}</li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,178 @@
+//! Dashboards: the satsning page's charts (parsed, not snapshotted), the portfolio with its
+//! lights, filters and totals, and who sees what.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, spawn_demo_app};
+
+const LAXHJALP: &str = "Läxhjälp i Vivalla (fiktiv)";
+
+async fn measure_id(app: &TestApp, initiative: i64, code: &str) -> i64 {
+    let code = code.to_string();
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM measure WHERE initiative_id = $1 AND code = $2")
+            .bind(initiative)
+            .bind(&code)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+/// The `<svg>…</svg>` that follows `<title id="{id}-titel">`.
+fn svg_with_title<'a>(html: &'a str, id: &str) -> &'a str {
+    let title = html
+        .find(&format!("<title id=\"{id}-titel\">"))
+        .unwrap_or_else(|| panic!("no chart {id}"));
+    let start = html[..title].rfind("<svg").unwrap();
+    let end = html[start..].find("</svg>").unwrap() + start + 6;
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn the_satsning_page_draws_each_measure_with_its_target_line_and_table() {
+    let app = spawn_demo_app().await;
+    let reader = app.as_user("lasare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let e1 = measure_id(&app, id, "E1").await;
+    let a1 = measure_id(&app, id, "A1").await;
+    let reported: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM measure_value WHERE measure_id = $1 AND value IS NOT NULL",
+        )
+        .bind(e1)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+
+    // Act
+    let page = reader.get(&format!("/satsningar/{id}")).await;
+
+    // Assert
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Resultat"));
+    let svg = svg_with_title(&html, &format!("diagram-{e1}"));
+    assert!(svg.contains("role=\"img\""));
+    assert!(svg.contains(&format!(
+        "aria-labelledby=\"diagram-{e1}-titel diagram-{e1}-beskrivning\""
+    )));
+    assert!(svg.contains("<desc id="), "text alternative");
+    // The actual series: one marker per reported month, in the palette's blue (a month
+    // without a value breaks the line into segments, each with its own group of markers).
+    let markers: usize = svg
+        .split("<g stroke-width=\"2\" stroke=\"#0072B2\" fill=\"#FFFFFF\">")
+        .skip(1)
+        .map(|group| {
+            group
+                .split("</g>")
+                .next()
+                .unwrap()
+                .matches("<circle")
+                .count()
+        })
+        .sum();
+    assert_eq!(markers as i64, reported);
+    let segments = svg.matches("fill=\"none\" stroke=\"#0072B2\"").count();
+    assert!(segments >= 2, "the unreported month is a gap, not a zero");
+    // The target line: dashed, in the palette's orange; the legend names it.
+    assert!(svg.contains("stroke=\"#D55E00\""));
+    assert!(svg.contains("stroke-dasharray=\"6,4\""));
+    assert!(svg.contains("Målkurva"));
+    // No inline style: the CSP allows none.
+    assert!(!svg.contains("style="));
+    // Bars for the aktivitetsmått; every chart has its table alternative.
+    assert!(svg_with_title(&html, &format!("diagram-{a1}")).contains("<rect"));
+    assert!(html.matches("Visa som tabell").count() >= 2);
+    // The imported indicator has no values and no target: said so, not drawn as zero.
+    assert!(html.contains("Inget att rita ännu"));
+}
+
+#[tokio::test]
+async fn a_satsning_without_values_says_so() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let idea = app
+        .initiative_id("Familjecentral Brickebacken (fiktiv idé)")
+        .await;
+    let html = lead
+        .get(&format!("/satsningar/{idea}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Schemat har inga mått ännu."));
+    assert!(!html.contains("<svg role") && !html.contains("diagram-"));
+}
+
+#[tokio::test]
+async fn the_portfolio_shows_what_each_role_may_see_with_lights_and_filters() {
+    let app = spawn_demo_app().await;
+    let total: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM initiative")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let rows = |html: &str| html.matches("<tr data-light=").count() as i64;
+
+    let reader = app.as_user("lasare@exempel.se").await;
+    let page = reader.get("/oversikt").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert_eq!(rows(&html), total);
+    assert!(html.contains(&format!("{total} satsningar")));
+    assert!(html.contains("beslutade medel"));
+    assert!(html.contains(LAXHJALP));
+
+    // The projektledare sees only the satsningar they lead.
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let html = lead.get("/oversikt").await.text().await.unwrap();
+    let led: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM initiative_lead l JOIN user_account u ON u.id = l.user_id
+             WHERE u.email_key = 'projektledare@exempel.se'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert_eq!(rows(&html), led);
+    assert!(!html.contains("Skolfam"));
+
+    // Each light filter shows exactly the rows with that light, and they add up.
+    let mut seen = 0;
+    for light in ["rod", "gul", "gron", "ingen"] {
+        let html = reader
+            .get(&format!("/oversikt?ljus={light}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let shown = rows(&html);
+        assert_eq!(
+            html.matches(&format!("<tr data-light=\"{light}\"")).count() as i64,
+            shown,
+            "{light}"
+        );
+        seen += shown;
+    }
+    assert_eq!(seen, total);
+    // Status filter and sorting by light (worst first).
+    let running = reader
+        .get("/oversikt?status=pagaende&sortera=ljus")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows(&running), 2);
+    assert!(running.contains(LAXHJALP) && running.contains("Tidigt stöd för unga vuxna"));
+    // The running satsningar report, so their row shows the last months.
+    assert!(running.contains("inrapporterat"));
+    // Unknown filter values are ignored rather than failing.
+    assert_eq!(
+        reader.get("/oversikt?ljus=lila&part=x").await.status(),
+        StatusCode::OK
+    );
+}
