@@ -90,6 +90,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         ] {
             seed_values(db, lead, name, now).await?;
         }
+        seed_comparison(db, actor, now).await?;
     }
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
@@ -640,7 +641,7 @@ const SCHEMAS: [SchemaSeed; 5] = [
             ("", ""),
             ("", ""),
             "import",
-            "Kolada; kommun, län, riket",
+            "Exempel-KPI X00001 (påhittad); kommun, län, riket",
         )],
         effect: (
             "Minskat behov av särskilt stöd",
@@ -861,5 +862,52 @@ async fn seed_values(
         };
         crate::report::repo::save(db, lead, initiative.id, month, now).await?;
     }
+    Ok(())
+}
+
+/// Invented comparison values for the example KPI X00001 (Örebro kommun, Örebro län, riket),
+/// and the Läxhjälp target group's own yearly value, so the indicator comparison has
+/// something to show. Clearly example data: the KPI id is not a real Kolada id.
+async fn seed_comparison(
+    db: &Db,
+    actor: crate::auth::repo::Actor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::indicator::KoladaValue;
+    let mut values = Vec::new();
+    for (municipality, start) in [("1880", 68.0), ("0018", 72.0), ("0000", 76.0)] {
+        for (i, year) in (2021..=2025).enumerate() {
+            values.push(KoladaValue {
+                kpi: "X00001".into(),
+                municipality: municipality.into(),
+                year,
+                gender: "T".into(),
+                value: Some(start + 1.1 * i as f64),
+            });
+        }
+    }
+    crate::indicator::repo::import(db, actor, "exempeldata-kolada.json", &values, now).await?;
+    let initiative = crate::initiative::repo::list(db, actor.organisation_id)
+        .await?
+        .into_iter()
+        .find(|i| i.name == "Läxhjälp i Vivalla (fiktiv)")
+        .ok_or(AppError::Internal)?;
+    let schema = crate::schema::repo::load(db, initiative.id).await?;
+    let Some(indicator) = schema.measures.iter().find(|m| m.code == "I1") else {
+        return Ok(());
+    };
+    let december = crate::report::Period::new(2025, 12).ok_or(AppError::Internal)?;
+    let entries = [crate::report::repo::Entry {
+        measure_id: indicator.id,
+        value: Some(58.0),
+        comment: String::new(),
+    }];
+    let month = crate::report::repo::MonthSave {
+        period: december,
+        entries: &entries,
+        reason: None,
+        submit: false,
+    };
+    crate::report::repo::save(db, actor, initiative.id, month, now).await?;
     Ok(())
 }

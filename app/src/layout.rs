@@ -95,6 +95,9 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                             <li>
                                 <A href="/parter">"Parter"</A>
                             </li>
+                            <li>
+                                <A href="/indikatorer">"Jämförelsevärden"</A>
+                            </li>
                         })}
                         {is_admin.then(|| view! {
                             <li>

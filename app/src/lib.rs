@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod document;
 pub mod error;
 pub mod form;
+pub mod indicator;
 pub mod initiative;
 pub mod layout;
 pub mod organisation;
@@ -38,6 +39,7 @@ use crate::audit::ui::HistoryPage;
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
 use crate::auth::ui::{LoginPage, SetPasswordPage, provide_viewer};
 use crate::dashboard::ui::PortfolioPage;
+use crate::indicator::ui::IndicatorsPage;
 use crate::initiative::ui::{
     EditInitiativePage, InitiativePage, InitiativesPage, NewInitiativePage,
 };
@@ -118,6 +120,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/import/:import") ssr=SsrMode::Async view=ImportPreviewPage/>
                         <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>
                         <Route path=path!("oversikt") ssr=SsrMode::Async view=PortfolioPage/>
+                        <Route path=path!("indikatorer") ssr=SsrMode::Async view=IndicatorsPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

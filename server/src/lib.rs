@@ -6,6 +6,7 @@ pub mod config;
 pub mod documents;
 pub mod exports;
 pub mod forms;
+pub mod indicator_imports;
 pub mod security;
 pub mod startup;
 pub mod telemetry;

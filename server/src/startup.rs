@@ -27,7 +27,7 @@ use app::auth::session::SessionPolicy;
 use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
 use crate::security;
-use crate::{documents, exports, forms, value_exports, value_imports};
+use crate::{documents, exports, forms, indicator_imports, value_exports, value_imports};
 
 /// Stack size of the server's worker threads (see `main.rs`).
 pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -207,6 +207,16 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         .route(
             "/satsningar/{id}/dokument",
             post(documents::upload)
+                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(
+                    config.max_upload_bytes,
+                ))
+                .layer(RequestBodyLimitLayer::new(
+                    config.max_upload_bytes + 64 * 1024,
+                )),
+        )
+        .route(
+            "/indikatorer/fil",
+            post(indicator_imports::upload)
                 .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(
                     config.max_upload_bytes,
                 ))

@@ -249,6 +249,7 @@ async fn role_route_matrix() {
         (&idea_calendar, Some(everyone)),
         ("/rapportering", Some(&[Admin, Review, Evaluator])),
         ("/oversikt", Some(everyone)),
+        ("/indikatorer", Some(&[Admin, Evaluator])),
     ];
     type Fields<'a> = &'a [(&'a str, &'a str)];
     let functions: Vec<(&str, Fields, &[Role])> = vec![

@@ -567,6 +567,7 @@ async fn schema_pages_are_accessible() {
         (format!("/satsningar/{laxhjalp}"), "satsningssidan"),
         ("/parter".to_string(), "partsregistret"),
         ("/oversikt".to_string(), "portföljöversikten"),
+        ("/indikatorer".to_string(), "jämförelsevärdena"),
     ] {
         browser
             .open_hydrated(&format!("{}{path}", app.address))

@@ -85,8 +85,104 @@ async fn the_satsning_page_draws_each_measure_with_its_target_line_and_table() {
     // Bars for the aktivitetsmått; every chart has its table alternative.
     assert!(svg_with_title(&html, &format!("diagram-{a1}")).contains("<rect"));
     assert!(html.matches("Visa som tabell").count() >= 2);
-    // The imported indicator has no values and no target: said so, not drawn as zero.
+    // An indicator without values or target is said to be so, not drawn as zero.
+    let unga = app
+        .initiative_id("Tidigt stöd för unga vuxna (fiktiv)")
+        .await;
+    let html = reader
+        .get(&format!("/satsningar/{unga}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Inget att rita ännu"));
+    assert!(html.contains("Ingen jämförelse: ange indikatorns Kolada-KPI"));
+}
+
+async fn upload_kolada(user: &TestApp, name: &str, bytes: &[u8]) -> reqwest::Response {
+    use reqwest::multipart::{Form, Part};
+    let form = Form::new().part(
+        "fil",
+        Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+    );
+    user.client
+        .post(format!("{}/indikatorer/fil", user.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn kolada_count(app: &TestApp) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM indicator_value")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+#[tokio::test]
+async fn kolada_values_are_imported_and_the_indicator_is_compared() {
+    let app = spawn_demo_app().await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let before = kolada_count(&app).await;
+
+    // A bad file: every bad row named, nothing saved.
+    let bad = upload_kolada(
+        &evaluator,
+        "fel.csv",
+        b"kpi;municipality;period;gender;value
+X00001;1880;2026;T;70
+kpi1;1880;2026;T;1
+X00001;18;2026;T;1
+",
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Inget importerades: 2 rader är fel."));
+    assert!(html.contains("Rad 3:") && html.contains("Rad 4:"));
+    assert_eq!(kolada_count(&app).await, before);
+
+    // Act: Kolada's own JSON shape.
+    let json = br#"{"values":[
+        {"kpi":"X00001","municipality":"1880","period":2026,"values":[{"gender":"T","value":74.5},{"gender":"K","value":76.0}]},
+        {"kpi":"X00001","municipality":"0000","period":2026,"values":[{"gender":"T","value":81.2}]}]}"#;
+    let ok = upload_kolada(&evaluator, "kolada.json", json).await;
+
+    // Assert
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ok.headers()["location"], "/indikatorer?importerade=3");
+    assert_eq!(kolada_count(&app).await, before + 3);
+    let page = evaluator.get("/indikatorer").await.text().await.unwrap();
+    assert!(page.contains("X00001") && page.contains("2021–2026"));
+    // The satsning page compares its indicator with kommun, län and riket.
+    let id = app.initiative_id(LAXHJALP).await;
+    let i1 = measure_id(&app, id, "I1").await;
+    let html = evaluator
+        .get(&format!("/satsningar/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Jämförelse (X00001)"));
+    let svg = svg_with_title(&html, &format!("jamforelse-{i1}"));
+    for level in ["Satsningens målgrupp", "Kommunen", "Länet", "Riket"] {
+        assert!(svg.contains(level), "{level}");
+    }
+    assert!(
+        html.contains("<td class=\"num\">81,2</td>"),
+        "riket 2026 in the table"
+    );
+    assert!(html.contains("E1: Samma riktning") || html.contains("E1: Olika riktning"));
+
+    // Only admin and utvärderare import.
+    let lead = app.as_user("projektledare@exempel.se").await;
+    assert_eq!(
+        upload_kolada(&lead, "kolada.json", json).await.status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]

@@ -371,7 +371,7 @@ pub fn page_access(path: &str) -> Access {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     if under("/admin") {
         Access::Roles(&[Role::Admin])
-    } else if under("/historik") || under("/parter") {
+    } else if under("/historik") || under("/parter") || under("/indikatorer") {
         Access::Roles(&[Role::Admin, Role::Evaluator])
     } else if under("/rapportering") {
         Access::Roles(&[Role::Admin, Role::Review, Role::Evaluator])

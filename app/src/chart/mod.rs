@@ -187,9 +187,94 @@ fn swedish_numbers(svg: &str) -> String {
     out
 }
 
+/// Several named series over the same labels (the indicator comparison).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultiSeries {
+    pub title: String,
+    pub unit: String,
+    pub labels: Vec<String>,
+    /// (name, values); gaps where a series has no value.
+    pub series: Vec<(String, Gappy)>,
+}
+
+impl MultiSeries {
+    pub fn description(&self) -> String {
+        let parts: Vec<String> = self
+            .series
+            .iter()
+            .filter_map(|(name, values)| {
+                let (i, v) = values
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find_map(|(i, v)| v.map(|v| (i, v)))?;
+                Some(format!(
+                    "{name} {} {} ({})",
+                    crate::schema::format_decimal(v),
+                    self.unit,
+                    self.labels[i]
+                ))
+            })
+            .collect();
+        if parts.is_empty() {
+            "Inga jämförelsevärden.".into()
+        } else {
+            format!("Senaste värden: {}.", parts.join(", ").replace("  ", " "))
+        }
+    }
+}
+
+/// Palette for several series (Okabe–Ito): blue, orange, bluish green, reddish purple.
+pub const MULTI: [&str; 4] = [ACTUAL, TARGET, "#009E73", "#CC79A7"];
+
+/// Draws several series as lines, with `<title>` and `<desc>`.
+#[cfg(feature = "ssr")]
+pub fn svg_lines(data: &MultiSeries, id: &str) -> Option<String> {
+    use charts_rs::{Color, LineChart, Series};
+    if data
+        .series
+        .iter()
+        .all(|(_, v)| v.iter().all(Option::is_none))
+    {
+        return None;
+    }
+    let series = data
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, (name, values))| {
+            let mut s = Series::new_nullable(
+                name.clone(),
+                values.iter().map(|v| v.map(|v| v as f32)).collect(),
+            );
+            s.index = Some(i);
+            s
+        })
+        .collect();
+    let mut chart = LineChart::new(series, data.labels.clone());
+    chart.width = 560.0;
+    chart.height = 260.0;
+    chart.series.colors = MULTI.iter().map(|c| Color::from(*c)).collect();
+    let svg = chart
+        .svg()
+        .map_err(|error| tracing::error!(?error, "comparison chart could not be drawn"))
+        .ok()?;
+    Some(with_title(
+        &swedish_numbers(&svg),
+        &data.title,
+        &data.description(),
+        id,
+    ))
+}
+
 /// Adds role, title and description to the `<svg>` element.
 #[cfg(feature = "ssr")]
 fn accessible(svg: &str, data: &ChartData, id: &str) -> String {
+    with_title(svg, &data.title, &data.description(), id)
+}
+
+#[cfg(feature = "ssr")]
+fn with_title(svg: &str, title: &str, description: &str, id: &str) -> String {
     let Some(start) = svg.find("<svg") else {
         return svg.to_string();
     };
@@ -206,8 +291,8 @@ fn accessible(svg: &str, data: &ChartData, id: &str) -> String {
         "{}{} role=\"img\" aria-labelledby=\"{id}-titel {id}-beskrivning\"><title id=\"{id}-titel\">{}</title><desc id=\"{id}-beskrivning\">{}</desc>{}",
         &svg[..start],
         &svg[start..end],
-        escape(&data.title),
-        escape(&data.description()),
+        escape(title),
+        escape(description),
         &svg[end + 1..]
     )
 }

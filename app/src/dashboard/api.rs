@@ -28,6 +28,19 @@ pub struct MeasureChart {
     /// The target for the latest value's month.
     pub target_then: Option<String>,
     pub retired: bool,
+    /// For indikatorer: the comparison with kommun, län and riket.
+    pub comparison: Option<Comparison>,
+}
+
+/// An indicator next to its Kolada comparison levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The KPI named in the indicator's source, if any.
+    pub kpi: Option<String>,
+    pub svg: Option<String>,
+    pub data: crate::chart::MultiSeries,
+    /// "E1: Samma riktning: …", when there is enough to judge.
+    pub verdict: Option<String>,
 }
 
 /// Measures under one heading (mål → aktivitet, or a mål's indikatorer).
@@ -62,9 +75,10 @@ fn with_unit(measure: &crate::schema::Measure, value: f64) -> String {
 #[server(endpoint = "oversikt/satsning")]
 pub async fn initiative_dashboard(id: i64) -> Result<DashboardData, AppError> {
     use crate::schema::MeasureKind;
-    let (_, initiative) = crate::initiative::api::load_visible(id).await?;
+    let (user, initiative) = crate::initiative::api::load_visible(id).await?;
     let db = expect_context::<crate::db::Db>();
     let schema = crate::schema::repo::load(&db, id).await?;
+    let organisation = crate::organisation::repo::get(&db, user.organisation_id).await?;
     if schema.measures.is_empty() {
         return Ok(DashboardData {
             groups: Vec::new(),
@@ -88,6 +102,114 @@ pub async fn initiative_dashboard(id: i64) -> Result<DashboardData, AppError> {
         });
     }
     let values = crate::report::repo::values(&db, id, months[0], months[months.len() - 1]).await?;
+    let own_values = |measure_id: i64| -> Vec<(Period, f64)> {
+        values
+            .iter()
+            .filter(|v| v.measure_id == measure_id)
+            .filter_map(|v| Some((v.period, v.value?)))
+            .collect()
+    };
+    // Kolada series for each KPI the indicators name, read once.
+    let mut kolada = std::collections::HashMap::new();
+    for m in schema
+        .measures
+        .iter()
+        .filter(|m| m.kind == MeasureKind::Indicator)
+    {
+        if let Some(kpi) = crate::indicator::kpi_of(&m.comparison)
+            && !kolada.contains_key(&kpi)
+        {
+            let series = crate::indicator::repo::series(&db, user.organisation_id, &kpi).await?;
+            kolada.insert(kpi, series);
+        }
+    }
+    let comparison = |m: &crate::schema::Measure| -> Comparison {
+        let kpi = crate::indicator::kpi_of(&m.comparison);
+        let rows: &[(String, i32, f64)] = kpi
+            .as_ref()
+            .and_then(|k| kolada.get(k))
+            .map_or(&[], Vec::as_slice);
+        // The target group's own value per year: the last reported month of the year.
+        let mut own: Vec<(i32, f64)> = Vec::new();
+        for (p, v) in own_values(m.id) {
+            match own.last_mut() {
+                Some((year, value)) if *year == p.year() => *value = v,
+                _ => own.push((p.year(), v)),
+            }
+        }
+        let levels = crate::indicator::levels(&organisation.code);
+        let mut years: Vec<i32> = own
+            .iter()
+            .map(|(y, _)| *y)
+            .chain(
+                rows.iter()
+                    .filter(|(muni, _, _)| levels.iter().any(|(_, l)| l == muni))
+                    .map(|(_, y, _)| *y),
+            )
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        let along = |points: &[(i32, f64)]| -> crate::chart::Gappy {
+            years
+                .iter()
+                .map(|y| points.iter().find(|(py, _)| py == y).map(|(_, v)| *v))
+                .collect()
+        };
+        let mut series = vec![("Satsningens målgrupp".to_string(), along(&own))];
+        let mut level_points = Vec::new();
+        for (label, muni) in &levels {
+            let points: Vec<(i32, f64)> = rows
+                .iter()
+                .filter(|(r, _, _)| r == muni)
+                .map(|(_, y, v)| (*y, *v))
+                .collect();
+            series.push((label.to_string(), along(&points)));
+            level_points.push(points);
+        }
+        let data = crate::chart::MultiSeries {
+            title: format!("{} jämfört med kommun, län och riket", m.code),
+            unit: m.unit.clone(),
+            labels: years.iter().map(|y| y.to_string()).collect(),
+            series,
+        };
+        // Same direction? The first effektmått under the indicator's mål with values, against
+        // the indicator at the nearest level that has two values or more.
+        let reference: Option<Vec<f64>> = level_points
+            .iter()
+            .find(|p| p.len() >= 2)
+            .map(|p| p.iter().map(|(_, v)| *v).collect());
+        let goal_activities: Vec<i64> = schema
+            .goals
+            .iter()
+            .filter(|g| Some(g.id) == m.goal_id)
+            .flat_map(|g| g.activities.iter().map(|a| a.id))
+            .collect();
+        let verdict = schema
+            .measures
+            .iter()
+            .filter(|e| {
+                e.kind == MeasureKind::Effect
+                    && e.activity_id.is_some_and(|a| goal_activities.contains(&a))
+            })
+            .find_map(|e| {
+                let series: Vec<f64> = own_values(e.id).into_iter().map(|(_, v)| v).collect();
+                let verdict = crate::indicator::verdict(
+                    &series,
+                    e.direction,
+                    reference.as_deref()?,
+                    m.direction,
+                )?;
+                Some(format!("{}: {}", e.code, verdict.text()))
+            });
+        Comparison {
+            svg: kpi
+                .as_ref()
+                .and_then(|_| crate::chart::svg_lines(&data, &format!("jamforelse-{}", m.id))),
+            kpi,
+            data,
+            verdict,
+        }
+    };
     let chart = |m: &crate::schema::Measure| {
         let own: Vec<(Period, f64)> = values
             .iter()
@@ -114,6 +236,7 @@ pub async fn initiative_dashboard(id: i64) -> Result<DashboardData, AppError> {
                 .and_then(|(p, _)| crate::report::target_on(m, p.last_day()))
                 .map(|t| with_unit(m, t)),
             retired: m.retired,
+            comparison: (m.kind == MeasureKind::Indicator).then(|| comparison(m)),
         }
     };
     let mut groups = Vec::new();

@@ -97,8 +97,51 @@ fn ChartFigure(chart: MeasureChart) -> impl IntoView {
                 None => view! { <p class="chart-empty">"Inget att rita ännu: inga värden och ingen målkurva."</p> }.into_any(),
             }}
             <ChartTable data=chart.chart/>
+            {chart.comparison.map(|c| view! { <ComparisonView comparison=c/> })}
         </figure>
     }
+}
+
+/// An indicator beside kommun, län and riket, with the "same direction?" verdict.
+#[component]
+fn ComparisonView(comparison: super::api::Comparison) -> impl IntoView {
+    let Some(kpi) = comparison.kpi.clone() else {
+        return view! {
+            <p class="hint">"Ingen jämförelse: ange indikatorns Kolada-KPI (till exempel N15428) i dess källa för att jämföra med kommun, län och riket."</p>
+        }
+        .into_any();
+    };
+    let data = comparison.data.clone();
+    let number = |v: Option<f64>| v.map_or("–".to_string(), format_decimal);
+    view! {
+        <div class="comparison">
+            <p><strong>{format!("Jämförelse ({kpi})")}</strong></p>
+            {match comparison.svg.clone() {
+                Some(svg) => view! { <div class="chart" inner_html=svg></div> }.into_any(),
+                None => view! { <p class="chart-empty">{format!("Inga jämförelsevärden för {kpi} är importerade ännu.")}</p> }.into_any(),
+            }}
+            <p class="verdict">{comparison.verdict.clone().unwrap_or_else(|| "Samma riktning? För få värden för att bedöma.".into())}</p>
+            <details class="chart-table">
+                <summary>"Visa jämförelsen som tabell"</summary>
+                <table class="table">
+                    <caption class="visually-hidden">{data.title.clone()}</caption>
+                    <thead><tr>
+                        <th scope="col">"År"</th>
+                        {data.series.iter().map(|(name, _)| view! { <th scope="col" class="num">{name.clone()}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {data.labels.iter().enumerate().map(|(i, year)| view! {
+                            <tr>
+                                <th scope="row">{year.clone()}</th>
+                                {data.series.iter().map(|(_, values)| view! { <td class="num">{number(values[i])}</td> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </div>
+    }
+    .into_any()
 }
 
 /// "Visa som tabell": the numbers behind a chart.

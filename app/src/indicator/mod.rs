@@ -1,0 +1,350 @@
+//! Indicator comparison data in the shape of Kolada (open API v3): kpi id, municipality id
+//! ("0000" = riket, "1880" = Örebro kommun, "0018" = Örebro län), year, gender T/K/M, value.
+//! Files are imported (the app works offline): the API's JSON as saved, or CSV with the
+//! columns kpi, municipality, period, gender, value. Parsing, checks, the comparison levels
+//! and the "same direction?" verdict are pure and unit-tested.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod ui;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::Direction;
+
+/// Most rows in one file.
+pub const MAX_ROWS: usize = 200_000;
+
+/// One comparison value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KoladaValue {
+    pub kpi: String,
+    pub municipality: String,
+    pub year: i32,
+    pub gender: String,
+    pub value: Option<f64>,
+}
+
+/// Is `text` a Kolada KPI id ("N00945", "U21468")?
+pub fn is_kpi(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+        && text.len() == 6
+        && chars.all(|c| c.is_ascii_digit())
+}
+
+/// The KPI id named in an indicator's source text, e.g. "Kolada N15428; kommun, län, riket".
+pub fn kpi_of(comparison: &str) -> Option<String> {
+    comparison
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| is_kpi(word))
+        .map(str::to_string)
+}
+
+/// The comparison levels of an organisation: (label, Kolada municipality id). A kommun's län
+/// is "00" + the first two digits of its code; a region (4-digit code "00xx") is its own län.
+pub fn levels(organisation_code: &str) -> Vec<(&'static str, String)> {
+    let code = organisation_code;
+    let digits = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit());
+    let mut levels = Vec::new();
+    if digits && !code.starts_with("00") {
+        levels.push(("Kommunen", code.to_string()));
+        levels.push(("Länet", format!("00{}", &code[..2])));
+    } else if digits {
+        levels.push(("Länet", code.to_string()));
+    }
+    levels.push(("Riket", "0000".to_string()));
+    levels
+}
+
+/// A row that could not be read, with its line (or value) number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub row: usize,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+struct KoladaFile {
+    values: Vec<KoladaEntry>,
+}
+
+#[derive(Deserialize)]
+struct KoladaEntry {
+    kpi: String,
+    municipality: String,
+    period: serde_json::Value,
+    values: Vec<KoladaGenderValue>,
+}
+
+#[derive(Deserialize)]
+struct KoladaGenderValue {
+    gender: String,
+    value: Option<f64>,
+}
+
+/// Reads a Kolada file: the API's JSON (`{"values": [{"kpi", "municipality", "period",
+/// "values": [{"gender", "value"}]}]}`) or CSV with a header naming kpi, municipality (or
+/// municipality_id), period, gender and value. Every bad row is reported; nothing is returned
+/// unless the whole file is good.
+pub fn parse_file(text: &str) -> Result<Vec<KoladaValue>, Vec<RowError>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let fail = |row, message: &str| {
+        Err(vec![RowError {
+            row,
+            message: message.to_string(),
+        }])
+    };
+    let raw: Vec<(usize, String, String, String, String, String)> = if text
+        .trim_start()
+        .starts_with('{')
+    {
+        let file: KoladaFile = match serde_json::from_str(text) {
+            Ok(file) => file,
+            Err(error) => {
+                return fail(
+                    error.line(),
+                    "Filen är inte Koladas JSON-format: den ska ha en lista \"values\" med kpi, municipality, period och values.",
+                );
+            }
+        };
+        let mut rows = Vec::new();
+        for (i, entry) in file.values.into_iter().enumerate() {
+            let period = match &entry.period {
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            for value in entry.values {
+                rows.push((
+                    i + 1,
+                    entry.kpi.clone(),
+                    entry.municipality.clone(),
+                    period.clone(),
+                    value.gender,
+                    value.value.map(|v| v.to_string()).unwrap_or_default(),
+                ));
+            }
+        }
+        rows
+    } else {
+        let table = crate::report::import::parse_csv(text);
+        let mut records = table.into_iter();
+        let Some(header) = records.next() else {
+            return fail(1, "Filen är tom.");
+        };
+        let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+        let column = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+        let (Some(kpi), Some(municipality), Some(period), Some(gender), Some(value)) = (
+            column(&["kpi"]),
+            column(&["municipality", "municipality_id", "kommun"]),
+            column(&["period", "år"]),
+            column(&["gender", "kön"]),
+            column(&["value", "värde"]),
+        ) else {
+            return fail(
+                1,
+                "Filen saknar någon av kolumnerna kpi, municipality, period, gender och value.",
+            );
+        };
+        records
+            .enumerate()
+            .map(|(i, r)| {
+                let cell = |c: usize| r.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+                (
+                    i + 2,
+                    cell(kpi),
+                    cell(municipality),
+                    cell(period),
+                    cell(gender),
+                    cell(value),
+                )
+            })
+            .collect()
+    };
+    if raw.len() > MAX_ROWS {
+        return fail(0, &format!("Filen har fler än {MAX_ROWS} värden."));
+    }
+    if raw.is_empty() {
+        return fail(0, "Filen har inga värden.");
+    }
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for (row, kpi, municipality, period, gender, value) in raw {
+        let mut problem = |message: String| errors.push(RowError { row, message });
+        if !is_kpi(&kpi) {
+            problem(format!("\"{kpi}\" är inget KPI-id (till exempel N00945)."));
+            continue;
+        }
+        if municipality.len() != 4 || !municipality.chars().all(|c| c.is_ascii_digit()) {
+            problem(format!(
+                "Kommun-id \"{municipality}\" ska vara fyra siffror (0000 för riket)."
+            ));
+            continue;
+        }
+        let Some(year) = period
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1990..=2100).contains(y))
+        else {
+            problem(format!("Perioden \"{period}\" ska vara ett årtal."));
+            continue;
+        };
+        if !matches!(gender.as_str(), "T" | "K" | "M") {
+            problem(format!("Kön \"{gender}\" ska vara T, K eller M."));
+            continue;
+        }
+        let value = match crate::schema::parse_decimal(&value) {
+            Ok(v) => v,
+            Err(_) => {
+                problem(format!("Värdet \"{value}\" är inget tal."));
+                continue;
+            }
+        };
+        values.push(KoladaValue {
+            kpi,
+            municipality,
+            year,
+            gender,
+            value,
+        });
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Whether a series is improving: its last value against its first, in the better direction.
+fn improving(series: &[f64], direction: Direction) -> Option<bool> {
+    let (first, last) = (series.first()?, series.last()?);
+    if series.len() < 2 || (last - first).abs() < f64::EPSILON {
+        return None;
+    }
+    Some(match direction {
+        Direction::Higher => last > first,
+        Direction::Lower => last < first,
+        Direction::Within => return None,
+    })
+}
+
+/// "Samma riktning?": does the effektmått move the way the indicator does?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// Both improve.
+    BothBetter,
+    /// Both get worse.
+    BothWorse,
+    /// They move apart.
+    Different,
+}
+
+impl Verdict {
+    pub fn text(self) -> &'static str {
+        match self {
+            Verdict::BothBetter => "Samma riktning: både effektmåttet och indikatorn förbättras.",
+            Verdict::BothWorse => "Samma riktning: både effektmåttet och indikatorn försämras.",
+            Verdict::Different => {
+                "Olika riktning: effektmåttet och indikatorn rör sig åt olika håll."
+            }
+        }
+    }
+}
+
+/// The verdict, or `None` when either series is too short or flat to say.
+pub fn verdict(
+    effect: &[f64],
+    effect_direction: Direction,
+    indicator: &[f64],
+    indicator_direction: Direction,
+) -> Option<Verdict> {
+    match (
+        improving(effect, effect_direction)?,
+        improving(indicator, indicator_direction)?,
+    ) {
+        (true, true) => Some(Verdict::BothBetter),
+        (false, false) => Some(Verdict::BothWorse),
+        _ => Some(Verdict::Different),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kpi_ids_and_levels() {
+        assert!(is_kpi("N00945") && is_kpi("U21468"));
+        assert!(!is_kpi("n00945") && !is_kpi("N0094") && !is_kpi("NN0945"));
+        assert_eq!(
+            kpi_of("Kolada N15428; kommun, län, riket").as_deref(),
+            Some("N15428")
+        );
+        assert_eq!(kpi_of("Kolada; kommun, län, riket"), None);
+        assert_eq!(
+            levels("1880"),
+            [
+                ("Kommunen", "1880".to_string()),
+                ("Länet", "0018".to_string()),
+                ("Riket", "0000".to_string())
+            ]
+        );
+        assert_eq!(
+            levels("0018"),
+            [("Länet", "0018".to_string()), ("Riket", "0000".to_string())]
+        );
+    }
+
+    #[test]
+    fn kolada_json_and_csv_are_read_and_bad_rows_reported() {
+        let json = r#"{"values":[{"kpi":"N15428","municipality":"1880","period":2023,
+            "values":[{"gender":"T","status":"","value":71.5,"count":1},{"gender":"K","value":null}]}]}"#;
+        let values = parse_file(json).unwrap();
+        assert_eq!(values.len(), 2);
+        assert_eq!(values[0].value, Some(71.5));
+        assert_eq!(values[1].value, None);
+        let csv = "kpi;municipality;period;gender;value\nN15428;0000;2023;T;80,1\n";
+        assert_eq!(parse_file(csv).unwrap()[0].value, Some(80.1));
+        let bad = "kpi,municipality_id,period,gender,value\nX1,1880,2023,T,1\nN15428,188,2023,T,1\nN15428,1880,tjugo,T,1\nN15428,1880,2023,X,1\nN15428,1880,2023,T,mycket\n";
+        let errors = parse_file(bad).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.row).collect::<Vec<_>>(),
+            [2, 3, 4, 5, 6]
+        );
+        assert!(
+            parse_file("{\"foo\": 1}").unwrap_err()[0]
+                .message
+                .contains("JSON")
+        );
+        assert!(
+            parse_file("a;b\n1;2\n").unwrap_err()[0]
+                .message
+                .contains("saknar")
+        );
+    }
+
+    #[test]
+    fn same_direction_verdict() {
+        use Direction::*;
+        assert_eq!(
+            verdict(&[50.0, 60.0], Higher, &[70.0, 72.0], Higher),
+            Some(Verdict::BothBetter)
+        );
+        assert_eq!(
+            verdict(&[50.0, 60.0], Higher, &[12.0, 10.0], Lower),
+            Some(Verdict::BothBetter)
+        );
+        assert_eq!(
+            verdict(&[50.0, 40.0], Higher, &[70.0, 72.0], Higher),
+            Some(Verdict::Different)
+        );
+        assert_eq!(
+            verdict(&[50.0, 40.0], Higher, &[70.0, 65.0], Higher),
+            Some(Verdict::BothWorse)
+        );
+        assert_eq!(verdict(&[50.0], Higher, &[70.0, 72.0], Higher), None);
+        assert_eq!(verdict(&[50.0, 50.0], Higher, &[70.0, 72.0], Higher), None);
+    }
+}
