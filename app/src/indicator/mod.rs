@@ -65,11 +65,13 @@ pub struct RowError {
     pub message: String,
 }
 
+#[cfg(feature = "ssr")]
 #[derive(Deserialize)]
 struct KoladaFile {
     values: Vec<KoladaEntry>,
 }
 
+#[cfg(feature = "ssr")]
 #[derive(Deserialize)]
 struct KoladaEntry {
     kpi: String,
@@ -78,12 +80,14 @@ struct KoladaEntry {
     values: Vec<KoladaGenderValue>,
 }
 
+#[cfg(feature = "ssr")]
 #[derive(Deserialize)]
 struct KoladaGenderValue {
     gender: String,
     value: Option<f64>,
 }
 
+#[cfg(feature = "ssr")]
 /// Reads a Kolada file: the API's JSON (`{"values": [{"kpi", "municipality", "period",
 /// "values": [{"gender", "value"}]}]}`) or CSV with a header naming kpi, municipality (or
 /// municipality_id), period, gender and value. Every bad row is reported; nothing is returned
@@ -270,7 +274,7 @@ pub fn verdict(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
