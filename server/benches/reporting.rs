@@ -1,6 +1,7 @@
-//! Benchmark of månadsrapportering at national scale (design targets of the reporting issue):
-//! saving a 40-value month (p99 ≤ 15 ms) and exporting values as CSV (within 2× a plain read
-//! of the same rows), on an embedded SQLite file with
+//! Benchmark of månadsrapportering and the dashboards at national scale (design targets of
+//! the reporting and dashboard issues): saving a 40-value month (p99 ≤ 15 ms), exporting values
+//! as CSV (within 2× `sqlite3 -csv` of the same rows), the portfolio's data for one kommun and a
+//! satsning dashboard's 40 charts, on an embedded SQLite file with
 //! 10 kommuner × 100 satsningar × 40 mått × 60 månader = 2.4 M values.
 //!
 //! Run: `cargo bench -p server --bench reporting` (UTFALL_BENCH_SCALE=small for a quick run
@@ -131,6 +132,58 @@ async fn run() {
         }
         _ => println!("sqlite3 finns inte: jämförelsen hoppas över"),
     }
+    // Portfolio data for one kommun (100 satsningar, 4 000 measures): the queries and the
+    // computation behind /oversikt, without HTTP and rendering.
+    let mut timings = Vec::new();
+    for _ in 0..40 {
+        let t = Instant::now();
+        let initiatives = app::initiative::repo::list(&db, 1).await.expect("list");
+        let _marks = app::report::repo::month_marks(&db, 1, None, first).await.expect("marks");
+        let measures = app::schema::repo::active_measures_of_organisation(&db, 1)
+            .await
+            .expect("measures");
+        let latest = app::dashboard::repo::latest_values(&db, 1).await.expect("latest");
+        let lights = measures
+            .iter()
+            .map(|(_, m)| {
+                let value = latest
+                    .iter()
+                    .find(|(id, _, _)| *id == m.id)
+                    .map(|(_, p, v)| (p.last_day(), *v));
+                app::dashboard::measure_light(m, value)
+            })
+            .filter(|l| *l >= app::dashboard::Light::Yellow)
+            .count();
+        assert!(initiatives.len() as i64 == per_organisation && lights <= measures.len());
+        timings.push(t.elapsed());
+    }
+    report("portföljens data (en kommun)", &mut timings[5..].to_vec());
+
+    // A satsning dashboard: its schema, 60 months of values, and 40 charts drawn as SVG.
+    let mut timings = Vec::new();
+    for round in 0..30i64 {
+        let initiative = 1 + round;
+        let t = Instant::now();
+        let schema = app::schema::repo::load(&db, initiative).await.expect("schema");
+        let months = Period::range(first, (1..MONTHS).fold(first, |p, _| p.next()));
+        let values = app::report::repo::values(&db, initiative, months[0], months[months.len() - 1])
+            .await
+            .expect("values");
+        let mut bytes = 0;
+        for m in &schema.measures {
+            let own: Vec<(Period, f64)> = values
+                .iter()
+                .filter(|v| v.measure_id == m.id)
+                .filter_map(|v| Some((v.period, v.value?)))
+                .collect();
+            let periods = app::dashboard::measure_periods(m, &months);
+            let data = app::dashboard::chart_data(m, &periods, &own);
+            bytes += app::chart::svg(&data, "d").map_or(0, |s| s.len());
+        }
+        assert!(bytes > 0);
+        timings.push(t.elapsed());
+    }
+    report("satsningens dashboard (40 diagram)", &mut timings[5..].to_vec());
     db.close().await;
 }
 
@@ -189,6 +242,17 @@ async fn seed(db: &Db, organisations: i64, per_organisation: i64, first: Period)
             query.execute(pool).await.map(|_| ()).expect("seed")
         });
     }
+    app::db_write!(db, |pool| {
+        sqlx::query(
+            "UPDATE measure SET baseline_value = 10, baseline_date = '2022-01-01', target_value = 90,
+                    target_date = '2026-12-31', tolerance_yellow = 5, tolerance_red = 15
+             WHERE kind = 'effekt'",
+        )
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .expect("targets")
+    });
     app::db_write!(db, |pool| {
         sqlx::query(
             "INSERT INTO report_period (initiative_id, period, has_values)
