@@ -138,11 +138,15 @@ async fn run() {
     for _ in 0..40 {
         let t = Instant::now();
         let initiatives = app::initiative::repo::list(&db, 1).await.expect("list");
-        let _marks = app::report::repo::month_marks(&db, 1, None, first).await.expect("marks");
+        let _marks = app::report::repo::month_marks(&db, 1, None, first)
+            .await
+            .expect("marks");
         let measures = app::schema::repo::active_measures_of_organisation(&db, 1)
             .await
             .expect("measures");
-        let latest = app::dashboard::repo::latest_values(&db, 1).await.expect("latest");
+        let latest = app::dashboard::repo::latest_values(&db, 1)
+            .await
+            .expect("latest");
         let lights = measures
             .iter()
             .map(|(_, m)| {
@@ -164,11 +168,14 @@ async fn run() {
     for round in 0..30i64 {
         let initiative = 1 + round;
         let t = Instant::now();
-        let schema = app::schema::repo::load(&db, initiative).await.expect("schema");
-        let months = Period::range(first, (1..MONTHS).fold(first, |p, _| p.next()));
-        let values = app::report::repo::values(&db, initiative, months[0], months[months.len() - 1])
+        let schema = app::schema::repo::load(&db, initiative)
             .await
-            .expect("values");
+            .expect("schema");
+        let months = Period::range(first, (1..MONTHS).fold(first, |p, _| p.next()));
+        let values =
+            app::report::repo::values(&db, initiative, months[0], months[months.len() - 1])
+                .await
+                .expect("values");
         let mut bytes = 0;
         for m in &schema.measures {
             let own: Vec<(Period, f64)> = values
@@ -183,7 +190,10 @@ async fn run() {
         assert!(bytes > 0);
         timings.push(t.elapsed());
     }
-    report("satsningens dashboard (40 diagram)", &mut timings[5..].to_vec());
+    report(
+        "satsningens dashboard (40 diagram)",
+        &mut timings[5..].to_vec(),
+    );
     db.close().await;
 }
 

@@ -272,3 +272,38 @@ async fn the_portfolio_shows_what_each_role_may_see_with_lights_and_filters() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn activity_bars_can_be_cumulative_and_the_schema_shows_latest_values() {
+    let app = spawn_demo_app().await;
+    let reader = app.as_user("lasare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let a1 = measure_id(&app, id, "A1").await;
+    let per_period = reader
+        .get(&format!("/satsningar/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(per_period.contains("Visa aktivitetsmåtten kumulativt"));
+    let cumulative = reader
+        .get(&format!("/satsningar/{id}?kumulativ=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let svg = svg_with_title(&cumulative, &format!("diagram-{a1}"));
+    assert!(svg.contains("A1 Deltagartillfällen (kumulativt)"));
+    assert!(cumulative.contains("Visa aktivitetsmåtten per period"));
+
+    // The schema table: the latest value with its light and a sparkline.
+    let schema = reader
+        .get(&format!("/satsningar/{id}/schema"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(schema.contains("Senaste värde"));
+    assert!(schema.contains("class=\"sparkline\""));
+    assert!(schema.contains("class=\"light light-"));
+}

@@ -187,6 +187,33 @@ fn swedish_numbers(svg: &str) -> String {
     out
 }
 
+/// A sparkline: the last values as a small line (decorative beside the value it summarises,
+/// so hidden from assistive technology). `None` with fewer than two values.
+pub fn sparkline(values: &[f64]) -> Option<String> {
+    const WIDTH: f64 = 80.0;
+    const HEIGHT: f64 = 20.0;
+    if values.len() < 2 {
+        return None;
+    }
+    let (min, max) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let span = if max > min { max - min } else { 1.0 };
+    let step = WIDTH / (values.len() - 1) as f64;
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let y = HEIGHT - 2.0 - (v - min) / span * (HEIGHT - 4.0);
+            format!("{:.1},{:.1}", i as f64 * step, y)
+        })
+        .collect();
+    Some(format!(
+        "<svg class=\"sparkline\" width=\"80\" height=\"20\" viewBox=\"0 0 80 20\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\"><polyline points=\"{}\" fill=\"none\" stroke=\"{ACTUAL}\" stroke-width=\"1.5\"/></svg>",
+        points.join(" ")
+    ))
+}
+
 /// Several named series over the same labels (the indicator comparison).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiSeries {
@@ -295,6 +322,22 @@ fn with_title(svg: &str, title: &str, description: &str, id: &str) -> String {
         escape(description),
         &svg[end + 1..]
     )
+}
+
+#[cfg(test)]
+mod sparkline_tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_scales_into_its_box() {
+        assert_eq!(sparkline(&[1.0]), None);
+        let svg = sparkline(&[0.0, 10.0, 5.0]).unwrap();
+        assert!(
+            svg.contains("points=\"0.0,18.0 40.0,2.0 80.0,10.0\""),
+            "{svg}"
+        );
+        assert!(svg.contains("aria-hidden=\"true\""));
+    }
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -73,7 +73,10 @@ fn with_unit(measure: &crate::schema::Measure, value: f64) -> String {
 
 /// Charts for every measure of the satsning, grouped like its schema.
 #[server(endpoint = "oversikt/satsning")]
-pub async fn initiative_dashboard(id: i64) -> Result<DashboardData, AppError> {
+pub async fn initiative_dashboard(
+    id: i64,
+    kumulativ: Option<bool>,
+) -> Result<DashboardData, AppError> {
     use crate::schema::MeasureKind;
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
     let db = expect_context::<crate::db::Db>();
@@ -217,7 +220,10 @@ pub async fn initiative_dashboard(id: i64) -> Result<DashboardData, AppError> {
             .filter_map(|v| Some((v.period, v.value?)))
             .collect();
         let periods = super::measure_periods(m, &months);
-        let data = super::chart_data(m, &periods, &own);
+        let mut data = super::chart_data(m, &periods, &own);
+        if kumulativ == Some(true) && m.kind == MeasureKind::Activity {
+            super::make_cumulative(&mut data);
+        }
         let latest = own.last().copied();
         let light = if m.retired {
             Light::Unknown

@@ -205,6 +205,17 @@ pub fn chart_data(measure: &Measure, periods: &[Period], values: &[(Period, f64)
     }
 }
 
+/// Bars as running totals: each reported period shows the sum so far; unreported periods stay
+/// gaps (nothing was reported, which is not the same as zero).
+pub fn make_cumulative(data: &mut ChartData) {
+    let mut total = 0.0;
+    for v in data.actual.iter_mut().flatten() {
+        total += *v;
+        *v = total;
+    }
+    data.title.push_str(" (kumulativt)");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +328,15 @@ mod tests {
         );
         assert_eq!(bars.kind, ChartKind::Bars);
         assert!(bars.is_empty());
+        let mut counts = chart_data(
+            &Measure {
+                kind: MeasureKind::Activity,
+                ..measure(Direction::Higher)
+            },
+            &periods,
+            &[(periods[0], 3.0), (periods[1], 4.0), (periods[3], 5.0)],
+        );
+        make_cumulative(&mut counts);
+        assert_eq!(counts.actual, [Some(3.0), Some(7.0), None, Some(12.0)]);
     }
 }

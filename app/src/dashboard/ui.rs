@@ -21,16 +21,22 @@ pub fn LightBadge(light: Light) -> impl IntoView {
     }
 }
 
-/// The charts of the satsning in `id`, to hand to [`InitiativeCharts`].
+/// The charts of the satsning in `id`, to hand to [`InitiativeCharts`]. `?kumulativ=1` draws
+/// aktivitetsmått as running totals.
 pub fn chart_resource(
     id: impl Fn() -> Option<i64> + Send + Sync + 'static,
 ) -> Resource<Result<DashboardData, crate::error::AppError>> {
-    Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => initiative_dashboard(id).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    })
+    let query = use_query_map();
+    let cumulative = move || query.with(|q| q.get("kumulativ").is_some_and(|v| v == "1"));
+    Resource::new_blocking(
+        move || (id(), cumulative()),
+        |(id, cumulative)| async move {
+            match id {
+                Some(id) => initiative_dashboard(id, Some(cumulative)).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    )
 }
 
 /// The satsning's charts, grouped like its schema (on the satsning page).
@@ -38,9 +44,16 @@ pub fn chart_resource(
 pub fn InitiativeCharts(
     data: Resource<Result<DashboardData, crate::error::AppError>>,
 ) -> impl IntoView {
+    let query = use_query_map();
+    let cumulative = query.with_untracked(|q| q.get("kumulativ").is_some_and(|v| v == "1"));
     view! {
         <section id="resultat" aria-labelledby="resultat-rubrik">
             <h2 id="resultat-rubrik">"Resultat"</h2>
+            <p class="no-print">{if cumulative {
+                view! { <a href="?#resultat">"Visa aktivitetsmåtten per period"</a> }.into_any()
+            } else {
+                view! { <a href="?kumulativ=1#resultat">"Visa aktivitetsmåtten kumulativt"</a> }.into_any()
+            }}</p>
             <Suspense fallback=|| view! { <p>"Ritar diagrammen…"</p> }>
                 {move || data.get().map(|result| match result {
                     Ok(data) => view! { <Charts data/> }.into_any(),

@@ -24,6 +24,18 @@ pub struct SchemaPageData {
     pub may_edit: bool,
     /// Nämnder that can benefit from an economic effect.
     pub parties: Vec<Party>,
+    /// The latest reported value of each measure that has one.
+    pub latest: Vec<LatestValue>,
+}
+
+/// A measure's latest value with its light and a sparkline of the last twelve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatestValue {
+    pub measure_id: i64,
+    /// "62,5 % (okt 2026)".
+    pub text: String,
+    pub light: crate::dashboard::Light,
+    pub sparkline: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -54,7 +66,40 @@ pub async fn schema_view(id: i64) -> Result<SchemaPageData, AppError> {
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
     let db = expect_context::<crate::db::Db>();
     let schema = super::repo::load(&db, id).await?;
+    let months = crate::report::reporting_months(
+        initiative.start,
+        initiative.end,
+        chrono::Utc::now().date_naive(),
+    );
+    let mut latest = Vec::new();
+    if let (Some(first), Some(last)) = (months.first(), months.last()) {
+        let values = crate::report::repo::values(&db, id, *first, *last).await?;
+        for m in &schema.measures {
+            let own: Vec<(crate::report::Period, f64)> = values
+                .iter()
+                .filter(|v| v.measure_id == m.id)
+                .filter_map(|v| Some((v.period, v.value?)))
+                .collect();
+            let Some((period, value)) = own.last().copied() else {
+                continue;
+            };
+            let recent: Vec<f64> = own.iter().rev().take(12).rev().map(|(_, v)| *v).collect();
+            latest.push(LatestValue {
+                measure_id: m.id,
+                text: format!(
+                    "{} {} ({})",
+                    crate::report::format_value(m.value_type, value),
+                    m.unit,
+                    period.label()
+                )
+                .replace("  ", " "),
+                light: crate::dashboard::measure_light(m, Some((period.last_day(), value))),
+                sparkline: crate::chart::sparkline(&recent),
+            });
+        }
+    }
     Ok(SchemaPageData {
+        latest,
         initiative_id: id,
         initiative_name: initiative.name.clone(),
         status: initiative.status,

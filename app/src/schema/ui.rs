@@ -80,6 +80,7 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
     let may_edit = data.may_edit;
     // Measures can be deleted only before the decision; after it they are retired.
     let may_delete = may_edit && data.status < crate::initiative::Status::Decided;
+    let latest = data.latest.clone();
     let goals = schema.goals.iter().enumerate().map(|(g, goal)| {
         let indicators: Vec<Measure> = schema.indicators(goal.id).into_iter().cloned().collect();
         let new_indicator = format!("/satsningar/{id}/schema/nytt-matt?typ=indikator&mal={}", goal.id);
@@ -103,7 +104,7 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
                             <DeleteButton initiative_id=id typ="aktivitet" item=activity.id label=format!("aktivitet {}.{}", g + 1, a + 1)/>
                         })}
                     })}
-                    <MeasureTable measures initiative_id=id may_edit may_delete/>
+                    <MeasureTable measures initiative_id=id may_edit may_delete latest=latest.clone()/>
                     {may_edit.then(|| view! {
                         <p class="actions">
                             <a href=new_activity_measure>"Lägg till aktivitetsmått"</a>
@@ -135,7 +136,7 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
                 {(!goal.target_group.is_empty()).then(|| view! { <p>"Målgrupp: "{goal.target_group.clone()}</p> })}
                 {activities}
                 <h3>"Indikatorer"</h3>
-                <MeasureTable measures=indicators initiative_id=id may_edit may_delete/>
+                <MeasureTable measures=indicators initiative_id=id may_edit may_delete latest=latest.clone()/>
                 {may_edit.then(|| view! {
                     <p class="actions"><a href=new_indicator>"Lägg till indikator"</a></p>
                     <form method="post" action=action.clone() class="form form--inline" novalidate>
@@ -211,6 +212,7 @@ fn MeasureTable(
     initiative_id: i64,
     may_edit: bool,
     may_delete: bool,
+    #[prop(optional)] latest: Vec<super::api::LatestValue>,
 ) -> impl IntoView {
     if measures.is_empty() {
         return view! { <p class="hint">"Inga mått ännu."</p> }.into_any();
@@ -227,6 +229,7 @@ fn MeasureTable(
                         <th scope="col">"Frekvens"</th>
                         <th scope="col">"Baslinje"</th>
                         <th scope="col">"Målvärde"</th>
+                        <th scope="col">"Senaste värde"</th>
                         <th scope="col">"Källa"</th>
                         {may_edit.then(|| view! { <th scope="col"><span class="visually-hidden">"Åtgärd"</span></th> })}
                     </tr>
@@ -249,6 +252,13 @@ fn MeasureTable(
                                 <td>{m.frequency.label()}</td>
                                 <td>{baseline}</td>
                                 <td>{target}{milestones}</td>
+                                <td>{latest.iter().find(|l| l.measure_id == m.id).map_or_else(
+                                    || view! { <span class="hint">"–"</span> }.into_any(),
+                                    |l| view! {
+                                        <crate::dashboard::ui::LightBadge light=l.light/>" "{l.text.clone()}
+                                        {l.sparkline.clone().map(|svg| view! { <span class="spark" inner_html=svg></span> })}
+                                    }.into_any(),
+                                )}</td>
                                 <td>{m.source.label()}</td>
                                 {(may_edit && !retired).then(|| view! {
                                     <td class="row-actions">
