@@ -574,6 +574,31 @@ async fn schema_pages_are_accessible() {
             .await;
         browser.assert_accessible(what).await;
     }
+    // After hydration the dashboards still show their charts and rows.
+    browser
+        .open_hydrated(&format!("{}/satsningar/{laxhjalp}", app.address))
+        .await;
+    let charts = browser
+        .client
+        .find_all(Locator::Css("figure.chart-card svg[role=img]"))
+        .await
+        .unwrap();
+    assert!(
+        charts.len() >= 3,
+        "charts on the satsning page: {}",
+        charts.len()
+    );
+    browser.screenshot("satsning-diagram").await;
+    browser
+        .open_hydrated(&format!("{}/oversikt", app.address))
+        .await;
+    let rows = browser
+        .client
+        .find_all(Locator::Css("tr[data-light]"))
+        .await
+        .unwrap();
+    assert!(rows.len() >= 10, "portfolio rows: {}", rows.len());
+    browser.screenshot("oversikt").await;
     browser.client.clone().close().await.unwrap();
 }
 
