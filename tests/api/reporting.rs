@@ -120,6 +120,15 @@ async fn a_month_is_saved_reloaded_and_marked_complete() {
         stored(&app, e1, month).await,
         Some((Some(62.5), String::new()))
     );
+    // The measure keeps its latest value for the portfolio.
+    let latest: (Option<i64>, Option<f64>) = app::db_read!(&app.db, |pool| {
+        sqlx::query_as("SELECT latest_period, latest_value FROM measure WHERE id = $1")
+            .bind(e1)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(latest, (Some(month.as_db()), Some(62.5)));
     let html = lead.get(&form).await.text().await.unwrap();
     assert!(html.contains("value=\"1234\"") && html.contains("value=\"62,5\""));
     assert!(html.contains("Påbörjad"));

@@ -333,7 +333,6 @@ pub async fn portfolio(
     ljus: Option<String>,
     sortera: Option<String>,
 ) -> Result<PortfolioData, AppError> {
-    use std::collections::HashMap;
     let user = crate::auth::require(&crate::auth::Role::ALL).await?;
     let db = expect_context::<crate::db::Db>();
     let rules = crate::report::api::rules();
@@ -357,13 +356,8 @@ pub async fn portfolio(
     leads.sort_by(|a, b| a.1.cmp(&b.1));
     leads.dedup();
     let marks = crate::report::repo::month_marks(&db, user.organisation_id, None, first).await?;
-    let measures =
-        crate::schema::repo::active_measures_of_organisation(&db, user.organisation_id).await?;
-    let latest: HashMap<i64, (Period, f64)> = super::repo::latest_values(&db, user.organisation_id)
-        .await?
-        .into_iter()
-        .map(|(m, p, v)| (m, (p, v)))
-        .collect();
+    let judged =
+        crate::schema::repo::judged_measures_of_organisation(&db, user.organisation_id).await?;
     let filter = crate::initiative::api::ListFilter {
         status: status.clone(),
         part,
@@ -396,12 +390,11 @@ pub async fn portfolio(
                     (*p, s)
                 })
                 .collect();
-            let mut attention: Vec<(String, Light)> = measures
+            let mut attention: Vec<(String, Light)> = judged
                 .iter()
-                .filter(|(initiative, _)| *initiative == i.id)
-                .map(|(_, m)| {
-                    let light =
-                        super::measure_light(m, latest.get(&m.id).map(|(p, v)| (p.last_day(), *v)));
+                .filter(|(initiative, _, _)| *initiative == i.id)
+                .map(|(_, m, (period, value))| {
+                    let light = super::measure_light(m, Some((period.last_day(), *value)));
                     (format!("{} {}", m.code, m.name), light)
                 })
                 .collect();

@@ -1,10 +1,8 @@
 //! Dashboards: the traffic light of a measure and of a satsning, budget against elapsed time,
-//! and a measure's chart data (pure; unit-tested). SQL in `repo.rs`, server functions in
-//! `api.rs`, pages in `ui.rs`.
+//! and a measure's chart data (pure; unit-tested). Server functions in `api.rs`, pages in
+//! `ui.rs`; the SQL they need lives with the schema and the reporting.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod repo;
 pub mod ui;
 
 use chrono::NaiveDate;

@@ -82,18 +82,33 @@ pub async fn month_marks(
     from: Period,
 ) -> Result<MonthMarks, AppError> {
     let rows: Vec<(i64, i64, bool, bool)> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT r.initiative_id, r.period, r.has_values, r.submitted_at IS NOT NULL
-             FROM report_period r
-             JOIN initiative i ON i.id = r.initiative_id
-             WHERE i.organisation_id = $1 AND ($2 = 0 OR r.initiative_id = $2)
-               AND r.period >= $3",
-        )
-        .bind(organisation_id)
-        .bind(initiative_id.unwrap_or(0))
-        .bind(from.as_db())
-        .fetch_all(pool)
-        .await
+        match initiative_id {
+            Some(initiative_id) => {
+                sqlx::query_as(
+                    "SELECT initiative_id, period, has_values, submitted_at IS NOT NULL
+                     FROM report_period
+                     WHERE initiative_id = $1 AND period >= $2
+                       AND initiative_id IN (SELECT id FROM initiative WHERE organisation_id = $3)",
+                )
+                .bind(initiative_id)
+                .bind(from.as_db())
+                .bind(organisation_id)
+                .fetch_all(pool)
+                .await
+            }
+            None => {
+                sqlx::query_as(
+                    "SELECT r.initiative_id, r.period, r.has_values, r.submitted_at IS NOT NULL
+                     FROM initiative i
+                     JOIN report_period r ON r.initiative_id = i.id AND r.period >= $2
+                     WHERE i.organisation_id = $1",
+                )
+                .bind(organisation_id)
+                .bind(from.as_db())
+                .fetch_all(pool)
+                .await
+            }
+        }
     })?;
     let mut marks = MonthMarks::default();
     for (initiative, period, has_values, submitted) in rows {
@@ -265,6 +280,26 @@ async fn write_month(
                     .push_bind(now);
             });
             audit.build().execute(conn).await.map(|_| ())
+        })?;
+    }
+    if changed > 0 {
+        // Keep each measure's latest value in step (the portfolio reads it from there).
+        on_tx!(tx, |conn| {
+            sqlx::query(
+                "UPDATE measure SET
+                   latest_period = (SELECT MAX(v.period) FROM measure_value v
+                                    WHERE v.measure_id = measure.id AND v.value IS NOT NULL),
+                   latest_value = (SELECT v.value FROM measure_value v
+                                   WHERE v.measure_id = measure.id
+                                     AND v.period = (SELECT MAX(w.period) FROM measure_value w
+                                                     WHERE w.measure_id = measure.id
+                                                       AND w.value IS NOT NULL))
+                 WHERE initiative_id = $1",
+            )
+            .bind(initiative_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
         })?;
     }
     let mut submitted = false;

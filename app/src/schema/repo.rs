@@ -31,7 +31,6 @@ struct ActivityRow {
 #[derive(sqlx::FromRow)]
 struct MeasureRow {
     id: i64,
-    initiative_id: i64,
     kind: String,
     activity_id: Option<i64>,
     goal_id: Option<i64>,
@@ -90,7 +89,7 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
     })?;
     let measures: Vec<MeasureRow> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, initiative_id, kind, activity_id, goal_id, code, name, definition, unit,
+            "SELECT id, kind, activity_id, goal_id, code, name, definition, unit,
                     value_type, frequency, direction, baseline_value, baseline_date, target_value,
                     target_date, tolerance_yellow, tolerance_red, source, comparison,
                     (retired_at IS NOT NULL) AS retired
@@ -189,21 +188,40 @@ fn to_measure(m: MeasureRow, milestones: &[(i64, NaiveDate, f64)]) -> Result<Mea
     })
 }
 
-/// Every active measure of the organisation's satsningar, with its satsning (for the
-/// portfolio: three queries however many satsningar).
-pub async fn active_measures_of_organisation(
+#[derive(sqlx::FromRow)]
+struct JudgedRow {
+    id: i64,
+    initiative_id: i64,
+    code: String,
+    name: String,
+    direction: String,
+    baseline_value: Option<f64>,
+    baseline_date: Option<NaiveDate>,
+    target_value: f64,
+    target_date: NaiveDate,
+    tolerance_yellow: Option<f64>,
+    tolerance_red: Option<f64>,
+    latest_period: i64,
+    latest_value: f64,
+}
+
+/// What the portfolio judges: every active measure of the organisation that has both a target
+/// and a reported value, with its latest value (the others have no light to give). The
+/// `Measure` carries only what the light needs: code, name, direction, baseline, delmål,
+/// target and tolerances; its other fields are defaults. Two queries however many satsningar.
+pub async fn judged_measures_of_organisation(
     db: &Db,
     organisation_id: i64,
-) -> Result<Vec<(i64, Measure)>, AppError> {
-    let rows: Vec<MeasureRow> = db_read!(db, |pool| {
+) -> Result<Vec<(i64, Measure, (crate::report::Period, f64))>, AppError> {
+    let rows: Vec<JudgedRow> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT m.id, m.initiative_id, m.kind, m.activity_id, m.goal_id, m.code, m.name,
-                    m.definition, m.unit, m.value_type, m.frequency, m.direction, m.baseline_value,
+            "SELECT m.id, m.initiative_id, m.code, m.name, m.direction, m.baseline_value,
                     m.baseline_date, m.target_value, m.target_date, m.tolerance_yellow,
-                    m.tolerance_red, m.source, m.comparison, FALSE AS retired
-             FROM measure m JOIN initiative i ON i.id = m.initiative_id
+                    m.tolerance_red, m.latest_period, m.latest_value
+             FROM initiative i JOIN measure m ON m.initiative_id = i.id
              WHERE i.organisation_id = $1 AND m.retired_at IS NULL
-             ORDER BY m.initiative_id, m.position, m.id",
+               AND m.target_value IS NOT NULL AND m.target_date IS NOT NULL
+               AND m.latest_value IS NOT NULL AND m.latest_period IS NOT NULL",
         )
         .bind(organisation_id)
         .fetch_all(pool)
@@ -212,8 +230,8 @@ pub async fn active_measures_of_organisation(
     let milestones: Vec<(i64, NaiveDate, f64)> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT s.measure_id, s.target_date, s.value
-             FROM measure_milestone s JOIN measure m ON m.id = s.measure_id
-             JOIN initiative i ON i.id = m.initiative_id
+             FROM initiative i JOIN measure m ON m.initiative_id = i.id
+             JOIN measure_milestone s ON s.measure_id = m.id
              WHERE i.organisation_id = $1 ORDER BY s.measure_id, s.target_date",
         )
         .bind(organisation_id)
@@ -221,7 +239,38 @@ pub async fn active_measures_of_organisation(
         .await
     })?;
     rows.into_iter()
-        .map(|m| Ok((m.initiative_id, to_measure(m, &milestones)?)))
+        .filter_map(|r| {
+            let period = crate::report::Period::from_db(r.latest_period)?;
+            Some((r, period))
+        })
+        .map(|(r, period)| {
+            let measure = Measure {
+                id: r.id,
+                kind: MeasureKind::Effect,
+                activity_id: None,
+                goal_id: None,
+                code: r.code,
+                name: r.name,
+                definition: String::new(),
+                unit: String::new(),
+                value_type: ValueType::Count,
+                frequency: Frequency::Monthly,
+                direction: Direction::from_db(&r.direction).ok_or_else(|| corrupt("direction"))?,
+                baseline: r.baseline_value.zip(r.baseline_date),
+                target: Some((r.target_value, r.target_date)),
+                milestones: milestones
+                    .iter()
+                    .filter(|(m, _, _)| *m == r.id)
+                    .map(|(_, d, v)| (*d, *v))
+                    .collect(),
+                tolerance_yellow: r.tolerance_yellow,
+                tolerance_red: r.tolerance_red,
+                source: Source::Manual,
+                comparison: String::new(),
+                retired: false,
+            };
+            Ok((r.initiative_id, measure, (period, r.latest_value)))
+        })
         .collect()
 }
 
