@@ -158,6 +158,11 @@ async fn run() {
             .filter(|l| *l >= app::dashboard::Light::Yellow)
             .count();
         assert!(initiatives.len() as i64 == per_organisation && lights <= judged.len());
+        assert_eq!(
+            judged.len() as i64,
+            per_organisation * MEASURES / 2,
+            "effektmått judged"
+        );
         timings.push(t.elapsed());
     }
     println!(
@@ -257,6 +262,23 @@ async fn seed(db: &Db, organisations: i64, per_organisation: i64, first: Period)
             query.execute(pool).await.map(|_| ()).expect("seed")
         });
     }
+    // What every save keeps on the measure (the seed writes values directly).
+    app::db_write!(db, |pool| {
+        sqlx::query(
+            "UPDATE measure SET
+               latest_period = (SELECT MAX(v.period) FROM measure_value v
+                                WHERE v.measure_id = measure.id AND v.value IS NOT NULL),
+               latest_value = (SELECT v.value FROM measure_value v
+                               WHERE v.measure_id = measure.id
+                                 AND v.period = (SELECT MAX(w.period) FROM measure_value w
+                                                 WHERE w.measure_id = measure.id
+                                                   AND w.value IS NOT NULL))",
+        )
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .expect("latest")
+    });
     app::db_write!(db, |pool| {
         sqlx::query(
             "UPDATE measure SET baseline_value = 10, baseline_date = '2022-01-01', target_value = 90,
