@@ -177,8 +177,14 @@ fn swedish_numbers(svg: &str) -> String {
         out.push_str(&rest[..close_tag]);
         let content = &rest[close_tag..end];
         match content.trim().parse::<f64>() {
-            Ok(number) if number.is_finite() => out
-                .push_str(&content.replace(content.trim(), &crate::schema::format_decimal(number))),
+            Ok(number) if number.is_finite() => {
+                // Four-digit numbers (years above all) are written without a space.
+                let mut text = crate::schema::format_decimal(number);
+                if number.abs() < 10_000.0 {
+                    text = text.replace('\u{a0}', "");
+                }
+                out.push_str(&content.replace(content.trim(), &text))
+            }
             _ => out.push_str(content),
         }
         rest = &rest[end..];
@@ -370,5 +376,6 @@ mod tests {
             swedish_numbers("<text x=\"1\">\n12500.5\n</text><text>jan</text>"),
             "<text x=\"1\">\n12\u{a0}500,5\n</text><text>jan</text>"
         );
+        assert_eq!(swedish_numbers("<text>2021</text>"), "<text>2021</text>");
     }
 }

@@ -240,7 +240,8 @@ pub async fn initiative_dashboard(
             latest: latest.map(|(p, v)| format!("{} ({})", with_unit(m, v), p.label())),
             target_then: latest
                 .and_then(|(p, _)| crate::report::target_on(m, p.last_day()))
-                .map(|t| with_unit(m, t)),
+                // A point on the target line: one decimal is precision enough.
+                .map(|t| with_unit(m, (t * 10.0).round() / 10.0)),
             retired: m.retired,
             comparison: (m.kind == MeasureKind::Indicator).then(|| comparison(m)),
         }
