@@ -6,15 +6,14 @@
 
 use app::auth::CurrentUser;
 use app::document::{DocumentKind, clean_file_name, may_upload, sniff};
-use app::form::FormState;
 use app::initiative::may_view;
 use axum::Extension;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::forms::render_page;
 use crate::startup::AppState;
+use crate::uploads;
 
 /// POST /satsningar/{id}/dokument (multipart: `typ`, `fil`).
 pub async fn upload(
@@ -38,88 +37,32 @@ pub async fn upload(
     }
     let (mut parts, body) = request.into_parts();
     parts.uri = format!("/satsningar/{id}").parse().expect("valid path");
-    let rejected = |message: String, status: StatusCode| {
-        let form = FormState {
-            summary: Some(message),
-            ..FormState::default()
+    let upload =
+        match uploads::read(&state, &parts, body, "fil", "Välj en fil att ladda upp.").await {
+            Ok(upload) => upload,
+            Err(response) => return response,
         };
-        render_page(&state, parts.clone(), form, status)
-    };
-
-    let mut multipart =
-        match Multipart::from_request(Request::from_parts(parts.clone(), body), &state).await {
-            Ok(multipart) => multipart,
-            Err(_) => {
-                return rejected(
-                    "Formuläret kunde inte läsas. Välj filen igen.".into(),
-                    StatusCode::BAD_REQUEST,
-                )
-                .await;
-            }
-        };
-    let mut kind = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("typ") => {
-                    kind = field
-                        .text()
-                        .await
-                        .ok()
-                        .and_then(|t| DocumentKind::from_db(&t))
-                }
-                Some("fil") => {
-                    let name = field.file_name().unwrap_or_default().to_string();
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes.to_vec())),
-                        Err(_) => {
-                            let limit = state.max_upload_bytes / (1024 * 1024);
-                            return rejected(
-                                format!(
-                                    "Filen är för stor. Största tillåtna storlek är {limit} MB."
-                                ),
-                                StatusCode::PAYLOAD_TOO_LARGE,
-                            )
-                            .await;
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => {
-                let limit = state.max_upload_bytes / (1024 * 1024);
-                return rejected(
-                    format!("Filen är för stor eller kom inte fram. Största tillåtna storlek är {limit} MB."),
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                )
-                .await;
-            }
-        }
-    }
-    let Some(kind) = kind else {
-        return rejected(
+    let Some(kind) = upload.field("typ").and_then(DocumentKind::from_db) else {
+        return uploads::reject(
+            &state,
+            &parts,
             "Välj vilken sorts dokument det är.".into(),
             StatusCode::BAD_REQUEST,
         )
         .await;
     };
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return rejected("Välj en fil att ladda upp.".into(), StatusCode::BAD_REQUEST).await;
-    };
+    let (name, bytes) = (upload.name, upload.bytes);
     let Some(file_type) = sniff(&bytes) else {
-        return rejected(
+        return uploads::reject(
+            &state,
+            &parts,
             "Filen är inte en PDF-, Word- (.docx) eller Excelfil (.xlsx). Spara den i något av de formaten och försök igen.".into(),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
         )
         .await;
     };
     let file_name = clean_file_name(&name, file_type);
-    let actor = app::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = app::auth::repo::Actor::of(&user);
     let document = app::document::repo::NewDocument {
         kind,
         file_name: &file_name,
@@ -129,7 +72,9 @@ pub async fn upload(
     match app::document::repo::store(&state.db, actor, id, document, chrono::Utc::now()).await {
         Ok(_) => Redirect::to(&format!("/satsningar/{id}?dokument=1#dokument")).into_response(),
         Err(_) => {
-            rejected(
+            uploads::reject(
+                &state,
+                &parts,
                 "Dokumentet kunde inte sparas. Försök igen om en stund.".into(),
                 StatusCode::SERVICE_UNAVAILABLE,
             )

@@ -3,13 +3,12 @@
 //! wrong (4xx).
 
 use app::auth::{CurrentUser, Role};
-use app::form::FormState;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::forms::render_page;
 use crate::startup::AppState;
+use crate::uploads;
 
 /// Row errors shown at most (the rest are counted).
 const SHOWN_ERRORS: usize = 20;
@@ -28,46 +27,14 @@ pub async fn upload(State(state): State<AppState>, request: Request) -> Response
     }
     let (mut parts, body) = request.into_parts();
     parts.uri = "/indikatorer".parse().expect("valid path");
-    let rejected = |message: String, status: StatusCode| {
-        let form = FormState {
-            summary: Some(message),
-            ..FormState::default()
+    let upload =
+        match uploads::read(&state, &parts, body, "fil", "Välj en fil att importera.").await {
+            Ok(upload) => upload,
+            Err(response) => return response,
         };
-        render_page(&state, parts.clone(), form, status)
-    };
-    let too_large = || {
-        format!(
-            "Filen är för stor eller kom inte fram. Största tillåtna storlek är {} MB.",
-            state.max_upload_bytes / (1024 * 1024)
-        )
-    };
-    let Ok(mut multipart) =
-        Multipart::from_request(Request::from_parts(parts.clone(), body), &state).await
-    else {
-        return rejected(
-            "Formuläret kunde inte läsas. Välj filen igen.".into(),
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
-    };
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("fil") => {
-                let name = field.file_name().unwrap_or("kolada").to_string();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(_) => return rejected(too_large(), StatusCode::PAYLOAD_TOO_LARGE).await,
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => return rejected(too_large(), StatusCode::PAYLOAD_TOO_LARGE).await,
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return rejected("Välj en fil att importera.".into(), StatusCode::BAD_REQUEST).await;
-    };
+    let (name, bytes) = (upload.name, upload.bytes);
+    let rejected =
+        |message: String, status: StatusCode| uploads::reject(&state, &parts, message, status);
     let Ok(text) = String::from_utf8(bytes) else {
         return rejected(
             "Filen är inte text i UTF-8 (JSON eller CSV).".into(),
@@ -105,10 +72,7 @@ pub async fn upload(State(state): State<AppState>, request: Request) -> Response
             return rejected(message, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let actor = app::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = app::auth::repo::Actor::of(&user);
     let file_name: String = name.chars().take(200).collect();
     match app::indicator::repo::import(&state.db, actor, &file_name, &values, chrono::Utc::now())
         .await

@@ -10,5 +10,6 @@ pub mod indicator_imports;
 pub mod security;
 pub mod startup;
 pub mod telemetry;
+pub mod uploads;
 pub mod value_exports;
 pub mod value_imports;

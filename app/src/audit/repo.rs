@@ -94,3 +94,20 @@ pub async fn record_change(
     };
     record(tx, &event, now).await
 }
+
+/// The fields whose value changed, as `{"field": {"before": …, "after": …}}` for an audit row
+/// (unchanged fields are left out; empty when nothing changed).
+pub fn changed_fields<const N: usize>(
+    pairs: [(&str, serde_json::Value, serde_json::Value); N],
+) -> serde_json::Map<String, serde_json::Value> {
+    pairs
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(field, before, after)| {
+            (
+                field.to_string(),
+                serde_json::json!({ "before": before, "after": after }),
+            )
+        })
+        .collect()
+}

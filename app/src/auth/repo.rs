@@ -313,6 +313,16 @@ pub struct Actor {
     pub organisation_id: i64,
 }
 
+impl Actor {
+    /// The logged-in user as the actor of a change.
+    pub fn of(user: &crate::auth::CurrentUser) -> Self {
+        Self {
+            user_id: user.id,
+            organisation_id: user.organisation_id,
+        }
+    }
+}
+
 /// Saves the admin's changes to an account of the actor's organisation. Deactivating ends the
 /// user's sessions. The audit row lists each changed field before → after.
 pub async fn update_user(

@@ -59,18 +59,6 @@ pub struct DashboardData {
     pub empty: Option<String>,
 }
 
-/// "62,5 %" for a value of `measure`.
-#[cfg(feature = "ssr")]
-fn with_unit(measure: &crate::schema::Measure, value: f64) -> String {
-    format!(
-        "{} {}",
-        crate::report::format_value(measure.value_type, value),
-        measure.unit
-    )
-    .trim()
-    .to_string()
-}
-
 /// Charts for every measure of the satsning, grouped like its schema.
 #[server(endpoint = "oversikt/satsning")]
 pub async fn initiative_dashboard(
@@ -237,11 +225,12 @@ pub async fn initiative_dashboard(
             svg: crate::chart::svg(&data, &format!("diagram-{}", m.id)),
             chart: data,
             light,
-            latest: latest.map(|(p, v)| format!("{} ({})", with_unit(m, v), p.label())),
+            latest: latest
+                .map(|(p, v)| format!("{} ({})", crate::report::with_unit(m, v), p.label())),
             target_then: latest
                 .and_then(|(p, _)| crate::report::target_on(m, p.last_day()))
                 // A point on the target line: one decimal is precision enough.
-                .map(|t| with_unit(m, (t * 10.0).round() / 10.0)),
+                .map(|t| crate::report::with_unit(m, (t * 10.0).round() / 10.0)),
             retired: m.retired,
             comparison: (m.kind == MeasureKind::Indicator).then(|| comparison(m)),
         }

@@ -17,10 +17,7 @@ pub async fn delete_document(id: i64, dokument_id: i64) -> Result<Saved, AppErro
         return Err(crate::error::with_status(AppError::Forbidden));
     }
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     repo::delete(&db, actor, id, dokument_id, chrono::Utc::now())
         .await
         .map_err(crate::error::with_status)?;

@@ -286,10 +286,7 @@ pub async fn create_initiative(
     };
     let input = parse_input(user.organisation_id, None, form).await?;
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     let id = super::repo::create(
         &db,
         Some(actor),
@@ -348,10 +345,7 @@ pub async fn update_initiative(
     };
     let input = parse_input(user.organisation_id, Some(id), form).await?;
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     super::repo::update(&db, actor, &before, &input, chrono::Utc::now())
         .await
         .map_err(crate::error::with_status)?;
@@ -378,10 +372,7 @@ pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
         return Err(crate::error::with_status(AppError::BadRequest(problem)));
     }
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     super::repo::change_status(&db, actor, id, initiative.status, to, chrono::Utc::now())
         .await
         .map_err(crate::error::with_status)?;

@@ -178,16 +178,7 @@ pub async fn update(
             serde_json::json!(active),
         ),
     ];
-    let changes: serde_json::Map<String, serde_json::Value> = pairs
-        .into_iter()
-        .filter(|(_, old, new)| old != new)
-        .map(|(k, old, new)| {
-            (
-                k.to_string(),
-                serde_json::json!({ "before": old, "after": new }),
-            )
-        })
-        .collect();
+    let changes = crate::audit::repo::changed_fields(pairs);
     if !changes.is_empty() {
         record_change(
             &mut tx,

@@ -47,10 +47,7 @@ pub async fn update_party(
     )
     .map_err(crate::error::with_status)?;
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     super::repo::update(
         &db,
         actor,
@@ -84,10 +81,7 @@ pub async fn add_party(
     )
     .map_err(crate::error::with_status)?;
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     super::repo::add(&db, actor, &input, chrono::Utc::now())
         .await
         .map_err(crate::error::with_status)?;

@@ -176,11 +176,7 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
             kind: m.kind.label().to_string(),
             unit: m.unit.clone(),
             value_type: m.value_type,
-            target: super::target_on(m, period.last_day()).map(|t| {
-                format!("{} {}", super::format_value(m.value_type, t), m.unit)
-                    .trim()
-                    .to_string()
-            }),
+            target: super::target_on(m, period.last_day()).map(|t| super::with_unit(m, t)),
             earlier: values
                 .iter()
                 .filter(|v| v.measure_id == m.id && v.period < period)
@@ -365,10 +361,7 @@ pub async fn save_report(
     if !errors.is_empty() {
         return Err(crate::error::with_status(AppError::Validation(errors)));
     }
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     let month = super::repo::MonthSave {
         period,
         entries: &entries,
@@ -750,10 +743,7 @@ pub async fn commit_import(
         )));
     }
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     let changed = super::repo::commit_import(
         &db,
         actor,

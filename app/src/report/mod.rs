@@ -311,6 +311,16 @@ pub fn format_value(value_type: ValueType, value: f64) -> String {
     }
 }
 
+/// A value with the measure's unit: "62,5 %", "12 elever", "Ja".
+pub fn with_unit(measure: &Measure, value: f64) -> String {
+    let text = format_value(measure.value_type, value);
+    if measure.unit.is_empty() {
+        text
+    } else {
+        format!("{text} {}", measure.unit)
+    }
+}
+
 /// A value as the form field shows it for editing: digits with a decimal comma, no grouping.
 pub fn edit_text(value_type: ValueType, value: f64) -> String {
     match value_type {

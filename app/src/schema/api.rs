@@ -53,10 +53,7 @@ async fn editable(
     if !crate::initiative::may_edit(&user, &initiative) {
         return Err(crate::error::with_status(AppError::Forbidden));
     }
-    let actor = crate::auth::repo::Actor {
-        user_id: user.id,
-        organisation_id: user.organisation_id,
-    };
+    let actor = crate::auth::repo::Actor::of(&user);
     Ok((user, initiative, actor))
 }
 
@@ -87,12 +84,10 @@ pub async fn schema_view(id: i64) -> Result<SchemaPageData, AppError> {
             latest.push(LatestValue {
                 measure_id: m.id,
                 text: format!(
-                    "{} {} ({})",
-                    crate::report::format_value(m.value_type, value),
-                    m.unit,
+                    "{} ({})",
+                    crate::report::with_unit(m, value),
                     period.label()
-                )
-                .replace("  ", " "),
+                ),
                 light: crate::dashboard::measure_light(m, Some((period.last_day(), value))),
                 sparkline: crate::chart::sparkline(&recent),
             });

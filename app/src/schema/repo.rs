@@ -1077,16 +1077,7 @@ pub async fn update_effect(
             serde_json::json!(input.yearly_sek),
         ),
     ];
-    let changes: serde_json::Map<String, serde_json::Value> = pairs
-        .into_iter()
-        .filter(|(_, old, new)| old != new)
-        .map(|(k, old, new)| {
-            (
-                k.to_string(),
-                serde_json::json!({ "before": old, "after": new }),
-            )
-        })
-        .collect();
+    let changes = crate::audit::repo::changed_fields(pairs);
     if !changes.is_empty() {
         record_change(
             &mut tx,
