@@ -44,22 +44,25 @@ pub struct AppState {
     pub base_url: BaseUrl,
     pub max_upload_bytes: usize,
     pub reporting: app::report::Rules,
+    pub portfolio_cache: app::dashboard::cache::PortfolioCache,
 }
 
 impl AppState {
     /// What every page render and server function finds in its Leptos context.
     pub fn provide_contexts(&self) -> impl Fn() + Clone + Send + Sync + 'static {
-        let (db, mailer, base_url, reporting) = (
+        let (db, mailer, base_url, reporting, portfolio_cache) = (
             self.db.clone(),
             self.mailer.clone(),
             self.base_url.clone(),
             self.reporting,
+            self.portfolio_cache.clone(),
         );
         move || {
             provide_context(db.clone());
             provide_context(mailer.clone());
             provide_context(base_url.clone());
             provide_context(reporting);
+            provide_context(portfolio_cache.clone());
         }
     }
 }
@@ -170,6 +173,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
             due_day: config.report_due_day,
             lock_day: config.report_lock_day,
         },
+        portfolio_cache: Default::default(),
     };
     let context = state.provide_contexts();
     let routes = route_list();

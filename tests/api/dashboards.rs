@@ -307,3 +307,89 @@ async fn activity_bars_can_be_cumulative_and_the_schema_shows_latest_values() {
     assert!(schema.contains("class=\"sparkline\""));
     assert!(schema.contains("class=\"light light-"));
 }
+
+/// The Läxhjälp row of the portfolio as `reader` sees it on `app`.
+async fn laxhjalp_row(reader: &TestApp) -> String {
+    let html = reader.get("/oversikt").await.text().await.unwrap();
+    let at = html.find(LAXHJALP).expect("Läxhjälp in the portfolio");
+    let start = html[..at].rfind("<tr").unwrap();
+    let end = html[at..].find("</tr>").unwrap() + at;
+    html[start..end].to_string()
+}
+
+/// The portfolio is computed once per organisation and kept between requests; a change must
+/// still show on the next request — on every instance, whichever way it was written. `a` and
+/// `b` are two app instances on one database (or the same instance twice).
+async fn portfolio_follows_changes(a: &TestApp, b: &TestApp) {
+    let reader = a.as_user("lasare@exempel.se").await;
+    let month = app::report::Period::of(chrono::Utc::now().date_naive());
+    let reported = format!("{}: Inrapporterad", month.label());
+    let before = laxhjalp_row(&reader).await;
+    assert!(!before.contains(&reported), "{before}");
+    assert_eq!(laxhjalp_row(&reader).await, before, "kept snapshot");
+
+    // The projektledare marks this month complete on the other instance.
+    let lead = b.as_user("projektledare@exempel.se").await;
+    let id = b.initiative_id(LAXHJALP).await;
+    let form = lead
+        .get(&format!("/satsningar/{id}/rapportera/{month}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut fields: Vec<(String, String)> = vec![
+        ("_atgard".into(), "/api/rapportering/spara".into()),
+        ("id".into(), id.to_string()),
+        ("manad".into(), month.to_string()),
+        ("steg".into(), "inrapportera".into()),
+    ];
+    for name in form.split("name=\"v[m").skip(1) {
+        let measure = &name[..name.find(']').unwrap()];
+        fields.push((format!("v[m{measure}]"), String::new()));
+        fields.push((format!("k[m{measure}]"), "Inget att rapportera".into()));
+    }
+    assert!(fields.len() > 4, "the form has measures");
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = lead
+        .post_form(&format!("/satsningar/{id}/rapportera/{month}"), &borrowed)
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert!(laxhjalp_row(&reader).await.contains(&reported));
+
+    // A write outside the app's own code paths (here: straight SQL) shows as well.
+    app::db_write!(&b.db, |pool| {
+        sqlx::query("UPDATE initiative SET budget_sek = 7654321 WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap()
+    });
+    assert!(
+        laxhjalp_row(&reader)
+            .await
+            .contains(&app::initiative::format_sek(7_654_321))
+    );
+}
+
+#[tokio::test]
+async fn the_portfolio_follows_every_change_at_once() {
+    let app = spawn_demo_app().await;
+    portfolio_follows_changes(&app, &app).await;
+}
+
+#[tokio::test]
+async fn the_portfolio_follows_changes_made_on_another_instance_on_postgresql() {
+    let Some(url) = crate::helpers::postgres_database().await else {
+        return;
+    };
+    let a = crate::helpers::spawn_app_with(crate::helpers::Backend::Postgres(url.clone()), |c| {
+        c.demo = true
+    })
+    .await;
+    let b = crate::helpers::spawn_app_with(crate::helpers::Backend::Postgres(url), |_| {}).await;
+    portfolio_follows_changes(&a, &b).await;
+}

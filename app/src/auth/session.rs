@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
-use super::CurrentUser;
+use super::{CurrentUser, Role};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::{db_read, db_write};
@@ -88,6 +88,8 @@ struct SessionRow {
     email: String,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    /// One row per role (`None` for a user without roles).
+    role: Option<String>,
 }
 
 /// The user behind `token`, if the session is alive; refreshes `last_seen_at` now and then.
@@ -99,16 +101,25 @@ pub async fn lookup(
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, AppError> {
     let hash = token_hash(token);
-    let row: Option<SessionRow> = db_read!(db, |pool| {
+    // The user and their roles in one query: it runs on every request.
+    let rows: Vec<SessionRow> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT s.user_id, u.organisation_id, u.name, u.email, s.last_seen_at, s.expires_at
+            "SELECT s.user_id, u.organisation_id, u.name, u.email, s.last_seen_at, s.expires_at,
+                    r.role
              FROM session s JOIN user_account u ON u.id = s.user_id
+             LEFT JOIN user_role r ON r.user_id = s.user_id
              WHERE s.token_hash = $1 AND u.active = TRUE",
         )
         .bind(&hash)
-        .fetch_optional(pool)
+        .fetch_all(pool)
         .await
     })?;
+    let mut roles: Vec<Role> = rows
+        .iter()
+        .filter_map(|r| r.role.as_deref().and_then(Role::from_db))
+        .collect();
+    roles.sort();
+    let row = rows.into_iter().next();
     let Some(row) = row else { return Ok(None) };
     if now >= row.expires_at || now - row.last_seen_at >= chrono_duration(policy.idle) {
         delete(db, token).await?;
@@ -124,7 +135,6 @@ pub async fn lookup(
                 .map(|_| ())
         })?;
     }
-    let roles = super::repo::roles(db, row.user_id).await?;
     Ok(Some(CurrentUser {
         id: row.user_id,
         organisation_id: row.organisation_id,

@@ -12,6 +12,9 @@ use crate::report::{MonthStatus, Period};
 /// Months of reporting the portfolio looks back on.
 pub const PORTFOLIO_MONTHS: usize = 6;
 
+/// Measures needing attention listed per satsning in the portfolio (the rest are counted).
+pub const ATTENTION_SHOWN: usize = 5;
+
 /// One measure on the satsning dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeasureChart {
@@ -289,8 +292,11 @@ pub struct PortfolioRow {
     pub light: Light,
     pub budget_sek: i64,
     pub burn: BudgetBurn,
-    /// "E1 Andel …" with its light, worst first: the measures needing attention.
+    /// "E1 Andel …" with its light, worst first: the measures needing attention (at most
+    /// [`ATTENTION_SHOWN`]).
     pub attention: Vec<(String, Light)>,
+    /// How many more measures need attention than are listed.
+    pub attention_more: usize,
     pub leads: Vec<String>,
 }
 
@@ -325,29 +331,26 @@ pub async fn portfolio(
 ) -> Result<PortfolioData, AppError> {
     let user = crate::auth::require(&crate::auth::Role::ALL).await?;
     let db = expect_context::<crate::db::Db>();
+    let cache = expect_context::<super::cache::PortfolioCache>();
     let rules = crate::report::api::rules();
     let today = chrono::Utc::now().date_naive();
-    let last = Period::of(today);
-    let first = (1..PORTFOLIO_MONTHS).fold(last, |p, _| p.prev());
-    let window = Period::range(first, last);
-    let visible: Vec<crate::initiative::Initiative> =
-        crate::initiative::repo::list(&db, user.organisation_id)
-            .await?
-            .into_iter()
-            .filter(|i| crate::initiative::may_view(&user, i))
-            .collect();
+    let snapshot = cache
+        .organisation(&db, user.organisation_id, today, &rules)
+        .await?;
+    let visible: Vec<&(crate::initiative::Initiative, PortfolioRow)> = snapshot
+        .rows
+        .iter()
+        .filter(|(i, _)| crate::initiative::may_view(&user, i))
+        .collect();
     let mut parties: Vec<(i64, String)> = visible
         .iter()
-        .flat_map(|i| i.parties.iter().map(|p| (p.id, p.name.clone())))
+        .flat_map(|(i, _)| i.parties.iter().map(|p| (p.id, p.name.clone())))
         .collect();
     parties.sort_by(|a, b| a.1.cmp(&b.1));
     parties.dedup();
-    let mut leads: Vec<(i64, String)> = visible.iter().flat_map(|i| i.leads.clone()).collect();
+    let mut leads: Vec<(i64, String)> = visible.iter().flat_map(|(i, _)| i.leads.clone()).collect();
     leads.sort_by(|a, b| a.1.cmp(&b.1));
     leads.dedup();
-    let marks = crate::report::repo::month_marks(&db, user.organisation_id, None, first).await?;
-    let judged =
-        crate::schema::repo::judged_measures_of_organisation(&db, user.organisation_id).await?;
     let filter = crate::initiative::api::ListFilter {
         status: status.clone(),
         part,
@@ -357,63 +360,9 @@ pub async fn portfolio(
     };
     let wanted_light = ljus.as_deref().and_then(Light::from_param);
     let mut rows: Vec<PortfolioRow> = visible
-        .iter()
-        .filter(|i| filter.matches(i))
-        .map(|i| {
-            let theirs = if i.status >= Status::Decided {
-                crate::report::reporting_months(i.start, i.end, today)
-            } else {
-                Vec::new()
-            };
-            let reporting: Vec<(Period, MonthStatus)> = window
-                .iter()
-                .filter(|p| theirs.contains(p))
-                .map(|p| {
-                    let key = (i.id, *p);
-                    let s = MonthStatus::of(
-                        &rules,
-                        *p,
-                        today,
-                        marks.submitted.contains(&key),
-                        marks.started.contains(&key),
-                    );
-                    (*p, s)
-                })
-                .collect();
-            let mut attention: Vec<(String, Light)> = judged
-                .iter()
-                .filter(|(initiative, _, _)| *initiative == i.id)
-                .map(|(_, m, (period, value))| {
-                    let light = super::measure_light(m, Some((period.last_day(), *value)));
-                    (format!("{} {}", m.code, m.name), light)
-                })
-                .collect();
-            let measure_light = attention
-                .iter()
-                .map(|(_, l)| *l)
-                .max()
-                .unwrap_or(Light::Unknown);
-            attention.retain(|(_, l)| *l >= Light::Yellow);
-            attention.sort_by_key(|a| std::cmp::Reverse(a.1));
-            let statuses: Vec<MonthStatus> = reporting.iter().map(|(_, s)| *s).collect();
-            let light = measure_light.max(super::reporting_light(&statuses));
-            PortfolioRow {
-                id: i.id,
-                name: i.name.clone(),
-                is_example: i.is_example,
-                status: i.status,
-                period: format!("{} – {}", i.start, i.end),
-                elapsed_percent: i.elapsed_percent(today),
-                completeness: crate::report::completeness(&reporting, &rules, today),
-                reporting,
-                light,
-                budget_sek: i.budget_sek,
-                burn: BudgetBurn::new(i.budget_sek, None, i.elapsed_percent(today)),
-                attention,
-                leads: i.leads.iter().map(|(_, n)| n.clone()).collect(),
-            }
-        })
-        .filter(|row| wanted_light.is_none_or(|l| row.light == l))
+        .into_iter()
+        .filter(|(i, row)| filter.matches(i) && wanted_light.is_none_or(|l| row.light == l))
+        .map(|(_, row)| row.clone())
         .collect();
     match sortera.as_deref() {
         Some("ljus") => rows.sort_by(|a, b| b.light.cmp(&a.light).then(a.name.cmp(&b.name))),
@@ -450,6 +399,93 @@ pub async fn portfolio(
         totals,
         parties,
         leads,
-        months: window,
+        months: snapshot.months.clone(),
     })
+}
+
+/// Every satsning of an organisation as a portfolio row, with the satsning itself (for the
+/// per-user visibility and the filters). What [`super::cache::PortfolioCache`] keeps.
+#[cfg(feature = "ssr")]
+pub async fn organisation_rows(
+    db: &crate::db::Db,
+    organisation_id: i64,
+    today: chrono::NaiveDate,
+    rules: &crate::report::Rules,
+) -> Result<
+    (
+        Vec<Period>,
+        Vec<(crate::initiative::Initiative, PortfolioRow)>,
+    ),
+    AppError,
+> {
+    let last = Period::of(today);
+    let first = (1..PORTFOLIO_MONTHS).fold(last, |p, _| p.prev());
+    let window = Period::range(first, last);
+    let initiatives = crate::initiative::repo::list(db, organisation_id).await?;
+    let marks = crate::report::repo::month_marks(db, organisation_id, None, first).await?;
+    let judged = crate::schema::repo::judged_measures_of_organisation(db, organisation_id).await?;
+    let mut lights: std::collections::HashMap<i64, Vec<(String, Light)>> =
+        std::collections::HashMap::new();
+    for (initiative, m, (period, value)) in &judged {
+        let light = super::measure_light(m, Some((period.last_day(), *value)));
+        lights
+            .entry(*initiative)
+            .or_default()
+            .push((format!("{} {}", m.code, m.name), light));
+    }
+    let rows = initiatives
+        .into_iter()
+        .map(|i| {
+            let theirs = if i.status >= Status::Decided {
+                crate::report::reporting_months(i.start, i.end, today)
+            } else {
+                Vec::new()
+            };
+            let reporting: Vec<(Period, MonthStatus)> = window
+                .iter()
+                .filter(|p| theirs.contains(p))
+                .map(|p| {
+                    let key = (i.id, *p);
+                    let s = MonthStatus::of(
+                        rules,
+                        *p,
+                        today,
+                        marks.submitted.contains(&key),
+                        marks.started.contains(&key),
+                    );
+                    (*p, s)
+                })
+                .collect();
+            let mut attention = lights.remove(&i.id).unwrap_or_default();
+            let measure_light = attention
+                .iter()
+                .map(|(_, l)| *l)
+                .max()
+                .unwrap_or(Light::Unknown);
+            attention.retain(|(_, l)| *l >= Light::Yellow);
+            attention.sort_by_key(|a| std::cmp::Reverse(a.1));
+            let attention_more = attention.len().saturating_sub(ATTENTION_SHOWN);
+            attention.truncate(ATTENTION_SHOWN);
+            let statuses: Vec<MonthStatus> = reporting.iter().map(|(_, s)| *s).collect();
+            let light = measure_light.max(super::reporting_light(&statuses));
+            let row = PortfolioRow {
+                id: i.id,
+                name: i.name.clone(),
+                is_example: i.is_example,
+                status: i.status,
+                period: format!("{} – {}", i.start, i.end),
+                elapsed_percent: i.elapsed_percent(today),
+                completeness: crate::report::completeness(&reporting, rules, today),
+                reporting,
+                light,
+                budget_sek: i.budget_sek,
+                burn: BudgetBurn::new(i.budget_sek, None, i.elapsed_percent(today)),
+                attention,
+                attention_more,
+                leads: i.leads.iter().map(|(_, n)| n.clone()).collect(),
+            };
+            (i, row)
+        })
+        .collect();
+    Ok((window, rows))
 }

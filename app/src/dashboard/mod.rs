@@ -3,6 +3,8 @@
 //! `ui.rs`; the SQL they need lives with the schema and the reporting.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod cache;
 pub mod ui;
 
 use chrono::NaiveDate;

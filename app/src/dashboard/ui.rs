@@ -378,7 +378,10 @@ fn PortfolioLine(row: super::api::PortfolioRow) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="cell-list">
-                            {row.attention.into_iter().take(5).map(|(m, l)| view! { <li><LightBadge light=l/>" "{m}</li> }).collect_view()}
+                            {row.attention.into_iter().map(|(m, l)| view! { <li><LightBadge light=l/>" "{m}</li> }).collect_view()}
+                            {(row.attention_more > 0).then(|| view! {
+                                <li><a href=format!("/satsningar/{id}")>{format!("och {} till", row.attention_more)}</a></li>
+                            })}
                         </ul>
                     }.into_any()
                 }}

@@ -1,0 +1,91 @@
+//! The national-scale data set shared by the benchmarks.
+
+use app::db::Db;
+use app::report::Period;
+
+/// Measures per satsning.
+pub const MEASURES: i64 = 40;
+/// Months of values per measure.
+pub const MONTHS: i64 = 60;
+
+/// Organisations, one projektledare each (user id = organisation id), satsningar with one mål
+/// and aktivitet and 40 monthly measures each (measure ids in blocks of 40 per satsning), and
+/// 60 months of values, inserted with set-based SQL.
+pub async fn seed(db: &Db, organisations: i64, per_organisation: i64, first: Period) {
+    let n = [organisations];
+    let both = [organisations, per_organisation];
+    let period = [first.as_db()];
+    let statements: [(&str, &[i64]); 8] = [
+        ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+         INSERT INTO organisation (id, code, name, kind, created_at, updated_at)
+         SELECT i, 'K' || i, 'Kommun ' || i, 'kommun', '2022-01-01T00:00:00Z', '2022-01-01T00:00:00Z' FROM n", &n),
+        ("INSERT INTO user_account (id, organisation_id, name, email, email_key, password_hash, created_at, updated_at)
+         SELECT id, id, 'Projektledare ' || id, 'pl' || id || '@exempel.se', 'pl' || id || '@exempel.se', 'x',
+                '2022-01-01T00:00:00Z', '2022-01-01T00:00:00Z' FROM organisation", &[]),
+        ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1 * $2)
+         INSERT INTO initiative (id, organisation_id, name, start_date, end_date, status, created_at, updated_at)
+         SELECT i, 1 + (i - 1) / $2, 'Satsning ' || i, '2022-01-01', '2026-12-31', 'pagaende',
+                '2022-01-01T00:00:00Z', '2022-01-01T00:00:00Z' FROM n", &both),
+        ("INSERT INTO initiative_lead (initiative_id, user_id) SELECT id, organisation_id FROM initiative", &[]),
+        ("INSERT INTO goal (id, initiative_id, position, text) SELECT id, id, 1, 'Mål' FROM initiative", &[]),
+        ("INSERT INTO activity (id, goal_id, position, text) SELECT id, id, 1, 'Aktivitet' FROM goal", &[]),
+        ("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 39)
+         INSERT INTO measure (id, initiative_id, kind, activity_id, position, code, name, value_type,
+                              frequency, direction, source)
+         SELECT (a.id - 1) * 40 + n.i + 1, a.id, CASE WHEN n.i % 2 = 0 THEN 'aktivitet' ELSE 'effekt' END,
+                a.id, n.i, 'M' || n.i, 'Mått ' || n.i, 'antal', 'manad', 'hogre', 'manuell'
+         FROM activity a, n", &[]),
+        ("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 59)
+         INSERT INTO measure_value (measure_id, period, value, comment, reported_by, reported_at)
+         SELECT m.id, ($1 / 100 + (($1 % 100) - 1 + n.i) / 12) * 100 + (($1 % 100) - 1 + n.i) % 12 + 1,
+                (m.id * 7 + n.i) % 100, '', NULL, '2022-01-01T00:00:00Z'
+         FROM measure m, n", &period),
+    ];
+    for (sql, args) in statements {
+        app::db_write!(db, |pool| {
+            let mut query = sqlx::query(sql);
+            for arg in args {
+                query = query.bind(*arg);
+            }
+            query.execute(pool).await.map(|_| ()).expect("seed")
+        });
+    }
+    // What every save keeps on the measure (the seed writes values directly).
+    app::db_write!(db, |pool| {
+        sqlx::query(
+            "UPDATE measure SET
+               latest_period = (SELECT MAX(v.period) FROM measure_value v
+                                WHERE v.measure_id = measure.id AND v.value IS NOT NULL),
+               latest_value = (SELECT v.value FROM measure_value v
+                               WHERE v.measure_id = measure.id
+                                 AND v.period = (SELECT MAX(w.period) FROM measure_value w
+                                                 WHERE w.measure_id = measure.id
+                                                   AND w.value IS NOT NULL))",
+        )
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .expect("latest")
+    });
+    app::db_write!(db, |pool| {
+        sqlx::query(
+            "UPDATE measure SET baseline_value = 10, baseline_date = '2022-01-01', target_value = 90,
+                    target_date = '2026-12-31', tolerance_yellow = 5, tolerance_red = 15
+             WHERE kind = 'effekt'",
+        )
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .expect("targets")
+    });
+    app::db_write!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO report_period (initiative_id, period, has_values)
+             SELECT DISTINCT m.initiative_id, v.period, 1 FROM measure_value v JOIN measure m ON m.id = v.measure_id",
+        )
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .expect("periods")
+    });
+}

@@ -1,0 +1,289 @@
+//! HTTP benchmark of the pages at national scale: the real server (release build, its whole
+//! middleware stack and Leptos SSR) on an embedded SQLite file with
+//! 10 kommuner × 100 satsningar × 40 mått × 60 månader = 2.4 M values, driven over loopback by
+//! a small load generator in the same process (one HTTP/1.1 keep-alive connection per worker,
+//! like `wrk`).
+//!
+//! Design targets (dashboard issue): the portfolio `/oversikt` SSR p99 ≤ 25 ms and its
+//! throughput ≥ 25 % of a trivial handler's (`/health`) in the same run; a satsning page with
+//! 40 charts p99 ≤ 50 ms.
+//!
+//! Latency is measured one request at a time (no queueing in the numbers); throughput with
+//! several connections kept busy for a fixed time. The trivial handler is requested without a
+//! session cookie, so its numbers include the middleware but no session lookup — the strictest
+//! yardstick for the ratio.
+//!
+//! Run: `cargo bench -p server --bench pages` (UTFALL_BENCH_SCALE=small for a quick run with
+//! 2 kommuner × 20 satsningar). It prints its measurements and asserts only that the pages
+//! answer 200 with the expected content: timings belong to the machine, not to a test.
+
+use std::time::{Duration, Instant};
+
+use app::db::{Db, DbOptions};
+use app::report::Period;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use server::config::Config;
+use server::startup::Application;
+
+mod common;
+
+const PASSWORD: &str = "bänkprov-lösenord-2026";
+const EMAIL: &str = "beredning@bench.se";
+/// Connections kept busy in the throughput runs.
+const CONNECTIONS: usize = 4;
+/// How long each throughput run lasts.
+const RUN: Duration = Duration::from_secs(10);
+
+fn main() {
+    let small = std::env::var("UTFALL_BENCH_SCALE").is_ok_and(|s| s == "small");
+    let (organisations, per_organisation) = if small { (2, 20) } else { (10, 100) };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+
+    // The load generator's runtime: one thread, like `wrk -t1`.
+    let load = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("load runtime");
+    load.block_on(prepare(&url, organisations, per_organisation));
+
+    // The server runs as `main` runs it: a multi-threaded runtime, one worker per core.
+    let config = Config {
+        addr: ([127, 0, 0, 1], 0).into(),
+        database_url: url.into(),
+        mail_dir: dir.path().join("mail"),
+        log: "off".into(),
+        ..Config::default()
+    };
+    let (ready, started) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_stack_size(server::startup::THREAD_STACK_BYTES)
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let application = Application::build(&config).await.expect("app builds");
+            let _ = ready.send(application.port());
+            let _ = application.run_until(std::future::pending()).await;
+        });
+    });
+    let port = started.recv().expect("server started");
+    load.block_on(measure(port, per_organisation as usize));
+}
+
+/// Seeds the data set and a beredningsgrupp member of kommun 1, who sees all its satsningar.
+async fn prepare(url: &str, organisations: i64, per_organisation: i64) {
+    let db = Db::connect(url, &DbOptions { max_connections: 2 })
+        .await
+        .expect("database");
+    let first = Period::parse("2022-01").expect("period");
+    let started = Instant::now();
+    common::seed(&db, organisations, per_organisation, first).await;
+    let hash = app::auth::password::hash(PASSWORD.into())
+        .await
+        .expect("hash");
+    app::db_write!(&db, |pool| {
+        sqlx::query(
+            "INSERT INTO user_account (id, organisation_id, name, email, email_key, password_hash,
+                                       created_at, updated_at)
+             VALUES (100000, 1, 'Beredning', $1, $1, $2, '2022-01-01T00:00:00Z', '2022-01-01T00:00:00Z')",
+        )
+        .bind(EMAIL)
+        .bind(&hash)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .expect("user")
+    });
+    app::db_write!(&db, |pool| {
+        sqlx::query("INSERT INTO user_role (user_id, role) VALUES (100000, 'beredning')")
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .expect("role")
+    });
+    println!(
+        "data: {organisations} kommuner × {per_organisation} satsningar × {} mått × {} månader (inlagt på {:.1} s)",
+        common::MEASURES,
+        common::MONTHS,
+        started.elapsed().as_secs_f64()
+    );
+    db.close().await;
+}
+
+async fn measure(port: u16, per_organisation: usize) {
+    let cookie = login(port).await;
+    let portfolio = Target {
+        path: "/oversikt".into(),
+        cookie: Some(cookie.clone()),
+    };
+    let initiative = Target {
+        path: "/satsningar/1".into(),
+        cookie: Some(cookie),
+    };
+    let health = Target {
+        path: "/health".into(),
+        cookie: None,
+    };
+    // The lightest Leptos page: the login form, with the app shell and no data.
+    let login_page = Target {
+        path: "/logga-in".into(),
+        cookie: None,
+    };
+
+    // The pages answer, and with what the user expects to see.
+    let mut conn = connect(port).await;
+    let page = get_text(&mut conn, &portfolio).await;
+    let rows = page.matches("data-light=").count();
+    assert!(
+        rows >= per_organisation,
+        "the portfolio lists every satsning ({rows} rows)"
+    );
+    let page = get_text(&mut conn, &initiative).await;
+    let charts = page.matches("<svg").count();
+    assert!(charts >= 40, "the satsning page draws 40 charts ({charts})");
+    println!(
+        "/oversikt: {rows} rader · /satsningar/1: {charts} diagram, {} kB",
+        page.len() / 1000
+    );
+
+    for target in [&portfolio, &initiative, &login_page, &health] {
+        let mut timings = Vec::new();
+        for round in 0..330 {
+            let t = Instant::now();
+            get(&mut conn, target).await;
+            if round >= 30 {
+                timings.push(t.elapsed());
+            }
+        }
+        report(&format!("{} en i taget", target.path), &mut timings);
+    }
+
+    let trivial = throughput(port, &health).await;
+    let light_page = throughput(port, &login_page).await;
+    let page = throughput(port, &portfolio).await;
+    println!(
+        "/oversikt: {:.1} % av den triviala hanterarens genomströmning (mål ≥ 25 %), {:.1} % av den lättaste sidans",
+        100.0 * page / trivial,
+        100.0 * page / light_page
+    );
+}
+
+struct Target {
+    path: String,
+    cookie: Option<String>,
+}
+
+/// Logs in through the form and returns the session cookie (`name=value`).
+async fn login(port: u16) -> String {
+    let mut conn = connect(port).await;
+    let body = serde_urlencoded::to_string([("epost", EMAIL), ("losenord", PASSWORD)]).unwrap();
+    let request = http::Request::post("/logga-in")
+        .header(http::header::HOST, format!("127.0.0.1:{port}"))
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(Full::new(Bytes::from(body)))
+        .unwrap();
+    let response = conn.send_request(request).await.expect("login sent");
+    assert_eq!(response.status(), 303, "login");
+    let cookie = response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| !v.contains("Max-Age=0"))
+        .expect("session cookie");
+    cookie.split(';').next().unwrap().to_string()
+}
+
+async fn connect(port: u16) -> SendRequest<Full<Bytes>> {
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    stream.set_nodelay(true).expect("nodelay");
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("handshake");
+    tokio::spawn(connection);
+    sender
+}
+
+fn request(target: &Target) -> http::Request<Full<Bytes>> {
+    let mut request = http::Request::get(target.path.as_str()).header(http::header::HOST, "bench");
+    if let Some(cookie) = &target.cookie {
+        request = request.header(http::header::COOKIE, cookie.as_str());
+    }
+    request.body(Full::new(Bytes::new())).unwrap()
+}
+
+/// One GET, its whole body read; returns the body's length.
+async fn get(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> usize {
+    conn.ready().await.expect("connection ready");
+    let response = conn.send_request(request(target)).await.expect("sent");
+    assert_eq!(response.status(), 200, "{}", target.path);
+    let body = response.into_body().collect().await.expect("body");
+    body.to_bytes().len()
+}
+
+async fn get_text(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> String {
+    conn.ready().await.expect("connection ready");
+    let response = conn.send_request(request(target)).await.expect("sent");
+    assert_eq!(response.status(), 200, "{}", target.path);
+    let body = response.into_body().collect().await.expect("body");
+    String::from_utf8(body.to_bytes().to_vec()).expect("UTF-8")
+}
+
+/// Keeps `CONNECTIONS` connections busy for `RUN`; prints and returns requests per second.
+async fn throughput(port: u16, target: &Target) -> f64 {
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONNECTIONS)
+        .map(|_| {
+            let target = Target {
+                path: target.path.clone(),
+                cookie: target.cookie.clone(),
+            };
+            tokio::spawn(async move {
+                let mut conn = connect(port).await;
+                let mut timings = Vec::new();
+                while started.elapsed() < RUN {
+                    let t = Instant::now();
+                    get(&mut conn, &target).await;
+                    timings.push(t.elapsed());
+                }
+                timings
+            })
+        })
+        .collect();
+    let mut timings = Vec::new();
+    for worker in workers {
+        timings.extend(worker.await.expect("worker"));
+    }
+    let per_second = timings.len() as f64 / started.elapsed().as_secs_f64();
+    report(
+        &format!(
+            "{} {CONNECTIONS} anslutningar: {per_second:.0} anrop/s",
+            target.path
+        ),
+        &mut timings,
+    );
+    per_second
+}
+
+fn report(what: &str, timings: &mut [Duration]) {
+    timings.sort();
+    let at = |q: f64| timings[((timings.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1000.0;
+    println!(
+        "{what}: n = {}, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        timings.len(),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(1.0)
+    );
+}
