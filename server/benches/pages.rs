@@ -144,6 +144,9 @@ async fn measure(port: u16, per_organisation: usize) {
         "the portfolio lists every satsning ({rows} rows)"
     );
     let page = get_text(&mut conn, &initiative).await;
+    if let Ok(file) = std::env::var("UTFALL_BENCH_DUMP") {
+        std::fs::write(file, &page).expect("dump");
+    }
     let charts = page.matches("<svg").count();
     assert!(charts >= 40, "the satsning page draws 40 charts ({charts})");
     println!(
@@ -151,6 +154,22 @@ async fn measure(port: u16, per_organisation: usize) {
         page.len() / 1000
     );
 
+    if let Ok(only) = std::env::var("UTFALL_BENCH_ONLY") {
+        // Profiling aid: one page, over and over, for a minute.
+        let target = Target {
+            path: only,
+            cookie: portfolio.cookie.clone(),
+        };
+        let started = Instant::now();
+        let mut times = Vec::new();
+        while started.elapsed() < Duration::from_secs(20) {
+            let t = Instant::now();
+            get(&mut conn, &target).await;
+            times.push(format!("{:.0}", t.elapsed().as_secs_f64() * 1000.0));
+        }
+        println!("{}", times.join(" "));
+        return;
+    }
     for target in [&portfolio, &initiative, &login_page, &health] {
         let mut timings = Vec::new();
         for round in 0..330 {
