@@ -138,7 +138,8 @@ async fn measure(port: u16, per_organisation: usize) {
     // The pages answer, and with what the user expects to see.
     let mut conn = connect(port).await;
     let page = get_text(&mut conn, &portfolio).await;
-    let rows = page.matches("data-light=").count();
+    let portfolio_bytes = page.len();
+    let rows = page.matches("<tr data-light=\"").count();
     assert!(
         rows >= per_organisation,
         "the portfolio lists every satsning ({rows} rows)"
@@ -150,7 +151,8 @@ async fn measure(port: u16, per_organisation: usize) {
     let charts = page.matches("<svg").count();
     assert!(charts >= 40, "the satsning page draws 40 charts ({charts})");
     println!(
-        "/oversikt: {rows} rader · /satsningar/1: {charts} diagram, {} kB",
+        "/oversikt: {rows} rader, {} kB · /satsningar/1: {charts} diagram, {} kB",
+        portfolio_bytes / 1000,
         page.len() / 1000
     );
 

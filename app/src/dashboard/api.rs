@@ -95,13 +95,9 @@ pub async fn initiative_dashboard(
             }),
         });
     }
-    let values = crate::report::repo::values(&db, id, months[0], months[months.len() - 1]).await?;
-    let own_values = |measure_id: i64| -> Vec<(Period, f64)> {
-        values
-            .iter()
-            .filter(|v| v.measure_id == measure_id)
-            .filter_map(|v| Some((v.period, v.value?)))
-            .collect()
+    let series = crate::report::repo::series(&db, id, months[0], months[months.len() - 1]).await?;
+    let own_values = |measure_id: i64| -> &[(Period, f64)] {
+        series.get(&measure_id).map_or(&[], Vec::as_slice)
     };
     // Kolada series for each KPI the indicators name, read once.
     let mut kolada = std::collections::HashMap::new();
@@ -125,7 +121,7 @@ pub async fn initiative_dashboard(
             .map_or(&[], Vec::as_slice);
         // The target group's own value per year: the last reported month of the year.
         let mut own: Vec<(i32, f64)> = Vec::new();
-        for (p, v) in own_values(m.id) {
+        for &(p, v) in own_values(m.id) {
             match own.last_mut() {
                 Some((year, value)) if *year == p.year() => *value = v,
                 _ => own.push((p.year(), v)),
@@ -186,7 +182,7 @@ pub async fn initiative_dashboard(
                     && e.activity_id.is_some_and(|a| goal_activities.contains(&a))
             })
             .find_map(|e| {
-                let series: Vec<f64> = own_values(e.id).into_iter().map(|(_, v)| v).collect();
+                let series: Vec<f64> = own_values(e.id).iter().map(|(_, v)| *v).collect();
                 let verdict = crate::indicator::verdict(
                     &series,
                     e.direction,
@@ -205,13 +201,9 @@ pub async fn initiative_dashboard(
         }
     };
     let chart = |m: &crate::schema::Measure| {
-        let own: Vec<(Period, f64)> = values
-            .iter()
-            .filter(|v| v.measure_id == m.id)
-            .filter_map(|v| Some((v.period, v.value?)))
-            .collect();
+        let own = own_values(m.id);
         let periods = super::measure_periods(m, &months);
-        let mut data = super::chart_data(m, &periods, &own);
+        let mut data = super::chart_data(m, &periods, own);
         if kumulativ == Some(true) && m.kind == MeasureKind::Activity {
             super::make_cumulative(&mut data);
         }
@@ -313,7 +305,11 @@ pub struct Totals {
 /// The portfolio dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioData {
-    pub rows: Vec<PortfolioRow>,
+    /// The rows shown, as HTML (`<tr>…</tr>` each, rendered once per data version by
+    /// [`super::ui::row_html`] and kept in the cache).
+    pub rows_html: String,
+    /// How many rows `rows_html` holds.
+    pub shown: usize,
     pub totals: Totals,
     pub parties: Vec<(i64, String)>,
     pub leads: Vec<(i64, String)>,
@@ -337,18 +333,21 @@ pub async fn portfolio(
     let snapshot = cache
         .organisation(&db, user.organisation_id, today, &rules)
         .await?;
-    let visible: Vec<&(crate::initiative::Initiative, PortfolioRow)> = snapshot
+    let visible: Vec<&PortfolioEntry> = snapshot
         .rows
         .iter()
-        .filter(|(i, _)| crate::initiative::may_view(&user, i))
+        .filter(|(i, _, _)| crate::initiative::may_view(&user, i))
         .collect();
     let mut parties: Vec<(i64, String)> = visible
         .iter()
-        .flat_map(|(i, _)| i.parties.iter().map(|p| (p.id, p.name.clone())))
+        .flat_map(|(i, _, _)| i.parties.iter().map(|p| (p.id, p.name.clone())))
         .collect();
     parties.sort_by(|a, b| a.1.cmp(&b.1));
     parties.dedup();
-    let mut leads: Vec<(i64, String)> = visible.iter().flat_map(|(i, _)| i.leads.clone()).collect();
+    let mut leads: Vec<(i64, String)> = visible
+        .iter()
+        .flat_map(|(i, _, _)| i.leads.clone())
+        .collect();
     leads.sort_by(|a, b| a.1.cmp(&b.1));
     leads.dedup();
     let filter = crate::initiative::api::ListFilter {
@@ -359,22 +358,27 @@ pub async fn portfolio(
         q: None,
     };
     let wanted_light = ljus.as_deref().and_then(Light::from_param);
-    let mut rows: Vec<PortfolioRow> = visible
+    let mut entries: Vec<(&PortfolioRow, &str)> = visible
         .into_iter()
-        .filter(|(i, row)| filter.matches(i) && wanted_light.is_none_or(|l| row.light == l))
-        .map(|(_, row)| row.clone())
+        .filter(|(i, row, _)| filter.matches(i) && wanted_light.is_none_or(|l| row.light == l))
+        .map(|(_, row, html)| (row, html.as_str()))
         .collect();
     match sortera.as_deref() {
-        Some("ljus") => rows.sort_by(|a, b| b.light.cmp(&a.light).then(a.name.cmp(&b.name))),
-        Some("status") => rows.sort_by(|a, b| a.status.cmp(&b.status).then(a.name.cmp(&b.name))),
-        Some("fullstandighet") => rows.sort_by(|a, b| {
+        Some("ljus") => {
+            entries.sort_by(|(a, _), (b, _)| b.light.cmp(&a.light).then(a.name.cmp(&b.name)))
+        }
+        Some("status") => {
+            entries.sort_by(|(a, _), (b, _)| a.status.cmp(&b.status).then(a.name.cmp(&b.name)))
+        }
+        Some("fullstandighet") => entries.sort_by(|(a, _), (b, _)| {
             a.completeness
                 .unwrap_or(101)
                 .cmp(&b.completeness.unwrap_or(101))
                 .then(a.name.cmp(&b.name))
         }),
-        _ => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+        _ => entries.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name)),
     }
+    let rows: Vec<&PortfolioRow> = entries.iter().map(|(row, _)| *row).collect();
     let per_status = Status::ALL
         .iter()
         .map(|s| (*s, rows.iter().filter(|r| r.status == *s).count()))
@@ -395,7 +399,8 @@ pub async fn portfolio(
         per_light,
     };
     Ok(PortfolioData {
-        rows,
+        rows_html: entries.iter().map(|(_, html)| *html).collect(),
+        shown: entries.len(),
         totals,
         parties,
         leads,
@@ -403,21 +408,20 @@ pub async fn portfolio(
     })
 }
 
+/// A satsning, its portfolio row and the row as HTML.
+#[cfg(feature = "ssr")]
+pub type PortfolioEntry = (crate::initiative::Initiative, PortfolioRow, String);
+
 /// Every satsning of an organisation as a portfolio row, with the satsning itself (for the
-/// per-user visibility and the filters). What [`super::cache::PortfolioCache`] keeps.
+/// per-user visibility and the filters) and the row rendered as HTML. What
+/// [`super::cache::PortfolioCache`] keeps.
 #[cfg(feature = "ssr")]
 pub async fn organisation_rows(
     db: &crate::db::Db,
     organisation_id: i64,
     today: chrono::NaiveDate,
     rules: &crate::report::Rules,
-) -> Result<
-    (
-        Vec<Period>,
-        Vec<(crate::initiative::Initiative, PortfolioRow)>,
-    ),
-    AppError,
-> {
+) -> Result<(Vec<Period>, Vec<PortfolioEntry>), AppError> {
     let last = Period::of(today);
     let first = (1..PORTFOLIO_MONTHS).fold(last, |p, _| p.prev());
     let window = Period::range(first, last);
@@ -484,7 +488,8 @@ pub async fn organisation_rows(
                 attention_more,
                 leads: i.leads.iter().map(|(_, n)| n.clone()).collect(),
             };
-            (i, row)
+            let html = super::ui::row_html(row.clone());
+            (i, row, html)
         })
         .collect();
     Ok((window, rows))

@@ -12,11 +12,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
-use super::api::{PortfolioRow, organisation_rows};
+use super::api::{PortfolioEntry, organisation_rows};
 use crate::db::Db;
 use crate::db_read;
 use crate::error::AppError;
-use crate::initiative::Initiative;
 use crate::report::{Period, Rules};
 
 /// One organisation's portfolio as of a data version and a day.
@@ -26,8 +25,9 @@ pub struct Snapshot {
     today: NaiveDate,
     /// The reporting months shown, oldest first.
     pub months: Vec<Period>,
-    /// Every satsning of the organisation with its row, before per-user visibility.
-    pub rows: Vec<(Initiative, PortfolioRow)>,
+    /// Every satsning of the organisation with its row and the row's HTML, before per-user
+    /// visibility.
+    pub rows: Vec<PortfolioEntry>,
 }
 
 /// Snapshots per organisation (one each, replaced when stale). Cheap to clone: shared.

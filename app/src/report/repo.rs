@@ -34,6 +34,37 @@ struct ValueRow {
     reported_at: DateTime<Utc>,
 }
 
+/// The reported numbers of a satsning's measures between two months (inclusive), per
+/// measure in month order: what the charts draw (no comments, no reporters).
+pub async fn series(
+    db: &Db,
+    initiative_id: i64,
+    from: Period,
+    to: Period,
+) -> Result<std::collections::HashMap<i64, Vec<(Period, f64)>>, AppError> {
+    let rows: Vec<(i64, i64, f64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT v.measure_id, v.period, v.value
+             FROM measure m JOIN measure_value v ON v.measure_id = m.id
+             WHERE m.initiative_id = $1 AND v.period BETWEEN $2 AND $3 AND v.value IS NOT NULL
+             ORDER BY v.measure_id, v.period",
+        )
+        .bind(initiative_id)
+        .bind(from.as_db())
+        .bind(to.as_db())
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut series: std::collections::HashMap<i64, Vec<(Period, f64)>> =
+        std::collections::HashMap::new();
+    for (measure, period, value) in rows {
+        if let Some(period) = Period::from_db(period) {
+            series.entry(measure).or_default().push((period, value));
+        }
+    }
+    Ok(series)
+}
+
 /// The satsning's values from `from` to `to` (months included), by measure and month.
 pub async fn values(
     db: &Db,
