@@ -575,9 +575,8 @@ async fn schema_pages_are_accessible() {
         browser.assert_accessible(what).await;
     }
     // After hydration the dashboards still show their charts and rows.
-    browser
-        .open_hydrated(&format!("{}/satsningar/{laxhjalp}", app.address))
-        .await;
+    let satsning = format!("{}/satsningar/{laxhjalp}", app.address);
+    browser.open_hydrated(&satsning).await;
     let charts = browser
         .client
         .find_all(Locator::Css("figure.chart-card svg[role=img]"))
@@ -599,6 +598,49 @@ async fn schema_pages_are_accessible() {
         .unwrap();
     assert!(rows.len() >= 10, "portfolio rows: {}", rows.len());
     browser.screenshot("oversikt").await;
+
+    // Client-side navigation to the portfolio (the rows come as ready HTML in the data): a
+    // marker on `window` survives only if the router did not load a new document.
+    browser.open_hydrated(&satsning).await;
+    browser
+        .client
+        .execute("window.utfallMarker = 1;", vec![])
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("header a[href='/oversikt']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css("tr[data-light]"))
+        .await
+        .unwrap();
+    let rows_after = browser
+        .client
+        .find_all(Locator::Css("tr[data-light]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        rows_after.len(),
+        rows.len(),
+        "the same rows after navigating"
+    );
+    let marker = browser
+        .client
+        .execute("return window.utfallMarker === 1;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        marker,
+        serde_json::json!(true),
+        "navigated without reloading"
+    );
     browser.client.clone().close().await.unwrap();
 }
 
