@@ -306,7 +306,12 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioData {
     /// The rows shown, as HTML (`<tr>…</tr>` each, rendered once per data version by
-    /// [`super::ui::row_html`] and kept in the cache).
+    /// [`super::ui::row_html`] and kept in the cache). Left out when the page's data is
+    /// serialized for hydration: the rows are already in the server-rendered page and
+    /// `inner_html` keeps them while hydrating, so shipping them twice would only double the
+    /// page (and the server's escaping work). The server function sends them in
+    /// [`PortfolioReply`] for client-side navigation.
+    #[serde(skip)]
     pub rows_html: String,
     /// How many rows `rows_html` holds.
     pub shown: usize,
@@ -314,6 +319,23 @@ pub struct PortfolioData {
     pub parties: Vec<(i64, String)>,
     pub leads: Vec<(i64, String)>,
     pub months: Vec<Period>,
+}
+
+/// What the portfolio server function sends: the page's data and its rows' HTML.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioReply {
+    pub data: PortfolioData,
+    pub rows_html: String,
+}
+
+impl PortfolioReply {
+    /// The page's data with the rows in it.
+    pub fn into_data(self) -> PortfolioData {
+        PortfolioData {
+            rows_html: self.rows_html,
+            ..self.data
+        }
+    }
 }
 
 /// Portföljöversikt: every satsning the user may see, with filters and a sort order.
@@ -324,7 +346,7 @@ pub async fn portfolio(
     projektledare: Option<i64>,
     ljus: Option<String>,
     sortera: Option<String>,
-) -> Result<PortfolioData, AppError> {
+) -> Result<PortfolioReply, AppError> {
     let user = crate::auth::require(&crate::auth::Role::ALL).await?;
     let db = expect_context::<crate::db::Db>();
     let cache = expect_context::<super::cache::PortfolioCache>();
@@ -398,13 +420,16 @@ pub async fn portfolio(
         per_status,
         per_light,
     };
-    Ok(PortfolioData {
+    Ok(PortfolioReply {
+        data: PortfolioData {
+            rows_html: String::new(),
+            shown: entries.len(),
+            totals,
+            parties,
+            leads,
+            months: snapshot.months.clone(),
+        },
         rows_html: entries.iter().map(|(_, html)| *html).collect(),
-        shown: entries.len(),
-        totals,
-        parties,
-        leads,
-        months: snapshot.months.clone(),
     })
 }
 

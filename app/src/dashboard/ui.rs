@@ -225,8 +225,10 @@ fn PortfolioLoader() -> impl IntoView {
             sort: q.get("sortera").filter(|s| !s.is_empty()),
         })
     };
-    let data = Resource::new_blocking(filter, |f: Filter| {
+    let data = Resource::new_blocking(filter, |f: Filter| async move {
         portfolio(f.status, f.part, f.lead, f.light, f.sort)
+            .await
+            .map(super::api::PortfolioReply::into_data)
     });
     view! {
         <section class="page wide" aria-labelledby="oversikt-rubrik">
