@@ -139,6 +139,9 @@ async fn measure(port: u16, per_organisation: usize) {
     let mut conn = connect(port).await;
     let page = get_text(&mut conn, &portfolio).await;
     let portfolio_bytes = page.len();
+    if let Ok(file) = std::env::var("UTFALL_BENCH_DUMP") {
+        std::fs::write(format!("{file}.oversikt.html"), &page).expect("dump");
+    }
     let rows = page.matches("<tr data-light=\"").count();
     assert!(
         rows >= per_organisation,
