@@ -30,6 +30,8 @@ use server::startup::Application;
 
 mod common;
 
+use common::report;
+
 const PASSWORD: &str = "bänkprov-lösenord-2026";
 const EMAIL: &str = "beredning@bench.se";
 /// Connections kept busy in the throughput runs.
@@ -246,21 +248,26 @@ fn request(target: &Target) -> http::Request<Full<Bytes>> {
     request.body(Full::new(Bytes::new())).unwrap()
 }
 
-/// One GET, its whole body read; returns the body's length.
-async fn get(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> usize {
+/// One GET, its whole body read.
+async fn fetch(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> Bytes {
     conn.ready().await.expect("connection ready");
     let response = conn.send_request(request(target)).await.expect("sent");
     assert_eq!(response.status(), 200, "{}", target.path);
-    let body = response.into_body().collect().await.expect("body");
-    body.to_bytes().len()
+    response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+}
+
+/// One GET; returns the body's length.
+async fn get(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> usize {
+    fetch(conn, target).await.len()
 }
 
 async fn get_text(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> String {
-    conn.ready().await.expect("connection ready");
-    let response = conn.send_request(request(target)).await.expect("sent");
-    assert_eq!(response.status(), 200, "{}", target.path);
-    let body = response.into_body().collect().await.expect("body");
-    String::from_utf8(body.to_bytes().to_vec()).expect("UTF-8")
+    String::from_utf8(fetch(conn, target).await.to_vec()).expect("UTF-8")
 }
 
 /// Keeps `CONNECTIONS` connections busy for `RUN`; prints and returns requests per second.
@@ -297,17 +304,4 @@ async fn throughput(port: u16, target: &Target) -> f64 {
         &mut timings,
     );
     per_second
-}
-
-fn report(what: &str, timings: &mut [Duration]) {
-    timings.sort();
-    let at = |q: f64| timings[((timings.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1000.0;
-    println!(
-        "{what}: n = {}, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        timings.len(),
-        at(0.5),
-        at(0.9),
-        at(0.99),
-        at(1.0)
-    );
 }

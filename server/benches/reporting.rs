@@ -17,7 +17,7 @@ use app::report::repo::{Entry, ExportScope, MonthSave};
 
 mod common;
 
-use common::{MEASURES, MONTHS, seed};
+use common::{MEASURES, MONTHS, report, seed};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -183,19 +183,15 @@ async fn run() {
             .await
             .expect("schema");
         let months = Period::range(first, (1..MONTHS).fold(first, |p, _| p.next()));
-        let values =
-            app::report::repo::values(&db, initiative, months[0], months[months.len() - 1])
+        let series =
+            app::report::repo::series(&db, initiative, months[0], months[months.len() - 1])
                 .await
-                .expect("values");
+                .expect("series");
         let mut bytes = 0;
         for m in &schema.measures {
-            let own: Vec<(Period, f64)> = values
-                .iter()
-                .filter(|v| v.measure_id == m.id)
-                .filter_map(|v| Some((v.period, v.value?)))
-                .collect();
+            let own = series.get(&m.id).map_or(&[][..], Vec::as_slice);
             let periods = app::dashboard::measure_periods(m, &months);
-            let data = app::dashboard::chart_data(m, &periods, &own);
+            let data = app::dashboard::chart_data(m, &periods, own);
             bytes += app::chart::svg(&data, "d").map_or(0, |s| s.len());
         }
         assert!(bytes > 0);
@@ -206,17 +202,4 @@ async fn run() {
         &mut timings[5..].to_vec(),
     );
     db.close().await;
-}
-
-fn report(what: &str, timings: &mut [Duration]) {
-    timings.sort();
-    let at = |q: f64| timings[((timings.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1000.0;
-    println!(
-        "{what}: n = {}, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        timings.len(),
-        at(0.5),
-        at(0.9),
-        at(0.99),
-        at(1.0)
-    );
 }

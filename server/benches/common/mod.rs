@@ -1,5 +1,7 @@
 //! The national-scale data set shared by the benchmarks.
 
+use std::time::Duration;
+
 use app::db::Db;
 use app::report::Period;
 
@@ -88,4 +90,18 @@ pub async fn seed(db: &Db, organisations: i64, per_organisation: i64, first: Per
         .map(|_| ())
         .expect("periods")
     });
+}
+
+/// Prints a timing summary: count, p50, p90, p99 and max in milliseconds.
+pub fn report(what: &str, timings: &mut [Duration]) {
+    timings.sort();
+    let at = |q: f64| timings[((timings.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1000.0;
+    println!(
+        "{what}: n = {}, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        timings.len(),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(1.0)
+    );
 }
