@@ -145,15 +145,20 @@ async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<SqliteDb, DbEr
     {
         std::fs::create_dir_all(folder).map_err(DbError::Folder)?;
     }
+    // No test before acquire: an embedded file has no far end that could hang up, and the
+    // test is a round trip to the connection's worker thread before every query (it doubled
+    // the cost of the session lookup every page makes; pages bench).
     // The writer connects first: it creates the file and switches it to WAL mode.
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(base.clone())
         .await
         .map_err(DbError::Connect)?;
     let reader = SqlitePoolOptions::new()
         .max_connections(options.max_connections.max(1))
+        .test_before_acquire(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(base.read_only(true))
         .await

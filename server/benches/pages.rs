@@ -162,19 +162,14 @@ async fn measure(port: u16, per_organisation: usize) {
     );
 
     if let Ok(only) = std::env::var("UTFALL_BENCH_ONLY") {
-        // Profiling aid: one page, over and over, for a minute.
+        // Profiling aid: one page under load (the throughput run) for `RUN` × 3.
         let target = Target {
             path: only,
             cookie: portfolio.cookie.clone(),
         };
-        let started = Instant::now();
-        let mut times = Vec::new();
-        while started.elapsed() < Duration::from_secs(20) {
-            let t = Instant::now();
-            get(&mut conn, &target).await;
-            times.push(format!("{:.0}", t.elapsed().as_secs_f64() * 1000.0));
+        for _ in 0..3 {
+            throughput(port, &target).await;
         }
-        println!("{}", times.join(" "));
         return;
     }
     for target in [&portfolio, &initiative, &login_page, &health] {
@@ -190,6 +185,16 @@ async fn measure(port: u16, per_organisation: usize) {
     }
 
     let trivial = throughput(port, &health).await;
+    // Comparison aid: more pages (with the session), e.g. `/oversikt?status=ide` to see the
+    // portfolio's cost without its rows.
+    for path in std::env::var("UTFALL_BENCH_EXTRA").unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
+        let target = Target {
+            path: path.into(),
+            cookie: portfolio.cookie.clone(),
+        };
+        let per_second = throughput(port, &target).await;
+        println!("{path}: {:.1} % av den triviala hanterarens", 100.0 * per_second / trivial);
+    }
     let light_page = throughput(port, &login_page).await;
     let page = throughput(port, &portfolio).await;
     println!(

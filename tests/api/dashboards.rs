@@ -236,6 +236,12 @@ async fn the_portfolio_shows_what_each_role_may_see_with_lights_and_filters() {
     });
     assert_eq!(rows(&html), led);
     assert!(!html.contains("Skolfam"));
+    // Sections are kept per viewer and filter: the reader's second view is still everything,
+    // and the projektledare's second view still only theirs.
+    let again = reader.get("/oversikt").await.text().await.unwrap();
+    assert_eq!(rows(&again), total);
+    let again = lead.get("/oversikt").await.text().await.unwrap();
+    assert_eq!(rows(&again), led);
 
     // Each light filter shows exactly the rows with that light, and they add up.
     let mut seen = 0;

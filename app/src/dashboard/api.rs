@@ -302,16 +302,13 @@ pub struct Totals {
     pub per_light: Vec<(Light, usize)>,
 }
 
-/// The portfolio dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The portfolio section under one filter, as the server rendered it (filters, totals and
+/// the table). Kept per data version, viewer and filter (see [`super::cache`]).
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortfolioData {
     /// The rows shown, as HTML (`<tr>…</tr>` each, rendered once per data version by
-    /// [`super::ui::row_html`] and kept in the cache). Left out when the page's data is
-    /// serialized for hydration: the rows are already in the server-rendered page and
-    /// `inner_html` keeps them while hydrating, so shipping them twice would only double the
-    /// page (and the server's escaping work). The server function sends them in
-    /// [`PortfolioReply`] for client-side navigation.
-    #[serde(skip)]
+    /// [`super::ui::row_html`] and kept in the cache).
     pub rows_html: String,
     /// How many rows `rows_html` holds.
     pub shown: usize,
@@ -321,24 +318,30 @@ pub struct PortfolioData {
     pub months: Vec<Period>,
 }
 
-/// What the portfolio server function sends: the page's data and its rows' HTML.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PortfolioReply {
-    pub data: PortfolioData,
-    pub rows_html: String,
+/// The portfolio as the page shows it: its HTML, rendered on the server.
+///
+/// Left out when the page's data is serialized for hydration (`#[serde(skip)]`): the section is
+/// already in the server-rendered page and `inner_html` keeps it while hydrating, so shipping
+/// it twice would only double the page and the server's escaping work. The server function
+/// sends it as [`PortfolioHtml`] for client-side navigation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioSection {
+    #[serde(skip)]
+    pub html: std::sync::Arc<str>,
 }
 
-impl PortfolioReply {
-    /// The page's data with the rows in it.
-    pub fn into_data(self) -> PortfolioData {
-        PortfolioData {
-            rows_html: self.rows_html,
-            ..self.data
-        }
+/// What the portfolio server function sends: the section's HTML.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioHtml(pub std::sync::Arc<str>);
+
+impl From<PortfolioHtml> for PortfolioSection {
+    fn from(PortfolioHtml(html): PortfolioHtml) -> Self {
+        Self { html }
     }
 }
 
-/// Portföljöversikt: every satsning the user may see, with filters and a sort order.
+/// Portföljöversikt: every satsning the user may see, with filters and a sort order, as the
+/// page's HTML.
 #[server(endpoint = "oversikt/portfolj")]
 pub async fn portfolio(
     status: Option<String>,
@@ -346,7 +349,7 @@ pub async fn portfolio(
     projektledare: Option<i64>,
     ljus: Option<String>,
     sortera: Option<String>,
-) -> Result<PortfolioReply, AppError> {
+) -> Result<PortfolioHtml, AppError> {
     let user = crate::auth::require(&crate::auth::Role::ALL).await?;
     let db = expect_context::<crate::db::Db>();
     let cache = expect_context::<super::cache::PortfolioCache>();
@@ -355,10 +358,38 @@ pub async fn portfolio(
     let snapshot = cache
         .organisation(&db, user.organisation_id, today, &rules)
         .await?;
+    let filter = super::ui::Filter {
+        status: status.filter(|s| !s.is_empty()),
+        part,
+        lead: projektledare,
+        light: ljus.filter(|s| !s.is_empty()),
+        sort: sortera.filter(|s| !s.is_empty()),
+    };
+    // The same section for everyone who sees the same satsningar under the same filter.
+    let key = super::cache::ViewKey {
+        viewer: (!crate::initiative::sees_all(&user)).then_some(user.id),
+        filter: filter.clone(),
+    };
+    if let Some(html) = snapshot.view(&key) {
+        return Ok(PortfolioHtml(html));
+    }
+    let data = portfolio_data(&snapshot, &user, &filter);
+    let html: std::sync::Arc<str> = super::ui::portfolio_html(data, filter).into();
+    snapshot.keep_view(key, html.clone());
+    Ok(PortfolioHtml(html))
+}
+
+/// The rows the user may see under `filter`, sorted, with their totals and the filters' choices.
+#[cfg(feature = "ssr")]
+fn portfolio_data(
+    snapshot: &super::cache::Snapshot,
+    user: &crate::auth::CurrentUser,
+    filter: &super::ui::Filter,
+) -> PortfolioData {
     let visible: Vec<&PortfolioEntry> = snapshot
         .rows
         .iter()
-        .filter(|(i, _, _)| crate::initiative::may_view(&user, i))
+        .filter(|(i, _, _)| crate::initiative::may_view(user, i))
         .collect();
     let mut parties: Vec<(i64, String)> = visible
         .iter()
@@ -372,20 +403,22 @@ pub async fn portfolio(
         .collect();
     leads.sort_by(|a, b| a.1.cmp(&b.1));
     leads.dedup();
-    let filter = crate::initiative::api::ListFilter {
-        status: status.clone(),
-        part,
-        projektledare,
+    let list_filter = crate::initiative::api::ListFilter {
+        status: filter.status.clone(),
+        part: filter.part,
+        projektledare: filter.lead,
         ar: None,
         q: None,
     };
-    let wanted_light = ljus.as_deref().and_then(Light::from_param);
+    let wanted_light = filter.light.as_deref().and_then(Light::from_param);
     let mut entries: Vec<(&PortfolioRow, &str)> = visible
         .into_iter()
-        .filter(|(i, row, _)| filter.matches(i) && wanted_light.is_none_or(|l| row.light == l))
+        .filter(|(i, row, _)| {
+            list_filter.matches(i) && wanted_light.is_none_or(|l| row.light == l)
+        })
         .map(|(_, row, html)| (row, html.as_str()))
         .collect();
-    match sortera.as_deref() {
+    match filter.sort.as_deref() {
         Some("ljus") => {
             entries.sort_by(|(a, _), (b, _)| b.light.cmp(&a.light).then(a.name.cmp(&b.name)))
         }
@@ -420,17 +453,14 @@ pub async fn portfolio(
         per_status,
         per_light,
     };
-    Ok(PortfolioReply {
-        data: PortfolioData {
-            rows_html: String::new(),
-            shown: entries.len(),
-            totals,
-            parties,
-            leads,
-            months: snapshot.months.clone(),
-        },
+    PortfolioData {
         rows_html: entries.iter().map(|(_, html)| *html).collect(),
-    })
+        shown: entries.len(),
+        totals,
+        parties,
+        leads,
+        months: snapshot.months.clone(),
+    }
 }
 
 /// A satsning, its portfolio row and the row as HTML.

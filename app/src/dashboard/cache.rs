@@ -6,6 +6,10 @@
 //! `organisation.data_version` in the same transaction as every change the portfolio shows
 //! (migration 0013), so one indexed row tells whether a kept snapshot is still right — on
 //! every app instance, whichever instance or code path wrote the change.
+//!
+//! A snapshot also keeps the portfolio sections it has rendered (filters, totals and table as
+//! HTML) per viewer and filter, so a repeated view of the same portfolio only joins kept HTML
+//! into the page. They go with the snapshot when the data changes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,6 +22,25 @@ use crate::db_read;
 use crate::error::AppError;
 use crate::report::{Period, Rules};
 
+/// How many bytes of rendered sections a snapshot keeps (about forty full portfolios of a
+/// hundred satsningar); views beyond it are rendered each time.
+const VIEW_BUDGET_BYTES: usize = 8 * 1024 * 1024;
+
+/// Who sees which rows under which filter: the key of a rendered portfolio section.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ViewKey {
+    /// `None` for staff, who see every satsning of the organisation; otherwise the
+    /// projektledare, who sees those they lead.
+    pub viewer: Option<i64>,
+    pub filter: super::ui::Filter,
+}
+
+#[derive(Debug, Default)]
+struct Views {
+    sections: HashMap<ViewKey, Arc<str>>,
+    bytes: usize,
+}
+
 /// One organisation's portfolio as of a data version and a day.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -28,6 +51,30 @@ pub struct Snapshot {
     /// Every satsning of the organisation with its row and the row's HTML, before per-user
     /// visibility.
     pub rows: Vec<PortfolioEntry>,
+    views: Mutex<Views>,
+}
+
+impl Snapshot {
+    /// The section rendered for `key` from this snapshot, if kept.
+    pub fn view(&self, key: &ViewKey) -> Option<Arc<str>> {
+        self.views().sections.get(key).cloned()
+    }
+
+    /// Keeps a section rendered from this snapshot, while the budget lasts.
+    pub fn keep_view(&self, key: ViewKey, html: Arc<str>) {
+        let mut views = self.views();
+        if views.bytes + html.len() <= VIEW_BUDGET_BYTES && !views.sections.contains_key(&key) {
+            views.bytes += html.len();
+            views.sections.insert(key, html);
+        }
+    }
+
+    fn views(&self) -> std::sync::MutexGuard<'_, Views> {
+        // Single inserts: a panic elsewhere cannot leave the map half-written.
+        self.views
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// Snapshots per organisation (one each, replaced when stale). Cheap to clone: shared.
@@ -61,6 +108,7 @@ impl PortfolioCache {
             today,
             months,
             rows,
+            views: Mutex::default(),
         });
         self.lock().insert(organisation_id, fresh.clone());
         Ok(fresh)

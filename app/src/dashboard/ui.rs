@@ -5,9 +5,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::Light;
-use super::api::{DashboardData, MeasureChart, PortfolioData, initiative_dashboard, portfolio};
+use super::api::{DashboardData, MeasureChart, PortfolioSection, initiative_dashboard, portfolio};
 use crate::auth::ui::Guard;
 use crate::chart::ChartData;
+#[cfg(feature = "ssr")]
 use crate::initiative::{Status, format_sek};
 use crate::schema::format_decimal;
 
@@ -204,13 +205,14 @@ pub fn PortfolioPage() -> impl IntoView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-struct Filter {
-    status: Option<String>,
-    part: Option<i64>,
-    lead: Option<i64>,
-    light: Option<String>,
-    sort: Option<String>,
+/// The portfolio's filters and sort order, as the query string gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub part: Option<i64>,
+    pub lead: Option<i64>,
+    pub light: Option<String>,
+    pub sort: Option<String>,
 }
 
 #[component]
@@ -228,7 +230,7 @@ fn PortfolioLoader() -> impl IntoView {
     let data = Resource::new_blocking(filter, |f: Filter| async move {
         portfolio(f.status, f.part, f.lead, f.light, f.sort)
             .await
-            .map(super::api::PortfolioReply::into_data)
+            .map(PortfolioSection::from)
     });
     view! {
         <section class="page wide" aria-labelledby="oversikt-rubrik">
@@ -236,7 +238,8 @@ fn PortfolioLoader() -> impl IntoView {
             <p class="lead">"Alla satsningar du kan se: status, rapportering, trafikljus och budget mot tid."</p>
             <Suspense fallback=|| view! { <p>"Hämtar översikten…"</p> }>
                 {move || data.get().map(|result| match result {
-                    Ok(data) => view! { <Portfolio data filter=filter()/> }.into_any(),
+                    // Rendered on the server (`portfolio_html`), kept per data version.
+                    Ok(section) => view! { <div class="portfolio" inner_html=section.html></div> }.into_any(),
                     Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
@@ -244,8 +247,16 @@ fn PortfolioLoader() -> impl IntoView {
     }
 }
 
+/// The portfolio section (filters, totals, table) as HTML: rendered by the server function and
+/// kept per data version, viewer and filter, so a page view joins ready HTML.
+#[cfg(feature = "ssr")]
+pub fn portfolio_html(data: super::api::PortfolioData, filter: Filter) -> String {
+    Owner::new().with(|| view! { <Portfolio data filter/> }.to_html())
+}
+
+#[cfg(feature = "ssr")]
 #[component]
-fn Portfolio(data: PortfolioData, filter: Filter) -> impl IntoView {
+fn Portfolio(data: super::api::PortfolioData, filter: Filter) -> impl IntoView {
     let is = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
     let months = data.months.clone();
     let totals = data.totals.clone();
@@ -321,7 +332,7 @@ fn Portfolio(data: PortfolioData, filter: Filter) -> impl IntoView {
                             <th scope="col" class="num">"Budget"</th>
                             <th scope="col">"Behöver uppmärksamhet"</th>
                         </tr></thead>
-                        // Rendered once per data version on the server (see `row_html`).
+                        // Rows rendered once per data version (see `row_html`).
                         <tbody inner_html=data.rows_html></tbody>
                     </table>
                 </div>

@@ -425,8 +425,13 @@ impl Initiative {
 /// Who may see a satsning: staff roles see all of their organisation's; a projektledare
 /// (with no other role) sees those they lead.
 pub fn may_view(user: &CurrentUser, initiative: &Initiative) -> bool {
+    sees_all(user) || initiative.is_led_by(user.id)
+}
+
+/// Whether the user sees every satsning of their organisation (staff roles), not only those
+/// they lead.
+pub fn sees_all(user: &CurrentUser) -> bool {
     user.has_any(&[Role::Admin, Role::Evaluator, Role::Review, Role::Reader])
-        || initiative.is_led_by(user.id)
 }
 
 /// Who may change a satsning's details: admin and utvärderare always; its own projektledare
