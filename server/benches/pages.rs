@@ -187,13 +187,20 @@ async fn measure(port: u16, per_organisation: usize) {
     let trivial = throughput(port, &health).await;
     // Comparison aid: more pages (with the session), e.g. `/oversikt?status=ide` to see the
     // portfolio's cost without its rows.
-    for path in std::env::var("UTFALL_BENCH_EXTRA").unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
+    for path in std::env::var("UTFALL_BENCH_EXTRA")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.is_empty())
+    {
         let target = Target {
             path: path.into(),
             cookie: portfolio.cookie.clone(),
         };
         let per_second = throughput(port, &target).await;
-        println!("{path}: {:.1} % av den triviala hanterarens", 100.0 * per_second / trivial);
+        println!(
+            "{path}: {:.1} % av den triviala hanterarens",
+            100.0 * per_second / trivial
+        );
     }
     let light_page = throughput(port, &login_page).await;
     let page = throughput(port, &portfolio).await;
@@ -266,9 +273,19 @@ async fn fetch(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> Bytes {
         .to_bytes()
 }
 
-/// One GET; returns the body's length.
+/// One GET; reads the body as it arrives without keeping it (like `wrk`) and returns its length.
 async fn get(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> usize {
-    fetch(conn, target).await.len()
+    conn.ready().await.expect("connection ready");
+    let response = conn.send_request(request(target)).await.expect("sent");
+    assert_eq!(response.status(), 200, "{}", target.path);
+    let mut body = response.into_body();
+    let mut length = 0;
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.expect("body").into_data() {
+            length += data.len();
+        }
+    }
+    length
 }
 
 async fn get_text(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> String {

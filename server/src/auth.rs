@@ -80,10 +80,14 @@ pub async fn load_user(
     next: Next,
 ) -> Response {
     let mut logged_in = false;
+    if is_static_file(request.uri().path()) {
+        return next.run(request).await;
+    }
     if let Some(token) = session_token(request.headers(), state.cookies) {
         match session::lookup(&state.db, &token, state.sessions, Utc::now()).await {
-            Ok(Some(user)) => {
-                request.extensions_mut().insert(user);
+            Ok(Some(live)) => {
+                request.extensions_mut().insert(live.user);
+                request.extensions_mut().insert(live.data_version);
                 logged_in = true;
             }
             Ok(None) => {}
@@ -98,6 +102,13 @@ pub async fn load_user(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// The bundle, stylesheet and icon: the same for everyone. A page load asks for several of
+/// them with the session cookie; they need no session lookup, and they must stay cacheable
+/// (a logged-in user's responses are `no-store`).
+fn is_static_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg"
 }
 
 /// Applies [`page_access`] to page requests: not logged in → 303 to the login page (with the

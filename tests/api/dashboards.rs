@@ -272,6 +272,9 @@ async fn the_portfolio_shows_what_each_role_may_see_with_lights_and_filters() {
     assert!(running.contains(LAXHJALP) && running.contains("Tidigt stöd för unga vuxna"));
     // The running satsningar report, so their row shows the last months.
     assert!(running.contains("inrapporterat"));
+    // The month symbols are hidden from screen readers; the link says the months in words.
+    assert!(running.contains("<span class=\"visually-hidden\">Rapportering: "));
+    assert!(!running.contains("<span aria-hidden=\"true\">🔒"));
     // Unknown filter values are ignored rather than failing.
     assert_eq!(
         reader.get("/oversikt?ljus=lila&part=x").await.status(),
@@ -329,7 +332,7 @@ async fn laxhjalp_row(reader: &TestApp) -> String {
 async fn portfolio_follows_changes(a: &TestApp, b: &TestApp) {
     let reader = a.as_user("lasare@exempel.se").await;
     let month = app::report::Period::of(chrono::Utc::now().date_naive());
-    let reported = format!("{}: Inrapporterad", month.label());
+    let reported = format!("{} inrapporterad", month.label());
     let before = laxhjalp_row(&reader).await;
     assert!(!before.contains(&reported), "{before}");
     assert_eq!(laxhjalp_row(&reader).await, before, "kept snapshot");

@@ -1,6 +1,6 @@
 //! The app shell: Swedish layout, landmarks, 404, security headers, cross-site refusal.
 
-use crate::helpers::{site_root, spawn_app, strict};
+use crate::helpers::{site_root, spawn_app, spawn_demo_app, strict};
 
 #[tokio::test]
 async fn start_page_is_swedish_with_landmarks() {
@@ -145,4 +145,21 @@ async fn built_stylesheet_and_bundle_are_served() {
     let wasm = app.get("/pkg/utfall.wasm").await;
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
+
+    // A logged-in user's pages are never stored, but the bundle stays cacheable for them.
+    let app = spawn_demo_app().await;
+    let reader = app.as_user("lasare@exempel.se").await;
+    assert_eq!(
+        reader.get("/oversikt").await.headers()["cache-control"],
+        "no-store"
+    );
+    let wasm = reader.get("/pkg/utfall.wasm").await;
+    assert_eq!(wasm.status(), 200);
+    assert!(
+        wasm.headers()
+            .get("cache-control")
+            .is_none_or(|v| v != "no-store"),
+        "{:?}",
+        wasm.headers()
+    );
 }

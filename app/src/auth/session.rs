@@ -90,6 +90,14 @@ struct SessionRow {
     expires_at: DateTime<Utc>,
     /// One row per role (`None` for a user without roles).
     role: Option<String>,
+    data_version: i64,
+}
+
+/// A live session's user, and their organisation's data version as of the lookup.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub user: CurrentUser,
+    pub data_version: crate::organisation::DataVersion,
 }
 
 /// The user behind `token`, if the session is alive; refreshes `last_seen_at` now and then.
@@ -99,14 +107,16 @@ pub async fn lookup(
     token: &str,
     policy: SessionPolicy,
     now: DateTime<Utc>,
-) -> Result<Option<CurrentUser>, AppError> {
+) -> Result<Option<LiveSession>, AppError> {
     let hash = token_hash(token);
-    // The user and their roles in one query: it runs on every request.
+    // The user, their roles and their organisation's data version in one query: it runs on
+    // every request, and pages that keep computations per data version need no other.
     let rows: Vec<SessionRow> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT s.user_id, u.organisation_id, u.name, u.email, s.last_seen_at, s.expires_at,
-                    r.role
+                    r.role, o.data_version
              FROM session s JOIN user_account u ON u.id = s.user_id
+             JOIN organisation o ON o.id = u.organisation_id
              LEFT JOIN user_role r ON r.user_id = s.user_id
              WHERE s.token_hash = $1 AND u.active = TRUE",
         )
@@ -135,12 +145,15 @@ pub async fn lookup(
                 .map(|_| ())
         })?;
     }
-    Ok(Some(CurrentUser {
-        id: row.user_id,
-        organisation_id: row.organisation_id,
-        name: row.name,
-        email: row.email,
-        roles,
+    Ok(Some(LiveSession {
+        user: CurrentUser {
+            id: row.user_id,
+            organisation_id: row.organisation_id,
+            name: row.name,
+            email: row.email,
+            roles,
+        },
+        data_version: crate::organisation::DataVersion(row.data_version),
     }))
 }
 

@@ -355,8 +355,15 @@ pub async fn portfolio(
     let cache = expect_context::<super::cache::PortfolioCache>();
     let rules = crate::report::api::rules();
     let today = chrono::Utc::now().date_naive();
+    // Read with the session at the start of the request (server functions and pages alike).
+    let known = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::organisation::DataVersion>()
+            .copied()
+    });
     let snapshot = cache
-        .organisation(&db, user.organisation_id, today, &rules)
+        .organisation(&db, user.organisation_id, known, today, &rules)
         .await?;
     let filter = super::ui::Filter {
         status: status.filter(|s| !s.is_empty()),
@@ -413,9 +420,7 @@ fn portfolio_data(
     let wanted_light = filter.light.as_deref().and_then(Light::from_param);
     let mut entries: Vec<(&PortfolioRow, &str)> = visible
         .into_iter()
-        .filter(|(i, row, _)| {
-            list_filter.matches(i) && wanted_light.is_none_or(|l| row.light == l)
-        })
+        .filter(|(i, row, _)| list_filter.matches(i) && wanted_light.is_none_or(|l| row.light == l))
         .map(|(_, row, html)| (row, html.as_str()))
         .collect();
     match filter.sort.as_deref() {

@@ -20,6 +20,7 @@ use super::api::{PortfolioEntry, organisation_rows};
 use crate::db::Db;
 use crate::db_read;
 use crate::error::AppError;
+use crate::organisation::DataVersion;
 use crate::report::{Period, Rules};
 
 /// How many bytes of rendered sections a snapshot keeps (about forty full portfolios of a
@@ -85,17 +86,22 @@ pub struct PortfolioCache {
 
 impl PortfolioCache {
     /// The organisation's current snapshot: the kept one when its version and day still hold,
-    /// otherwise a fresh one (which is then kept).
+    /// otherwise a fresh one (which is then kept). `known` is the version read at the start of
+    /// the request with the session, if any; otherwise it is read now.
     pub async fn organisation(
         &self,
         db: &Db,
         organisation_id: i64,
+        known: Option<DataVersion>,
         today: NaiveDate,
         rules: &Rules,
     ) -> Result<Arc<Snapshot>, AppError> {
         // The version is read before the data: a change landing in between leaves the new
         // snapshot under the older version, so it is recomputed next time, never kept stale.
-        let version = data_version(db, organisation_id).await?;
+        let version = match known {
+            Some(DataVersion(version)) => version,
+            None => data_version(db, organisation_id).await?,
+        };
         if let Some(kept) = self.kept(organisation_id)
             && kept.version == version
             && kept.today == today

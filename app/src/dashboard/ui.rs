@@ -373,13 +373,15 @@ fn PortfolioLine(row: super::api::PortfolioRow) -> impl IntoView {
                     view! { <span class="hint">"Rapporterar inte ännu"</span> }.into_any()
                 } else {
                     view! {
+                        // The symbols are for the eye; the link's name says every month in words.
                         <a href=format!("/satsningar/{id}/rapportera") class="mini-months">
-                            {row.reporting.iter().map(|(p, s)| view! {
-                                <span class=format!("month-status {}", s.class())>
-                                    <span aria-hidden="true">{s.symbol()}</span>
-                                    <span class="visually-hidden">{format!("{}: {}", p.label(), s.label())}</span>
-                                </span>
+                            {row.reporting.iter().map(|(_, s)| view! {
+                                <span class=format!("month-status {}", s.class()) aria-hidden="true">{s.symbol()}</span>
                             }).collect_view()}
+                            <span class="visually-hidden">{format!(
+                                "Rapportering: {}",
+                                row.reporting.iter().map(|(p, s)| format!("{} {}", p.label(), s.label().to_lowercase())).collect::<Vec<_>>().join(", ")
+                            )}</span>
                         </a>
                         <br/><span class="hint">{row.completeness.map_or("–".to_string(), |c| format!("{c} % inrapporterat"))}</span>
                     }.into_any()

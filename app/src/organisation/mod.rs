@@ -58,6 +58,14 @@ pub struct Organisation {
 }
 
 /// A validated new organisation (or new values for an existing one).
+/// The user's organisation's `data_version` as read together with their session, at the start
+/// of the request (in the request's extensions). Bumped by database triggers whenever
+/// something the portfolio shows changes (migration 0013), so it tells whether kept
+/// computations are still right without another query.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataVersion(pub i64);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationInput {
     pub code: String,
