@@ -588,6 +588,50 @@ async fn schema_pages_are_accessible() {
         charts.len()
     );
     browser.screenshot("satsning-diagram").await;
+
+    // Client-side navigation on the satsning page (aktivitetsmått as running totals): the new
+    // SVGs come from the server function, since the page's hydration data carries none.
+    browser
+        .client
+        .execute("window.utfallMarker = 1;", vec![])
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("a[href='?kumulativ=1#resultat']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut cumulative = serde_json::json!(0);
+    for _ in 0..100 {
+        cumulative = browser
+            .client
+            .execute(
+                "return window.utfallMarker === 1 && Array.from(document.querySelectorAll(\
+                 'figure.chart-card svg[role=img] title')).filter(t => \
+                 t.textContent.includes('(kumulativt)')).length;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if cumulative.as_u64().is_some_and(|n| n > 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        cumulative.as_u64().is_some_and(|n| n > 0),
+        "cumulative charts drawn after navigating without reloading: {cumulative}"
+    );
+    let charts_after = browser
+        .client
+        .find_all(Locator::Css("figure.chart-card svg[role=img]"))
+        .await
+        .unwrap();
+    assert_eq!(charts_after.len(), charts.len(), "every chart drawn again");
+
     browser
         .open_hydrated(&format!("{}/oversikt", app.address))
         .await;

@@ -15,14 +15,42 @@ pub const PORTFOLIO_MONTHS: usize = 6;
 /// Measures needing attention listed per satsning in the portfolio (the rest are counted).
 pub const ATTENTION_SHOWN: usize = 5;
 
-/// One measure on the satsning dashboard.
+/// A chart drawn on the server, as the page holds it: the SVG goes into the page's HTML but not
+/// into its hydration data. Serialized as `true`, so hydration still knows that a chart is
+/// there (and `inner_html` keeps the server's SVG while hydrating) without shipping the SVG a
+/// second time, JSON-escaped, in the same page. Client-side navigation gets the SVGs from the
+/// server function ([`DashboardData`] with `String`s) instead.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Drawn(pub std::sync::Arc<str>);
+
+impl Serialize for Drawn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bool(true)
+    }
+}
+
+impl<'de> Deserialize<'de> for Drawn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        bool::deserialize(deserializer)?;
+        Ok(Drawn::default())
+    }
+}
+
+impl From<String> for Drawn {
+    fn from(svg: String) -> Self {
+        Drawn(svg.into())
+    }
+}
+
+/// One measure on the satsning dashboard. `S` carries the drawn SVGs: `String` from the server
+/// function, [`Drawn`] in the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MeasureChart {
+pub struct MeasureChart<S = String> {
     pub measure_id: i64,
     pub title: String,
     pub kind: String,
     /// The drawn chart; `None` when there is nothing to draw yet.
-    pub svg: Option<String>,
+    pub svg: Option<S>,
     /// The numbers behind it, for "Visa som tabell".
     pub chart: ChartData,
     pub light: Light,
@@ -32,15 +60,37 @@ pub struct MeasureChart {
     pub target_then: Option<String>,
     pub retired: bool,
     /// For indikatorer: the comparison with kommun, län and riket.
-    pub comparison: Option<Comparison>,
+    pub comparison: Option<Comparison<S>>,
+}
+
+impl<S> MeasureChart<S> {
+    fn map_svg<T>(self, f: impl Fn(S) -> T + Copy) -> MeasureChart<T> {
+        MeasureChart {
+            measure_id: self.measure_id,
+            title: self.title,
+            kind: self.kind,
+            svg: self.svg.map(f),
+            chart: self.chart,
+            light: self.light,
+            latest: self.latest,
+            target_then: self.target_then,
+            retired: self.retired,
+            comparison: self.comparison.map(|c| Comparison {
+                kpi: c.kpi,
+                svg: c.svg.map(f),
+                data: c.data,
+                verdict: c.verdict,
+            }),
+        }
+    }
 }
 
 /// An indicator next to its Kolada comparison levels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Comparison {
+pub struct Comparison<S = String> {
     /// The KPI named in the indicator's source, if any.
     pub kpi: Option<String>,
-    pub svg: Option<String>,
+    pub svg: Option<S>,
     pub data: crate::chart::MultiSeries,
     /// "E1: Samma riktning: …", when there is enough to judge.
     pub verdict: Option<String>,
@@ -48,18 +98,40 @@ pub struct Comparison {
 
 /// Measures under one heading (mål → aktivitet, or a mål's indikatorer).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChartGroup {
+pub struct ChartGroup<S = String> {
     pub goal: String,
     pub heading: String,
-    pub charts: Vec<MeasureChart>,
+    pub charts: Vec<MeasureChart<S>>,
 }
 
 /// The satsning dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DashboardData {
-    pub groups: Vec<ChartGroup>,
+pub struct DashboardData<S = String> {
+    pub groups: Vec<ChartGroup<S>>,
     /// Why there is nothing to show, if so.
     pub empty: Option<String>,
+}
+
+impl DashboardData {
+    /// As the page holds it: SVGs for the HTML only, not for the hydration data.
+    pub fn drawn(self) -> DashboardData<Drawn> {
+        DashboardData {
+            groups: self
+                .groups
+                .into_iter()
+                .map(|g| ChartGroup {
+                    goal: g.goal,
+                    heading: g.heading,
+                    charts: g
+                        .charts
+                        .into_iter()
+                        .map(|c| c.map_svg(Drawn::from))
+                        .collect(),
+                })
+                .collect(),
+            empty: self.empty,
+        }
+    }
 }
 
 /// Charts for every measure of the satsning, grouped like its schema.

@@ -5,7 +5,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::Light;
-use super::api::{DashboardData, MeasureChart, PortfolioSection, initiative_dashboard, portfolio};
+use super::api::{
+    DashboardData, Drawn, MeasureChart, PortfolioSection, initiative_dashboard, portfolio,
+};
 use crate::auth::ui::Guard;
 use crate::chart::ChartData;
 #[cfg(feature = "ssr")]
@@ -26,14 +28,16 @@ pub fn LightBadge(light: Light) -> impl IntoView {
 /// aktivitetsmått as running totals.
 pub fn chart_resource(
     id: impl Fn() -> Option<i64> + Send + Sync + 'static,
-) -> Resource<Result<DashboardData, crate::error::AppError>> {
+) -> Resource<Result<DashboardData<Drawn>, crate::error::AppError>> {
     let query = use_query_map();
     let cumulative = move || query.with(|q| q.get("kumulativ").is_some_and(|v| v == "1"));
     Resource::new_blocking(
         move || (id(), cumulative()),
         |(id, cumulative)| async move {
             match id {
-                Some(id) => initiative_dashboard(id, Some(cumulative)).await,
+                Some(id) => initiative_dashboard(id, Some(cumulative))
+                    .await
+                    .map(DashboardData::drawn),
                 None => Err(crate::error::AppError::NotFound),
             }
         },
@@ -43,7 +47,7 @@ pub fn chart_resource(
 /// The satsning's charts, grouped like its schema (on the satsning page).
 #[component]
 pub fn InitiativeCharts(
-    data: Resource<Result<DashboardData, crate::error::AppError>>,
+    data: Resource<Result<DashboardData<Drawn>, crate::error::AppError>>,
 ) -> impl IntoView {
     let query = use_query_map();
     let cumulative = query.with_untracked(|q| q.get("kumulativ").is_some_and(|v| v == "1"));
@@ -66,7 +70,7 @@ pub fn InitiativeCharts(
 }
 
 #[component]
-fn Charts(data: DashboardData) -> impl IntoView {
+fn Charts(data: DashboardData<Drawn>) -> impl IntoView {
     if let Some(empty) = data.empty {
         return view! { <p class="hint">{empty}</p> }.into_any();
     }
@@ -89,7 +93,7 @@ fn Charts(data: DashboardData) -> impl IntoView {
 }
 
 #[component]
-fn ChartFigure(chart: MeasureChart) -> impl IntoView {
+fn ChartFigure(chart: MeasureChart<Drawn>) -> impl IntoView {
     let caption_id = format!("diagram-rubrik-{}", chart.measure_id);
     let labelled_by = caption_id.clone();
     let status = match (&chart.latest, &chart.target_then) {
@@ -107,7 +111,7 @@ fn ChartFigure(chart: MeasureChart) -> impl IntoView {
                 <LightBadge light=chart.light/>" "<span>{status}</span>
             </figcaption>
             {match chart.svg.clone() {
-                Some(svg) => view! { <div class="chart" inner_html=svg></div> }.into_any(),
+                Some(Drawn(svg)) => view! { <div class="chart" inner_html=svg></div> }.into_any(),
                 None => view! { <p class="chart-empty">"Inget att rita ännu: inga värden och ingen målkurva."</p> }.into_any(),
             }}
             <ChartTable data=chart.chart/>
@@ -118,7 +122,7 @@ fn ChartFigure(chart: MeasureChart) -> impl IntoView {
 
 /// An indicator beside kommun, län and riket, with the "same direction?" verdict.
 #[component]
-fn ComparisonView(comparison: super::api::Comparison) -> impl IntoView {
+fn ComparisonView(comparison: super::api::Comparison<Drawn>) -> impl IntoView {
     let Some(kpi) = comparison.kpi.clone() else {
         return view! {
             <p class="hint">"Ingen jämförelse: ange indikatorns Kolada-KPI (till exempel N15428) i dess källa för att jämföra med kommun, län och riket."</p>
@@ -131,7 +135,7 @@ fn ComparisonView(comparison: super::api::Comparison) -> impl IntoView {
         <div class="comparison">
             <p><strong>{format!("Jämförelse ({kpi})")}</strong></p>
             {match comparison.svg.clone() {
-                Some(svg) => view! { <div class="chart" inner_html=svg></div> }.into_any(),
+                Some(Drawn(svg)) => view! { <div class="chart" inner_html=svg></div> }.into_any(),
                 None => view! { <p class="chart-empty">{format!("Inga jämförelsevärden för {kpi} är importerade ännu.")}</p> }.into_any(),
             }}
             <p class="verdict">{comparison.verdict.clone().unwrap_or_else(|| "Samma riktning? För få värden för att bedöma.".into())}</p>

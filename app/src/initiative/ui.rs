@@ -231,7 +231,12 @@ fn Missing(error: crate::error::AppError) -> impl IntoView {
 #[component]
 fn Details(
     data: InitiativePageData,
-    charts: Resource<Result<crate::dashboard::api::DashboardData, crate::error::AppError>>,
+    charts: Resource<
+        Result<
+            crate::dashboard::api::DashboardData<crate::dashboard::api::Drawn>,
+            crate::error::AppError,
+        >,
+    >,
 ) -> impl IntoView {
     let form = use_form_state();
     let query = use_query_map();
