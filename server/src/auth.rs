@@ -79,10 +79,10 @@ pub async fn load_user(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let mut logged_in = false;
     if is_static_file(request.uri().path()) {
         return next.run(request).await;
     }
+    let mut logged_in = false;
     if let Some(token) = session_token(request.headers(), state.cookies) {
         match session::lookup(&state.db, &token, state.sessions, Utc::now()).await {
             Ok(Some(live)) => {
