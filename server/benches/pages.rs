@@ -23,6 +23,7 @@ use app::db::{Db, DbOptions};
 use app::report::Period;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use server::config::Config;
@@ -139,9 +140,10 @@ async fn measure(port: u16, per_organisation: usize) {
 
     // The pages answer, and with what the user expects to see.
     let mut conn = connect(port).await;
+    let dump = std::env::var("UTFALL_BENCH_DUMP").ok();
     let page = get_text(&mut conn, &portfolio).await;
     let portfolio_bytes = page.len();
-    if let Ok(file) = std::env::var("UTFALL_BENCH_DUMP") {
+    if let Some(file) = &dump {
         std::fs::write(format!("{file}.oversikt.html"), &page).expect("dump");
     }
     let rows = page.matches("<tr data-light=\"").count();
@@ -150,7 +152,7 @@ async fn measure(port: u16, per_organisation: usize) {
         "the portfolio lists every satsning ({rows} rows)"
     );
     let page = get_text(&mut conn, &initiative).await;
-    if let Ok(file) = std::env::var("UTFALL_BENCH_DUMP") {
+    if let Some(file) = &dump {
         std::fs::write(file, &page).expect("dump");
     }
     let charts = page.matches("<svg").count();
@@ -260,13 +262,18 @@ fn request(target: &Target) -> http::Request<Full<Bytes>> {
     request.body(Full::new(Bytes::new())).unwrap()
 }
 
-/// One GET, its whole body read.
-async fn fetch(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> Bytes {
+/// Sends one GET and checks that it answers 200; the body is the caller's to read.
+async fn send(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> Incoming {
     conn.ready().await.expect("connection ready");
     let response = conn.send_request(request(target)).await.expect("sent");
     assert_eq!(response.status(), 200, "{}", target.path);
-    response
-        .into_body()
+    response.into_body()
+}
+
+/// One GET, its whole body read.
+async fn fetch(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> Bytes {
+    send(conn, target)
+        .await
         .collect()
         .await
         .expect("body")
@@ -275,10 +282,7 @@ async fn fetch(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> Bytes {
 
 /// One GET; reads the body as it arrives without keeping it (like `wrk`) and returns its length.
 async fn get(conn: &mut SendRequest<Full<Bytes>>, target: &Target) -> usize {
-    conn.ready().await.expect("connection ready");
-    let response = conn.send_request(request(target)).await.expect("sent");
-    assert_eq!(response.status(), 200, "{}", target.path);
-    let mut body = response.into_body();
+    let mut body = send(conn, target).await;
     let mut length = 0;
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame.expect("body").into_data() {

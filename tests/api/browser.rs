@@ -319,6 +319,34 @@ impl Browser {
             .await;
     }
 
+    /// Clicks what `css` finds.
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Marks the document shown; [`Browser::same_document`] then tells whether a navigation
+    /// happened inside it (client-side routing) rather than by loading a new one.
+    async fn mark_document(&self) {
+        self.client
+            .execute("window.utfallMarker = 1;", vec![])
+            .await
+            .unwrap();
+    }
+
+    async fn same_document(&self) -> bool {
+        self.client
+            .execute("return window.utfallMarker === 1;", vec![])
+            .await
+            .unwrap()
+            == serde_json::json!(true)
+    }
+
     /// Clicks what `css` finds and waits until the page it leads to is hydrated. The old
     /// page's marker is removed first, so the wait cannot be satisfied by the old page.
     pub async fn click_and_wait_for_page(&self, css: &str) {
@@ -329,13 +357,7 @@ impl Browser {
             )
             .await
             .unwrap();
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        self.click(css).await;
         self.client
             .wait()
             .at_most(Duration::from_secs(20))
@@ -591,25 +613,14 @@ async fn schema_pages_are_accessible() {
 
     // Client-side navigation on the satsning page (aktivitetsmått as running totals): the new
     // SVGs come from the server function, since the page's hydration data carries none.
-    browser
-        .client
-        .execute("window.utfallMarker = 1;", vec![])
-        .await
-        .unwrap();
-    browser
-        .client
-        .find(Locator::Css("a[href='?kumulativ=1#resultat']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.mark_document().await;
+    browser.click("a[href='?kumulativ=1#resultat']").await;
     let mut cumulative = serde_json::json!(0);
     for _ in 0..100 {
         cumulative = browser
             .client
             .execute(
-                "return window.utfallMarker === 1 && Array.from(document.querySelectorAll(\
+                "return Array.from(document.querySelectorAll(\
                  'figure.chart-card svg[role=img] title')).filter(t => \
                  t.textContent.includes('(kumulativt)')).length;",
                 vec![],
@@ -623,8 +634,9 @@ async fn schema_pages_are_accessible() {
     }
     assert!(
         cumulative.as_u64().is_some_and(|n| n > 0),
-        "cumulative charts drawn after navigating without reloading: {cumulative}"
+        "cumulative charts drawn after navigating: {cumulative}"
     );
+    assert!(browser.same_document().await, "navigated without reloading");
     let charts_after = browser
         .client
         .find_all(Locator::Css("figure.chart-card svg[role=img]"))
@@ -646,19 +658,8 @@ async fn schema_pages_are_accessible() {
     // Client-side navigation to the portfolio (the rows come as ready HTML in the data): a
     // marker on `window` survives only if the router did not load a new document.
     browser.open_hydrated(&satsning).await;
-    browser
-        .client
-        .execute("window.utfallMarker = 1;", vec![])
-        .await
-        .unwrap();
-    browser
-        .client
-        .find(Locator::Css("header a[href='/oversikt']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.mark_document().await;
+    browser.click("header a[href='/oversikt']").await;
     browser
         .client
         .wait()
@@ -675,16 +676,7 @@ async fn schema_pages_are_accessible() {
         rows.len(),
         "the same rows after navigating"
     );
-    let marker = browser
-        .client
-        .execute("return window.utfallMarker === 1;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(
-        marker,
-        serde_json::json!(true),
-        "navigated without reloading"
-    );
+    assert!(browser.same_document().await, "navigated without reloading");
     browser.client.clone().close().await.unwrap();
 }
 
