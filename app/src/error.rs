@@ -19,7 +19,13 @@ pub struct FieldError {
 }
 
 /// Everything that can go wrong, as the user sees it.
+///
+/// On the wire (server-function replies, hydration data) an error is
+/// `{"fel": "Forbidden", "meddelande": "Du har inte behörighet till det här."}` (plus `"falt"`
+/// for validation errors): the kind for code, the Swedish message for a person who calls a
+/// server function directly.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(into = "WireError", try_from = "WireError")]
 pub enum AppError {
     /// The input was rejected; one message per field. Nothing was saved.
     #[error("Uppgifterna kunde inte sparas. Rätta de markerade fälten.")]
@@ -36,6 +42,9 @@ pub enum AppError {
     /// The request conflicts with the current state (e.g. deleting a mål that has activities).
     #[error("{0}")]
     Conflict(String),
+    /// The request body is larger than the server accepts.
+    #[error("Det du skickade är för stort. Korta texten eller välj en mindre fil och försök igen.")]
+    TooLarge,
     /// Something broke inside; the details are in the server log, not here.
     #[error("Ett tekniskt fel inträffade. Försök igen om en stund.")]
     Internal,
@@ -53,6 +62,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
+            AppError::TooLarge => 413,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -77,16 +87,97 @@ impl AppError {
     }
 }
 
+/// [`AppError`] as sent: kind, Swedish message, field errors.
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    fel: String,
+    meddelande: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    falt: Vec<FieldError>,
+    /// A transport failure's technical detail (browser side only, for the console).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detalj: Option<String>,
+}
+
+impl From<AppError> for WireError {
+    fn from(error: AppError) -> Self {
+        let meddelande = error.to_string();
+        let detalj = match &error {
+            AppError::Transport(detail) => Some(detail.clone()),
+            _ => None,
+        };
+        let (fel, falt) = match error {
+            AppError::Validation(errors) => ("Validation", errors),
+            AppError::NotFound => ("NotFound", vec![]),
+            AppError::Unauthenticated => ("Unauthenticated", vec![]),
+            AppError::Forbidden => ("Forbidden", vec![]),
+            AppError::BadRequest(_) => ("BadRequest", vec![]),
+            AppError::Conflict(_) => ("Conflict", vec![]),
+            AppError::TooLarge => ("TooLarge", vec![]),
+            AppError::Internal => ("Internal", vec![]),
+            AppError::Transport(_) => ("Transport", vec![]),
+        };
+        WireError {
+            fel: fel.into(),
+            meddelande,
+            falt,
+            detalj,
+        }
+    }
+}
+
+impl TryFrom<WireError> for AppError {
+    type Error = String;
+
+    fn try_from(wire: WireError) -> Result<Self, Self::Error> {
+        Ok(match wire.fel.as_str() {
+            "Validation" => AppError::Validation(wire.falt),
+            "NotFound" => AppError::NotFound,
+            "Unauthenticated" => AppError::Unauthenticated,
+            "Forbidden" => AppError::Forbidden,
+            "BadRequest" => AppError::BadRequest(wire.meddelande),
+            "Conflict" => AppError::Conflict(wire.meddelande),
+            "TooLarge" => AppError::TooLarge,
+            "Internal" => AppError::Internal,
+            "Transport" => AppError::Transport(wire.detalj.unwrap_or(wire.meddelande)),
+            other => return Err(format!("okänd feltyp {other}")),
+        })
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server these are failures to read a request (its body or its arguments): the
+    /// caller's fault, so 4xx with a Swedish message and the technical detail only in the log.
+    /// In the browser they are failures to reach the server or read its answer.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let on_server = cfg!(feature = "ssr");
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
-                AppError::BadRequest(format!("Formuläret kunde inte tolkas: {msg}"))
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                unreadable_request(&msg)
+            }
+            ServerFnErrorErr::Deserialization(msg) | ServerFnErrorErr::Request(msg)
+                if on_server =>
+            {
+                unreadable_request(&msg)
             }
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+/// A request the server could not read: too large, or not the form it expects.
+fn unreadable_request(detail: &str) -> AppError {
+    #[cfg(feature = "ssr")]
+    tracing::info!(detail, "request could not be decoded");
+    if detail.contains("length limit exceeded") {
+        AppError::TooLarge
+    } else {
+        AppError::BadRequest(
+            "Formuläret kunde inte tolkas. Ladda om sidan, fyll i uppgifterna och försök igen."
+                .into(),
+        )
     }
 }
 
@@ -132,6 +223,30 @@ mod tests {
         let shown = AppError::Internal.to_string();
         assert!(!shown.to_lowercase().contains("sql"));
         assert!(shown.starts_with("Ett tekniskt fel"));
+    }
+
+    #[test]
+    fn wire_form_carries_the_swedish_message_and_round_trips() {
+        for error in [
+            AppError::field("namn", "Ange ett namn."),
+            AppError::NotFound,
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::BadRequest("Formuläret kunde inte tolkas.".into()),
+            AppError::Conflict("Målet har aktiviteter.".into()),
+            AppError::TooLarge,
+            AppError::Internal,
+            AppError::Transport("avbrott".into()),
+        ] {
+            let json = serde_json::to_string(&error).unwrap();
+            assert!(json.contains(&error.to_string()), "{json}");
+            assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);
+        }
+        let json = serde_json::to_string(&AppError::Forbidden).unwrap();
+        assert_eq!(
+            json,
+            r#"{"fel":"Forbidden","meddelande":"Du har inte behörighet till det här."}"#
+        );
     }
 
     #[test]

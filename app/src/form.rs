@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
+use crate::html::TextArea;
 
 /// Name of the hidden field that names the server function a form posts to.
 pub const ACTION_FIELD: &str = "_atgard";
@@ -133,9 +134,7 @@ pub fn TextField(
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             {error.map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
             {if kind == "textarea" {
-                view! {
-                    <textarea id=id name=name rows="4" aria-invalid=invalid aria-describedby=described>{value}</textarea>
-                }.into_any()
+                view! { <TextArea id name value invalid described_by=described/> }.into_any()
             } else {
                 view! {
                     <input
@@ -150,5 +149,131 @@ pub fn TextField(
                 }.into_any()
             }}
         </div>
+    }
+}
+
+/// Form fields whose text may span several lines (the `<textarea>` fields); in every other
+/// field a tab or line break is refused like any other control character. Report comments are
+/// named `k[m{measure}]`.
+pub fn is_multiline_field(name: &str) -> bool {
+    matches!(name, "beskrivning" | "orsak" | "delmal" | "budget_per_ar") || name.starts_with("k[")
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body strictly: every name and value must be
+/// valid UTF-8 after percent-decoding and free of control characters (tab and line breaks only
+/// in [multi-line fields](is_multiline_field)). Browsers never send anything else, so a
+/// rejection here means a broken or hand-made request; it names the fields concerned, and
+/// nothing reaches a server function or the database.
+pub fn decode_form(body: &[u8]) -> Result<Vec<(String, String)>, crate::error::AppError> {
+    let mut fields = Vec::new();
+    let mut errors = Vec::new();
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &[][..]),
+        };
+        let name = String::from_utf8(percent_decode(name)).map_err(|_| {
+            crate::error::AppError::BadRequest(
+                "Formuläret kunde inte läsas: ett fältnamn är inte giltig text.".into(),
+            )
+        })?;
+        match String::from_utf8(percent_decode(value)) {
+            Ok(value) => {
+                if let Some(message) = control_character_problem(&value, is_multiline_field(&name))
+                {
+                    errors.push(FieldError {
+                        field: name.clone(),
+                        message: message.into(),
+                    });
+                }
+                fields.push((name, value));
+            }
+            Err(_) => errors.push(FieldError {
+                field: name,
+                message: "Texten kunde inte läsas (ogiltig teckenkodning). Skriv in den igen."
+                    .into(),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(crate::error::AppError::Validation(errors))
+    }
+}
+
+/// Why `text` cannot be stored, if it holds a control character (C0, DEL or C1); tab, line
+/// feed and carriage return are allowed when `multiline`.
+pub fn control_character_problem(text: &str, multiline: bool) -> Option<&'static str> {
+    let bad = |c: char| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r'));
+    text.chars().any(bad).then_some(if multiline {
+        "Texten innehåller osynliga styrtecken som inte kan sparas. Ta bort dem och försök igen."
+    } else {
+        "Fältet får inte innehålla radbrytningar, tabbar eller andra styrtecken. Ta bort dem och försök igen."
+    })
+}
+
+/// `+` as space and `%XX` as the byte it names; a malformed escape stays as written.
+fn percent_decode(input: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < input.len() => match (hex(input[i + 1]), hex(input[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AppError;
+
+    #[test]
+    fn ordinary_forms_decode_like_a_browser_sends_them() {
+        let fields =
+            decode_form(b"namn=Familjecentral+%C3%96rebro&beskrivning=rad1%0D%0Arad2&tom=")
+                .unwrap();
+        assert_eq!(
+            fields,
+            vec![
+                ("namn".to_string(), "Familjecentral Örebro".to_string()),
+                ("beskrivning".to_string(), "rad1\r\nrad2".to_string()),
+                ("tom".to_string(), String::new()),
+            ]
+        );
+        assert_eq!(decode_form(b"a=100%").unwrap()[0].1, "100%");
+        assert_eq!(decode_form(b"a=%4").unwrap()[0].1, "%4");
+    }
+
+    #[test]
+    fn broken_text_and_control_characters_are_refused_per_field() {
+        let error = decode_form(b"namn=%FF%FE&kod=A1").unwrap_err();
+        assert!(error.message_for("namn").unwrap().contains("teckenkodning"));
+        assert!(error.message_for("kod").is_none());
+        let error = decode_form(b"namn=a%00b").unwrap_err();
+        assert!(error.message_for("namn").unwrap().contains("styrtecken"));
+        let error = decode_form(b"namn=rad1%0Arad2").unwrap_err();
+        assert!(error.message_for("namn").is_some());
+        assert!(decode_form(b"k%5Bm4%5D=rad1%0Arad2").is_ok());
+        let error = decode_form(b"beskrivning=a%07b").unwrap_err();
+        assert!(error.message_for("beskrivning").is_some());
+        assert!(matches!(
+            decode_form(b"%FF=1"),
+            Err(AppError::BadRequest(_))
+        ));
+        // C1 controls (U+0085 NEL) too.
+        assert!(decode_form("namn=a%C2%85b".as_bytes()).is_err());
     }
 }

@@ -150,7 +150,7 @@ pub fn ErrorPage() -> impl IntoView {
         response.set_status(http::StatusCode::INTERNAL_SERVER_ERROR);
     }
     view! {
-        <leptos_meta::Title text="Något gick fel"/>
+        <crate::html::PageTitle text="Något gick fel"/>
         <section class="page error-page" aria-labelledby="fel-rubrik">
             <h1 id="fel-rubrik">"Något gick fel"</h1>
             <p>

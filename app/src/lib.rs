@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod document;
 pub mod error;
 pub mod form;
+pub mod html;
 pub mod indicator;
 pub mod initiative;
 pub mod layout;
@@ -31,7 +32,7 @@ pub mod demo;
 pub mod mail;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -89,7 +90,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="utfall" href="/pkg/utfall.css"/>
-        <Title formatter=|page: String| format!("{page} – Utfall")/>
+        <html::TitleFormat/>
         <Router>
             <SkipLink/>
             <Header hydrated/>

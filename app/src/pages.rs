@@ -1,7 +1,7 @@
 //! Pages that belong to no domain concept: start page, accessibility statement, 404.
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::auth::ui::viewer;
 use crate::auth::{CurrentUser, Role};
@@ -10,8 +10,8 @@ use crate::auth::{CurrentUser, Role};
 #[component]
 pub fn HomePage() -> impl IntoView {
     match viewer() {
-        Some(user) => view! { <Title text="Start"/> <UserStart user/> }.into_any(),
-        None => view! { <Title text="Start"/> <Welcome/> }.into_any(),
+        Some(user) => view! { <PageTitle text="Start"/> <UserStart user/> }.into_any(),
+        None => view! { <PageTitle text="Start"/> <Welcome/> }.into_any(),
     }
 }
 
@@ -104,7 +104,7 @@ fn UserStart(user: CurrentUser) -> impl IntoView {
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
     view! {
-        <Title text="Tillgänglighetsredogörelse"/>
+        <PageTitle text="Tillgänglighetsredogörelse"/>
         <section class="page" aria-labelledby="tillganglighet-rubrik">
             <h1 id="tillganglighet-rubrik">"Tillgänglighetsredogörelse"</h1>
             <p>
@@ -138,7 +138,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Sidan finns inte"/>
+        <PageTitle text="Sidan finns inte"/>
         <section class="page" aria-labelledby="saknas-rubrik">
             <h1 id="saknas-rubrik">"Sidan finns inte"</h1>
             <p>

@@ -8,7 +8,9 @@ use app::auth::CurrentUser;
 use app::document::{DocumentKind, clean_file_name, may_upload, sniff};
 use app::initiative::may_view;
 use axum::Extension;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
+
+use crate::edge::Ids;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -18,7 +20,7 @@ use crate::uploads;
 /// POST /satsningar/{id}/dokument (multipart: `typ`, `fil`).
 pub async fn upload(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     request: Request,
 ) -> Response {
     let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {
@@ -87,7 +89,7 @@ pub async fn upload(
 pub async fn download(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
-    Path((id, doc)): Path<(i64, i64)>,
+    Ids((id, doc)): Ids<(i64, i64)>,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "Dokumentet finns inte.").into_response();
     let Some(Extension(user)) = user else {

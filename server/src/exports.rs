@@ -6,7 +6,9 @@ use app::auth::CurrentUser;
 use app::initiative::{Initiative, may_view};
 use app::schema::{COLUMNS, Schema, csv_cell};
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use crate::edge::Ids;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -73,7 +75,7 @@ fn disposition(name: &str, extension: &str) -> HeaderValue {
 pub async fn schema_csv(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> Response {
     let (initiative, schema) = match load(&state, user.map(|u| u.0), id).await {
         Ok(found) => found,
@@ -114,7 +116,7 @@ pub async fn schema_csv(
 pub async fn schema_xlsx(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> Response {
     let (initiative, schema) = match load(&state, user.map(|u| u.0), id).await {
         Ok(found) => found,

@@ -25,6 +25,39 @@ fn is_secret(field: &str) -> bool {
     field.contains("losenord")
 }
 
+/// The form shown again after `error`: what the user typed (never passwords), the messages,
+/// and the error's status.
+fn rejected(error: AppError, fields: Vec<(String, String)>) -> (FormState, StatusCode) {
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+    let values = fields
+        .into_iter()
+        .filter(|(name, _)| !is_secret(name))
+        .collect();
+    let (errors, summary) = match error {
+        AppError::Validation(errors) => (errors, None),
+        other => (Vec::<FieldError>::new(), Some(other.to_string())),
+    };
+    let form = FormState {
+        values,
+        errors,
+        summary,
+    };
+    (form, status)
+}
+
+/// `text` with every control character except line breaks and tabs replaced by U+FFFD.
+fn without_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// POST to a page URL: run the named server function, then redirect or re-render.
 pub async fn form_post(State(state): State<AppState>, request: Request) -> Response {
     if request.method() != Method::POST {
@@ -34,7 +67,20 @@ pub async fn form_post(State(state): State<AppState>, request: Request) -> Respo
     let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "Formuläret är för stort.").into_response();
     };
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let fields = match app::form::decode_form(&bytes) {
+        Ok(fields) => fields,
+        Err(error) => {
+            // Shown again with what could be read; broken bytes and control characters are
+            // replaced, so nothing unreadable is echoed into the page.
+            let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, value)| (name, without_controls(&value)))
+                .collect();
+            let (form, status) = rejected(error, fields);
+            return render_page(&state, parts, form, status).await;
+        }
+    };
     let action = fields
         .iter()
         .find(|(name, _)| name == ACTION_FIELD)
@@ -93,20 +139,7 @@ pub async fn form_post(State(state): State<AppState>, request: Request) -> Respo
             AppError::Internal
         }
     });
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-    let values = fields
-        .into_iter()
-        .filter(|(name, _)| !is_secret(name))
-        .collect();
-    let (errors, summary) = match error {
-        AppError::Validation(errors) => (errors, None),
-        other => (Vec::<FieldError>::new(), Some(other.to_string())),
-    };
-    let form = FormState {
-        values,
-        errors,
-        summary,
-    };
+    let (form, status) = rejected(error, fields);
     render_page(&state, parts, form, status).await
 }
 

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod documents;
+pub mod edge;
 pub mod exports;
 pub mod forms;
 pub mod indicator_imports;

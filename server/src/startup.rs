@@ -28,7 +28,7 @@ use app::auth::session::SessionPolicy;
 use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
 use crate::security;
-use crate::{documents, exports, forms, indicator_imports, value_exports, value_imports};
+use crate::{documents, edge, exports, forms, indicator_imports, value_exports, value_imports};
 
 /// Stack size of the server's worker threads (see `main.rs`).
 pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -214,6 +214,10 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn({
+            let max_body_bytes = config.max_body_bytes;
+            move |request, next| edge::server_functions(max_body_bytes, request, next)
+        }))
         // Every route so far takes small bodies; uploads, added next, get their own limit.
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .route(

@@ -56,7 +56,7 @@ pub async fn read(
 ) -> Result<Upload, Response> {
     let too_large = || {
         format!(
-            "Filen är för stor eller kom inte fram. Största tillåtna storlek är {} MB.",
+            "Filen är för stor. Största tillåtna storlek är {} MB.",
             state.max_upload_bytes / (1024 * 1024)
         )
     };
@@ -71,6 +71,16 @@ pub async fn read(
         )
         .await);
     };
+    // Too large is one failure; a malformed body (a broken boundary, a cut-off upload) is
+    // another, and saying "too large" for it would send the user looking in the wrong place.
+    let unreadable = |error: axum::extract::multipart::MultipartError| async move {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            reject(state, parts, too_large(), StatusCode::PAYLOAD_TOO_LARGE).await
+        } else {
+            let message = "Filen kom inte fram hela. Välj filen igen och skicka på nytt.";
+            reject(state, parts, message.into(), StatusCode::BAD_REQUEST).await
+        }
+    };
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut fields = Vec::new();
     loop {
@@ -81,24 +91,14 @@ pub async fn read(
                     let file_name = field.file_name().unwrap_or("fil").to_string();
                     match field.bytes().await {
                         Ok(bytes) => file = Some((file_name, bytes.to_vec())),
-                        Err(_) => {
-                            return Err(reject(
-                                state,
-                                parts,
-                                too_large(),
-                                StatusCode::PAYLOAD_TOO_LARGE,
-                            )
-                            .await);
-                        }
+                        Err(error) => return Err(unreadable(error).await),
                     }
                 } else if let Ok(text) = field.text().await {
                     fields.push((name, text));
                 }
             }
             Ok(None) => break,
-            Err(_) => {
-                return Err(reject(state, parts, too_large(), StatusCode::PAYLOAD_TOO_LARGE).await);
-            }
+            Err(error) => return Err(unreadable(error).await),
         }
     }
     match file.filter(|(_, bytes)| !bytes.is_empty()) {

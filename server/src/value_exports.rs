@@ -10,7 +10,9 @@ use app::report::repo::{ExportRow, ExportScope};
 use app::schema::{MeasureKind, csv_cell, push_csv_cell};
 use axum::Extension;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use crate::edge::Ids;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Timelike};
@@ -277,7 +279,7 @@ fn xlsx(rows: &[ExportRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 pub async fn initiative_csv(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> Response {
     match scope(&state, user, Some(id)).await {
         Ok((scope, name)) => csv_response(&state, scope, &name),
@@ -289,7 +291,7 @@ pub async fn initiative_csv(
 pub async fn initiative_xlsx(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> Response {
     match scope(&state, user, Some(id)).await {
         Ok((scope, name)) => xlsx_response(&state, scope, &name).await,

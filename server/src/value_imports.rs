@@ -6,7 +6,9 @@
 
 use app::auth::CurrentUser;
 use app::report::import::{parse_csv, rows_from_table};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
+
+use crate::edge::Ids;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -16,7 +18,7 @@ use crate::uploads;
 /// POST /satsningar/{id}/import/fil (multipart: `fil`).
 pub async fn upload(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     request: Request,
 ) -> Response {
     let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {

@@ -240,7 +240,8 @@ async fn role_route_matrix() {
         ("/admin/anvandare", Some(&[Admin])),
         ("/admin/anvandare/ny", Some(&[Admin])),
         (&user_page, Some(&[Admin])),
-        (&history_page, Some(&[Admin, Evaluator])),
+        // Accounts' histories (logins, roles) are admin's, like user administration.
+        (&history_page, Some(&[Admin])),
         ("/parter", Some(&[Admin, Evaluator])),
         ("/satsningar", Some(everyone)),
         ("/satsningar/ny", Some(staff_and_lead)),
@@ -255,7 +256,7 @@ async fn role_route_matrix() {
     let functions: Vec<(&str, Fields, &[Role])> = vec![
         ("/api/anvandare/lista", &[], &[Admin]),
         ("/api/anvandare/hamta", &id_args, &[Admin]),
-        ("/api/historik", &history_args, &[Admin, Evaluator]),
+        ("/api/historik", &history_args, &[Admin]),
         ("/api/satsningar/visa", &idea_args, everyone),
         ("/api/satsningar/val", &[], staff_and_lead),
         ("/api/parter/lista", &[], &[Admin, Evaluator]),

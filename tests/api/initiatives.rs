@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, spawn_demo_app};
 
-async fn party_id(app: &TestApp, name: &str) -> String {
+pub async fn party_id(app: &TestApp, name: &str) -> String {
     let id: i64 = app::db_read!(&app.db, |pool| {
         sqlx::query_scalar("SELECT id FROM party WHERE name = $1")
             .bind(name)
@@ -22,7 +22,7 @@ async fn count(app: &TestApp, sql: &'static str) -> i64 {
 }
 
 /// The form fields of a valid satsning with the two given parties.
-fn fields<'a>(name: &'a str, school: &'a str, social: &'a str) -> Vec<(String, String)> {
+pub fn fields<'a>(name: &'a str, school: &'a str, social: &'a str) -> Vec<(String, String)> {
     vec![
         ("_atgard".into(), "/api/satsningar/skapa".into()),
         ("namn".into(), name.into()),

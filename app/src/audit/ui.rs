@@ -1,7 +1,7 @@
 //! Historik: an object's audit trail, for admin and utvärderare.
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +37,13 @@ fn object_label(object_type: &str) -> Option<&'static str> {
 #[server(endpoint = "historik")]
 pub async fn object_history(typ: String, id: i64) -> Result<Vec<HistoryEntry>, AppError> {
     use crate::auth::Role;
-    let user = crate::auth::require(&[Role::Admin, Role::Evaluator]).await?;
+    // The same rule as the page (`auth::page_access`): accounts' histories (logins, roles)
+    // are admin's, like user administration.
+    let roles = match crate::auth::page_access(&format!("/historik/{typ}")) {
+        crate::auth::Access::Roles(roles) => roles,
+        crate::auth::Access::Public => &[Role::Admin][..],
+    };
+    let user = crate::auth::require(roles).await?;
     if object_label(&typ).is_none() {
         return Err(crate::error::with_status(AppError::NotFound));
     }
@@ -58,9 +64,11 @@ pub async fn object_history(typ: String, id: i64) -> Result<Vec<HistoryEntry>, A
 /// Historik för ett objekt: `/historik/{typ}/{id}`.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let typ = params.with_untracked(|p| p.get("typ").unwrap_or_default());
     view! {
-        <Title text="Historik"/>
-        <Guard access=crate::auth::page_access("/historik/x")>
+        <PageTitle text="Historik"/>
+        <Guard access=crate::auth::page_access(&format!("/historik/{typ}"))>
             <History/>
         </Guard>
     }

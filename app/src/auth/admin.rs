@@ -1,7 +1,7 @@
 //! Användare: the admin's pages for accounts (list, new, edit).
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::Role;
@@ -13,7 +13,7 @@ use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_sta
 #[component]
 pub fn UsersPage() -> impl IntoView {
     view! {
-        <Title text="Användare"/>
+        <PageTitle text="Användare"/>
         <Guard access=super::page_access("/admin/anvandare")>
             <UserList/>
         </Guard>
@@ -97,7 +97,7 @@ fn RoleChoices(form: FormState, current: Vec<Role>) -> impl IntoView {
 pub fn NewUserPage() -> impl IntoView {
     let form = use_form_state();
     view! {
-        <Title text="Ny användare"/>
+        <PageTitle text="Ny användare"/>
         <Guard access=super::page_access("/admin/anvandare/ny")>
             <section class="page narrow" aria-labelledby="ny-rubrik">
                 <p><a href="/admin/anvandare">"← Användare"</a></p>
@@ -122,7 +122,7 @@ pub fn NewUserPage() -> impl IntoView {
 #[component]
 pub fn EditUserPage() -> impl IntoView {
     view! {
-        <Title text="Användare"/>
+        <PageTitle text="Användare"/>
         <Guard access=super::page_access("/admin/anvandare/0")>
             <EditUser/>
         </Guard>

@@ -225,8 +225,16 @@ impl UserInput {
 
 /// `true` for a path on this site. Redirecting only to such paths stops "open redirect"
 /// phishing links (`//evil.example`, `/\\evil.example`, `https://…`).
+///
+/// Accepted: one leading `/` followed by printable ASCII only (a path and query as a browser
+/// sends them, percent-encoded). Rejected besides `//` and `\\`: every control character and
+/// space, because browsers drop tabs and newlines from a URL (`/\t/evil.example` becomes
+/// `//evil.example`), and a newline cannot be put into a `Location` header at all.
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+    let mut bytes = path.bytes();
+    bytes.next() == Some(b'/')
+        && !matches!(bytes.next(), Some(b'/' | b'\\'))
+        && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
 }
 
 /// Where to go after login: `next` if it is a local page (not the login/logout pages
@@ -316,6 +324,15 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/sida\r\nSet-Cookie: x=1")), "/");
+        assert_eq!(safe_next(Some(" /satsningar")), "/");
+        assert_eq!(safe_next(Some("/x/\\evil.example")), "/");
+        assert_eq!(
+            safe_next(Some("/satsningar?status=pagaende&sida=2")),
+            "/satsningar?status=pagaende&sida=2"
+        );
         assert_eq!(safe_next(Some("/logga-ut")), "/");
         assert_eq!(safe_next(None), "/");
         assert_eq!(start_page(&[Role::Reader]), "/oversikt");
@@ -369,7 +386,7 @@ pub enum Access {
 pub fn page_access(path: &str) -> Access {
     let path = path.trim_end_matches('/');
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if under("/admin") {
+    if under("/admin") || under("/historik/user_account") {
         Access::Roles(&[Role::Admin])
     } else if under("/historik") || under("/parter") || under("/indikatorer") {
         Access::Roles(&[Role::Admin, Role::Evaluator])
@@ -430,6 +447,26 @@ mod access_tests {
         );
         assert_eq!(
             decide(access, Some(&user(&[Role::Reader, Role::Admin]))),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn account_histories_are_admins_like_the_accounts() {
+        let evaluator = user(&[Role::Evaluator]);
+        assert_eq!(
+            decide(page_access("/historik/user_account/3"), Some(&evaluator)),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(page_access("/historik/initiative/3"), Some(&evaluator)),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                page_access("/historik/user_account/3"),
+                Some(&user(&[Role::Admin]))
+            ),
             Decision::Allow
         );
     }

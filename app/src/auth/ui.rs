@@ -1,7 +1,7 @@
 //! Login page, the current user in context, role guard, admin's user list.
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{Access, CurrentUser, Decision, decide};
@@ -45,7 +45,7 @@ pub fn LoginPage() -> impl IntoView {
     let invalid = message.is_some().then_some("true");
 
     view! {
-        <Title text="Logga in"/>
+        <PageTitle text="Logga in"/>
         <section class="page narrow" aria-labelledby="logga-in-rubrik">
             <h1 id="logga-in-rubrik">"Logga in"</h1>
             {logged_out.then(|| view! {
@@ -111,7 +111,7 @@ pub fn Guard(access: Access, children: ChildrenFn) -> impl IntoView {
         }
         .into_any(),
         Decision::Forbidden => view! {
-            <Title text="Åtkomst nekad"/>
+            <PageTitle text="Åtkomst nekad"/>
             <section class="page" aria-labelledby="nekad-rubrik">
                 <h1 id="nekad-rubrik">"Åtkomst nekad"</h1>
                 <p>
@@ -135,7 +135,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     let form = use_form_state();
     let action = format!("/losenord/{token}");
     view! {
-        <Title text="Välj lösenord"/>
+        <PageTitle text="Välj lösenord"/>
         <section class="page narrow" aria-labelledby="losenord-rubrik">
             <h1 id="losenord-rubrik">"Välj lösenord"</h1>
             <p>

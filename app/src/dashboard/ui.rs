@@ -1,7 +1,7 @@
 //! Dashboard pages: the portfolio (`/oversikt`) and the charts on the satsning page.
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::Light;
@@ -202,7 +202,7 @@ fn ChartTable(data: ChartData) -> impl IntoView {
 #[component]
 pub fn PortfolioPage() -> impl IntoView {
     view! {
-        <Title text="Översikt"/>
+        <PageTitle text="Översikt"/>
         <Guard access=crate::auth::page_access("/oversikt")>
             <PortfolioLoader/>
         </Guard>

@@ -1,7 +1,7 @@
 //! Jämförelsevärden (`/indikatorer`): what is imported, and the upload of a Kolada file.
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{IndicatorPageData, indicator_overview};
@@ -12,7 +12,7 @@ use crate::form::{ErrorSummary, use_form_state};
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
     view! {
-        <Title text="Jämförelsevärden"/>
+        <PageTitle text="Jämförelsevärden"/>
         <Guard access=crate::auth::page_access("/indikatorer")>
             <IndicatorsLoader/>
         </Guard>

@@ -304,19 +304,21 @@ impl InitiativeInput {
                 );
             }
         }
-        let date = |raw: &str| NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok();
+        let date = crate::schema::parse_date;
         let start = date(form.start);
         let end = date(form.end);
         if start.is_none() {
             error(
                 "start",
-                "Ange startdatum som ÅÅÅÅ-MM-DD, till exempel 2026-01-01.".into(),
+                "Ange startdatum som ÅÅÅÅ-MM-DD mellan 1990 och 2100, till exempel 2026-01-01."
+                    .into(),
             );
         }
         if end.is_none() {
             error(
                 "slut",
-                "Ange slutdatum som ÅÅÅÅ-MM-DD, till exempel 2028-12-31.".into(),
+                "Ange slutdatum som ÅÅÅÅ-MM-DD mellan 1990 och 2100, till exempel 2028-12-31."
+                    .into(),
             );
         }
         if let (Some(start), Some(end)) = (start, end)

@@ -1,7 +1,7 @@
 //! Satsningar: list with filters and search, the satsning page, new and edit forms.
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
@@ -42,7 +42,7 @@ fn lead_names(initiative: &Initiative) -> String {
 #[component]
 pub fn InitiativesPage() -> impl IntoView {
     view! {
-        <Title text="Satsningar"/>
+        <PageTitle text="Satsningar"/>
         <Guard access=access()>
             <InitiativeListing/>
         </Guard>
@@ -187,7 +187,7 @@ fn page_id() -> impl Fn() -> Option<i64> + Copy {
 #[component]
 pub fn InitiativePage() -> impl IntoView {
     view! {
-        <Title text="Satsning"/>
+        <PageTitle text="Satsning"/>
         <Guard access=access()>
             <InitiativeDetails/>
         </Guard>
@@ -256,7 +256,7 @@ fn Details(
     let edit = format!("/satsningar/{}/redigera", i.id);
     let id = i.id.to_string();
     view! {
-        <Title text=i.name.clone()/>
+        <PageTitle text=i.name.clone()/>
         <section class="page" aria-labelledby="satsning-rubrik">
             <p><a href="/satsningar">"← Satsningar"</a></p>
             <h1 id="satsning-rubrik">{i.name.clone()}</h1>
@@ -354,7 +354,7 @@ fn Details(
 #[component]
 pub fn NewInitiativePage() -> impl IntoView {
     view! {
-        <Title text="Registrera satsning"/>
+        <PageTitle text="Registrera satsning"/>
         <Guard access=crate::auth::page_access("/satsningar/ny")>
             <InitiativeEditor current=None/>
         </Guard>
@@ -365,7 +365,7 @@ pub fn NewInitiativePage() -> impl IntoView {
 #[component]
 pub fn EditInitiativePage() -> impl IntoView {
     view! {
-        <Title text="Ändra satsning"/>
+        <PageTitle text="Ändra satsning"/>
         <Guard access=crate::auth::page_access("/satsningar/ny")>
             <EditLoader/>
         </Guard>

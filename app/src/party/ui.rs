@@ -1,7 +1,7 @@
 //! Parter: the register of nämnder/förvaltningar, idéburna aktörer and kommunala bolag.
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{CIVIL_TYPES, Party, PartyKind, RegisteredParty};
@@ -94,7 +94,7 @@ pub async fn add_party(
 #[component]
 pub fn PartiesPage() -> impl IntoView {
     view! {
-        <Title text="Parter"/>
+        <PageTitle text="Parter"/>
         <Guard access=crate::auth::page_access("/parter")>
             <PartyRegister/>
         </Guard>

@@ -446,6 +446,18 @@ pub async fn report_calendar(id: i64) -> Result<CalendarData, AppError> {
     })
 }
 
+/// The calendar for the import page: refused (403) unless the caller may report, so a refused
+/// page carries no data.
+#[server(endpoint = "rapportering/importsida")]
+pub async fn import_calendar(id: i64) -> Result<CalendarData, AppError> {
+    let data = report_calendar(id).await?;
+    if data.may_report {
+        Ok(data)
+    } else {
+        Err(crate::error::with_status(AppError::Forbidden))
+    }
+}
+
 /// One change in a month's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryRow {

@@ -214,6 +214,12 @@ pub fn check(
             fail("Kommentaren får vara högst 1000 tecken.".into());
             continue;
         }
+        // A comment is multi-line on the form too; other control characters (NUL, escape
+        // codes from another program) are refused here as at the form's edge.
+        if let Some(problem) = crate::form::control_character_problem(&row.comment, true) {
+            fail(format!("Kommentaren: {problem}"));
+            continue;
+        }
         if let Some(first) = checked
             .iter()
             .find(|c| c.measure_id == measure.id && c.period == period)
@@ -373,5 +379,15 @@ mod tests {
         };
         let (ok, _) = check(&rows[5..6], &schema, &staff);
         assert_eq!(ok.len(), 1, "admin may correct a locked month");
+
+        let commented = |comment: &str| ImportRow {
+            comment: comment.into(),
+            ..row(2, "A1", "2026-10", "12")
+        };
+        let (ok, errors) = check(&[commented("rad ett\nrad två")], &schema, &limits);
+        assert_eq!((ok.len(), errors.len()), (1, 0), "line breaks are fine");
+        let (ok, errors) = check(&[commented("a\u{0}b")], &schema, &limits);
+        assert_eq!(ok.len(), 0);
+        assert!(errors[0].message.contains("styrtecken"));
     }
 }

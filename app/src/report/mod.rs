@@ -37,7 +37,8 @@ const MONTHS: [&str; 12] = [
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Self> {
-        ((1900..=2999).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
+        (crate::schema::YEARS.contains(&year) && (1..=12).contains(&month))
+            .then_some(Self { year, month })
     }
 
     /// The month `date` falls in.
@@ -285,7 +286,7 @@ pub fn parse_value(value_type: ValueType, raw: &str) -> Result<Option<f64>, Stri
         return Err("Procent går bara för andelar. Skriv ett tal.".into());
     }
     let value = parse_decimal(text)
-        .map_err(|_| "Skriv ett tal, till exempel 12 eller 12,5.".to_string())?
+        .map_err(|_| crate::schema::number_message(text).to_string())?
         .ok_or_else(|| "Skriv ett tal.".to_string())?;
     match value_type {
         ValueType::Count if value < 0.0 || value.fract() != 0.0 => {

@@ -2,14 +2,14 @@
 //! (`/satsningar/{id}/rapportera/2026-11`), its history (`…/2026-11/historik`) and the
 //! completeness overview (`/rapportering`).
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::MonthStatus;
 use super::api::{
-    CalendarData, FormRow, HistoryData, OverviewData, ReportFormData, report_calendar, report_form,
-    report_history, report_overview,
+    CalendarData, FormRow, HistoryData, OverviewData, ReportFormData, import_calendar,
+    report_calendar, report_form, report_history, report_overview,
 };
 use crate::auth::ui::Guard;
 use crate::error::AppError;
@@ -57,7 +57,7 @@ fn StatusBadge(status: MonthStatus) -> impl IntoView {
 #[component]
 pub fn ReportCalendarPage() -> impl IntoView {
     view! {
-        <Title text="Rapportering"/>
+        <PageTitle text="Rapportering"/>
         <Guard access=access()>
             <CalendarLoader/>
         </Guard>
@@ -133,7 +133,7 @@ fn Calendar(data: CalendarData) -> impl IntoView {
 #[component]
 pub fn ReportFormPage() -> impl IntoView {
     view! {
-        <Title text="Månadsrapport"/>
+        <PageTitle text="Månadsrapport"/>
         <Guard access=access()>
             <FormLoader/>
         </Guard>
@@ -351,7 +351,7 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
                 {if editable {
                     view! {
                         <label class="visually-hidden" for=comment_name.clone()>{format!("Kommentar till {label}")}</label>
-                        <textarea id=comment_name.clone() name=comment_name.clone() rows="2">{comment}</textarea>
+                        <crate::html::TextArea id=comment_name.clone() name=comment_name.clone() value=comment.clone() rows=2/>
                     }.into_any()
                 } else {
                     view! { <span>{comment}</span> }.into_any()
@@ -365,7 +365,7 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
 #[component]
 pub fn ReportHistoryPage() -> impl IntoView {
     view! {
-        <Title text="Ändringshistorik"/>
+        <PageTitle text="Ändringshistorik"/>
         <Guard access=access()>
             <HistoryLoader/>
         </Guard>
@@ -436,7 +436,7 @@ fn History(data: HistoryData) -> impl IntoView {
 #[component]
 pub fn ReportOverviewPage() -> impl IntoView {
     view! {
-        <Title text="Rapporteringsöversikt"/>
+        <PageTitle text="Rapporteringsöversikt"/>
         <Guard access=crate::auth::page_access("/rapportering")>
             <OverviewLoader/>
         </Guard>
@@ -517,7 +517,7 @@ fn Overview(data: OverviewData) -> impl IntoView {
 #[component]
 pub fn ImportPage() -> impl IntoView {
     view! {
-        <Title text="Importera värden"/>
+        <PageTitle text="Importera värden"/>
         <Guard access=access()>
             <ImportLoader/>
         </Guard>
@@ -531,7 +531,7 @@ fn ImportLoader() -> impl IntoView {
         move || id,
         |id| async move {
             match id {
-                Some(id) => report_calendar(id).await,
+                Some(id) => import_calendar(id).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -578,7 +578,7 @@ fn ImportForm(data: CalendarData) -> impl IntoView {
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
     view! {
-        <Title text="Förhandsgranska import"/>
+        <PageTitle text="Förhandsgranska import"/>
         <Guard access=access()>
             <PreviewLoader/>
         </Guard>

@@ -106,6 +106,18 @@ pub async fn schema_view(id: i64) -> Result<SchemaPageData, AppError> {
     })
 }
 
+/// The schema of a satsning the caller may edit, for the measure forms. Refused (403) when the
+/// caller may only read it, so a refused page carries none of the schema in its hydration data.
+#[server(endpoint = "schema/redigera")]
+pub async fn schema_for_editing(id: i64) -> Result<SchemaPageData, AppError> {
+    let data = schema_view(id).await?;
+    if data.may_edit {
+        Ok(data)
+    } else {
+        Err(crate::error::with_status(AppError::Forbidden))
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn back(id: i64, anchor: &str) -> Saved {
     Saved {

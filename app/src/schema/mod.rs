@@ -6,7 +6,7 @@ pub mod api;
 pub mod repo;
 pub mod ui;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldError};
@@ -404,15 +404,42 @@ pub fn parse_decimal(raw: &str) -> Result<Option<f64>, NotANumber> {
     if cleaned.is_empty() {
         return Ok(None);
     }
-    if cleaned.matches('.').count() > 1 || cleaned.starts_with('+') {
+    // Plain notation only: "1e308", "inf" and "NaN" are numbers to Rust, not to a person.
+    let digits = cleaned.strip_prefix('-').unwrap_or(&cleaned);
+    if cleaned.matches('.').count() > 1 || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return Err(NotANumber);
     }
     cleaned
         .parse::<f64>()
         .ok()
-        .filter(|v| v.is_finite())
+        .filter(|v| v.abs() <= MAX_NUMBER)
         .map(Some)
         .ok_or(NotANumber)
+}
+
+/// The largest magnitude any number in Utfall may have (a count, an amount in kronor, a
+/// target): 10¹², a thousand billion. Larger input is refused rather than stored as something
+/// that later shows as "inf" or breaks a chart.
+pub const MAX_NUMBER: f64 = 1e12;
+
+/// The years a date in Utfall may fall in: no social investment fund starts before 1990 or
+/// runs past 2100, and a year outside is a typing error ("0000-01-01", "20266-01-01").
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// Parses a date written `ÅÅÅÅ-MM-DD` within [`YEARS`].
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| YEARS.contains(&d.year()))
+}
+
+/// The Swedish message for a number [`parse_decimal`] refused.
+pub fn number_message(raw: &str) -> &'static str {
+    if raw.chars().filter(char::is_ascii_digit).count() > 12 {
+        "Talet är för stort: högst 1 000 000 000 000."
+    } else {
+        "Skriv ett tal, till exempel 12 eller 12,5."
+    }
 }
 
 /// Formats a decimal the Swedish way: "12,5", "1 234".
@@ -573,7 +600,7 @@ impl MeasureInput {
                 value
             }
             Err(NotANumber) => {
-                error(field, "Skriv ett tal, till exempel 12,5.");
+                error(field, number_message(raw));
                 None
             }
         };
@@ -589,9 +616,12 @@ impl MeasureInput {
                 }
                 return None;
             }
-            let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+            let parsed = parse_date(raw);
             if parsed.is_none() {
-                error(field, "Ange datum som ÅÅÅÅ-MM-DD, till exempel 2026-12-31.");
+                error(
+                    field,
+                    "Ange datum som ÅÅÅÅ-MM-DD mellan 1990 och 2100, till exempel 2026-12-31.",
+                );
             }
             parsed
         };
@@ -682,8 +712,10 @@ pub fn parse_milestones(
             .split_once([' ', ':', '=', '\t'])
             .map(|(d, v)| (d.trim(), v.trim().trim_start_matches([':', '=']).trim()))
             .unwrap_or((line, ""));
-        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
-            format!("Delmål {row}: skriv datum och värde, till exempel 2027-06-30: 45.")
+        let date = parse_date(date).ok_or_else(|| {
+            format!(
+                "Delmål {row}: skriv datum och värde, till exempel 2027-06-30: 45 (år 1990–2100)."
+            )
         })?;
         let value = match parse_decimal(value) {
             Ok(Some(v)) => v,
@@ -855,6 +887,17 @@ mod tests {
         assert_eq!(parse_decimal(" "), Ok(None));
         assert_eq!(parse_decimal("1,2,3"), Err(NotANumber));
         assert_eq!(parse_decimal("tolv"), Err(NotANumber));
+        assert_eq!(parse_decimal("-3,5"), Ok(Some(-3.5)));
+        assert_eq!(parse_decimal("1 000 000 000 000"), Ok(Some(1e12)));
+        for out_of_range in ["1e308", "1E3", "inf", "NaN", "1 000 000 000 001", "0x10"] {
+            assert_eq!(
+                parse_decimal(out_of_range),
+                Err(NotANumber),
+                "{out_of_range}"
+            );
+        }
+        assert!(number_message("99999999999999").contains("för stort"));
+        assert!(number_message("1e308").starts_with("Skriv ett tal"));
         assert_eq!(format_decimal(1234.5), "1\u{a0}234,5");
         assert_eq!(format_decimal(-3.0), "−3");
     }

@@ -1,11 +1,11 @@
 //! Schema pages: the editor (`/satsningar/{id}/schema`), the form for a new measure, and the
 //! printable six-column view (`/satsningar/{id}/schema/tabell`).
 
+use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{SchemaPageData, schema_view};
+use super::api::{SchemaPageData, schema_for_editing, schema_view};
 use super::{
     Direction, Frequency, Horizon, Measure, MeasureKind, Source, ValueType, format_decimal,
 };
@@ -19,11 +19,17 @@ fn access() -> crate::auth::Access {
 
 /// Loads the schema of the satsning in the URL and renders `page` with it.
 #[component]
-fn WithSchema(page: fn(SchemaPageData) -> AnyView) -> impl IntoView {
+fn WithSchema(
+    page: fn(SchemaPageData) -> AnyView,
+    /// A form that changes the schema: only loaded for those who may edit it.
+    #[prop(optional)]
+    editing: bool,
+) -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let data = Resource::new_blocking(id, |id| async move {
+    let data = Resource::new_blocking(id, move |id| async move {
         match id {
+            Some(id) if editing => schema_for_editing(id).await,
             Some(id) => schema_view(id).await,
             None => Err(crate::error::AppError::NotFound),
         }
@@ -61,7 +67,7 @@ fn value_text(measure: &Measure, value: Option<(f64, chrono::NaiveDate)>) -> Str
 #[component]
 pub fn SchemaPage() -> impl IntoView {
     view! {
-        <Title text="Utvärderingsschema"/>
+        <PageTitle text="Utvärderingsschema"/>
         <Guard access=access()>
             <WithSchema page=|data| view! { <SchemaEditor data/> }.into_any()/>
         </Guard>
@@ -406,9 +412,9 @@ fn Choice(
 #[component]
 pub fn NewMeasurePage() -> impl IntoView {
     view! {
-        <Title text="Nytt mått"/>
+        <PageTitle text="Nytt mått"/>
         <Guard access=access()>
-            <WithSchema page=|data| view! { <NewMeasureForm data/> }.into_any()/>
+            <WithSchema editing=true page=|data| view! { <NewMeasureForm data/> }.into_any()/>
         </Guard>
     }
 }
@@ -595,9 +601,9 @@ fn stored_values(m: &Measure) -> std::collections::BTreeMap<&'static str, String
 #[component]
 pub fn EditMeasurePage() -> impl IntoView {
     view! {
-        <Title text="Ändra mått"/>
+        <PageTitle text="Ändra mått"/>
         <Guard access=access()>
-            <WithSchema page=|data| view! { <NewMeasureForm data/> }.into_any()/>
+            <WithSchema editing=true page=|data| view! { <NewMeasureForm data/> }.into_any()/>
         </Guard>
     }
 }
@@ -750,7 +756,7 @@ fn MoveButtons(initiative_id: i64, typ: &'static str, item: i64, label: String) 
 #[component]
 pub fn SixColumnPage() -> impl IntoView {
     view! {
-        <Title text="Utvärderingsschema – tabell"/>
+        <PageTitle text="Utvärderingsschema – tabell"/>
         <Guard access=access()>
             <WithSchema page=|data| view! { <SixColumns data/> }.into_any()/>
         </Guard>
