@@ -151,6 +151,22 @@ const KEYS: &[Key] = &[
         file: "max_body_bytes",
         env: "UTFALL_MAX_BODY_BYTES",
     },
+    Key {
+        file: "max_upload_bytes",
+        env: "UTFALL_MAX_UPLOAD_BYTES",
+    },
+    Key {
+        file: "session_idle_minutes",
+        env: "UTFALL_SESSION_IDLE_MINUTES",
+    },
+    Key {
+        file: "session_max_hours",
+        env: "UTFALL_SESSION_MAX_HOURS",
+    },
+    Key {
+        file: "login_attempts_per_minute",
+        env: "UTFALL_LOGIN_ATTEMPTS_PER_MINUTE",
+    },
 ];
 
 /// Environment variables that are read but are not ours to warn about.
@@ -454,6 +470,47 @@ mod tests {
         let (config, _) =
             Config::from_sources(None, env(&[("LEPTOS_SITE_ROOT", "/tmp/site")])).unwrap();
         assert_eq!(config.site_root, PathBuf::from("/tmp/site"));
+    }
+
+    /// Every setting `.env.example` documents is read, none is warned about as unknown.
+    #[test]
+    fn every_documented_key_is_accepted() {
+        let documented: Vec<(String, String)> = include_str!("../../.env.example")
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .filter_map(|line| line.split_once('='))
+            .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+            .collect();
+        assert!(documented.len() >= 15, "{documented:?}");
+        let (_, warnings) = Config::from_sources(None, documented.clone()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // …and the file accepts the same keys (lower case, without UTFALL_).
+        for (name, value) in &documented {
+            let file_key = name.trim_start_matches("UTFALL_").to_ascii_lowercase();
+            let file = format!("{file_key} = {value:?}");
+            assert!(
+                Config::from_sources(Some(&file), env(&[])).is_ok(),
+                "{file}"
+            );
+        }
+    }
+
+    #[test]
+    fn documented_limits_take_effect() {
+        let (config, _) = Config::from_sources(
+            None,
+            env(&[
+                ("UTFALL_MAX_UPLOAD_BYTES", "4096"),
+                ("UTFALL_SESSION_IDLE_MINUTES", "5"),
+                ("UTFALL_SESSION_MAX_HOURS", "2"),
+                ("UTFALL_LOGIN_ATTEMPTS_PER_MINUTE", "3"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.max_upload_bytes, 4096);
+        assert_eq!(config.session_idle, Duration::from_secs(5 * 60));
+        assert_eq!(config.session_max, Duration::from_secs(2 * 3600));
+        assert_eq!(config.login_attempts_per_minute, 3);
     }
 
     #[test]
