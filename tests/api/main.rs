@@ -8,6 +8,7 @@
 mod auth;
 mod browser;
 mod cli;
+mod connections;
 mod dashboards;
 mod database;
 mod documents;
