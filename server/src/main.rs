@@ -64,9 +64,6 @@ async fn run() -> ExitCode {
 
 async fn serve(config: &Config) -> anyhow::Result<()> {
     let application = Application::build(config).await?;
-    if config.demo {
-        tracing::info!("demoläge: demodata läggs in i en tom databas");
-    }
     // The first line on stdout says where to go (tests read the port from it).
     println!(
         "Utfall körs på http://{}:{}",

@@ -91,9 +91,14 @@ impl Application {
         tracing::info!(backend = db.backend(), "database ready");
 
         if config.demo {
-            app::demo::seed_if_empty(&db, chrono::Utc::now())
+            let seeded = app::demo::seed_if_empty(&db, chrono::Utc::now())
                 .await
                 .context("demodata kunde inte läggas in / could not seed demo data")?;
+            if seeded {
+                tracing::info!("demoläge: demodata inlagd");
+            } else {
+                tracing::info!("demoläge: databasen har redan data; ingen demodata inlagd");
+            }
         }
 
         let mailer = build_mailer(config)?;
