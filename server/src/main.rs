@@ -50,6 +50,7 @@ async fn run() -> ExitCode {
         Command::Serve => serve(&config).await,
         Command::SendTestMail { to } => cli::send_test_mail(&config, &to).await,
         Command::CreateAdmin(args) => cli::create_admin(&config, &args).await,
+        Command::Backup { to } => cli::backup(&config, &to).await,
         Command::Help => Ok(()),
     };
     match result {

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::mail::wait_for_mail;
 
-fn server() -> Command {
+/// The `server` binary, isolated from the developer's settings.
+pub(crate) fn server() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     // Run isolated from any developer utfall.toml and UTFALL_* settings.
     command

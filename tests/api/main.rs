@@ -6,6 +6,7 @@
 //! `make test`) turns a missing service into a failure.
 
 mod auth;
+mod backup;
 mod browser;
 mod cli;
 mod connections;
