@@ -50,6 +50,13 @@ pub struct Config {
     pub session_max: Duration,
     /// Login attempts allowed per client address and minute (then 429).
     pub login_attempts_per_minute: u32,
+    /// A client must send its complete request head within this time, or the connection is
+    /// closed; it also closes keep-alive connections that stay idle this long.
+    pub header_read_timeout: Duration,
+    /// Open connections allowed from one client address (IPv6: one /64); more get 503.
+    pub max_connections_per_client: usize,
+    /// At shutdown, in-flight requests get this long to finish; then connections are dropped.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for Config {
@@ -74,6 +81,9 @@ impl Default for Config {
             session_idle: Duration::from_secs(60 * 60),
             session_max: Duration::from_secs(12 * 60 * 60),
             login_attempts_per_minute: 10,
+            header_read_timeout: Duration::from_secs(10),
+            max_connections_per_client: 64,
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
@@ -150,6 +160,34 @@ const KEYS: &[Key] = &[
     Key {
         file: "max_body_bytes",
         env: "UTFALL_MAX_BODY_BYTES",
+    },
+    Key {
+        file: "max_upload_bytes",
+        env: "UTFALL_MAX_UPLOAD_BYTES",
+    },
+    Key {
+        file: "session_idle_minutes",
+        env: "UTFALL_SESSION_IDLE_MINUTES",
+    },
+    Key {
+        file: "session_max_hours",
+        env: "UTFALL_SESSION_MAX_HOURS",
+    },
+    Key {
+        file: "login_attempts_per_minute",
+        env: "UTFALL_LOGIN_ATTEMPTS_PER_MINUTE",
+    },
+    Key {
+        file: "header_read_timeout_secs",
+        env: "UTFALL_HEADER_READ_TIMEOUT_SECS",
+    },
+    Key {
+        file: "max_connections_per_client",
+        env: "UTFALL_MAX_CONNECTIONS_PER_CLIENT",
+    },
+    Key {
+        file: "shutdown_grace_secs",
+        env: "UTFALL_SHUTDOWN_GRACE_SECS",
     },
 ];
 
@@ -341,6 +379,18 @@ impl Config {
                 self.login_attempts_per_minute =
                     parse_in_range(raw, 1, 10_000).map_err(fail)? as u32
             }
+            "UTFALL_HEADER_READ_TIMEOUT_SECS" => {
+                self.header_read_timeout =
+                    Duration::from_secs(parse_in_range(raw, 1, 600).map_err(fail)?)
+            }
+            "UTFALL_MAX_CONNECTIONS_PER_CLIENT" => {
+                self.max_connections_per_client =
+                    parse_in_range(raw, 1, 1_000_000).map_err(fail)? as usize
+            }
+            "UTFALL_SHUTDOWN_GRACE_SECS" => {
+                self.shutdown_grace =
+                    Duration::from_secs(parse_in_range(raw, 0, 3600).map_err(fail)?)
+            }
             "UTFALL_REPORT_DUE_DAY" => {
                 self.report_due_day = parse_in_range(raw, 1, 28).map_err(fail)? as u32
             }
@@ -454,6 +504,73 @@ mod tests {
         let (config, _) =
             Config::from_sources(None, env(&[("LEPTOS_SITE_ROOT", "/tmp/site")])).unwrap();
         assert_eq!(config.site_root, PathBuf::from("/tmp/site"));
+    }
+
+    /// Every setting `.env.example` documents is read, none is warned about as unknown.
+    #[test]
+    fn every_documented_key_is_accepted() {
+        let documented: Vec<(String, String)> = include_str!("../../.env.example")
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .filter_map(|line| line.split_once('='))
+            .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+            .collect();
+        assert!(documented.len() >= 15, "{documented:?}");
+        let (_, warnings) = Config::from_sources(None, documented.clone()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // …and the file accepts the same keys (lower case, without UTFALL_).
+        for (name, value) in &documented {
+            let file_key = name.trim_start_matches("UTFALL_").to_ascii_lowercase();
+            let file = format!("{file_key} = {value:?}");
+            assert!(
+                Config::from_sources(Some(&file), env(&[])).is_ok(),
+                "{file}"
+            );
+        }
+    }
+
+    #[test]
+    fn documented_limits_take_effect() {
+        let (config, _) = Config::from_sources(
+            None,
+            env(&[
+                ("UTFALL_MAX_UPLOAD_BYTES", "4096"),
+                ("UTFALL_SESSION_IDLE_MINUTES", "5"),
+                ("UTFALL_SESSION_MAX_HOURS", "2"),
+                ("UTFALL_LOGIN_ATTEMPTS_PER_MINUTE", "3"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.max_upload_bytes, 4096);
+        assert_eq!(config.session_idle, Duration::from_secs(5 * 60));
+        assert_eq!(config.session_max, Duration::from_secs(2 * 3600));
+        assert_eq!(config.login_attempts_per_minute, 3);
+    }
+
+    #[test]
+    fn connection_limits_are_read_and_checked() {
+        let (config, _) = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(config.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(config.max_connections_per_client, 64);
+        assert_eq!(config.shutdown_grace, Duration::from_secs(10));
+
+        let file = "header_read_timeout_secs = 5\nshutdown_grace_secs = 0\n";
+        let (config, _) = Config::from_sources(
+            Some(file),
+            env(&[("UTFALL_MAX_CONNECTIONS_PER_CLIENT", "500")]),
+        )
+        .unwrap();
+        assert_eq!(config.header_read_timeout, Duration::from_secs(5));
+        assert_eq!(config.shutdown_grace, Duration::ZERO);
+        assert_eq!(config.max_connections_per_client, 500);
+
+        // No header timeout at all would bring back the stalled-client problem.
+        let error = Config::from_sources(None, env(&[("UTFALL_HEADER_READ_TIMEOUT_SECS", "0")]))
+            .unwrap_err();
+        assert_eq!(error.key, "UTFALL_HEADER_READ_TIMEOUT_SECS");
+        let error = Config::from_sources(None, env(&[("UTFALL_MAX_CONNECTIONS_PER_CLIENT", "0")]))
+            .unwrap_err();
+        assert_eq!(error.key, "UTFALL_MAX_CONNECTIONS_PER_CLIENT");
     }
 
     #[test]

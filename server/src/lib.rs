@@ -9,6 +9,7 @@ pub mod exports;
 pub mod forms;
 pub mod indicator_imports;
 pub mod security;
+pub mod serve;
 pub mod startup;
 pub mod telemetry;
 pub mod uploads;

@@ -50,6 +50,7 @@ async fn run() -> ExitCode {
         Command::Serve => serve(&config).await,
         Command::SendTestMail { to } => cli::send_test_mail(&config, &to).await,
         Command::CreateAdmin(args) => cli::create_admin(&config, &args).await,
+        Command::Backup { to } => cli::backup(&config, &to).await,
         Command::Help => Ok(()),
     };
     match result {
@@ -64,9 +65,6 @@ async fn run() -> ExitCode {
 
 async fn serve(config: &Config) -> anyhow::Result<()> {
     let application = Application::build(config).await?;
-    if config.demo {
-        tracing::info!("demoläge: demodata läggs in i en tom databas");
-    }
     // The first line on stdout says where to go (tests read the port from it).
     println!(
         "Utfall körs på http://{}:{}",

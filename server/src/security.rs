@@ -14,7 +14,7 @@ use std::sync::Arc;
 use app::layout::CspNonce;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -27,7 +27,13 @@ pub async fn security_headers(https: bool, mut request: Request, next: Next) -> 
         .extensions_mut()
         .insert(CspNonce(Arc::from(nonce.as_str())));
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+    insert_security_headers(response.headers_mut(), https, &nonce);
+    response
+}
+
+/// The security headers of every answer. Also used by `serve` for the few answers written
+/// outside the router (connection refused, a request hyper could not read).
+pub fn insert_security_headers(headers: &mut HeaderMap, https: bool, nonce: &str) {
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
@@ -59,24 +65,71 @@ pub async fn security_headers(https: bool, mut request: Request, next: Next) -> 
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    response
 }
 
-fn new_nonce() -> String {
+/// A fresh CSP nonce: 18 random bytes, URL-safe base64.
+pub fn new_nonce() -> String {
     let mut bytes = [0u8; 18];
     rand::rng().fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Gives the bare 413 and 408 answers of the body-limit and timeout layers a Swedish text.
-pub async fn swedish_limits(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    let message = match response.status() {
+/// The longest request target (path and query) served. Every link and form of Utfall stays far
+/// below it; longer ones are typing errors or probes.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// The most header bytes (names and values) a request may carry. Utfall's own cookie is under
+/// 100 bytes; a browser sends a few kB at most.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// The Swedish text for a bare answer of a limit (a layer's, or hyper's own), by status.
+pub fn limit_message(status: StatusCode) -> Option<&'static str> {
+    Some(match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
             "Det du skickade är för stort. Korta texten eller välj en mindre fil och försök igen."
         }
         StatusCode::REQUEST_TIMEOUT => "Det tog för lång tid att svara. Försök igen om en stund.",
-        _ => return response,
+        StatusCode::URI_TOO_LONG => {
+            "Adressen är för lång. Kontrollera länken eller gå till startsidan och försök igen."
+        }
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => {
+            "Förfrågan hade för stora huvuden, oftast för många eller för stora kakor (cookies). \
+             Rensa kakorna för den här webbplatsen och försök igen."
+        }
+        _ => return None,
+    })
+}
+
+/// The answer to a request hyper could not parse at all (400, written outside the router).
+pub const BAD_REQUEST_MESSAGE: &str =
+    "Förfrågan kunde inte tolkas. Ladda om sidan och försök igen.";
+
+/// The answer to a connection over the per-client limit (503, written outside the router).
+pub const TOO_MANY_CONNECTIONS_MESSAGE: &str =
+    "För många samtidiga anslutningar från din adress. Vänta en stund och försök igen.";
+
+/// Answers over-long addresses (414) and oversized headers (431) before any handler runs, and
+/// gives the bare 413 and 408 answers of the body-limit and timeout layers a Swedish text.
+/// (Request lines over 64 KiB never get here: hyper answers them itself, and `serve` gives
+/// that answer the same text.)
+pub async fn swedish_limits(request: Request, next: Next) -> Response {
+    if uri_bytes(request.uri()) > MAX_URI_BYTES {
+        tracing::info!(
+            bytes = uri_bytes(request.uri()),
+            "request refused: address too long"
+        );
+        return limit_response(StatusCode::URI_TOO_LONG);
+    }
+    if header_bytes(request.headers()) > MAX_HEADER_BYTES {
+        tracing::info!(
+            bytes = header_bytes(request.headers()),
+            "request refused: headers too large"
+        );
+        return limit_response(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    }
+    let response = next.run(request).await;
+    let Some(message) = limit_message(response.status()) else {
+        return response;
     };
     let is_html = response
         .headers()
@@ -92,6 +145,32 @@ pub async fn swedish_limits(request: Request, next: Next) -> Response {
         message,
     )
         .into_response()
+}
+
+fn limit_response(status: StatusCode) -> Response {
+    let message = limit_message(status).unwrap_or_default();
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+/// The request target as the client sent it: path and query (and scheme and host when the
+/// client used the absolute form).
+fn uri_bytes(uri: &Uri) -> usize {
+    let authority = uri.authority().map_or(0, |a| a.as_str().len());
+    let path_and_query = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    authority + path_and_query
+}
+
+/// Header names and values, with the `: ` and line end of each, as on the wire.
+fn header_bytes(headers: &HeaderMap) -> usize {
+    headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum()
 }
 
 /// Refuses state-changing requests that a browser says come from another site.
@@ -174,6 +253,29 @@ mod tests {
             ("origin", "null"),
             ("host", "127.0.0.1:3000")
         ])));
+    }
+
+    #[test]
+    fn every_limit_answer_has_a_swedish_text() {
+        for status in [
+            StatusCode::PAYLOAD_TOO_LARGE,
+            StatusCode::REQUEST_TIMEOUT,
+            StatusCode::URI_TOO_LONG,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        ] {
+            assert!(limit_message(status).is_some(), "{status}");
+        }
+        // Handlers' own answers keep their texts (e.g. /ready's 503).
+        assert_eq!(limit_message(StatusCode::SERVICE_UNAVAILABLE), None);
+        assert_eq!(limit_message(StatusCode::NOT_FOUND), None);
+    }
+
+    #[test]
+    fn uri_length_counts_path_and_query() {
+        let uri: Uri = "/satsningar?q=abc".parse().unwrap();
+        assert_eq!(uri_bytes(&uri), "/satsningar?q=abc".len());
+        let absolute: Uri = "http://exempel.se/x".parse().unwrap();
+        assert_eq!(uri_bytes(&absolute), "exempel.se/x".len());
     }
 
     #[test]

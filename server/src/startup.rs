@@ -11,7 +11,6 @@ use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt as _;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use secrecy::ExposeSecret;
@@ -28,6 +27,7 @@ use app::auth::session::SessionPolicy;
 use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
 use crate::security;
+use crate::serve::{self, Limits};
 use crate::{documents, edge, exports, forms, indicator_imports, value_exports, value_imports};
 
 /// Stack size of the server's worker threads (see `main.rs`).
@@ -72,6 +72,7 @@ impl AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    limits: Limits,
     db: Db,
     port: u16,
 }
@@ -90,9 +91,14 @@ impl Application {
         tracing::info!(backend = db.backend(), "database ready");
 
         if config.demo {
-            app::demo::seed_if_empty(&db, chrono::Utc::now())
+            let seeded = app::demo::seed_if_empty(&db, chrono::Utc::now())
                 .await
                 .context("demodata kunde inte läggas in / could not seed demo data")?;
+            if seeded {
+                tracing::info!("demoläge: demodata inlagd");
+            } else {
+                tracing::info!("demoläge: databasen har redan data; ingen demodata inlagd");
+            }
         }
 
         let mailer = build_mailer(config)?;
@@ -101,9 +107,16 @@ impl Application {
             .with_context(|| format!("UTFALL_ADDR: kan inte lyssna på {}", config.addr))?;
         let port = listener.local_addr()?.port();
         let router = router(config, db.clone(), mailer);
+        let limits = Limits {
+            header_read_timeout: config.header_read_timeout,
+            max_connections_per_client: config.max_connections_per_client,
+            shutdown_grace: config.shutdown_grace,
+            https: config.is_https(),
+        };
         Ok(Application {
             listener,
             router,
+            limits,
             db,
             port,
         })
@@ -124,26 +137,15 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `shutdown` completes (graceful: in-flight requests finish).
+    /// Serves until `shutdown` completes, then lets in-flight requests finish for at most
+    /// `UTFALL_SHUTDOWN_GRACE_SECS` and drops what is left (see [`serve`]).
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let db = self.db.clone();
         tracing::info!(port = self.port, "Utfall lyssnar");
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        // Without TCP_NODELAY the last part of a large page can wait for the client's delayed
-        // ACK (Nagle): a flat 40 ms on about one page in eight, measured by the pages bench.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::warn!(%error, "TCP_NODELAY could not be set");
-            }
-        });
-        axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        serve::serve(self.listener, self.router, self.limits, shutdown).await;
         db.close().await;
         tracing::info!("Utfall har stängts");
         Ok(())

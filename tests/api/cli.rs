@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::mail::wait_for_mail;
 
-fn server() -> Command {
+/// The `server` binary, isolated from the developer's settings.
+pub(crate) fn server() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     // Run isolated from any developer utfall.toml and UTFALL_* settings.
     command
@@ -95,6 +96,48 @@ async fn sigterm_shuts_down_gracefully() {
     }
     child.kill().unwrap();
     panic!("server did not stop within 5 s of SIGTERM");
+}
+
+/// Starts the server on `database_url` in demo mode, stops it with SIGTERM once it answers,
+/// and returns what it logged.
+async fn demo_start_log(database_url: &str) -> String {
+    let mut child = server()
+        .env("UTFALL_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", database_url)
+        .env("UTFALL_DEMO", "true")
+        .env("UTFALL_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("http://127.0.0.1:"), "{line}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "exit status {}", output.status);
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+#[tokio::test]
+async fn the_start_log_says_whether_demo_data_was_seeded() {
+    let temp = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/u.db?mode=rwc", temp.path().display());
+
+    let first = demo_start_log(&url).await;
+    assert!(first.contains("demodata inlagd"), "{first}");
+    assert!(!first.contains("ingen demodata"), "{first}");
+
+    let second = demo_start_log(&url).await;
+    assert!(
+        second.contains("databasen har redan data; ingen demodata inlagd"),
+        "{second}"
+    );
 }
 
 #[tokio::test]

@@ -76,6 +76,40 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app on `backend`, letting the test adjust the config first.
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    start(backend, adjust, std::future::pending()).await.0
+}
+
+/// A test's handle on shutting its app down.
+pub struct Stopper {
+    stop: tokio::sync::oneshot::Sender<()>,
+    stopped: tokio::sync::oneshot::Receiver<()>,
+}
+
+impl Stopper {
+    /// Starts the shutdown (as SIGTERM would); the receiver completes when `run_until` has
+    /// returned.
+    pub fn stop(self) -> tokio::sync::oneshot::Receiver<()> {
+        let _ = self.stop.send(());
+        self.stopped
+    }
+}
+
+/// Starts the app on a fresh SQLite file, to be stopped by the test.
+pub async fn spawn_stoppable_app(adjust: impl FnOnce(&mut Config)) -> (TestApp, Stopper) {
+    let (stop, stop_requested) = tokio::sync::oneshot::channel();
+    let shutdown = async move {
+        let _ = stop_requested.await;
+    };
+    let (app, stopped) = start(Backend::Sqlite, adjust, shutdown).await;
+    (app, Stopper { stop, stopped })
+}
+
+/// Starts the app; the receiver completes when it has stopped after `shutdown`.
+async fn start(
+    backend: Backend,
+    adjust: impl FnOnce(&mut Config),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (TestApp, tokio::sync::oneshot::Receiver<()>) {
     let temp = tempfile::tempdir().expect("temp dir");
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}/utfall.db?mode=rwc", temp.path().display()),
@@ -88,6 +122,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
     // The server runs on its own runtime (like `main`), with big worker stacks, so a test's
     // small single-threaded runtime only drives the test itself. It stops with the process.
     let (ready, started) = std::sync::mpsc::channel();
+    let (finished, stopped) = tokio::sync::oneshot::channel();
     let server_config = config.clone();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -101,7 +136,8 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
                 .await
                 .expect("app builds");
             let _ = ready.send((application.port(), application.db().clone()));
-            let _ = application.run_until(std::future::pending()).await;
+            let _ = application.run_until(shutdown).await;
+            let _ = finished.send(());
         });
     });
     let (port, db) = started.recv().expect("server started");
@@ -112,13 +148,14 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
         .cookie_store(true)
         .build()
         .unwrap();
-    TestApp {
+    let app = TestApp {
         address,
         db,
         mail_dir: config.mail_dir.clone(),
         client,
         _temp: Some(temp),
-    }
+    };
+    (app, stopped)
 }
 
 impl TestApp {

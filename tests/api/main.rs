@@ -6,8 +6,10 @@
 //! `make test`) turns a missing service into a failure.
 
 mod auth;
+mod backup;
 mod browser;
 mod cli;
+mod connections;
 mod dashboards;
 mod database;
 mod documents;
