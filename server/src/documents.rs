@@ -4,12 +4,10 @@
 //! sniffed from the bytes (PDF, DOCX, XLSX only) and the stored name is cleaned. A rejected
 //! upload renders the satsning page again with a Swedish message and a 4xx status.
 
-use app::auth::CurrentUser;
 use app::document::{DocumentKind, clean_file_name, may_upload, sniff};
-use app::initiative::may_view;
-use axum::Extension;
 use axum::extract::{Request, State};
 
+use crate::access::{VisibleInitiative, refuse_unless};
 use crate::edge::Ids;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,22 +18,15 @@ use crate::uploads;
 /// POST /satsningar/{id}/dokument (multipart: `typ`, `fil`).
 pub async fn upload(
     State(state): State<AppState>,
-    Ids(id): Ids<i64>,
+    VisibleInitiative { user, initiative }: VisibleInitiative,
     request: Request,
 ) -> Response {
-    let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {
-        return Redirect::to(&format!("/logga-in?nasta=/satsningar/{id}")).into_response();
-    };
-    let initiative = match app::initiative::repo::get(&state.db, user.organisation_id, id).await {
-        Ok(initiative) if may_view(&user, &initiative) => initiative,
-        _ => return (StatusCode::NOT_FOUND, "Satsningen finns inte.").into_response(),
-    };
-    if !may_upload(&user, &initiative) {
-        return (
-            StatusCode::FORBIDDEN,
-            "Du har inte behörighet att ladda upp dokument här.",
-        )
-            .into_response();
+    let id = initiative.id;
+    if let Some(refused) = refuse_unless(
+        may_upload(&user, &initiative),
+        "Du har inte behörighet att ladda upp dokument här.",
+    ) {
+        return refused;
     }
     let (mut parts, body) = request.into_parts();
     parts.uri = format!("/satsningar/{id}").parse().expect("valid path");
@@ -88,17 +79,11 @@ pub async fn upload(
 /// GET /satsningar/{id}/dokument/{doc}
 pub async fn download(
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    Ids((id, doc)): Ids<(i64, i64)>,
+    VisibleInitiative { initiative, .. }: VisibleInitiative,
+    Ids((_, doc)): Ids<(i64, i64)>,
 ) -> Response {
+    let id = initiative.id;
     let not_found = || (StatusCode::NOT_FOUND, "Dokumentet finns inte.").into_response();
-    let Some(Extension(user)) = user else {
-        return Redirect::to(&format!("/logga-in?nasta=/satsningar/{id}")).into_response();
-    };
-    match app::initiative::repo::get(&state.db, user.organisation_id, id).await {
-        Ok(initiative) if may_view(&user, &initiative) => {}
-        _ => return not_found(),
-    }
     let Ok((file_name, content_type, bytes)) =
         app::document::repo::content(&state.db, id, doc).await
     else {

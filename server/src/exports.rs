@@ -2,42 +2,27 @@
 //! and as .xlsx. Access follows the satsning: another organisation's, or one a projektledare
 //! does not lead, is "not found".
 
-use app::auth::CurrentUser;
-use app::initiative::{Initiative, may_view};
+use app::initiative::Initiative;
 use app::schema::{COLUMNS, Schema, csv_cell};
-use axum::Extension;
 use axum::extract::State;
 
-use crate::edge::Ids;
+use crate::access::VisibleInitiative;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::startup::AppState;
 
-/// Loads the satsning and its schema if `user` may see it.
-async fn load(
-    state: &AppState,
-    user: Option<CurrentUser>,
-    id: i64,
-) -> Result<(Initiative, Schema), Response> {
-    let Some(user) = user else {
-        return Err((StatusCode::UNAUTHORIZED, "Logga in för att ladda ner.").into_response());
-    };
-    let not_found = || (StatusCode::NOT_FOUND, "Satsningen finns inte.").into_response();
-    let initiative = app::initiative::repo::get(&state.db, user.organisation_id, id)
+/// The schema of a satsning the user may see (the extractor checked that).
+async fn schema_of(state: &AppState, initiative: &Initiative) -> Result<Schema, Response> {
+    app::schema::repo::load(&state.db, initiative.id)
         .await
-        .map_err(|_| not_found())?;
-    if !may_view(&user, &initiative) {
-        return Err(not_found());
-    }
-    let schema = app::schema::repo::load(&state.db, id).await.map_err(|_| {
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Schemat kunde inte läsas.",
-        )
-            .into_response()
-    })?;
-    Ok((initiative, schema))
+        .map_err(|_| {
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Schemat kunde inte läsas.",
+            )
+                .into_response()
+        })
 }
 
 /// `Content-Disposition: attachment` for `file_name`: an ASCII fallback (å, ä → a, ö → o,
@@ -74,11 +59,10 @@ fn disposition(name: &str, extension: &str) -> HeaderValue {
 /// GET /satsningar/{id}/schema.csv
 pub async fn schema_csv(
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    Ids(id): Ids<i64>,
+    VisibleInitiative { initiative, .. }: VisibleInitiative,
 ) -> Response {
-    let (initiative, schema) = match load(&state, user.map(|u| u.0), id).await {
-        Ok(found) => found,
+    let schema = match schema_of(&state, &initiative).await {
+        Ok(schema) => schema,
         Err(response) => return response,
     };
     let mut csv = String::from("\u{feff}");
@@ -115,11 +99,10 @@ pub async fn schema_csv(
 /// GET /satsningar/{id}/schema.xlsx
 pub async fn schema_xlsx(
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    Ids(id): Ids<i64>,
+    VisibleInitiative { initiative, .. }: VisibleInitiative,
 ) -> Response {
-    let (initiative, schema) = match load(&state, user.map(|u| u.0), id).await {
-        Ok(found) => found,
+    let schema = match schema_of(&state, &initiative).await {
+        Ok(schema) => schema,
         Err(response) => return response,
     };
     match xlsx(&initiative, &schema) {

@@ -1,5 +1,6 @@
 //! Utfall's server: configuration, start-up, telemetry, the HTTP router and the CLI commands.
 
+pub mod access;
 pub mod auth;
 pub mod cli;
 pub mod config;

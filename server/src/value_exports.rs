@@ -4,7 +4,8 @@
 //! through a small channel into the response, so memory stays flat however large the export.
 //! The .xlsx is built in memory (the format needs the whole sheet before it can be written).
 
-use app::auth::{CurrentUser, Role};
+use app::auth::CurrentUser;
+use app::initiative::Initiative;
 use app::report::Period;
 use app::report::repo::{ExportRow, ExportScope};
 use app::schema::{MeasureKind, csv_cell, push_csv_cell};
@@ -12,7 +13,7 @@ use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 
-use crate::edge::Ids;
+use crate::access::VisibleInitiative;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Timelike};
@@ -39,37 +40,26 @@ pub const COLUMNS: [&str; 10] = [
 /// `app::report::repo::EXPORT_BATCH` rows).
 const CHANNEL_BATCHES: usize = 4;
 
-/// What the user may export: one satsning they may see, or every one they may see.
-async fn scope(
-    state: &AppState,
-    user: Option<Extension<CurrentUser>>,
-    id: Option<i64>,
-) -> Result<(ExportScope, String), Response> {
-    let Some(Extension(user)) = user else {
-        return Err((StatusCode::UNAUTHORIZED, "Logga in för att ladda ner.").into_response());
-    };
+/// What `user` may export: one satsning they may see (checked by the caller's extractor), or
+/// every one they may see.
+fn scope(user: &CurrentUser, initiative: Option<&Initiative>) -> (ExportScope, String) {
     // A projektledare without a reading role sees only the satsningar they lead.
-    let led_by = (!user.has_any(&[Role::Admin, Role::Evaluator, Role::Review, Role::Reader]))
-        .then_some(user.id);
-    let name = match id {
-        Some(id) => {
-            let not_found = || (StatusCode::NOT_FOUND, "Satsningen finns inte.").into_response();
-            let initiative = app::initiative::repo::get(&state.db, user.organisation_id, id)
-                .await
-                .map_err(|_| not_found())?;
-            if !app::initiative::may_view(&user, &initiative) {
-                return Err(not_found());
-            }
-            format!("värden-{}", initiative.name)
-        }
-        None => "värden-alla-satsningar".to_string(),
-    };
+    let led_by = (!app::initiative::sees_all(user)).then_some(user.id);
+    let name = initiative.map_or_else(
+        || "värden-alla-satsningar".to_string(),
+        |i| format!("värden-{}", i.name),
+    );
     let scope = ExportScope {
         organisation_id: user.organisation_id,
-        initiative_id: id,
+        initiative_id: initiative.map(|i| i.id),
         led_by,
     };
-    Ok((scope, name))
+    (scope, name)
+}
+
+/// The answer for a visitor (the page-access layer normally sends them to the login first).
+fn log_in_first() -> Response {
+    (StatusCode::UNAUTHORIZED, "Logga in för att ladda ner.").into_response()
 }
 
 /// Starts the export in its own task; rows arrive on the receiver, the outcome on the oneshot.
@@ -278,25 +268,19 @@ fn xlsx(rows: &[ExportRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 /// GET /satsningar/{id}/varden.csv
 pub async fn initiative_csv(
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    Ids(id): Ids<i64>,
+    VisibleInitiative { user, initiative }: VisibleInitiative,
 ) -> Response {
-    match scope(&state, user, Some(id)).await {
-        Ok((scope, name)) => csv_response(&state, scope, &name),
-        Err(response) => response,
-    }
+    let (scope, name) = scope(&user, Some(&initiative));
+    csv_response(&state, scope, &name)
 }
 
 /// GET /satsningar/{id}/varden.xlsx
 pub async fn initiative_xlsx(
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    Ids(id): Ids<i64>,
+    VisibleInitiative { user, initiative }: VisibleInitiative,
 ) -> Response {
-    match scope(&state, user, Some(id)).await {
-        Ok((scope, name)) => xlsx_response(&state, scope, &name).await,
-        Err(response) => response,
-    }
+    let (scope, name) = scope(&user, Some(&initiative));
+    xlsx_response(&state, scope, &name).await
 }
 
 /// GET /satsningar/varden.csv: every satsning the user may see.
@@ -304,9 +288,12 @@ pub async fn all_csv(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
 ) -> Response {
-    match scope(&state, user, None).await {
-        Ok((scope, name)) => csv_response(&state, scope, &name),
-        Err(response) => response,
+    match user {
+        Some(Extension(user)) => {
+            let (scope, name) = scope(&user, None);
+            csv_response(&state, scope, &name)
+        }
+        None => log_in_first(),
     }
 }
 
@@ -315,8 +302,11 @@ pub async fn all_xlsx(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
 ) -> Response {
-    match scope(&state, user, None).await {
-        Ok((scope, name)) => xlsx_response(&state, scope, &name).await,
-        Err(response) => response,
+    match user {
+        Some(Extension(user)) => {
+            let (scope, name) = scope(&user, None);
+            xlsx_response(&state, scope, &name).await
+        }
+        None => log_in_first(),
     }
 }

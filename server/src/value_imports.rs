@@ -4,11 +4,10 @@
 //! saved until they confirm. A file that cannot be read at all renders the import page again
 //! with a Swedish message and a 4xx status.
 
-use app::auth::CurrentUser;
 use app::report::import::{parse_csv, rows_from_table};
 use axum::extract::{Request, State};
 
-use crate::edge::Ids;
+use crate::access::{VisibleInitiative, refuse_unless};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -18,22 +17,15 @@ use crate::uploads;
 /// POST /satsningar/{id}/import/fil (multipart: `fil`).
 pub async fn upload(
     State(state): State<AppState>,
-    Ids(id): Ids<i64>,
+    VisibleInitiative { user, initiative }: VisibleInitiative,
     request: Request,
 ) -> Response {
-    let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {
-        return Redirect::to(&format!("/logga-in?nasta=/satsningar/{id}/import")).into_response();
-    };
-    let initiative = match app::initiative::repo::get(&state.db, user.organisation_id, id).await {
-        Ok(initiative) if app::initiative::may_view(&user, &initiative) => initiative,
-        _ => return (StatusCode::NOT_FOUND, "Satsningen finns inte.").into_response(),
-    };
-    if !app::report::api::may_report(&user, &initiative) {
-        return (
-            StatusCode::FORBIDDEN,
-            "Du har inte behörighet att importera värden för den här satsningen.",
-        )
-            .into_response();
+    let id = initiative.id;
+    if let Some(refused) = refuse_unless(
+        app::report::api::may_report(&user, &initiative),
+        "Du har inte behörighet att importera värden för den här satsningen.",
+    ) {
+        return refused;
     }
     let (mut parts, body) = request.into_parts();
     parts.uri = format!("/satsningar/{id}/import")

@@ -148,13 +148,9 @@ async fn schema_summary(initiative: &Initiative) -> Result<crate::schema::Schema
 pub async fn load_visible(id: i64) -> Result<(crate::auth::CurrentUser, Initiative), AppError> {
     let user = crate::auth::require(&VIEW_ROLES).await?;
     let db = expect_context::<crate::db::Db>();
-    let initiative = super::repo::get(&db, user.organisation_id, id)
+    let initiative = super::repo::visible(&db, &user, id)
         .await
         .map_err(crate::error::with_status)?;
-    // A satsning the caller may not see is answered exactly like one that does not exist.
-    if !super::may_view(&user, &initiative) {
-        return Err(crate::error::with_status(AppError::NotFound));
-    }
     Ok((user, initiative))
 }
 

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Initiative, InitiativeInput, Status};
 use crate::audit::repo::{record, record_change};
 use crate::audit::{Action, Event};
+use crate::auth::CurrentUser;
 use crate::auth::repo::Actor;
 use crate::db::{Db, Tx};
 use crate::error::AppError;
@@ -61,6 +62,19 @@ pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Initiative>, AppE
 }
 
 /// One satsning of the organisation; another organisation's is "not found".
+/// The satsning `id` as `user` may see it (see [`super::may_view`]); one they may not see is
+/// "not found", exactly as one that does not exist, so ids reveal nothing. The one access
+/// check for a satsning: server functions ([`super::api::load_visible`]) and the server's
+/// download and upload handlers (its `VisibleInitiative` extractor) both go through it.
+pub async fn visible(db: &Db, user: &CurrentUser, id: i64) -> Result<Initiative, AppError> {
+    let initiative = get(db, user.organisation_id, id).await?;
+    if super::may_view(user, &initiative) {
+        Ok(initiative)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 pub async fn get(db: &Db, organisation_id: i64, id: i64) -> Result<Initiative, AppError> {
     let rows: Vec<Row> = db_read!(db, |pool| {
         sqlx::query_as(
