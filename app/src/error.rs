@@ -194,18 +194,6 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// Sets the HTTP status of the current server-function response to the error's, and returns
-/// the error (use as `return Err(with_status(AppError::Forbidden))`).
-#[cfg(feature = "ssr")]
-pub fn with_status(error: AppError) -> AppError {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
-    {
-        response.set_status(status);
-    }
-    error
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

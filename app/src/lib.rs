@@ -19,6 +19,7 @@ pub mod indicator;
 pub mod initiative;
 pub mod layout;
 pub mod organisation;
+pub mod page;
 pub mod pages;
 pub mod party;
 pub mod report;

@@ -37,7 +37,10 @@ impl FromRequestParts<AppState> for VisibleInitiative {
             Err(_) => None,
         };
         let Some(id) = id else {
-            return Err(refusal(&AppError::NotFound));
+            return Err(text(
+                StatusCode::NOT_FOUND,
+                "Sidan finns inte. Kontrollera adressen.",
+            ));
         };
         // Pages are sent to the login by the page-access layer; uploads (POST) get here.
         let Some(user) = parts.extensions.get::<CurrentUser>().cloned() else {

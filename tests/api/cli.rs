@@ -115,6 +115,23 @@ async fn demo_start_log(database_url: &str) -> String {
         .read_line(&mut line)
         .unwrap();
     assert!(line.contains("http://127.0.0.1:"), "{line}");
+    // SIGTERM is handled once the server serves; before that it would end the process the
+    // default way. So wait until it answers.
+    let address = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let mut answered = false;
+    for _ in 0..100 {
+        if reqwest::get(format!("{address}/health")).await.is_ok() {
+            answered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(answered, "the server answers at {address}");
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

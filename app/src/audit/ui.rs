@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::ui::Guard;
 use crate::error::AppError;
+use crate::page::loaded_within;
 
 /// One event as shown in the Historik table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +46,7 @@ pub async fn object_history(typ: String, id: i64) -> Result<Vec<HistoryEntry>, A
     };
     let user = crate::auth::require(roles).await?;
     if object_label(&typ).is_none() {
-        return Err(crate::error::with_status(AppError::NotFound));
+        return Err(AppError::NotFound);
     }
     let db = expect_context::<crate::db::Db>();
     let rows = super::repo::for_object(&db, user.organisation_id, &typ, id).await?;
@@ -97,13 +98,13 @@ fn History() -> impl IntoView {
                 <h1 id="historik-rubrik">
                     {move || format!("Historik – {}", object_label(&label()).unwrap_or("okänd typ"))}
                 </h1>
-                <Suspense fallback=|| view! { <p>"Hämtar historiken…"</p> }>
-                    {move || history.get().map(|result| match result {
-                        Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
-                        Ok(entries) if entries.is_empty() => view! { <p>"Ingen historik ännu."</p> }.into_any(),
-                        Ok(entries) => view! { <HistoryTable entries/> }.into_any(),
-                    })}
-                </Suspense>
+                {loaded_within(history, "Hämtar historiken…", |entries| {
+                    if entries.is_empty() {
+                        view! { <p>"Ingen historik ännu."</p> }.into_any()
+                    } else {
+                        view! { <HistoryTable entries/> }.into_any()
+                    }
+                })}
             </section>
     }
 }

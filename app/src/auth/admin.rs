@@ -8,6 +8,7 @@ use super::Role;
 use super::api::{UserSummary, get_user, list_users};
 use super::ui::Guard;
 use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_state};
+use crate::page::{loaded, loaded_within};
 
 /// Användare (list).
 #[component]
@@ -27,13 +28,13 @@ fn UserList() -> impl IntoView {
         <section class="page" aria-labelledby="anvandare-rubrik">
             <h1 id="anvandare-rubrik">"Användare"</h1>
             <p><a class="button" href="/admin/anvandare/ny">"Lägg till användare"</a></p>
-            <Suspense fallback=|| view! { <p>"Hämtar användare…"</p> }>
-                {move || users.get().map(|result| match result {
-                    Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
-                    Ok(users) if users.is_empty() => view! { <p>"Inga användare ännu."</p> }.into_any(),
-                    Ok(users) => view! { <UserTable users/> }.into_any(),
-                })}
-            </Suspense>
+            {loaded_within(users, "Hämtar användare…", |users| {
+                if users.is_empty() {
+                    view! { <p>"Inga användare ännu."</p> }.into_any()
+                } else {
+                    view! { <UserTable users/> }.into_any()
+                }
+            })}
         </section>
     }
 }
@@ -140,24 +141,11 @@ fn EditUser() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound),
         }
     });
-    view! {
-            <Suspense fallback=|| view! { <p>"Hämtar användaren…"</p> }>
-                {move || user.get().map(|result| match result {
-                    Ok(user) => view! { <EditUserForm user/> }.into_any(),
-                    Err(error) => {
-                        #[cfg(feature = "ssr")]
-                        crate::error::with_status(error.clone());
-                        view! {
-                            <section class="page">
-                                <h1>"Användaren finns inte"</h1>
-                                <p>{error.to_string()}</p>
-                                <p><a href="/admin/anvandare">"Till användarlistan"</a></p>
-                            </section>
-                        }.into_any()
-                    }
-                })}
-            </Suspense>
-    }
+    loaded(
+        user,
+        "Hämtar användaren…",
+        |user| view! { <EditUserForm user/> },
+    )
 }
 
 #[component]

@@ -84,7 +84,7 @@ pub async fn create_user(
         roll_projektledare,
         roll_lasare,
     ]);
-    let input = super::UserInput::parse(&namn, &epost, roles).map_err(crate::error::with_status)?;
+    let input = super::UserInput::parse(&namn, &epost, roles)?;
     let db = expect_context::<crate::db::Db>();
     let now = chrono::Utc::now();
     // Nobody knows this password: the person chooses their own through the link.
@@ -96,9 +96,7 @@ pub async fn create_user(
         password_hash: unusable,
         roles: input.roles.clone(),
     };
-    let id = super::repo::create_user(&db, Some(admin.id), &new_user, now)
-        .await
-        .map_err(crate::error::with_status)?;
+    let id = super::repo::create_user(&db, Some(admin.id), &new_user, now).await?;
     let actor = Actor {
         user_id: admin.id,
         organisation_id: admin.organisation_id,
@@ -146,15 +144,13 @@ pub async fn update_user(
         roll_projektledare,
         roll_lasare,
     ]);
-    let input = super::UserInput::parse(&namn, &epost, roles).map_err(crate::error::with_status)?;
+    let input = super::UserInput::parse(&namn, &epost, roles)?;
     let db = expect_context::<crate::db::Db>();
     let actor = super::repo::Actor {
         user_id: admin.id,
         organisation_id: admin.organisation_id,
     };
-    super::repo::update_user(&db, actor, id, &input, aktiv.is_some(), chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::update_user(&db, actor, id, &input, aktiv.is_some(), chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/admin/anvandare/{id}?sparad=1"),
     })
@@ -165,13 +161,11 @@ pub async fn update_user(
 pub async fn send_password_link(id: i64) -> Result<Saved, AppError> {
     let admin = super::require(&[Role::Admin]).await?;
     let db = expect_context::<crate::db::Db>();
-    let user = super::repo::get_user(&db, admin.organisation_id, id)
-        .await
-        .map_err(crate::error::with_status)?;
+    let user = super::repo::get_user(&db, admin.organisation_id, id).await?;
     if !user.active {
-        return Err(crate::error::with_status(AppError::BadRequest(
+        return Err(AppError::BadRequest(
             "Kontot är inaktiverat. Aktivera det först.".into(),
-        )));
+        ));
     }
     let actor = super::repo::Actor {
         user_id: admin.id,
@@ -214,13 +208,11 @@ pub async fn set_password(
         });
     }
     if !errors.is_empty() {
-        return Err(crate::error::with_status(AppError::Validation(errors)));
+        return Err(AppError::Validation(errors));
     }
     let db = expect_context::<crate::db::Db>();
     let hash = super::password::hash(losenord).await?;
-    super::repo::use_password_link(&db, &token, &hash, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::use_password_link(&db, &token, &hash, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: "/logga-in?losenord=1".into(),
     })

@@ -353,7 +353,7 @@ pub async fn require(roles: &[Role]) -> Result<CurrentUser, crate::error::AppErr
         .as_ref()
         .and_then(|p| p.extensions.get::<CurrentUser>().cloned());
     let Some(user) = user else {
-        return Err(crate::error::with_status(AppError::Unauthenticated));
+        return Err(AppError::Unauthenticated);
     };
     if user.has_any(roles) {
         return Ok(user);
@@ -369,7 +369,7 @@ pub async fn require(roles: &[Role]) -> Result<CurrentUser, crate::error::AppErr
         ip: None,
     };
     crate::audit::repo::record_alone(&db, &event, chrono::Utc::now()).await?;
-    Err(crate::error::with_status(AppError::Forbidden))
+    Err(AppError::Forbidden)
 }
 
 /// Who may open a page.

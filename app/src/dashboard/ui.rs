@@ -12,6 +12,7 @@ use crate::auth::ui::Guard;
 use crate::chart::ChartData;
 #[cfg(feature = "ssr")]
 use crate::initiative::{Status, format_sek};
+use crate::page::loaded_within;
 use crate::schema::format_decimal;
 
 /// A light as a badge: a shape and a word, the colour only supports them.
@@ -240,13 +241,10 @@ fn PortfolioLoader() -> impl IntoView {
         <section class="page wide" aria-labelledby="oversikt-rubrik">
             <h1 id="oversikt-rubrik">"Översikt"</h1>
             <p class="lead">"Alla satsningar du kan se: status, rapportering, trafikljus och budget mot tid."</p>
-            <Suspense fallback=|| view! { <p>"Hämtar översikten…"</p> }>
-                {move || data.get().map(|result| match result {
-                    // Rendered on the server (`portfolio_html`), kept per data version.
-                    Ok(section) => view! { <div class="portfolio" inner_html=section.html></div> }.into_any(),
-                    Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            // Rendered on the server (`portfolio_html`), kept per data version.
+            {loaded_within(data, "Hämtar översikten…", |section| view! {
+                <div class="portfolio" inner_html=section.html></div>
+            })}
         </section>
     }
 }

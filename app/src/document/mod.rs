@@ -14,13 +14,11 @@ use crate::form::Saved;
 pub async fn delete_document(id: i64, dokument_id: i64) -> Result<Saved, AppError> {
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
     if !may_upload(&user, &initiative) {
-        return Err(crate::error::with_status(AppError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     let db = expect_context::<crate::db::Db>();
     let actor = crate::auth::repo::Actor::of(&user);
-    repo::delete(&db, actor, id, dokument_id, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    repo::delete(&db, actor, id, dokument_id, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?borttaget=1#dokument"),
     })

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{IndicatorPageData, indicator_overview};
 use crate::auth::ui::Guard;
 use crate::form::{ErrorSummary, use_form_state};
+use crate::page::loaded;
 
 /// Jämförelsevärden.
 #[component]
@@ -22,14 +23,11 @@ pub fn IndicatorsPage() -> impl IntoView {
 #[component]
 fn IndicatorsLoader() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| indicator_overview());
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) => view! { <Indicators data/> }.into_any(),
-                Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    loaded(
+        data,
+        "Hämtar jämförelsevärden…",
+        |data| view! { <Indicators data/> },
+    )
 }
 
 #[component]

@@ -148,10 +148,20 @@ async fn schema_summary(initiative: &Initiative) -> Result<crate::schema::Schema
 pub async fn load_visible(id: i64) -> Result<(crate::auth::CurrentUser, Initiative), AppError> {
     let user = crate::auth::require(&VIEW_ROLES).await?;
     let db = expect_context::<crate::db::Db>();
-    let initiative = super::repo::visible(&db, &user, id)
-        .await
-        .map_err(crate::error::with_status)?;
+    let initiative = super::repo::visible(&db, &user, id).await?;
     Ok((user, initiative))
+}
+
+/// The satsning for its edit form: refused (403) unless the caller may change it, so a refused
+/// page carries no data.
+#[server(endpoint = "satsningar/redigera")]
+pub async fn initiative_for_editing(id: i64) -> Result<InitiativePageData, AppError> {
+    let data = initiative_view(id).await?;
+    if data.may_edit {
+        Ok(data)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The satsning page.
@@ -242,7 +252,7 @@ async fn parse_input(
 ) -> Result<super::InitiativeInput, AppError> {
     let db = expect_context::<crate::db::Db>();
     let parties = crate::party::repo::list_for(&db, organisation_id, current).await?;
-    super::InitiativeInput::parse(&form, &parties).map_err(crate::error::with_status)
+    super::InitiativeInput::parse(&form, &parties)
 }
 
 /// Registers a new satsning (status "idé"). A projektledare who registers one leads it.
@@ -292,8 +302,7 @@ pub async fn create_initiative(
         false,
         chrono::Utc::now(),
     )
-    .await
-    .map_err(crate::error::with_status)?;
+    .await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?skapad=1"),
     })
@@ -319,7 +328,7 @@ pub async fn update_initiative(
     let budget_per_ar = budget_per_ar.unwrap_or_default();
     let (user, before) = load_visible(id).await?;
     if !super::may_edit(&user, &before) {
-        return Err(crate::error::with_status(AppError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     // A projektledare cannot remove themself (and so lose the satsning) by editing it.
     let mut lead_ids = ticked_ids(projektledare);
@@ -342,9 +351,7 @@ pub async fn update_initiative(
     let input = parse_input(user.organisation_id, Some(id), form).await?;
     let db = expect_context::<crate::db::Db>();
     let actor = crate::auth::repo::Actor::of(&user);
-    super::repo::update(&db, actor, &before, &input, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::update(&db, actor, &before, &input, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?sparad=1"),
     })
@@ -354,8 +361,7 @@ pub async fn update_initiative(
 #[server(endpoint = "satsningar/status")]
 pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
     let (user, initiative) = load_visible(id).await?;
-    let to = Status::from_db(&till)
-        .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd status.".into())))?;
+    let to = Status::from_db(&till).ok_or_else(|| AppError::BadRequest("Okänd status.".into()))?;
     let schema = schema_summary(&initiative).await?;
     let missing = &schema.missing;
     if let Some(problem) = super::transition_problem(
@@ -365,13 +371,11 @@ pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
         initiative.is_led_by(user.id),
         missing,
     ) {
-        return Err(crate::error::with_status(AppError::BadRequest(problem)));
+        return Err(AppError::BadRequest(problem));
     }
     let db = expect_context::<crate::db::Db>();
     let actor = crate::auth::repo::Actor::of(&user);
-    super::repo::change_status(&db, actor, id, initiative.status, to, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::change_status(&db, actor, id, initiative.status, to, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?status=1"),
     })

@@ -6,11 +6,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
     InitiativeChoices, InitiativeList, InitiativePageData, ListFilter, form_options,
-    initiative_view, list_initiatives,
+    initiative_for_editing, initiative_view, list_initiatives,
 };
 use super::{Initiative, Status, format_sek};
 use crate::auth::ui::Guard;
 use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_state};
+use crate::page::{loaded, loaded_within};
 
 fn access() -> crate::auth::Access {
     crate::auth::page_access("/satsningar")
@@ -67,12 +68,7 @@ fn InitiativeListing() -> impl IntoView {
     view! {
         <section class="page wide" aria-labelledby="satsningar-rubrik">
             <h1 id="satsningar-rubrik">"Satsningar"</h1>
-            <Suspense fallback=|| view! { <p>"Hämtar satsningar…"</p> }>
-                {move || list.get().map(|result| match result {
-                    Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
-                    Ok(list) => view! { <Listing list filter=filter()/> }.into_any(),
-                })}
-            </Suspense>
+            {loaded_within(list, "Hämtar satsningar…", move |list| view! { <Listing list filter=filter()/> })}
         </section>
     }
 }
@@ -205,27 +201,11 @@ fn InitiativeDetails() -> impl IntoView {
     });
     // Created beside the page's own resource (not inside its rendering), like every resource.
     let charts = crate::dashboard::ui::chart_resource(id);
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar satsningen…"</p> }>
-            {move || view_data.get().map(|result| match result {
-                Ok(data) => view! { <Details data charts/> }.into_any(),
-                Err(error) => view! { <Missing error/> }.into_any(),
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn Missing(error: crate::error::AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::error::with_status(error.clone());
-    view! {
-        <section class="page">
-            <h1>"Satsningen kunde inte visas"</h1>
-            <p>{error.to_string()}</p>
-            <p><a href="/satsningar">"Till satsningarna"</a></p>
-        </section>
-    }
+    loaded(
+        view_data,
+        "Hämtar satsningen…",
+        move |data| view! { <Details data charts/> },
+    )
 }
 
 #[component]
@@ -377,35 +357,23 @@ fn EditLoader() -> impl IntoView {
     let id = page_id();
     let data = Resource::new_blocking(id, |id| async move {
         match id {
-            Some(id) => initiative_view(id).await,
+            Some(id) => initiative_for_editing(id).await,
             None => Err(crate::error::AppError::NotFound),
         }
     });
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar satsningen…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) if data.may_edit => view! { <InitiativeEditor current=Some(data.initiative)/> }.into_any(),
-                Ok(_) => view! { <Missing error=crate::error::AppError::Forbidden/> }.into_any(),
-                Err(error) => view! { <Missing error/> }.into_any(),
-            })}
-        </Suspense>
-    }
+    loaded(
+        data,
+        "Hämtar satsningen…",
+        |data| view! { <InitiativeEditor current=Some(data.initiative)/> },
+    )
 }
 
 #[component]
 fn InitiativeEditor(current: Option<Initiative>) -> impl IntoView {
     let options = Resource::new_blocking(|| (), |_| form_options());
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar formuläret…"</p> }>
-            {move || {
-                let current = current.clone();
-                options.get().map(move |result| match result {
-                    Ok(options) => view! { <InitiativeFormView options current/> }.into_any(),
-                    Err(error) => view! { <Missing error/> }.into_any(),
-                })
-            }}
-        </Suspense>
-    }
+    loaded(options, "Hämtar formuläret…", move |options| {
+        view! { <InitiativeFormView options current=current.clone()/> }
+    })
 }
 
 #[component]

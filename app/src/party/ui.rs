@@ -8,6 +8,7 @@ use super::{CIVIL_TYPES, Party, PartyKind, RegisteredParty};
 use crate::auth::ui::Guard;
 use crate::error::AppError;
 use crate::form::{ACTION_FIELD, ErrorSummary, Saved, TextField, use_form_state};
+use crate::page::loaded_within;
 
 /// The organisation's parties (anyone who may register satsningar needs the list).
 #[server(endpoint = "parter/lista")]
@@ -44,8 +45,7 @@ pub async fn update_party(
         &typ,
         omrade.as_deref().unwrap_or_default(),
         ideburen_typ.as_deref().unwrap_or_default(),
-    )
-    .map_err(crate::error::with_status)?;
+    )?;
     let db = expect_context::<crate::db::Db>();
     let actor = crate::auth::repo::Actor::of(&user);
     super::repo::update(
@@ -56,8 +56,7 @@ pub async fn update_party(
         aktiv.is_some(),
         chrono::Utc::now(),
     )
-    .await
-    .map_err(crate::error::with_status)?;
+    .await?;
     Ok(Saved {
         redirect: format!("/parter?andrad=1#part-{part_id}"),
     })
@@ -78,13 +77,10 @@ pub async fn add_party(
         &typ,
         &omrade,
         ideburen_typ.as_deref().unwrap_or_default(),
-    )
-    .map_err(crate::error::with_status)?;
+    )?;
     let db = expect_context::<crate::db::Db>();
     let actor = crate::auth::repo::Actor::of(&user);
-    super::repo::add(&db, actor, &input, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::add(&db, actor, &input, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: "/parter?sparad=1".into(),
     })
@@ -139,10 +135,7 @@ fn PartyRegister() -> impl IntoView {
             <p class="lead">"Nämnder och förvaltningar, idéburna aktörer och kommunala bolag som kan driva satsningar tillsammans."</p>
             {saved.then(|| view! { <p class="notice" role="status">"Parten är tillagd."</p> })}
             {changed.then(|| view! { <p class="notice" role="status">"Ändringen är sparad."</p> })}
-            <Suspense fallback=|| view! { <p>"Hämtar parter…"</p> }>
-                {move || parties.get().map(|result| match result {
-                    Err(error) => view! { <p class="error-summary" role="alert">{error.to_string()}</p> }.into_any(),
-                    Ok(parties) => view! {
+            {loaded_within(parties, "Hämtar parter…", move |parties| view! {
                         <table class="table">
                             <thead><tr>
                                 <th scope="col">"Namn"</th><th scope="col">"Typ"</th><th scope="col">"Verksamhetsområde"</th>
@@ -160,9 +153,7 @@ fn PartyRegister() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
-                })}
-            </Suspense>
+                    })}
             <h2>"Lägg till part"</h2>
             <ErrorSummary state=add_form.clone()/>
             <form method="post" action="/parter" class="form narrow" novalidate>

@@ -109,9 +109,7 @@ fn closed_reason(
 #[cfg(feature = "ssr")]
 fn parse_period(raw: &str) -> Result<Period, AppError> {
     Period::parse(raw).ok_or_else(|| {
-        crate::error::with_status(AppError::BadRequest(
-            "Månaden ska skrivas ÅÅÅÅ-MM, till exempel 2026-11.".into(),
-        ))
+        AppError::BadRequest("Månaden ska skrivas ÅÅÅÅ-MM, till exempel 2026-11.".into())
     })
 }
 
@@ -140,7 +138,7 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
     let rules = rules();
     let today = today();
     if let Some(reason) = closed_reason(&initiative, period, today) {
-        return Err(crate::error::with_status(AppError::Conflict(reason)));
+        return Err(AppError::Conflict(reason));
     }
     let db = expect_context::<crate::db::Db>();
     let schema = crate::schema::repo::load(&db, id).await?;
@@ -284,21 +282,21 @@ pub async fn save_report(
     use crate::error::FieldError;
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
     if !may_report(&user, &initiative) {
-        return Err(crate::error::with_status(AppError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     let period = parse_period(&manad)?;
     let rules = rules();
     let today = today();
     if let Some(reason) = closed_reason(&initiative, period, today) {
-        return Err(crate::error::with_status(AppError::Conflict(reason)));
+        return Err(AppError::Conflict(reason));
     }
     let staff = user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]);
     let locked = rules.is_locked(period, today);
     if locked && !staff {
-        return Err(crate::error::with_status(AppError::Conflict(format!(
+        return Err(AppError::Conflict(format!(
             "Månaden är låst sedan {}. Kontakta utvärderingsteamet om ett värde behöver rättas.",
             rules.lock_date(period)
-        ))));
+        )));
     }
     let submit = steg.as_deref() == Some("inrapportera");
     let values = v.unwrap_or_default();
@@ -359,7 +357,7 @@ pub async fn save_report(
         });
     }
     if !errors.is_empty() {
-        return Err(crate::error::with_status(AppError::Validation(errors)));
+        return Err(AppError::Validation(errors));
     }
     let actor = crate::auth::repo::Actor::of(&user);
     let month = super::repo::MonthSave {
@@ -368,9 +366,7 @@ pub async fn save_report(
         reason: reason.filter(|_| locked),
         submit,
     };
-    let outcome = super::repo::save(&db, actor, id, month, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    let outcome = super::repo::save(&db, actor, id, month, chrono::Utc::now()).await?;
     let flag = if submit { "inrapporterad" } else { "sparad" };
     Ok(Saved {
         redirect: format!(
@@ -454,7 +450,7 @@ pub async fn import_calendar(id: i64) -> Result<CalendarData, AppError> {
     if data.may_report {
         Ok(data)
     } else {
-        Err(crate::error::with_status(AppError::Forbidden))
+        Err(AppError::Forbidden)
     }
 }
 
@@ -642,12 +638,10 @@ struct CheckedImport {
 async fn checked_import(id: i64, import_id: i64) -> Result<CheckedImport, AppError> {
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
     if !may_report(&user, &initiative) {
-        return Err(crate::error::with_status(AppError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     let db = expect_context::<crate::db::Db>();
-    let staged = super::repo::staged_import(&db, user.id, id, import_id)
-        .await
-        .map_err(crate::error::with_status)?;
+    let staged = super::repo::staged_import(&db, user.id, id, import_id).await?;
     let schema = crate::schema::repo::load(&db, id).await?;
     let rules = rules();
     let today = today();
@@ -731,28 +725,26 @@ pub async fn commit_import(
         ..
     } = checked_import(id, import_id).await?;
     if staged.committed {
-        return Err(crate::error::with_status(AppError::Conflict(
-            "Importen är redan genomförd.".into(),
-        )));
+        return Err(AppError::Conflict("Importen är redan genomförd.".into()));
     }
     if !errors.is_empty() {
-        return Err(crate::error::with_status(AppError::Conflict(format!(
+        return Err(AppError::Conflict(format!(
             "Filen har {} fel. Rätta filen och ladda upp den igen; inget har sparats.",
             errors.len()
-        ))));
+        )));
     }
     let reason = orsak.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if needs_reason && reason.is_none() {
-        return Err(crate::error::with_status(AppError::field(
+        return Err(AppError::field(
             "orsak",
             "Ange varför värden i låsta månader rättas.",
-        )));
+        ));
     }
     if reason.is_some_and(|r| r.chars().count() > MAX_COMMENT_CHARS) {
-        return Err(crate::error::with_status(AppError::field(
+        return Err(AppError::field(
             "orsak",
             format!("Orsaken får vara högst {MAX_COMMENT_CHARS} tecken."),
-        )));
+        ));
     }
     let db = expect_context::<crate::db::Db>();
     let actor = crate::auth::repo::Actor::of(&user);
@@ -765,8 +757,7 @@ pub async fn commit_import(
         reason.filter(|_| needs_reason),
         chrono::Utc::now(),
     )
-    .await
-    .map_err(crate::error::with_status)?;
+    .await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}/rapportera?importerade={changed}"),
     })

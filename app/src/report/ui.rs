@@ -14,6 +14,7 @@ use super::api::{
 use crate::auth::ui::Guard;
 use crate::error::AppError;
 use crate::form::{ACTION_FIELD, ErrorSummary, FormState, use_form_state};
+use crate::page::loaded;
 
 fn access() -> crate::auth::Access {
     crate::auth::page_access("/satsningar/0/rapportera")
@@ -27,20 +28,6 @@ fn url_params() -> (Option<i64>, String) {
             p.get("manad").unwrap_or_default(),
         )
     })
-}
-
-/// An error page in place of the data (the status is set on the server).
-fn problem(error: AppError, back: String) -> AnyView {
-    #[cfg(feature = "ssr")]
-    crate::error::with_status(error.clone());
-    view! {
-        <section class="page">
-            <h1>"Sidan kunde inte visas"</h1>
-            <p>{error.to_string()}</p>
-            <p><a href=back>"Tillbaka"</a></p>
-        </section>
-    }
-    .into_any()
 }
 
 /// A status as a label with a symbol (never colour alone).
@@ -77,14 +64,11 @@ fn CalendarLoader() -> impl IntoView {
             }
         },
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar rapporteringen…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) => view! { <Calendar data/> }.into_any(),
-                Err(error) => problem(error, "/satsningar".into()),
-            })}
-        </Suspense>
-    }
+    loaded(
+        data,
+        "Hämtar rapporteringen…",
+        |data| view! { <Calendar data/> },
+    )
 }
 
 #[component]
@@ -152,14 +136,11 @@ fn FormLoader() -> impl IntoView {
             }
         },
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar formuläret…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) => view! { <MonthForm data/> }.into_any(),
-                Err(error) => problem(error, id.map_or("/satsningar".into(), |id| format!("/satsningar/{id}/rapportera"))),
-            })}
-        </Suspense>
-    }
+    loaded(
+        data,
+        "Hämtar formuläret…",
+        |data| view! { <MonthForm data/> },
+    )
 }
 
 #[component]
@@ -384,14 +365,7 @@ fn HistoryLoader() -> impl IntoView {
             }
         },
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar historiken…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) => view! { <History data/> }.into_any(),
-                Err(error) => problem(error, "/satsningar".into()),
-            })}
-        </Suspense>
-    }
+    loaded(data, "Hämtar historiken…", |data| view! { <History data/> })
 }
 
 #[component]
@@ -446,14 +420,11 @@ pub fn ReportOverviewPage() -> impl IntoView {
 #[component]
 fn OverviewLoader() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| report_overview());
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar översikten…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) => view! { <Overview data/> }.into_any(),
-                Err(error) => problem(error, "/".into()),
-            })}
-        </Suspense>
-    }
+    loaded(
+        data,
+        "Hämtar översikten…",
+        |data| view! { <Overview data/> },
+    )
 }
 
 #[component]
@@ -536,15 +507,11 @@ fn ImportLoader() -> impl IntoView {
             }
         },
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) if data.may_report => view! { <ImportForm data/> }.into_any(),
-                Ok(_) => problem(AppError::Forbidden, "/satsningar".into()),
-                Err(error) => problem(error, "/satsningar".into()),
-            })}
-        </Suspense>
-    }
+    loaded(
+        data,
+        "Hämtar importsidan…",
+        |data| view! { <ImportForm data/> },
+    )
 }
 
 #[component]
@@ -603,14 +570,11 @@ fn PreviewLoader() -> impl IntoView {
             }
         },
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Kontrollerar filen…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) => view! { <Preview data/> }.into_any(),
-                Err(error) => problem(error, "/satsningar".into()),
-            })}
-        </Suspense>
-    }
+    loaded(
+        data,
+        "Kontrollerar filen…",
+        |data| view! { <Preview data/> },
+    )
 }
 
 #[component]

@@ -51,7 +51,7 @@ async fn editable(
 > {
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
     if !crate::initiative::may_edit(&user, &initiative) {
-        return Err(crate::error::with_status(AppError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     let actor = crate::auth::repo::Actor::of(&user);
     Ok((user, initiative, actor))
@@ -114,7 +114,7 @@ pub async fn schema_for_editing(id: i64) -> Result<SchemaPageData, AppError> {
     if data.may_edit {
         Ok(data)
     } else {
-        Err(crate::error::with_status(AppError::Forbidden))
+        Err(AppError::Forbidden)
     }
 }
 
@@ -129,12 +129,12 @@ fn back(id: i64, anchor: &str) -> Saved {
 #[server(endpoint = "schema/mal")]
 pub async fn add_goal(id: i64, mal: String, malgrupp: String) -> Result<Saved, AppError> {
     let (_, _, actor) = editable(id).await?;
-    let text = super::required_text("mal", &mal, "målet").map_err(crate::error::with_status)?;
+    let text = super::required_text("mal", &mal, "målet")?;
     if malgrupp.chars().count() > super::MAX_SHORT_CHARS {
-        return Err(crate::error::with_status(AppError::field(
+        return Err(AppError::field(
             "malgrupp",
             "Målgruppen får vara högst 200 tecken.",
-        )));
+        ));
     }
     let db = expect_context::<crate::db::Db>();
     let goal =
@@ -146,12 +146,9 @@ pub async fn add_goal(id: i64, mal: String, malgrupp: String) -> Result<Saved, A
 #[server(endpoint = "schema/aktivitet")]
 pub async fn add_activity(id: i64, mal_id: i64, aktivitet: String) -> Result<Saved, AppError> {
     let (_, _, actor) = editable(id).await?;
-    let text = super::required_text("aktivitet", &aktivitet, "aktiviteten")
-        .map_err(crate::error::with_status)?;
+    let text = super::required_text("aktivitet", &aktivitet, "aktiviteten")?;
     let db = expect_context::<crate::db::Db>();
-    super::repo::add_activity(&db, actor, id, mal_id, &text, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::add_activity(&db, actor, id, mal_id, &text, chrono::Utc::now()).await?;
     Ok(back(id, &format!("mal-{mal_id}")))
 }
 
@@ -181,17 +178,17 @@ pub async fn add_measure(
 ) -> Result<Saved, AppError> {
     use super::{MeasureKind, repo::Parent};
     let (_, _, actor) = editable(id).await?;
-    let kind = MeasureKind::from_db(&typ)
-        .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd måttyp.".into())))?;
+    let kind =
+        MeasureKind::from_db(&typ).ok_or_else(|| AppError::BadRequest("Okänd måttyp.".into()))?;
     let parent = match (kind, aktivitet_id, mal_id) {
         (MeasureKind::Indicator, _, Some(goal)) => Parent::Goal(goal),
         (MeasureKind::Activity | MeasureKind::Effect, Some(activity), _) => {
             Parent::Activity(activity)
         }
         _ => {
-            return Err(crate::error::with_status(AppError::BadRequest(
+            return Err(AppError::BadRequest(
                 "Måttet saknar mål eller aktivitet.".into(),
-            )));
+            ));
         }
     };
     let comparison = jamforelse.unwrap_or_default();
@@ -214,12 +211,10 @@ pub async fn add_measure(
         source: &kalla,
         comparison: &comparison,
     };
-    let input = super::MeasureInput::parse(&form).map_err(crate::error::with_status)?;
+    let input = super::MeasureInput::parse(&form)?;
     let db = expect_context::<crate::db::Db>();
     let measure =
-        super::repo::add_measure(&db, actor, id, kind, parent, &input, chrono::Utc::now())
-            .await
-            .map_err(crate::error::with_status)?;
+        super::repo::add_measure(&db, actor, id, kind, parent, &input, chrono::Utc::now()).await?;
     Ok(back(id, &format!("matt-{measure}")))
 }
 
@@ -252,7 +247,7 @@ pub async fn update_measure(
         .measures
         .iter()
         .find(|m| m.id == matt_id)
-        .ok_or_else(|| crate::error::with_status(AppError::NotFound))?;
+        .ok_or(AppError::NotFound)?;
     let comparison = jamforelse.unwrap_or_default();
     let milestones = delmal.unwrap_or_default();
     let form = super::MeasureForm {
@@ -273,7 +268,7 @@ pub async fn update_measure(
         source: &kalla,
         comparison: &comparison,
     };
-    let input = super::MeasureInput::parse(&form).map_err(crate::error::with_status)?;
+    let input = super::MeasureInput::parse(&form)?;
     super::repo::update_measure(
         &db,
         actor,
@@ -283,8 +278,7 @@ pub async fn update_measure(
         &input,
         chrono::Utc::now(),
     )
-    .await
-    .map_err(crate::error::with_status)?;
+    .await?;
     Ok(back(id, &format!("matt-{matt_id}")))
 }
 
@@ -303,9 +297,7 @@ pub async fn move_item(
         "aktivitet" => Movable::Activity,
         "matt" => Movable::Measure,
         _ => {
-            return Err(crate::error::with_status(AppError::BadRequest(
-                "Okänd typ.".into(),
-            )));
+            return Err(AppError::BadRequest("Okänd typ.".into()));
         }
     };
     let db = expect_context::<crate::db::Db>();
@@ -318,8 +310,7 @@ pub async fn move_item(
         riktning == "upp",
         chrono::Utc::now(),
     )
-    .await
-    .map_err(crate::error::with_status)?;
+    .await?;
     let anchor = match what {
         Movable::Measure => format!("matt-{post}"),
         _ => "schema".to_string(),
@@ -332,9 +323,7 @@ pub async fn move_item(
 pub async fn retire_measure(id: i64, matt_id: i64) -> Result<Saved, AppError> {
     let (_, _, actor) = editable(id).await?;
     let db = expect_context::<crate::db::Db>();
-    super::repo::retire_measure(&db, actor, id, matt_id, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::retire_measure(&db, actor, id, matt_id, chrono::Utc::now()).await?;
     Ok(back(id, "schema"))
 }
 
@@ -423,11 +412,8 @@ pub async fn add_effect(
         effektmatt.as_deref(),
         &belopp,
     )
-    .await
-    .map_err(crate::error::with_status)?;
-    super::repo::add_effect(&db, actor, id, &input, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    .await?;
+    super::repo::add_effect(&db, actor, id, &input, chrono::Utc::now()).await?;
     Ok(back(id, "ekonomiska-effekter"))
 }
 
@@ -453,11 +439,8 @@ pub async fn update_effect(
         effektmatt.as_deref(),
         &belopp,
     )
-    .await
-    .map_err(crate::error::with_status)?;
-    super::repo::update_effect(&db, actor, id, effekt_id, &input, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    .await?;
+    super::repo::update_effect(&db, actor, id, effekt_id, &input, chrono::Utc::now()).await?;
     Ok(back(id, "ekonomiska-effekter"))
 }
 
@@ -474,19 +457,19 @@ pub async fn update_text(
     let (_, _, actor) = editable(id).await?;
     let part = Part::from_form(&typ)
         .filter(|p| matches!(p, Part::Goal | Part::Activity))
-        .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd typ.".into())))?;
+        .ok_or_else(|| AppError::BadRequest("Okänd typ.".into()))?;
     let what = if part == Part::Goal {
         "målet"
     } else {
         "aktiviteten"
     };
-    let text = super::required_text("text", &text, what).map_err(crate::error::with_status)?;
+    let text = super::required_text("text", &text, what)?;
     let target_group = malgrupp.unwrap_or_default();
     if target_group.chars().count() > super::MAX_SHORT_CHARS {
-        return Err(crate::error::with_status(AppError::field(
+        return Err(AppError::field(
             "malgrupp",
             "Målgruppen får vara högst 200 tecken.",
-        )));
+        ));
     }
     let db = expect_context::<crate::db::Db>();
     let edit = super::repo::TextEdit {
@@ -495,9 +478,7 @@ pub async fn update_text(
         text: &text,
         target_group: target_group.trim(),
     };
-    super::repo::update_text(&db, actor, id, edit, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::update_text(&db, actor, id, edit, chrono::Utc::now()).await?;
     Ok(back(id, "schema"))
 }
 
@@ -507,18 +488,15 @@ pub async fn update_text(
 pub async fn delete_part(id: i64, typ: String, post: i64) -> Result<Saved, AppError> {
     use super::repo::Part;
     let (_, initiative, actor) = editable(id).await?;
-    let part = Part::from_form(&typ)
-        .ok_or_else(|| crate::error::with_status(AppError::BadRequest("Okänd typ.".into())))?;
+    let part = Part::from_form(&typ).ok_or_else(|| AppError::BadRequest("Okänd typ.".into()))?;
     if part == Part::Measure && initiative.status >= Status::Decided {
-        return Err(crate::error::with_status(AppError::Conflict(
+        return Err(AppError::Conflict(
             "Satsningen är beslutad: ta måttet ur bruk i stället, så att dess värden finns kvar."
                 .into(),
-        )));
+        ));
     }
     let db = expect_context::<crate::db::Db>();
-    super::repo::delete_part(&db, actor, id, part, post, chrono::Utc::now())
-        .await
-        .map_err(crate::error::with_status)?;
+    super::repo::delete_part(&db, actor, id, part, post, chrono::Utc::now()).await?;
     let anchor = if part == Part::Effect {
         "ekonomiska-effekter"
     } else {

@@ -34,24 +34,7 @@ fn WithSchema(
             None => Err(crate::error::AppError::NotFound),
         }
     });
-    view! {
-        <Suspense fallback=|| view! { <p>"Hämtar utvärderingsschemat…"</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) => page(data),
-                Err(error) => {
-                    #[cfg(feature = "ssr")]
-                    crate::error::with_status(error.clone());
-                    view! {
-                        <section class="page">
-                            <h1>"Schemat kunde inte visas"</h1>
-                            <p>{error.to_string()}</p>
-                            <p><a href="/satsningar">"Till satsningarna"</a></p>
-                        </section>
-                    }.into_any()
-                }
-            })}
-        </Suspense>
-    }
+    crate::page::loaded(data, "Hämtar utvärderingsschemat…", page)
 }
 
 fn value_text(measure: &Measure, value: Option<(f64, chrono::NaiveDate)>) -> String {
@@ -469,20 +452,14 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
             .map(|a| format!("Aktivitet: {}", a.text)),
     };
     if !data.may_edit || place.is_none() || (editing && existing.is_none()) {
-        #[cfg(feature = "ssr")]
-        crate::error::with_status(if data.may_edit {
+        // The measure, aktivitet or mål in the URL is not in this schema.
+        let error = if data.may_edit {
             crate::error::AppError::NotFound
         } else {
             crate::error::AppError::Forbidden
-        });
-        return view! {
-            <section class="page">
-                <h1>"Måttet kan inte läggas till här"</h1>
-                <p>"Aktiviteten eller målet finns inte, eller så får du inte ändra schemat."</p>
-                <p><a href=format!("/satsningar/{id}/schema")>"Till schemat"</a></p>
-            </section>
-        }
-        .into_any();
+        };
+        let back = format!("/satsningar/{id}/schema");
+        return view! { <crate::page::Problem error back/> }.into_any();
     }
     let action = match &existing {
         Some(m) => format!("/satsningar/{id}/schema/matt/{}", m.id),
