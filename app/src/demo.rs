@@ -829,7 +829,7 @@ async fn seed_values(
         if i == 2 {
             continue; // a month nobody reported
         }
-        let entries: Vec<Entry> = crate::report::api::due_measures(&schema, period)
+        let entries: Vec<Entry> = crate::report::month::due_measures(&schema, period)
             .into_iter()
             .map(|m| {
                 let n = i as f64;

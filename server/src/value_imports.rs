@@ -22,7 +22,7 @@ pub async fn upload(
 ) -> Response {
     let id = initiative.id;
     if let Some(refused) = refuse_unless(
-        app::report::api::may_report(&user, &initiative),
+        app::report::month::may_report(&user, &initiative),
         "Du har inte behörighet att importera värden för den här satsningen.",
     ) {
         return refused;

@@ -185,84 +185,15 @@ pub async fn initiative_dashboard(
             kolada.insert(kpi, series);
         }
     }
+    let levels = crate::indicator::levels(&organisation.code);
     let comparison = |m: &crate::schema::Measure| -> Comparison {
         let kpi = crate::indicator::kpi_of(&m.comparison);
         let rows: &[(String, i32, f64)] = kpi
             .as_ref()
             .and_then(|k| kolada.get(k))
             .map_or(&[], Vec::as_slice);
-        // The target group's own value per year: the last reported month of the year.
-        let mut own: Vec<(i32, f64)> = Vec::new();
-        for &(p, v) in own_values(m.id) {
-            match own.last_mut() {
-                Some((year, value)) if *year == p.year() => *value = v,
-                _ => own.push((p.year(), v)),
-            }
-        }
-        let levels = crate::indicator::levels(&organisation.code);
-        let mut years: Vec<i32> = own
-            .iter()
-            .map(|(y, _)| *y)
-            .chain(
-                rows.iter()
-                    .filter(|(muni, _, _)| levels.iter().any(|(_, l)| l == muni))
-                    .map(|(_, y, _)| *y),
-            )
-            .collect();
-        years.sort_unstable();
-        years.dedup();
-        let along = |points: &[(i32, f64)]| -> crate::chart::Gappy {
-            years
-                .iter()
-                .map(|y| points.iter().find(|(py, _)| py == y).map(|(_, v)| *v))
-                .collect()
-        };
-        let mut series = vec![("Satsningens målgrupp".to_string(), along(&own))];
-        let mut level_points = Vec::new();
-        for (label, muni) in &levels {
-            let points: Vec<(i32, f64)> = rows
-                .iter()
-                .filter(|(r, _, _)| r == muni)
-                .map(|(_, y, v)| (*y, *v))
-                .collect();
-            series.push((label.to_string(), along(&points)));
-            level_points.push(points);
-        }
-        let data = crate::chart::MultiSeries {
-            title: format!("{} jämfört med kommun, län och riket", m.code),
-            unit: m.unit.clone(),
-            labels: years.iter().map(|y| y.to_string()).collect(),
-            series,
-        };
-        // Same direction? The first effektmått under the indicator's mål with values, against
-        // the indicator at the nearest level that has two values or more.
-        let reference: Option<Vec<f64>> = level_points
-            .iter()
-            .find(|p| p.len() >= 2)
-            .map(|p| p.iter().map(|(_, v)| *v).collect());
-        let goal_activities: Vec<i64> = schema
-            .goals
-            .iter()
-            .filter(|g| Some(g.id) == m.goal_id)
-            .flat_map(|g| g.activities.iter().map(|a| a.id))
-            .collect();
-        let verdict = schema
-            .measures
-            .iter()
-            .filter(|e| {
-                e.kind == MeasureKind::Effect
-                    && e.activity_id.is_some_and(|a| goal_activities.contains(&a))
-            })
-            .find_map(|e| {
-                let series: Vec<f64> = own_values(e.id).iter().map(|(_, v)| *v).collect();
-                let verdict = crate::indicator::verdict(
-                    &series,
-                    e.direction,
-                    reference.as_deref()?,
-                    m.direction,
-                )?;
-                Some(format!("{}: {}", e.code, verdict.text()))
-            });
+        let (data, verdict) =
+            super::comparison::indicator_comparison(m, &schema, &levels, rows, own_values);
         Comparison {
             svg: kpi
                 .as_ref()
@@ -302,38 +233,16 @@ pub async fn initiative_dashboard(
             comparison: (m.kind == MeasureKind::Indicator).then(|| comparison(m)),
         }
     };
-    let mut groups = Vec::new();
-    for (g, goal) in schema.goals.iter().enumerate() {
-        let goal_heading = format!("Mål {}: {}", g + 1, goal.text);
-        for (a, activity) in goal.activities.iter().enumerate() {
-            let charts: Vec<MeasureChart> = schema
-                .measures
-                .iter()
-                .filter(|m| m.activity_id == Some(activity.id))
-                .map(chart)
-                .collect();
-            if !charts.is_empty() {
-                groups.push(ChartGroup {
-                    goal: goal_heading.clone(),
-                    heading: format!("Aktivitet {}.{}: {}", g + 1, a + 1, activity.text),
-                    charts,
-                });
-            }
-        }
-        let indicators: Vec<MeasureChart> = schema
-            .measures
-            .iter()
-            .filter(|m| m.goal_id == Some(goal.id) && m.kind == MeasureKind::Indicator)
-            .map(chart)
-            .collect();
-        if !indicators.is_empty() {
-            groups.push(ChartGroup {
-                goal: goal_heading,
-                heading: "Indikatorer".into(),
-                charts: indicators,
-            });
-        }
-    }
+    let all: Vec<&crate::schema::Measure> = schema.measures.iter().collect();
+    let groups = schema
+        .grouped(&all, chart)
+        .into_iter()
+        .map(|g| ChartGroup {
+            goal: g.goal,
+            heading: g.heading,
+            charts: g.items,
+        })
+        .collect();
     Ok(DashboardData {
         groups,
         empty: None,

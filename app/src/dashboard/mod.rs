@@ -5,6 +5,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod cache;
+pub mod comparison;
 pub mod ui;
 
 use chrono::NaiveDate;

@@ -6,14 +6,14 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::month::{MAX_COMMENT_CHARS, may_report};
+use super::month::{closed_reason, due_measures, is_staff, parse_period};
 use super::{MonthStatus, Period};
 use crate::error::AppError;
 use crate::form::Saved;
 
 /// How many earlier values the form shows per measure.
 pub const HISTORY_MONTHS: usize = 6;
-/// Longest comment.
-pub const MAX_COMMENT_CHARS: usize = 1000;
 
 /// One measure on the form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,63 +76,9 @@ fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-/// Who may report for a satsning: its projektledare, and admin/utvärderare.
-pub fn may_report(
-    user: &crate::auth::CurrentUser,
-    initiative: &crate::initiative::Initiative,
-) -> bool {
-    use crate::auth::Role;
-    user.has_any(&[Role::Admin, Role::Evaluator]) || initiative.is_led_by(user.id)
-}
-
-/// Why a satsning's month cannot be reported at all, if it cannot.
-#[cfg(feature = "ssr")]
-fn closed_reason(
-    initiative: &crate::initiative::Initiative,
-    period: Period,
-    today: NaiveDate,
-) -> Option<String> {
-    if initiative.status < crate::initiative::Status::Decided {
-        return Some("Rapporteringen öppnar när satsningen är beslutad.".into());
-    }
-    if !super::reporting_months(initiative.start, initiative.end, today).contains(&period) {
-        return Some(format!(
-            "Satsningen rapporterar inte för {}: månaden ligger utanför perioden {} – {} eller i framtiden.",
-            period.label(),
-            initiative.start,
-            initiative.end
-        ));
-    }
-    None
-}
-
-#[cfg(feature = "ssr")]
-fn parse_period(raw: &str) -> Result<Period, AppError> {
-    Period::parse(raw).ok_or_else(|| {
-        AppError::BadRequest("Månaden ska skrivas ÅÅÅÅ-MM, till exempel 2026-11.".into())
-    })
-}
-
-/// The measures due in `period`: active, reported by hand, of a frequency due this month.
-pub fn due_measures(
-    schema: &crate::schema::Schema,
-    period: Period,
-) -> Vec<&crate::schema::Measure> {
-    schema
-        .measures
-        .iter()
-        .filter(|m| {
-            !m.retired
-                && m.source == crate::schema::Source::Manual
-                && super::is_due(m.frequency, period)
-        })
-        .collect()
-}
-
 /// The reporting form of a satsning's month.
 #[server(endpoint = "rapportering/formular")]
 pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppError> {
-    use crate::schema::MeasureKind;
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
     let period = parse_period(&manad)?;
     let rules = rules();
@@ -144,13 +90,13 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
     let schema = crate::schema::repo::load(&db, id).await?;
     let earliest = (0..HISTORY_MONTHS).fold(period, |p, _| p.prev());
     let values = super::repo::values(&db, id, earliest, period).await?;
-    let submitted_row = submitted_by(&db, id, period).await?;
+    let submitted_row = super::repo::submitted_by(&db, id, period).await?;
     let has_values = values
         .iter()
         .any(|v| v.period == period && (v.value.is_some() || !v.comment.is_empty()));
     let status = MonthStatus::of(&rules, period, today, submitted_row.is_some(), has_values);
     let locked = rules.is_locked(period, today);
-    let staff = user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]);
+    let staff = is_staff(&user);
     let may_save = may_report(&user, &initiative) && (staff || !locked);
     let read_only_reason = if !may_report(&user, &initiative) {
         Some("Du kan läsa rapporten men inte rapportera för den här satsningen.".into())
@@ -192,36 +138,15 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
             comment: stored.map(|v| v.comment.clone()).unwrap_or_default(),
         }
     };
-    let mut groups = Vec::new();
-    for (g, goal) in schema.goals.iter().enumerate() {
-        let goal_heading = format!("Mål {}: {}", g + 1, goal.text);
-        for (a, activity) in goal.activities.iter().enumerate() {
-            let rows: Vec<FormRow> = due
-                .iter()
-                .filter(|m| m.activity_id == Some(activity.id))
-                .map(|m| row(m))
-                .collect();
-            if !rows.is_empty() {
-                groups.push(FormGroup {
-                    goal: goal_heading.clone(),
-                    heading: format!("Aktivitet {}.{}: {}", g + 1, a + 1, activity.text),
-                    rows,
-                });
-            }
-        }
-        let rows: Vec<FormRow> = due
-            .iter()
-            .filter(|m| m.goal_id == Some(goal.id) && m.kind == MeasureKind::Indicator)
-            .map(|m| row(m))
-            .collect();
-        if !rows.is_empty() {
-            groups.push(FormGroup {
-                goal: goal_heading.clone(),
-                heading: "Indikatorer".into(),
-                rows,
-            });
-        }
-    }
+    let groups = schema
+        .grouped(&due, row)
+        .into_iter()
+        .map(|g| FormGroup {
+            goal: g.goal,
+            heading: g.heading,
+            rows: g.items,
+        })
+        .collect();
     let months = super::reporting_months(initiative.start, initiative.end, today);
     Ok(ReportFormData {
         initiative_id: id,
@@ -239,33 +164,6 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
         previous: Some(period.prev()).filter(|p| months.contains(p)),
         next: Some(period.next()).filter(|p| months.contains(p)),
     })
-}
-
-#[cfg(feature = "ssr")]
-async fn submitted_by(
-    db: &crate::db::Db,
-    id: i64,
-    period: Period,
-) -> Result<Option<String>, AppError> {
-    let row: Option<(chrono::DateTime<chrono::Utc>, Option<String>)> =
-        crate::db_read!(db, |pool| {
-            sqlx::query_as(
-                "SELECT r.submitted_at, u.name FROM report_period r
-             LEFT JOIN user_account u ON u.id = r.submitted_by
-             WHERE r.initiative_id = $1 AND r.period = $2 AND r.submitted_at IS NOT NULL",
-            )
-            .bind(id)
-            .bind(period.as_db())
-            .fetch_optional(pool)
-            .await
-        })?;
-    Ok(row.map(|(at, by)| {
-        format!(
-            "{} av {}",
-            at.format("%Y-%m-%d"),
-            by.unwrap_or_else(|| "–".into())
-        )
-    }))
 }
 
 /// Spara (and, with `steg` = inrapportera, mark the month complete). Values `v[m<id>]`,
@@ -290,7 +188,7 @@ pub async fn save_report(
     if let Some(reason) = closed_reason(&initiative, period, today) {
         return Err(AppError::Conflict(reason));
     }
-    let staff = user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]);
+    let staff = is_staff(&user);
     let locked = rules.is_locked(period, today);
     if locked && !staff {
         return Err(AppError::Conflict(format!(
@@ -308,40 +206,15 @@ pub async fn save_report(
     for measure in due_measures(&schema, period) {
         let key = format!("m{}", measure.id);
         let raw = values.get(&key).map(String::as_str).unwrap_or_default();
-        let comment = comments.get(&key).map(|c| c.trim()).unwrap_or_default();
-        let value = match super::parse_value(measure.value_type, raw) {
-            Ok(value) => value,
-            Err(message) => {
-                errors.push(FieldError {
-                    field: format!("v[{key}]"),
-                    message: format!("{} {}: {message}", measure.code, measure.name),
-                });
-                None
-            }
-        };
-        if comment.chars().count() > MAX_COMMENT_CHARS {
-            errors.push(FieldError {
-                field: format!("k[{key}]"),
-                message: format!(
-                    "{}: kommentaren får vara högst {MAX_COMMENT_CHARS} tecken.",
-                    measure.code
-                ),
-            });
+        let comment = comments.get(&key).map(String::as_str).unwrap_or_default();
+        match super::month::check_entry(measure, raw, comment, submit) {
+            Ok((value, comment)) => entries.push(super::repo::Entry {
+                measure_id: measure.id,
+                value,
+                comment,
+            }),
+            Err(problems) => errors.extend(problems),
         }
-        if submit && raw.trim().is_empty() && comment.is_empty() {
-            errors.push(FieldError {
-                field: format!("v[{key}]"),
-                message: format!(
-                    "{} {}: ange ett värde, eller skriv i kommentaren varför det saknas.",
-                    measure.code, measure.name
-                ),
-            });
-        }
-        entries.push(super::repo::Entry {
-            measure_id: measure.id,
-            value,
-            comment: comment.to_string(),
-        });
     }
     let reason = orsak.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if locked && reason.is_none() {

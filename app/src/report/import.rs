@@ -210,8 +210,11 @@ pub fn check(
             fail("Raden har varken värde eller kommentar.".into());
             continue;
         }
-        if row.comment.chars().count() > super::api::MAX_COMMENT_CHARS {
-            fail("Kommentaren får vara högst 1000 tecken.".into());
+        if row.comment.chars().count() > super::month::MAX_COMMENT_CHARS {
+            fail(format!(
+                "Kommentaren får vara högst {} tecken.",
+                super::month::MAX_COMMENT_CHARS
+            ));
             continue;
         }
         // A comment is multi-line on the form too; other control characters (NUL, escape

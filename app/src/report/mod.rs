@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod import;
+pub mod month;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod ui;

@@ -648,3 +648,30 @@ pub async fn commit_import(
     tx.commit().await?;
     Ok(changed)
 }
+
+/// When and by whom the month was marked complete ("2026-12-03 av Anna Projektledare").
+pub async fn submitted_by(
+    db: &crate::db::Db,
+    id: i64,
+    period: Period,
+) -> Result<Option<String>, AppError> {
+    let row: Option<(chrono::DateTime<chrono::Utc>, Option<String>)> =
+        crate::db_read!(db, |pool| {
+            sqlx::query_as(
+                "SELECT r.submitted_at, u.name FROM report_period r
+             LEFT JOIN user_account u ON u.id = r.submitted_by
+             WHERE r.initiative_id = $1 AND r.period = $2 AND r.submitted_at IS NOT NULL",
+            )
+            .bind(id)
+            .bind(period.as_db())
+            .fetch_optional(pool)
+            .await
+        })?;
+    Ok(row.map(|(at, by)| {
+        format!(
+            "{} av {}",
+            at.format("%Y-%m-%d"),
+            by.unwrap_or_else(|| "–".into())
+        )
+    }))
+}

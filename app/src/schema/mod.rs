@@ -2,9 +2,12 @@
 //! ekonomiska effekter. Types, validation and the completeness rule (pure; unit-tested).
 
 pub mod api;
+mod grouping;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod ui;
+
+pub use grouping::MeasureGroup;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};

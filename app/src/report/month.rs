@@ -1,0 +1,253 @@
+//! The rules of one satsning's month (pure): who may report, whether the month can be reported
+//! at all, which measures are due, and what a value and a comment must be. The server
+//! functions in `api.rs` and the file import in `import.rs` both apply them.
+
+use chrono::NaiveDate;
+
+use super::{Period, is_due, reporting_months};
+use crate::auth::{CurrentUser, Role};
+use crate::error::{AppError, FieldError};
+use crate::initiative::{Initiative, Status};
+use crate::schema::{Measure, Schema, Source};
+
+/// Longest comment (and correction reason).
+pub const MAX_COMMENT_CHARS: usize = 1000;
+
+/// Who may report for a satsning: its projektledare, and admin/utvärderare.
+pub fn may_report(user: &CurrentUser, initiative: &Initiative) -> bool {
+    is_staff(user) || initiative.is_led_by(user.id)
+}
+
+/// Admin and utvärderare: they may also correct locked months.
+pub fn is_staff(user: &CurrentUser) -> bool {
+    user.has_any(&[Role::Admin, Role::Evaluator])
+}
+
+/// Why a satsning's month cannot be reported at all, if it cannot.
+pub fn closed_reason(initiative: &Initiative, period: Period, today: NaiveDate) -> Option<String> {
+    if initiative.status < Status::Decided {
+        return Some("Rapporteringen öppnar när satsningen är beslutad.".into());
+    }
+    if !reporting_months(initiative.start, initiative.end, today).contains(&period) {
+        return Some(format!(
+            "Satsningen rapporterar inte för {}: månaden ligger utanför perioden {} – {} eller i framtiden.",
+            period.label(),
+            initiative.start,
+            initiative.end
+        ));
+    }
+    None
+}
+
+/// A month as written in URLs and forms ("2026-11").
+pub fn parse_period(raw: &str) -> Result<Period, AppError> {
+    Period::parse(raw).ok_or_else(|| {
+        AppError::BadRequest("Månaden ska skrivas ÅÅÅÅ-MM, till exempel 2026-11.".into())
+    })
+}
+
+/// The measures due in `period`: active, reported by hand, of a frequency due this month.
+pub fn due_measures(schema: &Schema, period: Period) -> Vec<&Measure> {
+    schema
+        .measures
+        .iter()
+        .filter(|m| !m.retired && m.source == Source::Manual && is_due(m.frequency, period))
+        .collect()
+}
+
+/// One measure's entry on the month's form: the value read from `raw` and the trimmed comment,
+/// or the field errors (named as the form's fields `v[m{id}]`, `k[m{id}]`). Marking the month
+/// complete (`submit`) needs a value or a comment saying why it is missing.
+pub fn check_entry(
+    measure: &Measure,
+    raw: &str,
+    comment: &str,
+    submit: bool,
+) -> Result<(Option<f64>, String), Vec<FieldError>> {
+    let key = format!("m{}", measure.id);
+    let comment = comment.trim();
+    let mut errors = Vec::new();
+    let value = super::parse_value(measure.value_type, raw).unwrap_or_else(|message| {
+        errors.push(FieldError {
+            field: format!("v[{key}]"),
+            message: format!("{} {}: {message}", measure.code, measure.name),
+        });
+        None
+    });
+    let comment_error = if comment.chars().count() > MAX_COMMENT_CHARS {
+        Some(format!(
+            "kommentaren får vara högst {MAX_COMMENT_CHARS} tecken."
+        ))
+    } else {
+        crate::form::control_character_problem(comment, true).map(str::to_string)
+    };
+    if let Some(problem) = comment_error {
+        errors.push(FieldError {
+            field: format!("k[{key}]"),
+            message: format!("{}: {problem}", measure.code),
+        });
+    }
+    if submit && raw.trim().is_empty() && comment.is_empty() {
+        errors.push(FieldError {
+            field: format!("v[{key}]"),
+            message: format!(
+                "{} {}: ange ett värde, eller skriv i kommentaren varför det saknas.",
+                measure.code, measure.name
+            ),
+        });
+    }
+    if errors.is_empty() {
+        Ok((value, comment.to_string()))
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Direction, Frequency, MeasureKind, ValueType};
+
+    fn date(raw: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(raw, "%Y-%m-%d").unwrap()
+    }
+
+    fn initiative(status: Status) -> Initiative {
+        Initiative {
+            id: 1,
+            name: "Läxhjälp".into(),
+            summary: String::new(),
+            target_group: String::new(),
+            owner_names: String::new(),
+            start: date("2026-01-01"),
+            end: date("2027-12-31"),
+            budget_sek: 0,
+            budget_years: vec![],
+            repayment: false,
+            status,
+            is_example: false,
+            parties: vec![],
+            leads: vec![(7, "Pia".into())],
+        }
+    }
+
+    fn user(id: i64, roles: &[Role]) -> CurrentUser {
+        CurrentUser {
+            id,
+            organisation_id: 1,
+            name: "T".into(),
+            email: "t@x.se".into(),
+            roles: roles.to_vec(),
+        }
+    }
+
+    fn measure(id: i64, value_type: ValueType, frequency: Frequency) -> Measure {
+        Measure {
+            id,
+            kind: MeasureKind::Activity,
+            activity_id: Some(1),
+            goal_id: None,
+            code: format!("A{id}"),
+            name: "Deltagare".into(),
+            definition: String::new(),
+            unit: "st".into(),
+            value_type,
+            frequency,
+            direction: Direction::Higher,
+            baseline: None,
+            target: None,
+            milestones: Vec::new(),
+            tolerance_yellow: None,
+            tolerance_red: None,
+            source: Source::Manual,
+            comparison: String::new(),
+            retired: false,
+        }
+    }
+
+    #[test]
+    fn the_lead_and_the_evaluation_team_report_others_read() {
+        let running = initiative(Status::Running);
+        assert!(may_report(&user(7, &[Role::ProjectLead]), &running));
+        assert!(!may_report(&user(8, &[Role::ProjectLead]), &running));
+        assert!(may_report(&user(9, &[Role::Evaluator]), &running));
+        assert!(!may_report(
+            &user(9, &[Role::Review, Role::Reader]),
+            &running
+        ));
+    }
+
+    #[test]
+    fn a_month_is_closed_before_the_decision_and_outside_the_period() {
+        let today = date("2026-11-15");
+        let november = Period::parse("2026-11").unwrap();
+        assert!(closed_reason(&initiative(Status::Running), november, today).is_none());
+        assert!(
+            closed_reason(&initiative(Status::Review), november, today)
+                .unwrap()
+                .contains("beslutad")
+        );
+        for outside in ["2025-12", "2026-12"] {
+            let reason = closed_reason(
+                &initiative(Status::Running),
+                Period::parse(outside).unwrap(),
+                today,
+            );
+            assert!(reason.unwrap().contains("utanför perioden"), "{outside}");
+        }
+        assert!(parse_period("nov 2026").is_err());
+        assert_eq!(parse_period("2026-11").unwrap(), november);
+    }
+
+    #[test]
+    fn due_measures_are_active_manual_and_of_the_months_frequency() {
+        let mut retired = measure(3, ValueType::Count, Frequency::Monthly);
+        retired.retired = true;
+        let mut imported = measure(4, ValueType::Count, Frequency::Monthly);
+        imported.source = Source::Import;
+        let schema = Schema {
+            goals: vec![],
+            measures: vec![
+                measure(1, ValueType::Count, Frequency::Monthly),
+                measure(2, ValueType::Share, Frequency::Quarterly),
+                retired,
+                imported,
+            ],
+            effects: vec![],
+        };
+        let ids = |p: &str| -> Vec<i64> {
+            due_measures(&schema, Period::parse(p).unwrap())
+                .iter()
+                .map(|m| m.id)
+                .collect()
+        };
+        assert_eq!(ids("2026-11"), [1]);
+        assert_eq!(
+            ids("2026-12"),
+            [1, 2],
+            "quarterly in the quarter's last month"
+        );
+    }
+
+    #[test]
+    fn an_entry_is_read_or_refused_with_field_errors() {
+        let count = measure(5, ValueType::Count, Frequency::Monthly);
+        assert_eq!(
+            check_entry(&count, "1 234", "  bra  ", false),
+            Ok((Some(1234.0), "bra".to_string()))
+        );
+        assert_eq!(
+            check_entry(&count, "", "", false),
+            Ok((None, String::new()))
+        );
+        let errors = check_entry(&count, "3,5", &"x".repeat(1001), false).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["v[m5]", "k[m5]"]);
+        assert!(errors[1].message.contains("högst 1000 tecken"));
+        let errors = check_entry(&count, "", "", true).unwrap_err();
+        assert!(errors[0].message.contains("varför det saknas"));
+        assert!(check_entry(&count, "", "Sjukdom, inga träffar", true).is_ok());
+        let errors = check_entry(&count, "2", "a\u{7}b", false).unwrap_err();
+        assert!(errors[0].message.contains("styrtecken"));
+    }
+}
