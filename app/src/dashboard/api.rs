@@ -486,21 +486,8 @@ pub async fn organisation_rows(
             } else {
                 Vec::new()
             };
-            let reporting: Vec<(Period, MonthStatus)> = window
-                .iter()
-                .filter(|p| theirs.contains(p))
-                .map(|p| {
-                    let key = (i.id, *p);
-                    let s = MonthStatus::of(
-                        rules,
-                        *p,
-                        today,
-                        marks.submitted.contains(&key),
-                        marks.started.contains(&key),
-                    );
-                    (*p, s)
-                })
-                .collect();
+            let shown = window.iter().copied().filter(|p| theirs.contains(p));
+            let reporting = marks.statuses(rules, i.id, shown, today);
             let mut attention = lights.remove(&i.id).unwrap_or_default();
             let measure_light = attention
                 .iter()

@@ -275,19 +275,7 @@ pub async fn report_calendar(id: i64) -> Result<CalendarData, AppError> {
     let db = expect_context::<crate::db::Db>();
     let from = months.first().copied().unwrap_or_else(|| Period::of(today));
     let marks = super::repo::month_marks(&db, user.organisation_id, Some(id), from).await?;
-    let statuses: Vec<(Period, MonthStatus)> = months
-        .iter()
-        .map(|p| {
-            let s = MonthStatus::of(
-                &rules,
-                *p,
-                today,
-                marks.submitted.contains(&(id, *p)),
-                marks.started.contains(&(id, *p)),
-            );
-            (*p, s)
-        })
-        .collect();
+    let statuses = marks.statuses(&rules, id, months.iter().copied(), today);
     let mut years: Vec<(i32, Vec<(Period, MonthStatus)>)> = Vec::new();
     for (p, s) in statuses.iter().rev() {
         match years.last_mut() {
@@ -429,21 +417,8 @@ pub async fn report_overview() -> Result<OverviewData, AppError> {
         .filter(|i| i.status >= crate::initiative::Status::Decided)
         .filter_map(|i| {
             let theirs = super::reporting_months(i.start, i.end, today);
-            let statuses: Vec<(Period, MonthStatus)> = months
-                .iter()
-                .filter(|p| theirs.contains(p))
-                .map(|p| {
-                    let key = (i.id, *p);
-                    let s = MonthStatus::of(
-                        &rules,
-                        *p,
-                        today,
-                        marks.submitted.contains(&key),
-                        marks.started.contains(&key),
-                    );
-                    (*p, s)
-                })
-                .collect();
+            let shown = months.iter().copied().filter(|p| theirs.contains(p));
+            let statuses = marks.statuses(&rules, i.id, shown, today);
             if statuses.is_empty() {
                 return None;
             }

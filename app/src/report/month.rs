@@ -4,11 +4,45 @@
 
 use chrono::NaiveDate;
 
-use super::{Period, is_due, reporting_months};
+use super::{MonthStatus, Period, Rules, is_due, reporting_months};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, FieldError};
 use crate::initiative::{Initiative, Status};
 use crate::schema::{Measure, Schema, Source};
+
+/// Which (satsning, month) pairs are marked complete, and which have values.
+#[derive(Debug, Default)]
+pub struct MonthMarks {
+    pub submitted: std::collections::HashSet<(i64, Period)>,
+    pub started: std::collections::HashSet<(i64, Period)>,
+}
+
+impl MonthMarks {
+    /// The status of each of `months` for satsning `initiative_id` on `today` — the one
+    /// status window the calendar, the reporting overview and the portfolio all show.
+    pub fn statuses(
+        &self,
+        rules: &Rules,
+        initiative_id: i64,
+        months: impl IntoIterator<Item = Period>,
+        today: NaiveDate,
+    ) -> Vec<(Period, MonthStatus)> {
+        months
+            .into_iter()
+            .map(|p| {
+                let key = (initiative_id, p);
+                let status = MonthStatus::of(
+                    rules,
+                    p,
+                    today,
+                    self.submitted.contains(&key),
+                    self.started.contains(&key),
+                );
+                (p, status)
+            })
+            .collect()
+    }
+}
 
 /// Longest comment (and correction reason).
 pub const MAX_COMMENT_CHARS: usize = 1000;
@@ -163,6 +197,28 @@ mod tests {
             comparison: String::new(),
             retired: false,
         }
+    }
+
+    #[test]
+    fn the_status_window_is_per_satsning_and_month() {
+        let p = |raw: &str| Period::parse(raw).unwrap();
+        let mut marks = MonthMarks::default();
+        marks.submitted.insert((1, p("2026-09")));
+        marks.started.insert((1, p("2026-10")));
+        marks.submitted.insert((2, p("2026-10")));
+        let rules = Rules::default();
+        let today = date("2026-11-15");
+        let months = Period::range(p("2026-08"), p("2026-11"));
+        assert_eq!(
+            marks.statuses(&rules, 1, months.iter().copied(), today),
+            [
+                (p("2026-08"), MonthStatus::Locked),
+                (p("2026-09"), MonthStatus::Reported),
+                (p("2026-10"), MonthStatus::Late),
+                (p("2026-11"), MonthStatus::Missing),
+            ],
+            "another satsning's marks do not count"
+        );
     }
 
     #[test]

@@ -156,12 +156,7 @@ pub async fn month_marks(
     Ok(marks)
 }
 
-/// Which (satsning, month) pairs are marked complete, and which have values.
-#[derive(Debug, Default)]
-pub struct MonthMarks {
-    pub submitted: std::collections::HashSet<(i64, Period)>,
-    pub started: std::collections::HashSet<(i64, Period)>,
-}
+pub use super::month::MonthMarks;
 
 /// One field pair of the form: the value and comment for a measure.
 #[derive(Debug, Clone, PartialEq)]
