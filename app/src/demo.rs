@@ -72,7 +72,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         .await?
         .map(|row| row.id)
         .ok_or(AppError::Internal)?;
-    let actor = crate::auth::repo::Actor {
+    let actor = crate::audit::Actor {
         user_id: admin_id,
         organisation_id: organisation.id,
     };
@@ -80,7 +80,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         seed_schema(db, actor, &seed, now).await?;
     }
     if let Some(lead_id) = lead_id {
-        let lead = crate::auth::repo::Actor {
+        let lead = crate::audit::Actor {
             user_id: lead_id,
             organisation_id: organisation.id,
         };
@@ -742,7 +742,7 @@ fn measure_input(seed: &MeasureSeed) -> Result<MeasureInput, AppError> {
 
 async fn seed_schema(
     db: &Db,
-    actor: crate::auth::repo::Actor,
+    actor: crate::audit::Actor,
     seed: &SchemaSeed,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -807,7 +807,7 @@ async fn seed_schema(
 /// marked, and an effektmått that falls below its target line now and then.
 async fn seed_values(
     db: &Db,
-    lead: crate::auth::repo::Actor,
+    lead: crate::audit::Actor,
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -870,7 +870,7 @@ async fn seed_values(
 /// something to show. Clearly example data: the KPI id is not a real Kolada id.
 async fn seed_comparison(
     db: &Db,
-    actor: crate::auth::repo::Actor,
+    actor: crate::audit::Actor,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     use crate::indicator::KoladaValue;

@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use app::auth::repo::Actor;
+use app::audit::Actor;
 use app::db::{Db, DbOptions};
 use app::report::Period;
 use app::report::repo::{Entry, ExportScope, MonthSave};

@@ -55,7 +55,7 @@ pub async fn upload(
         .await;
     };
     let file_name = clean_file_name(&name, file_type);
-    let actor = app::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     let document = app::document::repo::NewDocument {
         kind,
         file_name: &file_name,

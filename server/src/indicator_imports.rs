@@ -72,7 +72,7 @@ pub async fn upload(State(state): State<AppState>, request: Request) -> Response
             return rejected(message, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let actor = app::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     let file_name: String = name.chars().take(200).collect();
     match app::indicator::repo::import(&state.db, actor, &file_name, &values, chrono::Utc::now())
         .await

@@ -64,7 +64,7 @@ pub async fn upload(
         Ok(rows) => rows,
         Err(message) => return rejected(message, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    let actor = app::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     let file_name: String = name.chars().take(200).collect();
     match app::report::repo::stage_import(
         &state.db,

@@ -151,6 +151,13 @@ mod tests {
     }
 }
 
+/// Who changes what, for the audit row: a user of an organisation (`CurrentUser::actor`).
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub user_id: i64,
+    pub organisation_id: i64,
+}
+
 /// One audit row to write.
 #[derive(Debug, Clone)]
 pub struct Event {

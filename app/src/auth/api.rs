@@ -75,7 +75,7 @@ pub async fn create_user(
     roll_projektledare: Option<String>,
     roll_lasare: Option<String>,
 ) -> Result<Saved, AppError> {
-    use super::repo::{Actor, NewUser};
+    use super::repo::NewUser;
     let admin = super::require(&[Role::Admin]).await?;
     let roles = ticked_roles([
         roll_admin,
@@ -97,10 +97,7 @@ pub async fn create_user(
         roles: input.roles.clone(),
     };
     let id = super::repo::create_user(&db, Some(admin.id), &new_user, now).await?;
-    let actor = Actor {
-        user_id: admin.id,
-        organisation_id: admin.organisation_id,
-    };
+    let actor = admin.actor();
     let token = super::repo::create_password_link(
         &db,
         Some(actor),
@@ -146,10 +143,7 @@ pub async fn update_user(
     ]);
     let input = super::UserInput::parse(&namn, &epost, roles)?;
     let db = expect_context::<crate::db::Db>();
-    let actor = super::repo::Actor {
-        user_id: admin.id,
-        organisation_id: admin.organisation_id,
-    };
+    let actor = admin.actor();
     super::repo::update_user(&db, actor, id, &input, aktiv.is_some(), chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/admin/anvandare/{id}?sparad=1"),
@@ -167,10 +161,7 @@ pub async fn send_password_link(id: i64) -> Result<Saved, AppError> {
             "Kontot är inaktiverat. Aktivera det först.".into(),
         ));
     }
-    let actor = super::repo::Actor {
-        user_id: admin.id,
-        organisation_id: admin.organisation_id,
-    };
+    let actor = admin.actor();
     let token = super::repo::create_password_link(
         &db,
         Some(actor),

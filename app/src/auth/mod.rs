@@ -99,6 +99,14 @@ pub struct CurrentUser {
 
 impl CurrentUser {
     /// `true` if the user has `role`.
+    /// This user as the actor of a change, for the audit trail.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor {
+            user_id: self.id,
+            organisation_id: self.organisation_id,
+        }
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

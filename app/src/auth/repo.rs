@@ -4,6 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, Role, email_key};
+use crate::audit::Actor;
 use crate::audit::{Action, Event, repo::record};
 use crate::db::Db;
 use crate::error::AppError;
@@ -306,23 +307,6 @@ pub async fn get_user(db: &Db, organisation_id: i64, id: i64) -> Result<UserDeta
     })
 }
 
-/// Who changes what, for the audit row.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor {
-    pub user_id: i64,
-    pub organisation_id: i64,
-}
-
-impl Actor {
-    /// The logged-in user as the actor of a change.
-    pub fn of(user: &crate::auth::CurrentUser) -> Self {
-        Self {
-            user_id: user.id,
-            organisation_id: user.organisation_id,
-        }
-    }
-}
-
 /// Saves the admin's changes to an account of the actor's organisation. Deactivating ends the
 /// user's sessions. The audit row lists each changed field before → after.
 pub async fn update_user(
@@ -399,24 +383,17 @@ pub async fn update_user(
     if !active {
         delete_sessions(&mut tx, id).await?;
     }
-    let mut changes = serde_json::Map::new();
-    let mut diff = |field: &str, before: serde_json::Value, after: serde_json::Value| {
-        if before != after {
-            changes.insert(
-                field.into(),
-                serde_json::json!({ "before": before, "after": after }),
-            );
-        }
-    };
     let role_names = |roles: &[Role]| roles.iter().map(|r| r.as_db()).collect::<Vec<_>>();
-    diff("name", before.name.into(), input.name.clone().into());
-    diff("email", before.email.into(), input.email.clone().into());
-    diff("active", before.active.into(), active.into());
-    diff(
-        "roles",
-        role_names(&before.roles).into(),
-        role_names(&input.roles).into(),
-    );
+    let changes = crate::audit::repo::changed_fields([
+        ("name", before.name.into(), input.name.clone().into()),
+        ("email", before.email.into(), input.email.clone().into()),
+        ("active", before.active.into(), active.into()),
+        (
+            "roles",
+            role_names(&before.roles).into(),
+            role_names(&input.roles).into(),
+        ),
+    ]);
     if !changes.is_empty() {
         let event = Event {
             organisation_id: Some(actor.organisation_id),

@@ -17,7 +17,7 @@ pub async fn delete_document(id: i64, dokument_id: i64) -> Result<Saved, AppErro
         return Err(AppError::Forbidden);
     }
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     repo::delete(&db, actor, id, dokument_id, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?borttaget=1#dokument"),

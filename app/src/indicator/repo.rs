@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::KoladaValue;
 use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::repo::record_change;
-use crate::auth::repo::Actor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::{db_read, on_tx};

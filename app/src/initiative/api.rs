@@ -292,7 +292,7 @@ pub async fn create_initiative(
     };
     let input = parse_input(user.organisation_id, None, form).await?;
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     let id = super::repo::create(
         &db,
         Some(actor),
@@ -350,7 +350,7 @@ pub async fn update_initiative(
     };
     let input = parse_input(user.organisation_id, Some(id), form).await?;
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     super::repo::update(&db, actor, &before, &input, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?sparad=1"),
@@ -374,7 +374,7 @@ pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
         return Err(AppError::BadRequest(problem));
     }
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     super::repo::change_status(&db, actor, id, initiative.status, to, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?status=1"),

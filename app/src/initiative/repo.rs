@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Initiative, InitiativeInput, Status};
+use crate::audit::Actor;
 use crate::audit::repo::{record, record_change};
 use crate::audit::{Action, Event};
 use crate::auth::CurrentUser;
-use crate::auth::repo::Actor;
 use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::party::{Party, PartyKind};

@@ -98,7 +98,7 @@ pub async fn register(
 /// Saves a party's name, area/civil type and active flag (its kind stays), audited.
 pub async fn update(
     db: &Db,
-    actor: crate::auth::repo::Actor,
+    actor: crate::audit::Actor,
     id: i64,
     input: &super::PartyInput,
     active: bool,
@@ -222,7 +222,7 @@ pub async fn create(
 /// Adds a party from the register's form, audited; a name already used is a field error.
 pub async fn add(
     db: &Db,
-    actor: crate::auth::repo::Actor,
+    actor: crate::audit::Actor,
     input: &super::PartyInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {

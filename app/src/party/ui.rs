@@ -47,7 +47,7 @@ pub async fn update_party(
         ideburen_typ.as_deref().unwrap_or_default(),
     )?;
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     super::repo::update(
         &db,
         actor,
@@ -79,7 +79,7 @@ pub async fn add_party(
         ideburen_typ.as_deref().unwrap_or_default(),
     )?;
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     super::repo::add(&db, actor, &input, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: "/parter?sparad=1".into(),

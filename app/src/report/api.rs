@@ -232,7 +232,7 @@ pub async fn save_report(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     let month = super::repo::MonthSave {
         period,
         entries: &entries,
@@ -595,7 +595,7 @@ pub async fn commit_import(
         ));
     }
     let db = expect_context::<crate::db::Db>();
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     let changed = super::repo::commit_import(
         &db,
         actor,

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use super::Period;
 use crate::audit::Action;
-use crate::audit::repo::record_change;
-use crate::auth::repo::Actor;
+use crate::audit::Actor;
+use crate::audit::repo::{Change, record_change, record_changes};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::{db_read, on_tx};
@@ -237,23 +237,14 @@ async fn write_month(
         if before.is_none() && entry.value.is_none() && entry.comment.is_empty() {
             continue;
         }
-        let mut changes = serde_json::Map::new();
+        let mut changes = crate::audit::repo::changed_fields([
+            ("value", old_value.into(), entry.value.into()),
+            ("comment", old_comment.into(), entry.comment.as_str().into()),
+        ]);
         changes.insert(
             "period".into(),
             serde_json::json!({ "after": period.to_string() }),
         );
-        if old_value != entry.value {
-            changes.insert(
-                "value".into(),
-                serde_json::json!({ "before": old_value, "after": entry.value }),
-            );
-        }
-        if old_comment != entry.comment {
-            changes.insert(
-                "comment".into(),
-                serde_json::json!({ "before": old_comment, "after": entry.comment }),
-            );
-        }
         if let Some(reason) = reason {
             changes.insert("reason".into(), serde_json::json!({ "after": reason }));
         }
@@ -288,25 +279,18 @@ async fn write_month(
             );
             insert.build_query_as().fetch_all(conn).await
         })?;
-        on_tx!(tx, |conn| {
-            let mut audit = sqlx::QueryBuilder::new(
-                "INSERT INTO audit_event (organisation_id, actor_user_id, action, object_type, object_id, changes, at) ",
-            );
-            audit.push_values(&writes, |mut row, (entry, action, changes)| {
-                let id = ids
+        let audit: Vec<Change> = writes
+            .iter()
+            .map(|(entry, action, changes)| Change {
+                action: *action,
+                object_id: ids
                     .iter()
                     .find(|(measure, _)| *measure == entry.measure_id)
-                    .map(|(_, id)| *id);
-                row.push_bind(actor.organisation_id)
-                    .push_bind(actor.user_id)
-                    .push_bind(action.as_db())
-                    .push_bind("measure_value")
-                    .push_bind(id)
-                    .push_bind(changes.to_string())
-                    .push_bind(now);
-            });
-            audit.build().execute(conn).await.map(|_| ())
-        })?;
+                    .map(|(_, id)| *id),
+                changes: changes.clone(),
+            })
+            .collect();
+        record_changes(tx, actor, "measure_value", &audit, now).await?;
     }
     if changed > 0 {
         // Keep each measure's latest value in step (the portfolio reads it from there).

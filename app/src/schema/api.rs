@@ -45,7 +45,7 @@ async fn editable(
     (
         crate::auth::CurrentUser,
         crate::initiative::Initiative,
-        crate::auth::repo::Actor,
+        crate::audit::Actor,
     ),
     AppError,
 > {
@@ -53,7 +53,7 @@ async fn editable(
     if !crate::initiative::may_edit(&user, &initiative) {
         return Err(AppError::Forbidden);
     }
-    let actor = crate::auth::repo::Actor::of(&user);
+    let actor = user.actor();
     Ok((user, initiative, actor))
 }
 

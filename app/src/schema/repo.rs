@@ -8,8 +8,8 @@ use super::{
     MeasureKind, Schema, Source, ValueType,
 };
 use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::repo::record_change;
-use crate::auth::repo::Actor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::{db_read, on_tx};
@@ -659,19 +659,7 @@ pub async fn update_measure(
     if before.milestones != input.milestones {
         save_milestones(&mut tx, measure_id, &input.milestones).await?;
     }
-    let old = measure_json(before);
-    let changes: serde_json::Map<String, serde_json::Value> = measure_json(input)
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(k, v)| old.get(k.as_str()) != Some(v))
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                serde_json::json!({ "before": old[k.as_str()], "after": v }),
-            )
-        })
-        .collect();
+    let changes = crate::audit::repo::changed_between(&measure_json(before), &measure_json(input));
     if !changes.is_empty() {
         record_change(
             &mut tx,
@@ -915,19 +903,16 @@ pub async fn update_text(
         };
         query.bind(id).execute(conn).await.map(|_| ())
     })?;
-    let mut changes = serde_json::Map::new();
-    if old_text != text {
-        changes.insert(
-            "text".into(),
-            serde_json::json!({ "before": old_text, "after": text }),
-        );
-    }
-    if part == Part::Goal && old_group != target_group {
-        changes.insert(
-            "target_group".into(),
-            serde_json::json!({ "before": old_group, "after": target_group }),
-        );
-    }
+    // An aktivitet has no målgrupp: its "change" is left out.
+    let new_group = if part == Part::Goal {
+        target_group
+    } else {
+        old_group.as_str()
+    };
+    let changes = crate::audit::repo::changed_fields([
+        ("text", old_text.as_str().into(), text.into()),
+        ("target_group", old_group.as_str().into(), new_group.into()),
+    ]);
     if !changes.is_empty() {
         let object = part.object_type();
         record_change(
