@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
-use super::api::{PortfolioEntry, organisation_rows};
+use super::portfolio::{PortfolioEntry, organisation_rows};
 use crate::db::Db;
 use crate::db_read;
 use crate::error::AppError;
@@ -33,7 +33,7 @@ pub struct ViewKey {
     /// `None` for staff, who see every satsning of the organisation; otherwise the
     /// projektledare, who sees those they lead.
     pub viewer: Option<i64>,
-    pub filter: super::ui::Filter,
+    pub filter: super::Filter,
 }
 
 #[derive(Debug, Default)]

@@ -6,7 +6,19 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod cache;
 pub mod comparison;
+#[cfg(feature = "ssr")]
+pub mod portfolio;
 pub mod ui;
+
+/// The portfolio's filters and sort order, as the query string gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub part: Option<i64>,
+    pub lead: Option<i64>,
+    pub light: Option<String>,
+    pub sort: Option<String>,
+}
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

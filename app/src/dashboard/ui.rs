@@ -4,6 +4,7 @@ use crate::html::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::Filter;
 use super::Light;
 use super::api::{
     DashboardData, Drawn, MeasureChart, PortfolioSection, initiative_dashboard, portfolio,
@@ -208,16 +209,6 @@ pub fn PortfolioPage() -> impl IntoView {
             <PortfolioLoader/>
         </Guard>
     }
-}
-
-/// The portfolio's filters and sort order, as the query string gives them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Filter {
-    pub status: Option<String>,
-    pub part: Option<i64>,
-    pub lead: Option<i64>,
-    pub light: Option<String>,
-    pub sort: Option<String>,
 }
 
 #[component]

@@ -6,8 +6,10 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::month::{MAX_COMMENT_CHARS, may_report};
-use super::month::{closed_reason, due_measures, is_staff, parse_period};
+#[cfg(feature = "ssr")]
+use super::month::{
+    MAX_COMMENT_CHARS, closed_reason, due_measures, is_staff, may_report, parse_period,
+};
 use super::{MonthStatus, Period};
 use crate::error::AppError;
 use crate::form::Saved;
