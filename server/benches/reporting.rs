@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use app::audit::Actor;
 use app::db::{Db, DbOptions};
 use app::report::Period;
-use app::report::repo::{Entry, ExportScope, MonthSave};
+use app::report::file_repo::ExportScope;
+use app::report::repo::{Entry, MonthSave};
 
 mod common;
 
@@ -92,7 +93,7 @@ async fn run() {
     let (sink, mut batches) = tokio::sync::mpsc::channel(4);
     let export_db = db.clone();
     let task =
-        tokio::spawn(async move { app::report::repo::export(&export_db, scope, sink).await });
+        tokio::spawn(async move { app::report::file_repo::export(&export_db, scope, sink).await });
     let (mut count, mut bytes) = (0usize, 0usize);
     while let Some(batch) = batches.recv().await {
         let mut chunk = String::new();

@@ -7,7 +7,7 @@
 use app::auth::CurrentUser;
 use app::initiative::Initiative;
 use app::report::Period;
-use app::report::repo::{ExportRow, ExportScope};
+use app::report::file_repo::{ExportRow, ExportScope};
 use app::schema::{MeasureKind, csv_cell, push_csv_cell};
 use axum::Extension;
 use axum::body::{Body, Bytes};
@@ -71,7 +71,7 @@ fn start(
     let (done, outcome) = oneshot::channel();
     let db = state.db.clone();
     tokio::spawn(async move {
-        let result = app::report::repo::export(&db, scope, rows).await;
+        let result = app::report::file_repo::export(&db, scope, rows).await;
         if let Err(error) = &result {
             tracing::error!(?error, "value export failed");
         }

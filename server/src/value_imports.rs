@@ -66,7 +66,7 @@ pub async fn upload(
     };
     let actor = user.actor();
     let file_name: String = name.chars().take(200).collect();
-    match app::report::repo::stage_import(
+    match app::report::file_repo::stage_import(
         &state.db,
         actor,
         id,

@@ -3,7 +3,10 @@
 //! SQL in `repo.rs`, server functions in `api.rs`, pages in `ui.rs`.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod file_repo;
 pub mod import;
+pub mod import_api;
 pub mod month;
 #[cfg(feature = "ssr")]
 pub mod repo;

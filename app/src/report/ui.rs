@@ -8,9 +8,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::MonthStatus;
 use super::api::{
-    CalendarData, FormRow, HistoryData, OverviewData, ReportFormData, import_calendar,
-    report_calendar, report_form, report_history, report_overview,
+    CalendarData, FormRow, HistoryData, OverviewData, ReportFormData, report_calendar, report_form,
+    report_history, report_overview,
 };
+use super::import_api::import_calendar;
 use crate::auth::ui::Guard;
 use crate::error::AppError;
 use crate::form::{ACTION_FIELD, ErrorSummary, FormState, use_form_state};
@@ -565,7 +566,7 @@ fn PreviewLoader() -> impl IntoView {
         move || ids,
         |ids| async move {
             match ids {
-                (Some(id), Some(import)) => super::api::import_preview(id, import).await,
+                (Some(id), Some(import)) => super::import_api::import_preview(id, import).await,
                 _ => Err(AppError::NotFound),
             }
         },
@@ -578,7 +579,7 @@ fn PreviewLoader() -> impl IntoView {
 }
 
 #[component]
-fn Preview(data: super::api::ImportPreviewData) -> impl IntoView {
+fn Preview(data: super::import_api::ImportPreviewData) -> impl IntoView {
     let form = use_form_state();
     let id = data.initiative_id;
     let total = data.rows.len();
