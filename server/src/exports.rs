@@ -4,7 +4,7 @@
 
 use app::auth::CurrentUser;
 use app::initiative::{Initiative, may_view};
-use app::schema::{COLUMNS, Schema, csv_cell};
+use app::schema::{COLUMNS, Schema};
 use axum::Extension;
 use axum::extract::State;
 
@@ -81,19 +81,10 @@ pub async fn schema_csv(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let mut csv = String::from("\u{feff}");
-    let line = |cells: &[&str]| {
-        cells
-            .iter()
-            .map(|c| csv_cell(c))
-            .collect::<Vec<_>>()
-            .join(";")
-            + "\r\n"
-    };
-    csv.push_str(&line(&COLUMNS));
+    let mut csv = app::sv::csv::Writer::with_bom();
+    csv.line(COLUMNS);
     for row in schema.export_rows() {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        csv.push_str(&line(&cells));
+        csv.line(row.iter().map(String::as_str));
     }
     (
         [
@@ -107,7 +98,7 @@ pub async fn schema_csv(
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        csv,
+        csv.take(),
     )
         .into_response()
 }

@@ -366,29 +366,6 @@ impl Schema {
     }
 }
 
-/// A CSV cell for Swedish Excel: quoted, and text that Excel would run as a formula
-/// (=, +, -, @ first) is prefixed with an apostrophe (CSV injection).
-pub fn csv_cell(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 3);
-    push_csv_cell(&mut out, value);
-    out
-}
-
-/// [`csv_cell`] appended to `out` (no allocation of its own, for large exports).
-pub fn push_csv_cell(out: &mut String, value: &str) {
-    out.push('"');
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        out.push('\'');
-    }
-    for (i, part) in value.split('"').enumerate() {
-        if i > 0 {
-            out.push_str("\"\"");
-        }
-        out.push_str(part);
-    }
-    out.push('"');
-}
-
 /// Is `value` allowed for `value_type`?
 fn value_problem(value_type: ValueType, value: f64) -> Option<&'static str> {
     match value_type {
@@ -792,13 +769,6 @@ mod tests {
         assert_eq!(rows[0][3], "M2 x");
         assert_eq!(rows[0][4], "M3 x");
         assert_eq!(rows[0][5], "Färre placeringar (lång sikt, 100 kr/år)");
-    }
-
-    #[test]
-    fn csv_cells_are_quoted_and_defused() {
-        assert_eq!(csv_cell("Mål \"ett\""), "\"Mål \"\"ett\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("-5"), "\"'-5\"");
     }
 
     #[test]
