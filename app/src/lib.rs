@@ -24,6 +24,7 @@ pub mod pages;
 pub mod party;
 pub mod report;
 pub mod schema;
+pub mod sv;
 
 #[cfg(feature = "ssr")]
 pub mod db;

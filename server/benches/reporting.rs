@@ -96,12 +96,12 @@ async fn run() {
         tokio::spawn(async move { app::report::file_repo::export(&export_db, scope, sink).await });
     let (mut count, mut bytes) = (0usize, 0usize);
     while let Some(batch) = batches.recv().await {
-        let mut chunk = String::new();
+        let mut chunk = app::sv::csv::Writer::new();
         for row in &batch {
             server::value_exports::push_csv_line(&mut chunk, row);
         }
         count += batch.len();
-        bytes += chunk.len();
+        bytes += chunk.take().len();
     }
     task.await.expect("task").expect("export");
     let export = t.elapsed();

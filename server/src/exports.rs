@@ -3,7 +3,7 @@
 //! does not lead, is "not found".
 
 use app::initiative::Initiative;
-use app::schema::{COLUMNS, Schema, csv_cell};
+use app::schema::{COLUMNS, Schema};
 use axum::extract::State;
 
 use crate::access::VisibleInitiative;
@@ -65,19 +65,10 @@ pub async fn schema_csv(
         Ok(schema) => schema,
         Err(response) => return response,
     };
-    let mut csv = String::from("\u{feff}");
-    let line = |cells: &[&str]| {
-        cells
-            .iter()
-            .map(|c| csv_cell(c))
-            .collect::<Vec<_>>()
-            .join(";")
-            + "\r\n"
-    };
-    csv.push_str(&line(&COLUMNS));
+    let mut csv = app::sv::csv::Writer::with_bom();
+    csv.line(COLUMNS);
     for row in schema.export_rows() {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        csv.push_str(&line(&cells));
+        csv.line(row.iter().map(String::as_str));
     }
     (
         [
@@ -91,7 +82,7 @@ pub async fn schema_csv(
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        csv,
+        csv.take(),
     )
         .into_response()
 }

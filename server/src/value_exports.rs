@@ -1,6 +1,6 @@
 //! Reported values in long format (satsning, kod, mått, typ, period, värde, enhet, kommentar,
 //! rapporterad av, tid), for one satsning or all the user may see. CSV for Swedish Excel
-//! (UTF-8 with BOM, semicolons, decimal comma) is streamed: rows flow from the database cursor
+//! (UTF-8 with BOM, semicolons, decimal comma; `app::sv::csv`) is streamed: rows flow from the database cursor
 //! through a small channel into the response, so memory stays flat however large the export.
 //! The .xlsx is built in memory (the format needs the whole sheet before it can be written).
 
@@ -8,7 +8,8 @@ use app::auth::CurrentUser;
 use app::initiative::Initiative;
 use app::report::Period;
 use app::report::file_repo::{ExportRow, ExportScope};
-use app::schema::{MeasureKind, csv_cell, push_csv_cell};
+use app::schema::MeasureKind;
+use app::sv::csv::Writer;
 use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -93,58 +94,33 @@ fn period_text(period: i64) -> String {
     Period::from_db(period).map_or_else(|| period.to_string(), |p| p.to_string())
 }
 
-/// Appends one CSV line. The value is a bare number with a decimal comma (never quoted, so
+/// Writes one CSV line. The value is a bare number with a decimal comma (never quoted, so
 /// Excel reads it as a number); every text is quoted and defused against formulas.
-pub fn push_csv_line(out: &mut String, row: &ExportRow) {
-    use std::fmt::Write;
-    for text in [
-        row.initiative.as_str(),
-        row.code.as_str(),
-        row.name.as_str(),
-        kind_label(&row.kind),
-    ] {
-        push_csv_cell(out, text);
-        out.push(';');
-    }
-    match Period::from_db(row.period) {
-        Some(period) => {
-            let _ = write!(out, "\"{period}\";");
-        }
-        None => {
-            let _ = write!(out, "\"{}\";", row.period);
-        }
-    }
-    if let Some(value) = row.value {
-        let start = out.len();
-        let _ = write!(out, "{value}");
-        if let Some(dot) = out[start..].find('.') {
-            out.replace_range(start + dot..start + dot + 1, ",");
-        }
-    }
-    out.push(';');
-    for text in [
-        row.unit.as_str(),
-        row.comment.as_str(),
-        row.reported_by.as_deref().unwrap_or_default(),
-    ] {
-        push_csv_cell(out, text);
-        out.push(';');
-    }
+pub fn push_csv_line(csv: &mut Writer, row: &ExportRow) {
     let t = row.reported_at;
-    let _ = write!(
-        out,
-        "\"{:04}-{:02}-{:02} {:02}:{:02}\"\r\n",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute()
-    );
+    csv.text(&row.initiative)
+        .text(&row.code)
+        .text(&row.name)
+        .text(kind_label(&row.kind))
+        .quoted(&period_text(row.period))
+        .number(row.value)
+        .text(&row.unit)
+        .text(&row.comment)
+        .text(row.reported_by.as_deref().unwrap_or_default())
+        .quoted(&format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ))
+        .end_line();
 }
 
 fn csv_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
     let (rows, outcome) = start(state, scope);
-    let header_line = format!("\u{feff}{}\r\n", COLUMNS.map(csv_cell).join(";"));
+    let header_line = Bytes::from(Writer::with_bom().line(COLUMNS).take());
     enum Step {
         Header,
         Rows,
@@ -155,7 +131,7 @@ fn csv_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
         let header_line = header_line.clone();
         async move {
             match step {
-                Step::Header => Some((Ok(Bytes::from(header_line)), (rows, outcome, Step::Rows))),
+                Step::Header => Some((Ok(header_line), (rows, outcome, Step::Rows))),
                 Step::Rows => {
                     let Some(batch) = rows.recv().await else {
                         // The sender is gone: a failed export ends the body with an error, so
@@ -171,11 +147,11 @@ fn csv_response(state: &AppState, scope: ExportScope, name: &str) -> Response {
                             )
                         });
                     };
-                    let mut chunk = String::with_capacity(batch.len() * 120);
+                    let mut chunk = Writer::new();
                     for row in &batch {
                         push_csv_line(&mut chunk, row);
                     }
-                    Some((Ok(Bytes::from(chunk)), (rows, outcome, Step::Rows)))
+                    Some((Ok(Bytes::from(chunk.take())), (rows, outcome, Step::Rows)))
                 }
                 Step::Done => None,
             }

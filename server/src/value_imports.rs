@@ -4,7 +4,8 @@
 //! saved until they confirm. A file that cannot be read at all renders the import page again
 //! with a Swedish message and a 4xx status.
 
-use app::report::import::{parse_csv, rows_from_table};
+use app::report::import::rows_from_table;
+use app::sv::csv::{decode_text, parse_csv};
 use axum::extract::{Request, State};
 
 use crate::access::{VisibleInitiative, refuse_unless};
@@ -98,7 +99,7 @@ fn read_xlsx(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
             .map(|row| {
                 row.iter()
                     .map(|cell| match cell {
-                        Data::Float(f) => f.to_string().replace('.', ","),
+                        Data::Float(f) => app::sv::number::plain_decimal(*f),
                         Data::Int(i) => i.to_string(),
                         Data::Empty => String::new(),
                         other => other.to_string(),
@@ -107,37 +108,4 @@ fn read_xlsx(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
             })
             .collect(),
     )
-}
-
-/// UTF-8, or else Windows-1252 (what Swedish Excel's "CSV (semikolonavgränsad)" writes).
-fn decode_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
-    }
-}
-
-fn windows_1252(byte: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match byte {
-        0x80..=0x9f => HIGH[(byte - 0x80) as usize],
-        _ => char::from(byte),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn swedish_excel_csv_in_windows_1252_is_read() {
-        // "Kod;Värde" with ä as 0xE4, and a euro sign.
-        let bytes = b"Kod;V\xe4rde;\x80\n";
-        assert_eq!(decode_text(bytes), "Kod;Värde;€\n");
-        assert_eq!(decode_text("Kod;Värde".as_bytes()), "Kod;Värde");
-    }
 }

@@ -380,7 +380,7 @@ async fn portfolio_follows_changes(a: &TestApp, b: &TestApp) {
     assert!(
         laxhjalp_row(&reader)
             .await
-            .contains(&app::initiative::format_sek(7_654_321))
+            .contains(&app::sv::number::format_sek(7_654_321))
     );
 }
 

@@ -317,7 +317,7 @@ async fn a_locked_month_refuses_the_lead_and_takes_a_correction_with_a_reason() 
         html.contains("Projektledare") || html.contains("projektledare"),
         "who reported"
     );
-    let before_text = app::schema::format_decimal(before.unwrap());
+    let before_text = app::sv::number::format_decimal(before.unwrap());
     assert!(
         html.contains(&format!("<td>{before_text}</td><td>99</td>")),
         "old → new"

@@ -61,14 +61,14 @@ impl ChartData {
                 reported.len(),
                 self.labels[*fi],
                 self.labels[*li],
-                crate::schema::format_decimal(*fv),
+                crate::sv::number::format_decimal(*fv),
                 self.labels[*fi],
-                crate::schema::format_decimal(*lv),
+                crate::sv::number::format_decimal(*lv),
                 self.labels[*li],
             ),
             (Some((i, v)), _) => format!(
                 "Ett värde: {}{unit} ({}).",
-                crate::schema::format_decimal(*v),
+                crate::sv::number::format_decimal(*v),
                 self.labels[*i]
             ),
             _ => "Inga värden rapporterade ännu.".to_string(),
@@ -76,13 +76,13 @@ impl ChartData {
         if let Some(Some(target)) = self.target.last() {
             text.push_str(&format!(
                 " Målkurvan slutar på {}{unit}.",
-                crate::schema::format_decimal(*target)
+                crate::sv::number::format_decimal(*target)
             ));
         }
         if let Some(baseline) = self.baseline {
             text.push_str(&format!(
                 " Baslinje {}{unit}.",
-                crate::schema::format_decimal(baseline)
+                crate::sv::number::format_decimal(baseline)
             ));
         }
         text
@@ -179,7 +179,7 @@ fn swedish_numbers(svg: &str) -> String {
         match content.trim().parse::<f64>() {
             Ok(number) if number.is_finite() => {
                 // Four-digit numbers (years above all) are written without a space.
-                let mut text = crate::schema::format_decimal(number);
+                let mut text = crate::sv::number::format_decimal(number);
                 if number.abs() < 10_000.0 {
                     text = text.replace('\u{a0}', "");
                 }
@@ -243,7 +243,7 @@ impl MultiSeries {
                     .find_map(|(i, v)| v.map(|v| (i, v)))?;
                 Some(format!(
                     "{name} {} {} ({})",
-                    crate::schema::format_decimal(v),
+                    crate::sv::number::format_decimal(v),
                     self.unit,
                     self.labels[i]
                 ))

@@ -12,9 +12,11 @@ use super::api::{
 use crate::auth::ui::Guard;
 use crate::chart::ChartData;
 #[cfg(feature = "ssr")]
-use crate::initiative::{Status, format_sek};
+use crate::initiative::Status;
 use crate::page::loaded_within;
-use crate::schema::format_decimal;
+use crate::sv::number::format_decimal;
+#[cfg(feature = "ssr")]
+use crate::sv::number::format_sek;
 
 /// A light as a badge: a shape and a word, the colour only supports them.
 #[component]

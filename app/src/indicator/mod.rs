@@ -133,7 +133,7 @@ pub fn parse_file(text: &str) -> Result<Vec<KoladaValue>, Vec<RowError>> {
         }
         rows
     } else {
-        let table = crate::report::import::parse_csv(text);
+        let table = crate::sv::csv::parse_csv(text);
         let mut records = table.into_iter();
         let Some(header) = records.next() else {
             return fail(1, "Filen är tom.");
@@ -199,7 +199,7 @@ pub fn parse_file(text: &str) -> Result<Vec<KoladaValue>, Vec<RowError>> {
             problem(format!("Kön \"{gender}\" ska vara T, K eller M."));
             continue;
         }
-        let value = match crate::schema::parse_decimal(&value) {
+        let value = match crate::sv::number::parse_decimal(&value) {
             Ok(v) => v,
             Err(_) => {
                 problem(format!("Värdet \"{value}\" är inget tal."));

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, FieldError};
 use crate::party::{Party, PartyKind};
+use crate::sv::number::{format_sek, parse_date, parse_sek};
 
 /// Status: where a satsning is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -158,38 +159,6 @@ impl YearMonth for NaiveDate {
     }
 }
 
-/// Parses a Swedish amount in kronor: "1 234 567", "1234567", "1 234 567 kr". Whole kronor.
-pub fn parse_sek(raw: &str) -> Option<i64> {
-    let cleaned: String = raw
-        .trim()
-        .trim_end_matches("kr")
-        .trim_end_matches("SEK")
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
-        .collect();
-    let cleaned = cleaned.strip_suffix(",00").unwrap_or(&cleaned);
-    if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit()) || cleaned.len() > 15 {
-        return None;
-    }
-    cleaned.parse().ok()
-}
-
-/// Formats kronor the Swedish way: "1 234 567 kr" (narrow no-break spaces between groups).
-pub fn format_sek(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    if amount < 0 {
-        out.insert(0, '−');
-    }
-    format!("{out}\u{a0}kr")
-}
-
 /// Parses "Budget per år": one "ÅR: belopp" per line ("2027: 1 200 000"). Every year must lie
 /// within the period, appear once, and the years together may not exceed the total.
 pub fn parse_budget_years(
@@ -304,7 +273,7 @@ impl InitiativeInput {
                 );
             }
         }
-        let date = crate::schema::parse_date;
+        let date = parse_date;
         let start = date(form.start);
         let end = date(form.end);
         if start.is_none() {
@@ -516,18 +485,6 @@ mod tests {
         assert!(transition_problem(Status::Idea, Status::Application, &lead, true, &[]).is_none());
         assert!(transition_problem(Status::Idea, Status::Application, &lead, false, &[]).is_some());
         assert!(transition_problem(Status::Idea, Status::Running, &admin, false, &[]).is_some());
-    }
-
-    #[test]
-    fn swedish_amounts_parse_and_format() {
-        assert_eq!(parse_sek("1 234 567"), Some(1_234_567));
-        assert_eq!(parse_sek("1\u{a0}234\u{a0}567 kr"), Some(1_234_567));
-        assert_eq!(parse_sek("2400000,00"), Some(2_400_000));
-        assert_eq!(parse_sek("-5"), None);
-        assert_eq!(parse_sek("12,5"), None);
-        assert_eq!(parse_sek("tusen"), None);
-        assert_eq!(format_sek(1_234_567), "1\u{a0}234\u{a0}567\u{a0}kr");
-        assert_eq!(format_sek(0), "0\u{a0}kr");
     }
 
     #[test]

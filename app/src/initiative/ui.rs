@@ -8,10 +8,11 @@ use super::api::{
     InitiativeChoices, InitiativeList, InitiativePageData, ListFilter, form_options,
     initiative_for_editing, initiative_view, list_initiatives,
 };
-use super::{Initiative, Status, format_sek};
+use super::{Initiative, Status};
 use crate::auth::ui::Guard;
 use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_state};
 use crate::page::{loaded, loaded_within};
+use crate::sv::number::format_sek;
 
 fn access() -> crate::auth::Access {
     crate::auth::page_access("/satsningar")

@@ -340,7 +340,7 @@ pub async fn report_history(id: i64, manad: String) -> Result<HistoryData, AppEr
             let measure = schema.measures.iter().find(|m| m.id == c.measure_id);
             let show = |v: &serde_json::Value| match (v.as_f64(), measure) {
                 (Some(v), Some(m)) => super::format_value(m.value_type, v),
-                (Some(v), None) => crate::schema::format_decimal(v),
+                (Some(v), None) => crate::sv::number::format_decimal(v),
                 _ => "–".to_string(),
             };
             let text = |field: &str, side: &str| {

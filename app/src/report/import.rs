@@ -1,7 +1,7 @@
-//! Import of values in the long export format: reading CSV (as Swedish Excel writes it) into
-//! rows, and checking every row against the satsning's schema and the reporting rules before
-//! anything is saved (pure; unit-tested). Excel files are turned into the same table by the
-//! server.
+//! Import of values in the long export format: picking the columns out of a table (CSV read by
+//! `sv::csv::parse_csv`, or an Excel sheet read by the server) into rows, and checking every
+//! row against the satsning's schema and the reporting rules before anything is saved (pure;
+//! unit-tested).
 
 use serde::{Deserialize, Serialize};
 
@@ -20,46 +20,6 @@ pub struct ImportRow {
     pub period: String,
     pub value: String,
     pub comment: String,
-}
-
-/// Splits CSV text into records: `;` or `,` as separator (whichever the header uses), quoted
-/// fields with `""` inside, CRLF or LF, a leading byte-order mark ignored.
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let text = text.trim_start_matches('\u{feff}');
-    let first_line = text.lines().next().unwrap_or_default();
-    let separator = if first_line.matches(';').count() >= first_line.matches(',').count() {
-        ';'
-    } else {
-        ','
-    };
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (c, false) if c == separator => record.push(std::mem::take(&mut field)),
-            ('\r', false) => {}
-            ('\n', false) => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (c, _) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
-    }
-    records.retain(|r| r.iter().any(|f| !f.trim().is_empty()));
-    records
 }
 
 /// Picks the columns Kod, Period, Värde and Kommentar (by their header names, any order, any
@@ -260,8 +220,10 @@ mod tests {
     use super::*;
     use crate::schema::{Direction, Frequency, MeasureKind, ValueType};
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn csv_as_swedish_excel_writes_it() {
+        use crate::sv::csv::parse_csv;
         let text = "\u{feff}\"Satsning\";\"Kod\";\"Period\";\"Värde\";\"Kommentar\"\r\n\"Läxhjälp\";\"a1\";\"2026-10\";12;\"Sa \"\"hej\"\"; sen\"\r\n\r\n;\"E1\";2026-10;\"12,5\";\r\n";
         let table = parse_csv(text);
         assert_eq!(table.len(), 3);

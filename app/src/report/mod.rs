@@ -15,7 +15,8 @@ pub mod ui;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::schema::{Frequency, Measure, ValueType, format_decimal, parse_decimal};
+use crate::schema::{Frequency, Measure, ValueType};
+use crate::sv::number::{YEARS, format_decimal, number_message, parse_decimal, plain_decimal};
 
 /// A reporting month, e.g. november 2026. Stored as YYYYMM, written "2026-11" in URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -41,8 +42,7 @@ const MONTHS: [&str; 12] = [
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Self> {
-        (crate::schema::YEARS.contains(&year) && (1..=12).contains(&month))
-            .then_some(Self { year, month })
+        (YEARS.contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
     }
 
     /// The month `date` falls in.
@@ -290,7 +290,7 @@ pub fn parse_value(value_type: ValueType, raw: &str) -> Result<Option<f64>, Stri
         return Err("Procent går bara för andelar. Skriv ett tal.".into());
     }
     let value = parse_decimal(text)
-        .map_err(|_| crate::schema::number_message(text).to_string())?
+        .map_err(|_| number_message(text).to_string())?
         .ok_or_else(|| "Skriv ett tal.".to_string())?;
     match value_type {
         ValueType::Count if value < 0.0 || value.fract() != 0.0 => {
@@ -330,7 +330,7 @@ pub fn with_unit(measure: &Measure, value: f64) -> String {
 pub fn edit_text(value_type: ValueType, value: f64) -> String {
     match value_type {
         ValueType::YesNo => format_value(value_type, value).to_lowercase(),
-        _ => value.to_string().replace('.', ","),
+        _ => plain_decimal(value),
     }
 }
 

@@ -354,7 +354,7 @@ async fn effect_input(
     let amount = if belopp.trim().is_empty() {
         Some(0)
     } else {
-        crate::initiative::parse_sek(belopp)
+        crate::sv::number::parse_sek(belopp)
     };
     if amount.is_none() {
         errors.push(FieldError {

@@ -9,10 +9,11 @@ pub mod ui;
 
 pub use grouping::MeasureGroup;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldError};
+use crate::sv::number::{NotANumber, number_message, parse_date, parse_decimal, plain_decimal};
 
 macro_rules! db_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $db:literal, $label:literal;)+ }) => {
@@ -268,10 +269,6 @@ impl SchemaSummary {
     }
 }
 
-/// The text is not a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotANumber;
-
 /// The six columns of the classic table, for export.
 pub const COLUMNS: [&str; 6] = [
     "Mål",
@@ -369,104 +366,6 @@ impl Schema {
             ]);
         }
         rows
-    }
-}
-
-/// A CSV cell for Swedish Excel: quoted, and text that Excel would run as a formula
-/// (=, +, -, @ first) is prefixed with an apostrophe (CSV injection).
-pub fn csv_cell(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 3);
-    push_csv_cell(&mut out, value);
-    out
-}
-
-/// [`csv_cell`] appended to `out` (no allocation of its own, for large exports).
-pub fn push_csv_cell(out: &mut String, value: &str) {
-    out.push('"');
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        out.push('\'');
-    }
-    for (i, part) in value.split('"').enumerate() {
-        if i > 0 {
-            out.push_str("\"\"");
-        }
-        out.push_str(part);
-    }
-    out.push('"');
-}
-
-/// Parses a Swedish decimal: "12,5", "1 234,5", "12.5", "12,5 %". Empty is `None`.
-pub fn parse_decimal(raw: &str) -> Result<Option<f64>, NotANumber> {
-    let cleaned: String = raw
-        .trim()
-        .trim_end_matches('%')
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    // Plain notation only: "1e308", "inf" and "NaN" are numbers to Rust, not to a person.
-    let digits = cleaned.strip_prefix('-').unwrap_or(&cleaned);
-    if cleaned.matches('.').count() > 1 || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return Err(NotANumber);
-    }
-    cleaned
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.abs() <= MAX_NUMBER)
-        .map(Some)
-        .ok_or(NotANumber)
-}
-
-/// The largest magnitude any number in Utfall may have (a count, an amount in kronor, a
-/// target): 10¹², a thousand billion. Larger input is refused rather than stored as something
-/// that later shows as "inf" or breaks a chart.
-pub const MAX_NUMBER: f64 = 1e12;
-
-/// The years a date in Utfall may fall in: no social investment fund starts before 1990 or
-/// runs past 2100, and a year outside is a typing error ("0000-01-01", "20266-01-01").
-pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
-
-/// Parses a date written `ÅÅÅÅ-MM-DD` within [`YEARS`].
-pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| YEARS.contains(&d.year()))
-}
-
-/// The Swedish message for a number [`parse_decimal`] refused.
-pub fn number_message(raw: &str) -> &'static str {
-    if raw.chars().filter(char::is_ascii_digit).count() > 12 {
-        "Talet är för stort: högst 1 000 000 000 000."
-    } else {
-        "Skriv ett tal, till exempel 12 eller 12,5."
-    }
-}
-
-/// Formats a decimal the Swedish way: "12,5", "1 234".
-pub fn format_decimal(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
-    let text = if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded}")
-    };
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("−", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('\u{a0}');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped},{f}"),
-        None => format!("{sign}{grouped}"),
     }
 }
 
@@ -746,7 +645,7 @@ pub fn parse_milestones(
 /// Delmål as the form shows them: one "ÅÅÅÅ-MM-DD: värde" per line.
 pub fn format_milestones(list: &[(NaiveDate, f64)]) -> String {
     list.iter()
-        .map(|(d, v)| format!("{d}: {}", v.to_string().replace('.', ",")))
+        .map(|(d, v)| format!("{d}: {}", plain_decimal(*v)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -873,36 +772,6 @@ mod tests {
         assert_eq!(rows[0][3], "M2 x");
         assert_eq!(rows[0][4], "M3 x");
         assert_eq!(rows[0][5], "Färre placeringar (lång sikt, 100 kr/år)");
-    }
-
-    #[test]
-    fn csv_cells_are_quoted_and_defused() {
-        assert_eq!(csv_cell("Mål \"ett\""), "\"Mål \"\"ett\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("-5"), "\"'-5\"");
-    }
-
-    #[test]
-    fn swedish_decimals() {
-        assert_eq!(parse_decimal("12,5"), Ok(Some(12.5)));
-        assert_eq!(parse_decimal("1 234,5"), Ok(Some(1234.5)));
-        assert_eq!(parse_decimal("12,5 %"), Ok(Some(12.5)));
-        assert_eq!(parse_decimal(" "), Ok(None));
-        assert_eq!(parse_decimal("1,2,3"), Err(NotANumber));
-        assert_eq!(parse_decimal("tolv"), Err(NotANumber));
-        assert_eq!(parse_decimal("-3,5"), Ok(Some(-3.5)));
-        assert_eq!(parse_decimal("1 000 000 000 000"), Ok(Some(1e12)));
-        for out_of_range in ["1e308", "1E3", "inf", "NaN", "1 000 000 000 001", "0x10"] {
-            assert_eq!(
-                parse_decimal(out_of_range),
-                Err(NotANumber),
-                "{out_of_range}"
-            );
-        }
-        assert!(number_message("99999999999999").contains("för stort"));
-        assert!(number_message("1e308").starts_with("Skriv ett tal"));
-        assert_eq!(format_decimal(1234.5), "1\u{a0}234,5");
-        assert_eq!(format_decimal(-3.0), "−3");
     }
 
     #[test]

@@ -6,12 +6,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{SchemaPageData, schema_for_editing, schema_view};
-use super::{
-    Direction, Frequency, Horizon, Measure, MeasureKind, Source, ValueType, format_decimal,
-};
+use super::{Direction, Frequency, Horizon, Measure, MeasureKind, Source, ValueType};
 use crate::auth::ui::Guard;
 use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_state};
-use crate::initiative::format_sek;
+use crate::sv::number::{format_decimal, format_sek, plain_decimal};
 
 fn access() -> crate::auth::Access {
     crate::auth::page_access("/satsningar/0/schema")
@@ -547,10 +545,7 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
 /// A stored measure as the form's field values.
 fn stored_values(m: &Measure) -> std::collections::BTreeMap<&'static str, String> {
     // Plain digits with a decimal comma: what parse_decimal reads back, negatives included.
-    let number = |v: Option<f64>| {
-        v.map(|v| v.to_string().replace('.', ","))
-            .unwrap_or_default()
-    };
+    let number = |v: Option<f64>| v.map(plain_decimal).unwrap_or_default();
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     [
         ("kod", m.code.clone()),
