@@ -22,14 +22,9 @@ where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{waiting}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(data) => page(data).into_any(),
-                Err(error) => view! { <Problem error/> }.into_any(),
-            })}
-        </Suspense>
-    }
+    load(data, waiting, page, |error| {
+        view! { <Problem error/> }.into_any()
+    })
 }
 
 /// Like [`loaded`], for data inside a page that already has its heading: a failure is a
@@ -43,11 +38,26 @@ where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    load(data, waiting, part, |error| {
+        view! { <ProblemNotice error/> }.into_any()
+    })
+}
+
+fn load<T, V>(
+    data: Resource<Result<T, AppError>>,
+    waiting: &'static str,
+    shown: impl Fn(T) -> V + Send + Sync + 'static,
+    failed: fn(AppError) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
     view! {
         <Suspense fallback=move || view! { <p class="loading">{waiting}</p> }>
             {move || data.get().map(|result| match result {
-                Ok(data) => part(data).into_any(),
-                Err(error) => view! { <ProblemNotice error/> }.into_any(),
+                Ok(data) => shown(data).into_any(),
+                Err(error) => failed(error),
             })}
         </Suspense>
     }

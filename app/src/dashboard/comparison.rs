@@ -92,29 +92,19 @@ pub fn indicator_comparison<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Activity, Direction, Frequency, Goal, Source, ValueType};
+    use crate::schema::{Activity, Goal, ValueType};
 
     fn measure(id: i64, code: &str, kind: MeasureKind, activity: Option<i64>) -> Measure {
         Measure {
-            id,
             kind,
             activity_id: activity,
             goal_id: (kind == MeasureKind::Indicator).then_some(1),
             code: code.into(),
             name: code.into(),
-            definition: String::new(),
             unit: "%".into(),
             value_type: ValueType::Share,
-            frequency: Frequency::Monthly,
-            direction: Direction::Higher,
-            baseline: None,
-            target: None,
-            milestones: Vec::new(),
-            tolerance_yellow: None,
-            tolerance_red: None,
-            source: Source::Manual,
             comparison: "Kolada N15428".into(),
-            retired: false,
+            ..Measure::example(id)
         }
     }
 

@@ -232,7 +232,7 @@ pub fn make_cumulative(data: &mut ChartData) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Frequency, Source, ValueType};
+    use crate::schema::ValueType;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -240,25 +240,17 @@ mod tests {
 
     fn measure(direction: Direction) -> Measure {
         Measure {
-            id: 1,
             kind: MeasureKind::Effect,
-            activity_id: Some(1),
-            goal_id: None,
             code: "E1".into(),
             name: "Andel".into(),
-            definition: String::new(),
             unit: "%".into(),
             value_type: ValueType::Share,
-            frequency: Frequency::Monthly,
             direction,
             baseline: Some((40.0, date(2026, 1, 1))),
             target: Some((80.0, date(2027, 1, 1))),
-            milestones: Vec::new(),
             tolerance_yellow: Some(5.0),
             tolerance_red: Some(15.0),
-            source: Source::Manual,
-            comparison: String::new(),
-            retired: false,
+            ..Measure::example(1)
         }
     }
 

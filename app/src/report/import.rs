@@ -218,7 +218,7 @@ fn measure_problem(measure: &Measure) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Direction, Frequency, MeasureKind, ValueType};
+    use crate::schema::{Frequency, ValueType};
 
     #[cfg(feature = "ssr")]
     #[test]
@@ -249,25 +249,10 @@ mod tests {
 
     fn measure(id: i64, code: &str, value_type: ValueType, frequency: Frequency) -> Measure {
         Measure {
-            id,
-            kind: MeasureKind::Activity,
-            activity_id: Some(1),
-            goal_id: None,
             code: code.into(),
-            name: "Mått".into(),
-            definition: String::new(),
-            unit: String::new(),
             value_type,
             frequency,
-            direction: Direction::Higher,
-            baseline: None,
-            target: None,
-            milestones: Vec::new(),
-            tolerance_yellow: None,
-            tolerance_red: None,
-            source: Source::Manual,
-            comparison: String::new(),
-            retired: false,
+            ..Measure::example(id)
         }
     }
 

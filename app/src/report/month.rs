@@ -140,7 +140,7 @@ pub fn check_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Direction, Frequency, MeasureKind, ValueType};
+    use crate::schema::{Frequency, ValueType};
 
     fn date(raw: &str) -> NaiveDate {
         NaiveDate::parse_from_str(raw, "%Y-%m-%d").unwrap()
@@ -177,25 +177,11 @@ mod tests {
 
     fn measure(id: i64, value_type: ValueType, frequency: Frequency) -> Measure {
         Measure {
-            id,
-            kind: MeasureKind::Activity,
-            activity_id: Some(1),
-            goal_id: None,
-            code: format!("A{id}"),
             name: "Deltagare".into(),
-            definition: String::new(),
             unit: "st".into(),
             value_type,
             frequency,
-            direction: Direction::Higher,
-            baseline: None,
-            target: None,
-            milestones: Vec::new(),
-            tolerance_yellow: None,
-            tolerance_red: None,
-            source: Source::Manual,
-            comparison: String::new(),
-            retired: false,
+            ..Measure::example(id)
         }
     }
 

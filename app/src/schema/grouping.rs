@@ -59,29 +59,15 @@ impl Schema {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Activity, Direction, Frequency, Goal, Source, ValueType};
+    use crate::schema::{Activity, Goal};
 
     fn measure(id: i64, kind: MeasureKind, activity: Option<i64>, goal: Option<i64>) -> Measure {
         Measure {
-            id,
             kind,
             activity_id: activity,
             goal_id: goal,
             code: format!("M{id}"),
-            name: "Mått".into(),
-            definition: String::new(),
-            unit: String::new(),
-            value_type: ValueType::Count,
-            frequency: Frequency::Monthly,
-            direction: Direction::Higher,
-            baseline: None,
-            target: None,
-            milestones: Vec::new(),
-            tolerance_yellow: None,
-            tolerance_red: None,
-            source: Source::Manual,
-            comparison: String::new(),
-            retired: false,
+            ..Measure::example(id)
         }
     }
 

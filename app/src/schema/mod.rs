@@ -662,6 +662,35 @@ pub fn required_text(field: &str, raw: &str, what: &str) -> Result<String, AppEr
     }
 }
 
+/// A plain monthly count measure "A{id}" under aktivitet 1, for unit tests: each test
+/// changes only the fields it is about (`Measure { kind: …, ..Measure::example(1) }`).
+#[cfg(test)]
+impl Measure {
+    pub(crate) fn example(id: i64) -> Measure {
+        Measure {
+            id,
+            kind: MeasureKind::Activity,
+            activity_id: Some(1),
+            goal_id: None,
+            code: format!("A{id}"),
+            name: "Mått".into(),
+            definition: String::new(),
+            unit: String::new(),
+            value_type: ValueType::Count,
+            frequency: Frequency::Monthly,
+            direction: Direction::Higher,
+            baseline: None,
+            target: None,
+            milestones: Vec::new(),
+            tolerance_yellow: None,
+            tolerance_red: None,
+            source: Source::Manual,
+            comparison: String::new(),
+            retired: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -674,25 +703,14 @@ mod tests {
         target: bool,
     ) -> Measure {
         Measure {
-            id,
             kind,
             activity_id: activity,
             goal_id: goal,
             code: format!("M{id}"),
             name: "x".into(),
-            definition: String::new(),
             unit: "st".into(),
-            value_type: ValueType::Count,
-            frequency: Frequency::Monthly,
-            direction: Direction::Higher,
-            baseline: None,
             target: target.then(|| (10.0, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())),
-            milestones: Vec::new(),
-            tolerance_yellow: None,
-            tolerance_red: None,
-            source: Source::Manual,
-            comparison: String::new(),
-            retired: false,
+            ..Measure::example(id)
         }
     }
 
