@@ -724,18 +724,18 @@ fn measure_input(seed: &MeasureSeed) -> Result<MeasureInput, AppError> {
         comparison,
     ) = *seed;
     MeasureInput::parse(&MeasureForm {
-        code,
-        name,
-        unit,
-        value_type,
-        frequency,
-        direction,
-        baseline: baseline.0,
-        baseline_date: baseline.1,
-        target: target.0,
-        target_date: target.1,
-        source,
-        comparison,
+        code: code.into(),
+        name: name.into(),
+        unit: unit.into(),
+        value_type: value_type.into(),
+        frequency: frequency.into(),
+        direction: direction.into(),
+        baseline: baseline.0.into(),
+        baseline_date: baseline.1.into(),
+        target: target.0.into(),
+        target_date: target.1.into(),
+        source: source.into(),
+        comparison: comparison.into(),
         ..MeasureForm::default()
     })
 }
