@@ -8,6 +8,7 @@
 mod auth;
 mod backup;
 mod browser;
+mod builders;
 mod cli;
 mod connections;
 mod dashboards;
