@@ -4,7 +4,8 @@ use app::initiative::InitiativeForm;
 use app::initiative::api::{CreateInitiative, InitiativeView, UpdateInitiative};
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, spawn_demo_app};
+use crate::builders::{InitiativeBuilder, UserBuilder};
+use crate::helpers::{TestApp, spawn_app, spawn_demo_app};
 use crate::schema::status;
 
 pub async fn party_id(app: &TestApp, name: &str) -> i64 {
@@ -544,5 +545,53 @@ async fn budget_per_year_is_saved_shown_and_checked() {
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM initiative_budget_year").await,
         2
+    );
+}
+
+#[tokio::test]
+async fn a_projektledare_edits_the_satsning_they_lead_and_no_other() {
+    // Arrange: without demo data, a projektledare who leads one of two satsningar.
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(app::auth::Role::ProjectLead)
+        .named("Pia Ledare")
+        .login(&app)
+        .await;
+    let own = InitiativeBuilder::named("Egen satsning")
+        .led_by(&lead)
+        .create(&app)
+        .await;
+    let other = InitiativeBuilder::named("Annans satsning")
+        .create(&app)
+        .await;
+    let (school, social) = (own.parties[0], own.parties[1]);
+
+    // Act
+    let saved = browser
+        .submit(
+            &format!("/satsningar/{}/redigera", own.id),
+            &update(own.id, satsning("Egen satsning, ändrad", school, social)),
+        )
+        .await;
+    let refused = browser
+        .submit(
+            &format!("/satsningar/{}/redigera", other.id),
+            &update(other.id, satsning("Kapad", school, social)),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = browser.get(&format!("/satsningar/{}", own.id)).await;
+    assert!(
+        page.text().await.unwrap().contains("Pia Ledare"),
+        "still led by them"
+    );
+    let list = browser.get("/satsningar").await.text().await.unwrap();
+    assert!(list.contains("Egen satsning, ändrad"), "{list}");
+    assert!(!list.contains("Annans satsning"));
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM initiative WHERE name = 'Kapad'").await,
+        0
     );
 }

@@ -8,8 +8,8 @@ use app::schema::api::{AddActivity, AddEffect, AddGoal, AddMeasure, RetireMeasur
 use app::schema::repo::Parent;
 use reqwest::StatusCode;
 
-use crate::builders::measure_form;
-use crate::helpers::{TestApp, spawn_demo_app};
+use crate::builders::{InitiativeBuilder, SchemaBuilder, UserBuilder, measure_form};
+use crate::helpers::{TestApp, spawn_app, spawn_demo_app};
 
 pub async fn scalar(app: &TestApp, sql: &'static str, id: i64) -> i64 {
     app::db_read!(&app.db, |pool| {
@@ -428,4 +428,66 @@ async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
             .status(),
         303
     );
+}
+
+#[tokio::test]
+async fn only_the_evaluation_team_decides_a_satsning_with_a_complete_schema() {
+    use app::auth::Role;
+    use app::schema::MeasureKind;
+    // Arrange: a satsning in beredning whose projektledare has built a complete schema.
+    let app = spawn_app().await;
+    let (lead, lead_browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (_, evaluator) = UserBuilder::with_role(Role::Evaluator).login(&app).await;
+    let initiative = InitiativeBuilder::named("Unga vuxna i arbete")
+        .status(app::initiative::Status::Review)
+        .led_by(&lead)
+        .create(&app)
+        .await;
+    let schema = SchemaBuilder::new(&app, &initiative, &lead);
+    let goal = schema.goal("Fler unga vuxna i arbete").await;
+    let activity = schema.activity(goal, "Coachning").await;
+    let at_activity = Parent::Activity(activity);
+    schema
+        .measure(MeasureKind::Activity, at_activity, &measure_form("A1"))
+        .await;
+    let effect = schema
+        .measure(
+            MeasureKind::Effect,
+            at_activity,
+            &measure_fields("E1", true),
+        )
+        .await;
+    schema
+        .measure(
+            MeasureKind::Indicator,
+            Parent::Goal(goal),
+            &measure_form("I1"),
+        )
+        .await;
+    schema
+        .effect("Minskat försörjningsstöd", Some(effect), 350_000)
+        .await;
+    let page = format!("/satsningar/{}", initiative.id);
+    let schema_page = lead_browser.get(&format!("{page}/schema")).await;
+    assert!(
+        schema_page
+            .text()
+            .await
+            .unwrap()
+            .contains("Schemat är komplett.")
+    );
+
+    // Act
+    let by_lead = lead_browser
+        .submit(&page, &status(initiative.id, "beslutad"))
+        .await;
+    let by_team = evaluator
+        .submit(&page, &status(initiative.id, "beslutad"))
+        .await;
+
+    // Assert
+    assert_eq!(by_lead.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(by_team.status(), StatusCode::SEE_OTHER);
+    let html = evaluator.get(&page).await.text().await.unwrap();
+    assert!(html.contains("Beredning → Beslutad"), "{html}");
 }
