@@ -339,19 +339,18 @@ async fn seed_initiatives(
     }
     let parties = crate::party::repo::list(db, organisation_id).await?;
     for (name, party_names, start, end, budget, status, led, summary) in INITIATIVES {
-        let budget = budget.to_string();
         let form = InitiativeForm {
-            name,
-            summary,
-            start,
-            end,
-            budget: &budget,
-            party_ids: parties
+            name: name.into(),
+            summary: summary.into(),
+            start: start.into(),
+            end: end.into(),
+            budget: budget.to_string(),
+            parties: parties
                 .iter()
                 .filter(|p| party_names.contains(&p.name.as_str()))
                 .map(|p| p.id)
                 .collect(),
-            lead_ids: lead_id.filter(|_| led).into_iter().collect(),
+            leads: lead_id.filter(|_| led).into_iter().collect(),
             ..InitiativeForm::default()
         };
         // The demo data passes the same rules as user input.
@@ -724,18 +723,18 @@ fn measure_input(seed: &MeasureSeed) -> Result<MeasureInput, AppError> {
         comparison,
     ) = *seed;
     MeasureInput::parse(&MeasureForm {
-        code,
-        name,
-        unit,
-        value_type,
-        frequency,
-        direction,
-        baseline: baseline.0,
-        baseline_date: baseline.1,
-        target: target.0,
-        target_date: target.1,
-        source,
-        comparison,
+        code: code.into(),
+        name: name.into(),
+        unit: unit.into(),
+        value_type: value_type.into(),
+        frequency: frequency.into(),
+        direction: direction.into(),
+        baseline: baseline.0.into(),
+        baseline_date: baseline.1.into(),
+        target: target.0.into(),
+        target_date: target.1.into(),
+        source: source.into(),
+        comparison: comparison.into(),
         ..MeasureForm::default()
     })
 }

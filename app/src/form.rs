@@ -6,6 +6,10 @@
 //! function says, on failure it renders the same page again with a 4xx status, the values the
 //! user typed (never passwords) and a Swedish message next to each bad field. The mutation
 //! logic therefore lives once, in the server function, and is also callable from hydrated code.
+//!
+//! A form's fields are one serde struct taken by the server function as one argument (e.g.
+//! `measure: MeasureForm`), so its inputs are named `measure[code]`; pages render it with
+//! [`PostForm`] and the function's own `PATH`, and ids come from names through [`field_id`].
 
 use std::collections::BTreeMap;
 
@@ -17,6 +21,41 @@ use crate::html::TextArea;
 
 /// Name of the hidden field that names the server function a form posts to.
 pub const ACTION_FIELD: &str = "_atgard";
+
+/// The element id of the input named `name`: a form struct's field `measure[code]` becomes
+/// `measure-code` (brackets are awkward in URL fragments and CSS); a plain name is its own id.
+/// [`TextField`] and the [`ErrorSummary`] links both use it, so they always agree.
+pub fn field_id(name: &str) -> String {
+    name.replace("][", "-")
+        .replace(['[', ']'], "-")
+        .trim_end_matches('-')
+        .to_string()
+}
+
+/// A form that works without JavaScript: `<form method="post" novalidate>` to the page it is
+/// on, with the hidden [`ACTION_FIELD`] naming the server function that does the work. Pass the
+/// function's own path, never a string: `fn_path=AddMeasure::PATH` (trait
+/// `leptos::server_fn::ServerFn`). Attributes and `on:` handlers given to the component land on
+/// the `<form>`.
+#[component]
+pub fn PostForm(
+    /// The page the form is on, shown again with the errors when the post is refused.
+    #[prop(into)]
+    action: String,
+    /// The server function's path, `SomeFunction::PATH`.
+    fn_path: &'static str,
+    /// The form's CSS class.
+    #[prop(default = "form")]
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action class=class novalidate>
+            <input type="hidden" name=ACTION_FIELD value=fn_path/>
+            {children()}
+        </form>
+    }
+}
 
 /// What a mutation server function answers on success: where to send the user next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +98,12 @@ impl FormState {
             && self.values.get(key).map(String::as_str) == Some(value)
     }
 
+    /// This state if `posted` (the rejected form is this one), else a fresh one: on a page with
+    /// several forms only the one that was posted shows what was typed and its errors.
+    pub fn if_posted(self, posted: bool) -> FormState {
+        if posted { self } else { FormState::default() }
+    }
+
     /// The error message for `field`, if any.
     pub fn error(&self, field: &str) -> Option<String> {
         self.errors
@@ -87,7 +132,7 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
             .errors
             .iter()
             .map(|e| {
-                let href = format!("#{}", e.field);
+                let href = format!("#{}", field_id(&e.field));
                 view! { <li><a href=href>{e.message.clone()}</a></li> }
             })
             .collect_view();
@@ -103,7 +148,7 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
 /// A labelled text input with its error message.
 #[component]
 pub fn TextField(
-    /// `name` and `id` of the input.
+    /// `name` of the input; its id is [`field_id`] of it unless `id` is given.
     name: &'static str,
     label: &'static str,
     value: String,
@@ -117,7 +162,7 @@ pub fn TextField(
     #[prop(optional, into)]
     id: Option<String>,
 ) -> impl IntoView {
-    let id = id.unwrap_or_else(|| name.to_string());
+    let id = id.unwrap_or_else(|| field_id(name));
     let error_id = format!("{id}-fel");
     let hint_id = format!("{id}-tips");
     let described = match (&error, hint) {
@@ -153,10 +198,59 @@ pub fn TextField(
 }
 
 /// Form fields whose text may span several lines (the `<textarea>` fields); in every other
-/// field a tab or line break is refused like any other control character. Report comments are
-/// named `k[m{measure}]`.
+/// field a tab or line break is refused like any other control character. A form struct's field
+/// (`initiative[summary]`) is judged by its own, innermost name; report comments are named
+/// `k[m{measure}]`.
 pub fn is_multiline_field(name: &str) -> bool {
-    matches!(name, "beskrivning" | "orsak" | "delmal" | "budget_per_ar") || name.starts_with("k[")
+    let innermost = name
+        .rsplit_once('[')
+        .map_or(name, |(_, last)| last.trim_end_matches(']'));
+    matches!(
+        innermost,
+        "summary" | "budget_years" | "milestones" | "orsak"
+    ) || name.starts_with("k[")
+}
+
+/// Serde helpers for checkboxes in form structs (`#[serde(default, with = "…")]`): a browser
+/// sends a ticked box as `name=ja` and leaves an unticked one out.
+pub mod checkbox {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// One checkbox: ticked when sent with any value but `false` (what serde_qs writes for an
+    /// unticked `bool`).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        Ok(String::deserialize(d)? != "false")
+    }
+
+    pub fn serialize<S: Serializer>(ticked: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(*ticked)
+    }
+}
+
+/// Serde helpers for a group of checkboxes named `group[n<id>]=ja`, one per ticked id (the
+/// letter keeps serde_qs from reading `group[5]` as a list index): read as the ticked ids.
+pub mod ticked_ids {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+        let ticked = BTreeMap::<String, String>::deserialize(d)?;
+        Ok(ticked
+            .keys()
+            .filter_map(|k| k.strip_prefix('n')?.parse().ok())
+            .collect())
+    }
+
+    pub fn serialize<S: Serializer>(ids: &[i64], s: S) -> Result<S::Ok, S::Error> {
+        let ticked: BTreeMap<String, &str> = ids.iter().map(|id| (key(*id), "ja")).collect();
+        ticked.serialize(s)
+    }
+
+    /// The key of id `id` in its group: `n4`.
+    pub fn key(id: i64) -> String {
+        format!("n{id}")
+    }
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body strictly: every name and value must be
@@ -242,14 +336,18 @@ mod tests {
 
     #[test]
     fn ordinary_forms_decode_like_a_browser_sends_them() {
-        let fields =
-            decode_form(b"namn=Familjecentral+%C3%96rebro&beskrivning=rad1%0D%0Arad2&tom=")
-                .unwrap();
+        let fields = decode_form(
+            b"namn=Familjecentral+%C3%96rebro&initiative%5Bsummary%5D=rad1%0D%0Arad2&tom=",
+        )
+        .unwrap();
         assert_eq!(
             fields,
             vec![
                 ("namn".to_string(), "Familjecentral Örebro".to_string()),
-                ("beskrivning".to_string(), "rad1\r\nrad2".to_string()),
+                (
+                    "initiative[summary]".to_string(),
+                    "rad1\r\nrad2".to_string()
+                ),
                 ("tom".to_string(), String::new()),
             ]
         );
@@ -267,13 +365,50 @@ mod tests {
         let error = decode_form(b"namn=rad1%0Arad2").unwrap_err();
         assert!(error.message_for("namn").is_some());
         assert!(decode_form(b"k%5Bm4%5D=rad1%0Arad2").is_ok());
-        let error = decode_form(b"beskrivning=a%07b").unwrap_err();
-        assert!(error.message_for("beskrivning").is_some());
+        let error = decode_form(b"initiative%5Bsummary%5D=a%07b").unwrap_err();
+        assert!(error.message_for("initiative[summary]").is_some());
         assert!(matches!(
             decode_form(b"%FF=1"),
             Err(AppError::BadRequest(_))
         ));
         // C1 controls (U+0085 NEL) too.
         assert!(decode_form("namn=a%C2%85b".as_bytes()).is_err());
+    }
+
+    #[test]
+    fn a_form_structs_fields_are_judged_by_their_own_name_and_get_plain_ids() {
+        assert!(decode_form(b"initiative%5Bsummary%5D=rad1%0D%0Arad2").is_ok());
+        assert!(decode_form(b"measure%5Bmilestones%5D=rad1%0Arad2").is_ok());
+        let error = decode_form(b"initiative%5Bname%5D=rad1%0Arad2").unwrap_err();
+        assert!(error.message_for("initiative[name]").is_some());
+        assert_eq!(field_id("measure[code]"), "measure-code");
+        assert_eq!(field_id("initiative[parties][n4]"), "initiative-parties-n4");
+        assert_eq!(field_id("namn"), "namn");
+    }
+
+    #[test]
+    fn checkboxes_read_as_a_browser_sends_them() {
+        #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+        struct Form {
+            #[serde(default, with = "checkbox")]
+            ticked: bool,
+            #[serde(default, with = "ticked_ids")]
+            ids: Vec<i64>,
+        }
+        let sent: Form = serde_json::from_str(
+            r#"{"ticked": "ja", "ids": {"n4": "ja", "n12": "ja", "x": "ja"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            sent,
+            Form {
+                ticked: true,
+                ids: vec![12, 4],
+            }
+        );
+        assert_eq!(serde_json::from_str::<Form>("{}").unwrap(), Form::default());
+        let written = serde_json::to_value(&sent).unwrap();
+        assert_eq!(written["ids"]["n4"], "ja");
+        assert_eq!(written["ticked"], true);
     }
 }

@@ -53,7 +53,9 @@ use crate::report::ui::{
     ImportPage, ImportPreviewPage, ReportCalendarPage, ReportFormPage, ReportHistoryPage,
     ReportOverviewPage,
 };
-use crate::schema::ui::{EditMeasurePage, NewMeasurePage, SchemaPage, SixColumnPage};
+use crate::schema::measure_form::{EditMeasurePage, NewMeasurePage};
+use crate::schema::six_columns::SixColumnPage;
+use crate::schema::ui::SchemaPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -128,7 +128,7 @@ pub async fn create_admin(config: &Config, args: &CreateAdmin) -> anyhow::Result
     };
     app::auth::repo::create_user(&db, None, &user, now)
         .await
-        .map_err(|e| match e.message_for("epost") {
+        .map_err(|e| match e.message_for("user[email]") {
             Some(message) => anyhow::anyhow!("--email: {message}"),
             None => anyhow::anyhow!(e),
         })?;

@@ -3,6 +3,7 @@
 use app::auth::Role;
 use app::db::Db;
 use app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 
 use crate::helpers::{Backend, TestApp, spawn_app_with, spawn_demo_app};
@@ -254,16 +255,24 @@ async fn role_route_matrix() {
     ];
     type Fields<'a> = &'a [(&'a str, &'a str)];
     let functions: Vec<(&str, Fields, &[Role])> = vec![
-        ("/api/anvandare/lista", &[], &[Admin]),
-        ("/api/anvandare/hamta", &id_args, &[Admin]),
-        ("/api/historik", &history_args, &[Admin]),
-        ("/api/satsningar/visa", &idea_args, everyone),
-        ("/api/satsningar/val", &[], staff_and_lead),
-        ("/api/parter/lista", &[], &[Admin, Evaluator]),
-        ("/api/parter/register", &[], &[Admin, Evaluator]),
-        ("/api/rapportering/kalender", &idea_args, everyone),
+        (app::auth::api::ListUsers::PATH, &[], &[Admin]),
+        (app::auth::api::GetUser::PATH, &id_args, &[Admin]),
+        (app::audit::ui::ObjectHistory::PATH, &history_args, &[Admin]),
         (
-            "/api/rapportering/oversikt",
+            app::initiative::api::InitiativeView::PATH,
+            &idea_args,
+            everyone,
+        ),
+        (app::initiative::api::FormOptions::PATH, &[], staff_and_lead),
+        (app::party::api::ListParties::PATH, &[], &[Admin, Evaluator]),
+        (
+            app::party::api::PartyRegister::PATH,
+            &[],
+            &[Admin, Evaluator],
+        ),
+        (app::report::api::ReportCalendar::PATH, &idea_args, everyone),
+        (
+            app::report::api::ReportOverview::PATH,
             &[],
             &[Admin, Review, Evaluator],
         ),
@@ -375,7 +384,7 @@ async fn failed_change_leaves_no_audit_row_and_audit_is_append_only() {
     let error = app::auth::repo::create_user(&app.db, None, &duplicate, chrono::Utc::now())
         .await
         .unwrap_err();
-    assert!(error.message_for("epost").is_some());
+    assert!(error.message_for("user[email]").is_some());
     assert_eq!(count_audit(&app.db, "create").await, before);
 
     // The database itself refuses to rewrite history.

@@ -423,12 +423,14 @@ async fn projektledare_registers_a_satsning_through_the_forms() {
     browser
         .client
         .wait()
-        .for_element(Locator::Css("body[data-hydrated='true'] #namn"))
+        .for_element(Locator::Css("body[data-hydrated='true'] #initiative-name"))
         .await
         .unwrap();
-    browser.type_into("namn", "Rörelseglädje i Varberga").await;
-    browser.set_date("start", "2027-01-01").await;
-    browser.set_date("slut", "2026-01-01").await;
+    browser
+        .type_into("initiative-name", "Rörelseglädje i Varberga")
+        .await;
+    browser.set_date("initiative-start", "2027-01-01").await;
+    browser.set_date("initiative-end", "2026-01-01").await;
     browser.submit_main_form().await;
     let summary = browser
         .client
@@ -445,7 +447,7 @@ async fn projektledare_registers_a_satsning_through_the_forms() {
     assert!(summary.contains("minst två nämnder"), "{summary}");
     let kept = browser
         .client
-        .find(Locator::Id("namn"))
+        .find(Locator::Id("initiative-name"))
         .await
         .unwrap()
         .prop("value")
@@ -457,14 +459,14 @@ async fn projektledare_registers_a_satsning_through_the_forms() {
         .await;
     browser.screenshot("satsning-fel").await;
 
-    browser.set_date("slut", "2029-12-31").await;
+    browser.set_date("initiative-end", "2029-12-31").await;
     for name in [
         "Förvaltningen förskola och skola",
         "Kultur- och fritidsförvaltningen",
     ] {
         let labels = browser
             .client
-            .find_all(Locator::Css("fieldset#parter label"))
+            .find_all(Locator::Css("fieldset#initiative-parties label"))
             .await
             .unwrap();
         for label in labels {
@@ -731,14 +733,14 @@ async fn lead_builds_a_small_schema_in_the_browser_and_sees_it_in_six_columns() 
     browser
         .client
         .wait()
-        .for_element(Locator::Css("input#kod"))
+        .for_element(Locator::Css("input#measure-code"))
         .await
         .unwrap();
-    browser.type_into("kod", "E1").await;
+    browser.type_into("measure-code", "E1").await;
     browser
-        .type_into("namn", "Familjer som fått hembesök inom två veckor")
+        .type_into("measure-name", "Familjer som fått hembesök inom två veckor")
         .await;
-    browser.type_into("enhet", "%").await;
+    browser.type_into("measure-unit", "%").await;
     browser.submit_main_form().await;
     let summary = browser
         .client
@@ -835,7 +837,7 @@ async fn lead_fills_a_month_and_sees_it_reported_in_the_calendar() {
         .client
         .wait()
         .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(&format!("p[id='v[m{a1}]-fel']")))
+        .for_element(Locator::Css(&format!("p#v-m{a1}-fel")))
         .await
         .unwrap()
         .text()

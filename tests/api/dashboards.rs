@@ -1,6 +1,9 @@
 //! Dashboards: the satsning page's charts (parsed, not snapshotted), the portfolio with its
 //! lights, filters and totals, and who sees what.
 
+use app::form::ACTION_FIELD;
+use app::report::api::SaveReport;
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, spawn_demo_app};
@@ -347,7 +350,7 @@ async fn portfolio_follows_changes(a: &TestApp, b: &TestApp) {
         .await
         .unwrap();
     let mut fields: Vec<(String, String)> = vec![
-        ("_atgard".into(), "/api/rapportering/spara".into()),
+        (ACTION_FIELD.into(), SaveReport::PATH.into()),
         ("id".into(), id.to_string()),
         ("manad".into(), month.to_string()),
         ("steg".into(), "inrapportera".into()),

@@ -1,6 +1,7 @@
 //! Documents: upload (sniffed, size-limited), listing, download with access following the
 //! satsning.
 
+use app::document::api::DeleteDocument;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
@@ -203,16 +204,12 @@ async fn bad_uploads_are_refused_in_swedish_and_nothing_is_stored() {
 }
 
 async fn delete_document(user: &TestApp, satsning: i64, doc: i64) -> reqwest::Response {
-    let (satsning, doc) = (satsning.to_string(), doc.to_string());
-    user.post_form(
-        &format!("/satsningar/{satsning}"),
-        &[
-            ("_atgard", "/api/dokument/ta-bort"),
-            ("id", &satsning),
-            ("dokument_id", &doc),
-        ],
-    )
-    .await
+    let delete = DeleteDocument {
+        id: satsning,
+        dokument_id: doc,
+    };
+    user.submit(&format!("/satsningar/{satsning}"), &delete)
+        .await
 }
 
 #[tokio::test]

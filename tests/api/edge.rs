@@ -2,10 +2,18 @@
 //! server function cannot decode, broken text and control characters, out-of-range numbers
 //! and dates, ids that are not numbers, malformed uploads — and that nothing of it is stored.
 
+use app::audit::ui::ObjectHistory;
+use app::auth::api::ListUsers;
+use app::form::ACTION_FIELD;
+use app::initiative::InitiativeForm;
+use app::initiative::api::InitiativeView;
+use app::report::api::SaveReport;
+use app::schema::api::AddGoal;
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 
 use crate::helpers::{Backend, TestApp, spawn_app_with, spawn_demo_app};
-use crate::initiatives::{fields, party_id};
+use crate::initiatives::{create, party_id, satsning};
 
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
     app::db_read!(&app.db, |pool| {
@@ -83,7 +91,7 @@ async fn undecodable_server_function_calls_are_400_in_swedish() {
         ),
     ];
     for (what, content_type, body) in cases {
-        let (status, text) = post_raw(&admin, "/api/schema/mal", content_type, body).await;
+        let (status, text) = post_raw(&admin, AddGoal::PATH, content_type, body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {text}");
         let error: serde_json::Value = serde_json::from_str(&text).expect(what);
         let message = error["meddelande"].as_str().unwrap_or_default();
@@ -108,9 +116,10 @@ async fn a_chunked_body_over_the_limit_is_413() {
     // A chunk announced as 3 MB of which a few kB are sent: the server has read past its
     // limit by then and answers, without waiting for the rest.
     let head = format!(
-        "POST /api/schema/mal HTTP/1.1\r\nHost: {host}\r\n\
+        "POST {} HTTP/1.1\r\nHost: {host}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\
-         Connection: close\r\n\r\n300000\r\nmal="
+         Connection: close\r\n\r\n300000\r\nmal=",
+        AddGoal::PATH
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     stream.write_all(&[b'a'; 4096]).await.unwrap();
@@ -141,7 +150,10 @@ async fn broken_text_and_control_characters_are_refused_and_nothing_is_stored() 
         &admin,
         &schema,
         form,
-        format!("_atgard=%2Fapi%2Fschema%2Fmal&id={id}&mal=%FF%FE&malgrupp=Familjer+med+barn"),
+        format!(
+            "{}&id={id}&mal=%FF%FE&malgrupp=Familjer+med+barn",
+            serde_urlencoded::to_string([(ACTION_FIELD, AddGoal::PATH)]).unwrap()
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -159,7 +171,7 @@ async fn broken_text_and_control_characters_are_refused_and_nothing_is_stored() 
     for bad in ["a%00b", "rad1%0Arad2", "a%1Bb"] {
         let (status, text) = post_raw(
             &admin,
-            "/api/schema/mal",
+            AddGoal::PATH,
             form,
             format!("id={id}&mal={bad}&malgrupp="),
         )
@@ -176,11 +188,12 @@ async fn broken_text_and_control_characters_are_refused_and_nothing_is_stored() 
     // Line breaks are fine where the field is multi-line (a satsning's description).
     let school = party_id(&app, "Förvaltningen förskola och skola").await;
     let social = party_id(&app, "Socialförvaltningen").await;
-    let mut ok = fields("Flerradig beskrivning", &school, &social);
-    ok[2].1 = "Rad ett.\r\nRad två.".into();
-    let borrowed: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let ok = InitiativeForm {
+        summary: "Rad ett.\r\nRad två.".into(),
+        ..satsning("Flerradig beskrivning", school, social)
+    };
     assert_eq!(
-        admin.post_form("/satsningar/ny", &borrowed).await.status(),
+        admin.submit("/satsningar/ny", &create(ok)).await.status(),
         StatusCode::SEE_OTHER
     );
 }
@@ -194,10 +207,11 @@ async fn numbers_and_dates_outside_the_domain_are_refused() {
     let initiatives = count(&app, "SELECT COUNT(*) FROM initiative").await;
 
     // A start in year 0 and a budget beyond any fund.
-    let mut bad = fields("Orimliga datum", &school, &social);
-    bad[5].1 = "0000-01-01".into();
-    let borrowed: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let response = admin.post_form("/satsningar/ny", &borrowed).await;
+    let bad = InitiativeForm {
+        start: "0000-01-01".into(),
+        ..satsning("Orimliga datum", school, social)
+    };
+    let response = admin.submit("/satsningar/ny", &create(bad)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(
         response
@@ -232,16 +246,19 @@ async fn numbers_and_dates_outside_the_domain_are_refused() {
         ("99 999 999 999 999", "för stort"),
         ("inf", "Skriv ett tal"),
     ] {
+        let key = format!("m{measure}");
+        let save = SaveReport {
+            id: initiative,
+            manad: month.clone(),
+            v: Some([(key.clone(), raw.to_string())].into()),
+            k: Some([(key, String::new())].into()),
+            orsak: None,
+            steg: None,
+        };
         let response = lead
-            .post_form(
+            .submit(
                 &format!("/satsningar/{initiative}/rapportera/{month}"),
-                &[
-                    ("_atgard", "/api/rapportering/spara"),
-                    ("id", &initiative.to_string()),
-                    ("manad", &month),
-                    (&format!("v[m{measure}]"), raw),
-                    (&format!("k[m{measure}]"), ""),
-                ],
+                &save,
             )
             .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{raw}");
@@ -265,14 +282,12 @@ async fn every_rejection_a_person_can_see_is_swedish() {
     assert!(response.text().await.unwrap().contains("Sidan finns inte"));
 
     // A server function called directly says why, in Swedish, beside the machine-readable kind.
-    let response = reader.post_form("/api/anvandare/lista", &[]).await;
+    let response = reader.call(&ListUsers {}).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let error: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
     assert_eq!(error["fel"], "Forbidden");
     assert_eq!(error["meddelande"], "Du har inte behörighet till det här.");
-    let response = admin
-        .post_form("/api/satsningar/visa", &[("id", "999999")])
-        .await;
+    let response = admin.call(&InitiativeView { id: 999_999 }).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.text().await.unwrap().contains("finns inte"));
 
@@ -296,11 +311,12 @@ async fn account_histories_are_for_admin_only() {
     let app = spawn_demo_app().await;
     let evaluator = app.as_user("utvarderare@exempel.se").await;
     let admin = app.as_user("admin@exempel.se").await;
-    let id = count(&app, "SELECT MIN(id) FROM user_account")
-        .await
-        .to_string();
-    let args = [("typ", "user_account"), ("id", id.as_str())];
-    let refused = evaluator.post_form("/api/historik", &args).await;
+    let id = count(&app, "SELECT MIN(id) FROM user_account").await;
+    let args = ObjectHistory {
+        typ: "user_account".into(),
+        id,
+    };
+    let refused = evaluator.call(&args).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert!(!refused.text().await.unwrap().contains("@exempel.se"));
     assert_eq!(
@@ -310,18 +326,15 @@ async fn account_histories_are_for_admin_only() {
             .status(),
         StatusCode::FORBIDDEN
     );
-    assert_eq!(
-        admin.post_form("/api/historik", &args).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(admin.call(&args).await.status(), StatusCode::OK);
     // Other histories stay open to the utvärderare.
     let initiative = count(&app, "SELECT MIN(id) FROM initiative").await;
     assert_eq!(
         evaluator
-            .post_form(
-                "/api/historik",
-                &[("typ", "initiative"), ("id", &initiative.to_string())]
-            )
+            .call(&ObjectHistory {
+                typ: "initiative".into(),
+                id: initiative,
+            })
             .await
             .status(),
         StatusCode::OK

@@ -283,3 +283,73 @@ impl TestApp {
         })
     }
 }
+
+/// A form body as a browser sends it, built from a server function's own argument struct
+/// (what `#[server]` generates, e.g. `app::schema::api::AddMeasure`): a nested form struct's
+/// fields become `arg[field]` (`measure[code]`), a ticked checkbox `ja`; an unticked one and a
+/// `None` are left out, as a browser leaves them out.
+pub fn form_fields<T: serde::Serialize>(args: &T) -> Vec<(String, String)> {
+    fn flatten(name: String, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        use serde_json::Value;
+        let nested = |key: &str| {
+            if name.is_empty() {
+                key.to_string()
+            } else {
+                format!("{name}[{key}]")
+            }
+        };
+        match value {
+            Value::Null | Value::Bool(false) => {}
+            Value::Bool(true) => out.push((name, "ja".into())),
+            Value::Number(n) => out.push((name, n.to_string())),
+            Value::String(s) => out.push((name, s.clone())),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    flatten(nested(&i.to_string()), item, out);
+                }
+            }
+            Value::Object(fields) => {
+                for (key, item) in fields {
+                    flatten(nested(key), item, out);
+                }
+            }
+        }
+    }
+    let mut fields = Vec::new();
+    flatten(
+        String::new(),
+        &serde_json::to_value(args).expect("server-function arguments serialize"),
+        &mut fields,
+    );
+    fields
+}
+
+impl TestApp {
+    /// Posts a form to `page` as a browser without JavaScript does: the hidden
+    /// `_atgard` names server function `F`, the fields come from its arguments.
+    pub async fn submit<F>(&self, page: &str, args: &F) -> reqwest::Response
+    where
+        F: leptos::server_fn::ServerFn + serde::Serialize,
+    {
+        let mut fields = vec![(app::form::ACTION_FIELD.to_string(), F::PATH.to_string())];
+        fields.extend(form_fields(args));
+        self.post_pairs(page, &fields).await
+    }
+
+    /// Calls server function `F` directly, as hydrated code does.
+    pub async fn call<F>(&self, args: &F) -> reqwest::Response
+    where
+        F: leptos::server_fn::ServerFn + serde::Serialize,
+    {
+        self.post_pairs(F::PATH, &form_fields(args)).await
+    }
+
+    /// Posts owned name/value pairs as a URL-encoded form.
+    pub async fn post_pairs(&self, path: &str, fields: &[(String, String)]) -> reqwest::Response {
+        let borrowed: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.post_form(path, &borrowed).await
+    }
+}

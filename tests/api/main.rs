@@ -8,6 +8,7 @@
 mod auth;
 mod backup;
 mod browser;
+mod builders;
 mod cli;
 mod connections;
 mod dashboards;
@@ -18,8 +19,10 @@ mod helpers;
 mod initiatives;
 mod mail;
 mod markup;
+mod parties;
 mod probes;
 mod reporting;
 mod schema;
+mod schema_edits;
 mod shell;
 mod users;

@@ -3,6 +3,9 @@
 //! comment (finding 1 and 2 of the security review: `</textarea>` and `</title>` broke out of
 //! Leptos' raw-text elements and let a projektledare plant markup that admin then rendered).
 
+use app::form::ACTION_FIELD;
+use app::report::api::SaveReport;
+use leptos::server_fn::ServerFn;
 use scraper::{Html, Node};
 
 use crate::helpers::{TestApp, spawn_demo_app};
@@ -217,7 +220,7 @@ async fn planted_markup_is_text_on_every_page_export_and_chart() {
         .post_form(
             &format!("/satsningar/{initiative}/rapportera/{month}"),
             &[
-                ("_atgard", "/api/rapportering/spara"),
+                (ACTION_FIELD, SaveReport::PATH),
                 ("id", &initiative.to_string()),
                 ("manad", &month),
                 (&format!("v[m{measure}]"), "3"),

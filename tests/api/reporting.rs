@@ -3,6 +3,9 @@
 //! overview, object-level access, and the long-format export read back.
 
 use app::report::Period;
+use app::report::api::SaveReport;
+use app::report::import_api::CommitImport;
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 
 use crate::helpers::{Backend, TestApp, postgres_database, spawn_app_with, spawn_demo_app};
@@ -43,7 +46,8 @@ async fn stored(app: &TestApp, measure: i64, period: Period) -> Option<(Option<f
     })
 }
 
-/// Posts the month's form: `values` as (measure id, value, comment).
+/// Posts the month's form: `values` as (measure id, value, comment); `extra` sets `steg`
+/// (spara, inrapportera) and `orsak`.
 async fn post_month(
     user: &TestApp,
     initiative: i64,
@@ -52,23 +56,29 @@ async fn post_month(
     extra: &[(&str, &str)],
 ) -> reqwest::Response {
     let path = format!("/satsningar/{initiative}/rapportera/{period}");
-    let mut fields: Vec<(String, String)> = vec![
-        ("_atgard".into(), "/api/rapportering/spara".into()),
-        ("id".into(), initiative.to_string()),
-        ("manad".into(), period.to_string()),
-    ];
-    for (measure, value, comment) in values {
-        fields.push((format!("v[m{measure}]"), value.to_string()));
-        fields.push((format!("k[m{measure}]"), comment.to_string()));
-    }
-    for (k, v) in extra {
-        fields.push((k.to_string(), v.to_string()));
-    }
-    let borrowed: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    user.post_form(&path, &borrowed).await
+    let extra = |name: &str| {
+        extra
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let each = |pick: fn(&(i64, &str, &str)) -> String| {
+        Some(
+            values
+                .iter()
+                .map(|row| (format!("m{}", row.0), pick(row)))
+                .collect(),
+        )
+    };
+    let save = SaveReport {
+        id: initiative,
+        manad: period.to_string(),
+        v: each(|row| row.1.to_string()),
+        k: each(|row| row.2.to_string()),
+        orsak: extra("orsak"),
+        steg: extra("steg"),
+    };
+    user.submit(&path, &save).await
 }
 
 #[tokio::test]
@@ -224,7 +234,7 @@ async fn each_value_type_is_checked_and_a_rejected_form_keeps_what_was_typed() {
     assert!(html.contains("Andelen anges i procent, mellan 0 och 100."));
     assert!(html.contains("kommentaren får vara högst 1000 tecken"));
     assert!(html.contains("value=\"12,5\"") && html.contains("value=\"101\""));
-    assert!(html.contains(&format!("id=\"v[m{a1}]\"")) && html.contains("aria-invalid=\"true\""));
+    assert!(html.contains(&format!("id=\"v-m{a1}\"")) && html.contains("aria-invalid=\"true\""));
     assert_eq!(
         stored(&app, a1, month).await,
         None,
@@ -574,22 +584,14 @@ async fn an_import_dry_run_finds_every_bad_row_and_commits_nothing() {
     ] {
         assert!(html.contains(message), "{message}");
     }
-    assert!(
-        !html.contains("/api/rapportering/importera"),
-        "no confirm button"
-    );
-    let import_id = preview_path.rsplit('/').next().unwrap().to_string();
-    let id_text = id.to_string();
-    let forced = lead
-        .post_form(
-            &preview_path,
-            &[
-                ("_atgard", "/api/rapportering/importera"),
-                ("id", &id_text),
-                ("import_id", &import_id),
-            ],
-        )
-        .await;
+    assert!(!html.contains(CommitImport::PATH), "no confirm button");
+    let import_id = preview_path.rsplit('/').next().unwrap().parse().unwrap();
+    let commit = CommitImport {
+        id,
+        import_id,
+        orsak: None,
+    };
+    let forced = lead.submit(&preview_path, &commit).await;
     assert_eq!(forced.status(), StatusCode::CONFLICT);
     assert_eq!(value_count(&app).await, before, "nothing saved");
 
@@ -669,14 +671,13 @@ async fn a_clean_import_commits_every_row_once_as_one_audited_batch() {
     assert_eq!(stored(&app, a1, now).await, None, "a dry run saves nothing");
 
     // Act
-    let import_id = preview_path.rsplit('/').next().unwrap().to_string();
-    let id_text = id.to_string();
-    let fields = [
-        ("_atgard", "/api/rapportering/importera"),
-        ("id", id_text.as_str()),
-        ("import_id", import_id.as_str()),
-    ];
-    let no_reason = lead.post_form(&preview_path, &fields).await;
+    let import_id = preview_path.rsplit('/').next().unwrap().parse().unwrap();
+    let mut commit = CommitImport {
+        id,
+        import_id,
+        orsak: None,
+    };
+    let no_reason = lead.submit(&preview_path, &commit).await;
     assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
     assert!(
         no_reason
@@ -686,9 +687,8 @@ async fn a_clean_import_commits_every_row_once_as_one_audited_batch() {
             .contains("Ange varför värden i låsta månader rättas")
     );
     assert_eq!(stored(&app, a1, now).await, None);
-    let mut fields = fields.to_vec();
-    fields.push(("orsak", "Efterregistrering från närvarolistor."));
-    let committed = lead.post_form(&preview_path, &fields).await;
+    commit.orsak = Some("Efterregistrering från närvarolistor.".into());
+    let committed = lead.submit(&preview_path, &commit).await;
 
     // Assert
     assert_eq!(committed.status(), StatusCode::SEE_OTHER);
@@ -716,7 +716,7 @@ async fn a_clean_import_commits_every_row_once_as_one_audited_batch() {
     assert_eq!(batches, 1);
     // A second commit of the same file is refused; nothing is written twice.
     let before = count_audit(&app).await;
-    let again = lead.post_form(&preview_path, &fields).await;
+    let again = lead.submit(&preview_path, &commit).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert_eq!(count_audit(&app).await, before);
 }

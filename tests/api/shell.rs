@@ -1,5 +1,8 @@
 //! The app shell: Swedish layout, landmarks, 404, security headers, cross-site refusal.
 
+use app::schema::api::AddGoal;
+use leptos::server_fn::ServerFn;
+
 use crate::helpers::{site_root, spawn_app, spawn_demo_app, strict};
 
 #[tokio::test]
@@ -92,7 +95,7 @@ async fn accessibility_statement_is_linked_from_every_page() {
 #[tokio::test]
 async fn cross_site_post_is_refused_before_any_handler() {
     let app = spawn_app().await;
-    for path in ["/api/any_server_fn", "/"] {
+    for path in [AddGoal::PATH, "/"] {
         let response = app
             .client
             .post(format!("{}{path}", app.address))
@@ -105,10 +108,10 @@ async fn cross_site_post_is_refused_before_any_handler() {
         assert_eq!(response.status(), 403, "{path}");
         assert!(response.text().await.unwrap().contains("annan webbplats"));
     }
-    // A POST from a page of our own gets past the check (and then 404s: no such function).
+    // A POST from a page of our own gets past the check (and then fails to decode `x=1`).
     let response = app
         .client
-        .post(format!("{}/api/any_server_fn", app.address))
+        .post(format!("{}{}", app.address, AddGoal::PATH))
         .header("sec-fetch-site", "same-origin")
         .body("x=1")
         .send()
@@ -121,7 +124,7 @@ async fn cross_site_post_is_refused_before_any_handler() {
 async fn oversized_request_body_is_refused() {
     let app = spawn_app().await;
     let (status, body) =
-        crate::helpers::post_announcing(&app, "/api/any_server_fn", 3 * 1024 * 1024).await;
+        crate::helpers::post_announcing(&app, AddGoal::PATH, 3 * 1024 * 1024).await;
     assert_eq!(status, 413);
     assert!(body.contains("för stort"), "{body}");
 }

@@ -1,5 +1,7 @@
 //! Account administration: create, edit, deactivate, password links, Historik.
 
+use app::auth::api::{CreateUser, SendPasswordLink, SetPassword, UpdateUser};
+use app::auth::{Role, UserForm};
 use app::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 
@@ -32,17 +34,30 @@ async fn mailed_link(app: &TestApp, to: &str) -> String {
     format!("/losenord/{token}")
 }
 
-async fn create(admin: &TestApp, name: &str, email: &str, roles: &[&str]) -> reqwest::Response {
-    let mut fields = vec![
-        ("_atgard", "/api/anvandare/skapa"),
-        ("namn", name),
-        ("epost", email),
-    ];
-    let role_fields: Vec<String> = roles.iter().map(|r| format!("roll_{r}")).collect();
-    for field in &role_fields {
-        fields.push((field.as_str(), "ja"));
+/// The user form with these details and roles (and "Aktivt konto" ticked when `active`).
+fn user(name: &str, email: &str, roles: &[Role], active: bool) -> UserForm {
+    UserForm {
+        name: name.into(),
+        email: email.into(),
+        roles: roles.to_vec(),
+        active,
     }
-    admin.post_form("/admin/anvandare/ny", &fields).await
+}
+
+async fn create(admin: &TestApp, name: &str, email: &str, roles: &[Role]) -> reqwest::Response {
+    let form = CreateUser {
+        user: user(name, email, roles, false),
+    };
+    admin.submit("/admin/anvandare/ny", &form).await
+}
+
+/// The "Välj lösenord" form for the link with `token`.
+fn choose(token: &str, password: &str, again: &str) -> SetPassword {
+    SetPassword {
+        token: token.into(),
+        losenord: password.into(),
+        losenord2: again.into(),
+    }
 }
 
 #[tokio::test]
@@ -55,7 +70,7 @@ async fn new_user_chooses_a_password_through_the_mailed_link_and_logs_in() {
         &admin,
         "Anna Berg",
         "Anna.Berg@Orebro.se",
-        &["projektledare"],
+        &[Role::ProjectLead],
     )
     .await;
 
@@ -73,14 +88,9 @@ async fn new_user_chooses_a_password_through_the_mailed_link_and_logs_in() {
 
     // A mismatch is a field error and keeps nothing secret in the page.
     let mismatch = visitor
-        .post_form(
+        .submit(
             &link,
-            &[
-                ("_atgard", "/api/losenord/valj"),
-                ("token", &link[10..]),
-                ("losenord", "blåbär i skogen"),
-                ("losenord2", "lingon i skogen"),
-            ],
+            &choose(&link[10..], "blåbär i skogen", "lingon i skogen"),
         )
         .await;
     assert_eq!(mismatch.status(), StatusCode::BAD_REQUEST);
@@ -89,28 +99,15 @@ async fn new_user_chooses_a_password_through_the_mailed_link_and_logs_in() {
     assert!(!html.contains("blåbär"));
 
     let common = visitor
-        .post_form(
-            &link,
-            &[
-                ("_atgard", "/api/losenord/valj"),
-                ("token", &link[10..]),
-                ("losenord", "sommar2026"),
-                ("losenord2", "sommar2026"),
-            ],
-        )
+        .submit(&link, &choose(&link[10..], "sommar2026", "sommar2026"))
         .await;
     assert_eq!(common.status(), StatusCode::BAD_REQUEST);
     assert!(common.text().await.unwrap().contains("vanligaste"));
 
     let chosen = visitor
-        .post_form(
+        .submit(
             &link,
-            &[
-                ("_atgard", "/api/losenord/valj"),
-                ("token", &link[10..]),
-                ("losenord", "blåbär i skogen"),
-                ("losenord2", "blåbär i skogen"),
-            ],
+            &choose(&link[10..], "blåbär i skogen", "blåbär i skogen"),
         )
         .await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
@@ -130,14 +127,9 @@ async fn new_user_chooses_a_password_through_the_mailed_link_and_logs_in() {
     // The link works once.
     let again = app
         .with_new_client()
-        .post_form(
+        .submit(
             &link,
-            &[
-                ("_atgard", "/api/losenord/valj"),
-                ("token", &link[10..]),
-                ("losenord", "hallon i skogen"),
-                ("losenord2", "hallon i skogen"),
-            ],
+            &choose(&link[10..], "hallon i skogen", "hallon i skogen"),
         )
         .await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
@@ -156,17 +148,17 @@ async fn bad_input_gets_swedish_field_errors_keeps_typing_and_saves_nothing() {
     let admin = app.as_user("admin@exempel.se").await;
     let before = user_count(&app).await;
 
-    let cases: Vec<(String, String, Vec<&str>, Vec<&str>)> = vec![
+    let cases: Vec<(String, String, Vec<Role>, Vec<&str>)> = vec![
         (
             "".into(),
             "anna@orebro.se".into(),
-            vec!["lasare"],
+            vec![Role::Reader],
             vec!["Ange personens namn."],
         ),
         (
             "Anna".into(),
             "inte-en-adress".into(),
-            vec!["lasare"],
+            vec![Role::Reader],
             vec!["Ange en e-postadress"],
         ),
         (
@@ -178,13 +170,13 @@ async fn bad_input_gets_swedish_field_errors_keeps_typing_and_saves_nothing() {
         (
             "x".repeat(10_000),
             "anna@orebro.se".into(),
-            vec!["lasare"],
+            vec![Role::Reader],
             vec!["högst 120 tecken"],
         ),
         (
             "Anna".into(),
             "ADMIN@exempel.se".into(),
-            vec!["lasare"],
+            vec![Role::Reader],
             vec!["finns redan ett konto"],
         ),
     ];
@@ -202,7 +194,7 @@ async fn bad_input_gets_swedish_field_errors_keeps_typing_and_saves_nothing() {
     }
 
     // Script in a name is stored and shown as text, never run.
-    let response = create(&admin, "<script>alert(1)</script>", "", &["lasare"]).await;
+    let response = create(&admin, "<script>alert(1)</script>", "", &[Role::Reader]).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let html = response.text().await.unwrap();
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -225,21 +217,18 @@ async fn deactivating_ends_sessions_and_blocks_login_and_is_in_history() {
     );
     let id = user_id(&app, "lasare@exempel.se").await;
     let path = format!("/admin/anvandare/{id}");
-    let id_text = id.to_string();
 
     // Act: untick "Aktivt konto" and save.
-    let response = admin
-        .post_form(
-            &path,
-            &[
-                ("_atgard", "/api/anvandare/andra"),
-                ("id", &id_text),
-                ("namn", "Lars Läsare (exempel)"),
-                ("epost", "lasare@exempel.se"),
-                ("roll_lasare", "ja"),
-            ],
-        )
-        .await;
+    let form = UpdateUser {
+        id,
+        user: user(
+            "Lars Läsare (exempel)",
+            "lasare@exempel.se",
+            &[Role::Reader],
+            false,
+        ),
+    };
+    let response = admin.submit(&path, &form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     // Assert
@@ -275,15 +264,8 @@ async fn a_new_password_ends_the_other_sessions() {
         303
     );
     let id = user_id(&app, "beredning@exempel.se").await;
-    let id_text = id.to_string();
     let sent = admin
-        .post_form(
-            &format!("/admin/anvandare/{id}"),
-            &[
-                ("_atgard", "/api/anvandare/losenordslank"),
-                ("id", &id_text),
-            ],
-        )
+        .submit(&format!("/admin/anvandare/{id}"), &SendPasswordLink { id })
         .await;
     assert_eq!(
         sent.headers()["location"].to_str().unwrap(),
@@ -292,14 +274,9 @@ async fn a_new_password_ends_the_other_sessions() {
     let link = mailed_link(&app, "beredning@exempel.se").await;
     let chosen = app
         .with_new_client()
-        .post_form(
+        .submit(
             &link,
-            &[
-                ("_atgard", "/api/losenord/valj"),
-                ("token", &link[10..]),
-                ("losenord", "nytt långt lösenord"),
-                ("losenord2", "nytt långt lösenord"),
-            ],
+            &choose(&link[10..], "nytt långt lösenord", "nytt långt lösenord"),
         )
         .await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
@@ -346,15 +323,7 @@ async fn expired_link_is_refused() {
     .unwrap();
     let link = format!("/losenord/{token}");
     let response = app
-        .post_form(
-            &link,
-            &[
-                ("_atgard", "/api/losenord/valj"),
-                ("token", &token),
-                ("losenord", "hallon i skogen"),
-                ("losenord2", "hallon i skogen"),
-            ],
-        )
+        .submit(&link, &choose(&token, "hallon i skogen", "hallon i skogen"))
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(
@@ -371,19 +340,11 @@ async fn admin_cannot_lock_themself_out() {
     let app = spawn_demo_app().await;
     let admin = app.as_user("admin@exempel.se").await;
     let id = user_id(&app, "admin@exempel.se").await;
-    let id_text = id.to_string();
-    let response = admin
-        .post_form(
-            &format!("/admin/anvandare/{id}"),
-            &[
-                ("_atgard", "/api/anvandare/andra"),
-                ("id", &id_text),
-                ("namn", "Alva"),
-                ("epost", "admin@exempel.se"),
-                ("roll_admin", "ja"),
-            ],
-        )
-        .await;
+    let form = UpdateUser {
+        id,
+        user: user("Alva", "admin@exempel.se", &[Role::Admin], false),
+    };
+    let response = admin.submit(&format!("/admin/anvandare/{id}"), &form).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(
         response
@@ -425,7 +386,6 @@ async fn another_organisations_user_is_invisible_and_untouchable() {
     let id = app::auth::repo::create_user(&app.db, None, &stranger, chrono::Utc::now())
         .await
         .unwrap();
-    let id_text = id.to_string();
 
     // Act / Assert: not listed, not readable, not changeable, no history.
     let list = admin.get("/admin/anvandare").await.text().await.unwrap();
@@ -440,18 +400,11 @@ async fn another_organisations_user_is_invisible_and_untouchable() {
         html.split("<main").nth(1).unwrap_or("")
     );
     assert!(!html.contains("uppsala.example"));
-    let change = admin
-        .post_form(
-            &format!("/admin/anvandare/{id}"),
-            &[
-                ("_atgard", "/api/anvandare/andra"),
-                ("id", &id_text),
-                ("namn", "Kapad"),
-                ("epost", "admin@uppsala.example"),
-                ("roll_lasare", "ja"),
-            ],
-        )
-        .await;
+    let form = UpdateUser {
+        id,
+        user: user("Kapad", "admin@uppsala.example", &[Role::Reader], false),
+    };
+    let change = admin.submit(&format!("/admin/anvandare/{id}"), &form).await;
     assert_eq!(change.status(), StatusCode::NOT_FOUND);
     let name: String = app::db_read!(&app.db, |pool| {
         sqlx::query_scalar("SELECT name FROM user_account WHERE id = $1")

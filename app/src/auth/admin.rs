@@ -2,12 +2,13 @@
 
 use crate::html::PageTitle;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::Role;
-use super::api::{UserSummary, get_user, list_users};
+use super::api::{CreateUser, SendPasswordLink, UpdateUser, UserSummary, get_user, list_users};
 use super::ui::Guard;
-use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_state};
+use crate::form::{ErrorSummary, FormState, PostForm, TextField, use_form_state};
 use crate::page::{loaded, loaded_within};
 
 /// Användare (list).
@@ -70,22 +71,24 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
     }
 }
 
-/// Checkboxes for the roles, as one group with a legend (and the group's error).
+/// Checkboxes for the roles, `user[roles][<role>]`, as one group with a legend (and the
+/// group's error, `user[roles]`, which the error summary links to the fieldset).
 #[component]
 fn RoleChoices(form: FormState, current: Vec<Role>) -> impl IntoView {
-    let error = form.error("roll_admin");
-    let described = error.as_ref().map(|_| "roller-fel");
+    let error = form.error("user[roles]");
+    let described = error.as_ref().map(|_| "user-roles-fel");
     view! {
-        <fieldset class="field" aria-describedby=described>
+        <fieldset class="field" id="user-roles" aria-describedby=described>
             <legend>"Roller"</legend>
-            {error.map(|message| view! { <p class="field-error" id="roller-fel">{message}</p> })}
+            {error.map(|message| view! { <p class="field-error" id="user-roles-fel">{message}</p> })}
             {Role::ALL.into_iter().map(|role| {
-                let name = format!("roll_{}", role.as_db());
+                let name = format!("user[roles][{}]", role.as_db());
+                let id = format!("user-roles-{}", role.as_db());
                 let checked = form.checked_or(&name, current.contains(&role));
                 view! {
                     <div class="checkbox">
-                        <input type="checkbox" id=name.clone() name=name.clone() value="ja" checked=checked/>
-                        <label for=name>{role.label()}</label>
+                        <input type="checkbox" id=id.clone() name=name value="ja" checked=checked/>
+                        <label for=id>{role.label()}</label>
                     </div>
                 }
             }).collect_view()}
@@ -96,26 +99,32 @@ fn RoleChoices(form: FormState, current: Vec<Role>) -> impl IntoView {
 /// Ny användare.
 #[component]
 pub fn NewUserPage() -> impl IntoView {
-    let form = use_form_state();
     view! {
         <PageTitle text="Ny användare"/>
         <Guard access=super::page_access("/admin/anvandare/ny")>
-            <section class="page narrow" aria-labelledby="ny-rubrik">
-                <p><a href="/admin/anvandare">"← Användare"</a></p>
-                <h1 id="ny-rubrik">"Ny användare"</h1>
-                <p>"Personen får ett mejl med en länk för att välja sitt lösenord. Länken gäller i 7 dagar."</p>
-                <ErrorSummary state=form.clone()/>
-                <form method="post" action="/admin/anvandare/ny" class="form" novalidate>
-                    <input type="hidden" name=ACTION_FIELD value="/api/anvandare/skapa"/>
-                    <TextField name="namn" label="Namn" value=form.value_or("namn", "")
-                        error=form.error("namn") autocomplete="off"/>
-                    <TextField name="epost" label="E-post" kind="email" value=form.value_or("epost", "")
-                        error=form.error("epost") autocomplete="off"/>
-                    <RoleChoices form=form.clone() current=vec![]/>
-                    <button type="submit" class="button">"Skapa användare"</button>
-                </form>
-            </section>
+            <NewUserForm/>
         </Guard>
+    }
+}
+
+#[component]
+fn NewUserForm() -> impl IntoView {
+    let form = use_form_state();
+    view! {
+        <section class="page narrow" aria-labelledby="ny-rubrik">
+            <p><a href="/admin/anvandare">"← Användare"</a></p>
+            <h1 id="ny-rubrik">"Ny användare"</h1>
+            <p>"Personen får ett mejl med en länk för att välja sitt lösenord. Länken gäller i 7 dagar."</p>
+            <ErrorSummary state=form.clone()/>
+            <PostForm action="/admin/anvandare/ny" fn_path=CreateUser::PATH>
+                <TextField name="user[name]" label="Namn" value=form.value_or("user[name]", "")
+                    error=form.error("user[name]") autocomplete="off"/>
+                <TextField name="user[email]" label="E-post" kind="email" value=form.value_or("user[email]", "")
+                    error=form.error("user[email]") autocomplete="off"/>
+                <RoleChoices form=form.clone() current=vec![]/>
+                <button type="submit" class="button">"Skapa användare"</button>
+            </PostForm>
+        </section>
     }
 }
 
@@ -171,43 +180,42 @@ fn EditUserForm(user: UserSummary) -> impl IntoView {
     };
     let action = format!("/admin/anvandare/{}", user.id);
     let history = format!("/historik/user_account/{}", user.id);
-    let id = user.id.to_string();
-    let active = form.checked_or("aktiv", user.active);
+    // Each form's fields are moved into it.
+    let (id, link_id) = (user.id.to_string(), user.id.to_string());
+    let active = form.checked_or("user[active]", user.active);
     view! {
         <section class="page narrow" aria-labelledby="anvandare-rubrik">
             <p><a href="/admin/anvandare">"← Användare"</a></p>
             <h1 id="anvandare-rubrik">{user.name.clone()}</h1>
             {notice.map(|text| view! { <p class="notice" role="status">{text}</p> })}
             <ErrorSummary state=form.clone()/>
-            <form method="post" action=action.clone() class="form" novalidate>
-                <input type="hidden" name=ACTION_FIELD value="/api/anvandare/andra"/>
-                <input type="hidden" name="id" value=id.clone()/>
-                <TextField name="namn" label="Namn" value=form.value_or("namn", &user.name)
-                    error=form.error("namn") autocomplete="off"/>
-                <TextField name="epost" label="E-post" kind="email" value=form.value_or("epost", &user.email)
-                    error=form.error("epost") autocomplete="off"/>
+            <PostForm action=action.clone() fn_path=UpdateUser::PATH>
+                <input type="hidden" name="id" value=id/>
+                <TextField name="user[name]" label="Namn" value=form.value_or("user[name]", &user.name)
+                    error=form.error("user[name]") autocomplete="off"/>
+                <TextField name="user[email]" label="E-post" kind="email" value=form.value_or("user[email]", &user.email)
+                    error=form.error("user[email]") autocomplete="off"/>
                 <RoleChoices form=form.clone() current=user.roles.clone()/>
                 <div class="field">
-                    {form.error("aktiv").map(|m| view! { <p class="field-error" id="aktiv-fel">{m}</p> })}
+                    {form.error("user[active]").map(|m| view! { <p class="field-error" id="user-active-fel">{m}</p> })}
                     <div class="checkbox">
-                        <input type="checkbox" id="aktiv" name="aktiv" value="ja" checked=active
-                            aria-describedby="aktiv-tips"/>
-                        <label for="aktiv">"Aktivt konto"</label>
+                        <input type="checkbox" id="user-active" name="user[active]" value="ja" checked=active
+                            aria-describedby="user-active-tips"/>
+                        <label for="user-active">"Aktivt konto"</label>
                     </div>
-                    <p class="hint" id="aktiv-tips">
+                    <p class="hint" id="user-active-tips">
                         "Ett inaktiverat konto kan inte logga in, och pågående inloggningar avslutas direkt. "
                         "Historiken finns kvar och kontot kan aktiveras igen."
                     </p>
                 </div>
                 <button type="submit" class="button">"Spara ändringar"</button>
-            </form>
+            </PostForm>
             <h2>"Lösenord"</h2>
             <p>"Skicka en länk där personen själv väljer ett nytt lösenord. Länken gäller i 2 timmar."</p>
-            <form method="post" action=action class="form">
-                <input type="hidden" name=ACTION_FIELD value="/api/anvandare/losenordslank"/>
-                <input type="hidden" name="id" value=id/>
+            <PostForm action fn_path=SendPasswordLink::PATH>
+                <input type="hidden" name="id" value=link_id/>
                 <button type="submit" class="button button--secondary">"Skicka lösenordslänk"</button>
-            </form>
+            </PostForm>
             <p><a href=history>"Visa historik för användaren"</a></p>
         </section>
     }

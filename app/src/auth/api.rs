@@ -1,10 +1,6 @@
 //! Server functions for account administration and choosing a password. Each one authorizes,
 //! validates, calls the repository and maps errors; nothing else.
 
-// Server functions take one argument per form field (that is how the no-JS form posts decode),
-// and the macro-generated client code cannot carry a per-function allow.
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -55,36 +51,13 @@ pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
     })
 }
 
-/// The roles ticked in a form: one checkbox per role, named `roll_<role>`.
-pub fn ticked_roles(ticked: [Option<String>; 5]) -> Vec<Role> {
-    Role::ALL
-        .into_iter()
-        .zip(ticked)
-        .filter_map(|(role, value)| value.map(|_| role))
-        .collect()
-}
-
-/// Creates an account and e-mails a link for choosing a password (valid 7 days).
+/// Creates an account and e-mails a link for choosing a password (valid 7 days). A new account
+/// is active: the form's `active` is not read.
 #[server(endpoint = "anvandare/skapa")]
-pub async fn create_user(
-    namn: String,
-    epost: String,
-    roll_admin: Option<String>,
-    roll_utvarderare: Option<String>,
-    roll_beredning: Option<String>,
-    roll_projektledare: Option<String>,
-    roll_lasare: Option<String>,
-) -> Result<Saved, AppError> {
+pub async fn create_user(user: super::UserForm) -> Result<Saved, AppError> {
     use super::repo::NewUser;
     let admin = super::require(&[Role::Admin]).await?;
-    let roles = ticked_roles([
-        roll_admin,
-        roll_utvarderare,
-        roll_beredning,
-        roll_projektledare,
-        roll_lasare,
-    ]);
-    let input = super::UserInput::parse(&namn, &epost, roles)?;
+    let input = super::UserInput::parse(&user)?;
     let db = expect_context::<crate::db::Db>();
     let now = chrono::Utc::now();
     // Nobody knows this password: the person chooses their own through the link.
@@ -122,29 +95,12 @@ pub async fn create_user(
 
 /// Saves changes to an account (name, e-mail, roles, active). Deactivating ends its sessions.
 #[server(endpoint = "anvandare/andra")]
-pub async fn update_user(
-    id: i64,
-    namn: String,
-    epost: String,
-    aktiv: Option<String>,
-    roll_admin: Option<String>,
-    roll_utvarderare: Option<String>,
-    roll_beredning: Option<String>,
-    roll_projektledare: Option<String>,
-    roll_lasare: Option<String>,
-) -> Result<Saved, AppError> {
+pub async fn update_user(id: i64, user: super::UserForm) -> Result<Saved, AppError> {
     let admin = super::require(&[Role::Admin]).await?;
-    let roles = ticked_roles([
-        roll_admin,
-        roll_utvarderare,
-        roll_beredning,
-        roll_projektledare,
-        roll_lasare,
-    ]);
-    let input = super::UserInput::parse(&namn, &epost, roles)?;
+    let input = super::UserInput::parse(&user)?;
     let db = expect_context::<crate::db::Db>();
     let actor = admin.actor();
-    super::repo::update_user(&db, actor, id, &input, aktiv.is_some(), chrono::Utc::now()).await?;
+    super::repo::update_user(&db, actor, id, &input, user.active, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/admin/anvandare/{id}?sparad=1"),
     })

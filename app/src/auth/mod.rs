@@ -172,6 +172,45 @@ pub fn password_problem(password: &str) -> Option<String> {
     None
 }
 
+/// Användarformuläret: an account as the admin typed it, for a new one and for a change.
+/// Posted as the server functions' argument `user`, so the HTML names are `user[name]`,
+/// `user[roles][lasare]` and so on, and so are the fields in its validation errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserForm {
+    /// Namn.
+    pub name: String,
+    /// E-post.
+    pub email: String,
+    /// Roller: one checkbox per role, `user[roles][<role>]=ja`.
+    #[serde(default, with = "ticked_roles")]
+    pub roles: Vec<Role>,
+    /// Aktivt konto (kryssruta; only on the form for an existing account).
+    #[serde(default, with = "crate::form::checkbox")]
+    pub active: bool,
+}
+
+/// Serde helpers for the role checkboxes: keyed by the role's stored name.
+mod ticked_roles {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Role;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Role>, D::Error> {
+        let ticked = BTreeMap::<String, String>::deserialize(d)?;
+        Ok(Role::ALL
+            .into_iter()
+            .filter(|role| ticked.contains_key(role.as_db()))
+            .collect())
+    }
+
+    pub fn serialize<S: Serializer>(roles: &[Role], s: S) -> Result<S::Ok, S::Error> {
+        let ticked: BTreeMap<&str, &str> = roles.iter().map(|r| (r.as_db(), "ja")).collect();
+        ticked.serialize(s)
+    }
+}
+
 /// Validated account details from the admin's form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserInput {
@@ -185,42 +224,38 @@ pub const MAX_NAME_CHARS: usize = 120;
 
 impl UserInput {
     /// Validates the form; every bad field gets its own Swedish message.
-    pub fn parse(
-        name: &str,
-        email: &str,
-        roles: Vec<Role>,
-    ) -> Result<Self, crate::error::AppError> {
+    pub fn parse(form: &UserForm) -> Result<Self, crate::error::AppError> {
         use crate::error::{AppError, FieldError};
         let mut errors = Vec::new();
-        let name = name.trim();
+        let name = form.name.trim();
         if name.is_empty() {
             errors.push(FieldError {
-                field: "namn".into(),
+                field: "user[name]".into(),
                 message: "Ange personens namn.".into(),
             });
         } else if name.chars().count() > MAX_NAME_CHARS {
             errors.push(FieldError {
-                field: "namn".into(),
+                field: "user[name]".into(),
                 message: format!("Namnet får vara högst {MAX_NAME_CHARS} tecken."),
             });
         }
-        let email = email.trim();
+        let email = form.email.trim();
         if !is_plausible_email(email) {
             errors.push(FieldError {
-                field: "epost".into(),
+                field: "user[email]".into(),
                 message: "Ange en e-postadress, till exempel namn@kommun.se.".into(),
             });
         }
-        if roles.is_empty() {
+        if form.roles.is_empty() {
             errors.push(FieldError {
-                field: "roll_admin".into(),
+                field: "user[roles]".into(),
                 message: "Välj minst en roll.".into(),
             });
         }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        let mut roles = roles;
+        let mut roles = form.roles.clone();
         roles.sort();
         roles.dedup();
         Ok(Self {
@@ -312,15 +347,27 @@ mod tests {
 
     #[test]
     fn user_input_reports_every_bad_field() {
-        let error = UserInput::parse(" ", "inte-en-adress", vec![]).unwrap_err();
-        assert_eq!(error.message_for("namn"), Some("Ange personens namn."));
-        assert!(error.message_for("epost").is_some());
-        assert_eq!(error.message_for("roll_admin"), Some("Välj minst en roll."));
-        let ok = UserInput::parse(
-            " Anna ",
-            "anna@orebro.se",
-            vec![Role::Reader, Role::Admin, Role::Reader],
-        )
+        let form = UserForm {
+            name: " ".into(),
+            email: "inte-en-adress".into(),
+            ..UserForm::default()
+        };
+        let error = UserInput::parse(&form).unwrap_err();
+        assert_eq!(
+            error.message_for("user[name]"),
+            Some("Ange personens namn.")
+        );
+        assert!(error.message_for("user[email]").is_some());
+        assert_eq!(
+            error.message_for("user[roles]"),
+            Some("Välj minst en roll.")
+        );
+        let ok = UserInput::parse(&UserForm {
+            name: " Anna ".into(),
+            email: "anna@orebro.se".into(),
+            roles: vec![Role::Reader, Role::Admin, Role::Reader],
+            active: false,
+        })
         .unwrap();
         assert_eq!(ok.roles, vec![Role::Admin, Role::Reader]);
         assert_eq!(ok.name, "Anna");

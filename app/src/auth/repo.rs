@@ -168,7 +168,7 @@ pub async fn create_user(
     if taken.is_some() {
         return tx
             .abort(AppError::field(
-                "epost",
+                "user[email]",
                 "Det finns redan ett konto med den e-postadressen.",
             ))
             .await;
@@ -320,13 +320,13 @@ pub async fn update_user(
     let before = get_user(db, actor.organisation_id, id).await?;
     if actor.user_id == id && !active {
         return Err(AppError::field(
-            "aktiv",
+            "user[active]",
             "Du kan inte inaktivera ditt eget konto.",
         ));
     }
     if actor.user_id == id && !input.roles.contains(&Role::Admin) {
         return Err(AppError::field(
-            "roll_admin",
+            "user[roles]",
             "Du kan inte ta bort administratörsrollen från ditt eget konto.",
         ));
     }
@@ -342,7 +342,7 @@ pub async fn update_user(
     if taken.is_some() {
         return tx
             .abort(AppError::field(
-                "epost",
+                "user[email]",
                 "Det finns redan ett konto med den e-postadressen.",
             ))
             .await;

@@ -2,10 +2,11 @@
 
 use crate::html::PageTitle;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use super::{Access, CurrentUser, Decision, decide};
-use crate::form::{ACTION_FIELD, ErrorSummary, TextField, use_form_state};
+use crate::form::{ErrorSummary, PostForm, TextField, use_form_state};
 
 /// The logged-in user (or `None`), shared from the server render to the hydrated page.
 #[derive(Debug, Clone)]
@@ -143,15 +144,14 @@ pub fn SetPasswordPage() -> impl IntoView {
                 "svåra att gissa. Vanliga lösenord som \"sommar2026\" godtas inte."
             </p>
             <ErrorSummary state=form.clone()/>
-            <form method="post" action=action class="form" novalidate>
-                <input type="hidden" name=ACTION_FIELD value="/api/losenord/valj"/>
+            <PostForm action fn_path=super::api::SetPassword::PATH>
                 <input type="hidden" name="token" value=token/>
                 <TextField name="losenord" label="Nytt lösenord" kind="password"
                     autocomplete="new-password" value=String::new() error=form.error("losenord")/>
                 <TextField name="losenord2" label="Upprepa lösenordet" kind="password"
                     autocomplete="new-password" value=String::new() error=form.error("losenord2")/>
                 <button type="submit" class="button">"Spara lösenord"</button>
-            </form>
+            </PostForm>
         </section>
     }
 }

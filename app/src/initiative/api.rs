@@ -1,10 +1,5 @@
 //! Server functions for satsningar: authorize, validate, call the repository, map errors.
 
-// Server functions take one argument per form field (see auth/api.rs).
-#![allow(clippy::too_many_arguments)]
-
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -234,63 +229,30 @@ pub async fn form_options() -> Result<InitiativeChoices, AppError> {
     })
 }
 
-/// Ids ticked in a checkbox group named `group[n<id>]`. (The letter keeps the form decoder
-/// from reading a lone `group[5]` as a list index.)
-pub fn ticked_ids(group: Option<BTreeMap<String, String>>) -> Vec<i64> {
-    group
-        .unwrap_or_default()
-        .keys()
-        .filter_map(|k| k.strip_prefix('n')?.parse().ok())
-        .collect()
-}
-
+/// The form validated against the parties the organisation has (and the satsning `current`
+/// keeps), with the caller as projektledare when a projektledare saves it: they cannot remove
+/// themself, and so lose the satsning, by editing it.
 #[cfg(feature = "ssr")]
 async fn parse_input(
-    organisation_id: i64,
+    user: &crate::auth::CurrentUser,
     current: Option<i64>,
-    form: super::InitiativeForm<'_>,
+    mut form: super::InitiativeForm,
 ) -> Result<super::InitiativeInput, AppError> {
+    use crate::auth::Role;
+    if !user.has_any(&[Role::Admin, Role::Evaluator]) && !form.leads.contains(&user.id) {
+        form.leads.push(user.id);
+    }
     let db = expect_context::<crate::db::Db>();
-    let parties = crate::party::repo::list_for(&db, organisation_id, current).await?;
+    let parties = crate::party::repo::list_for(&db, user.organisation_id, current).await?;
     super::InitiativeInput::parse(&form, &parties)
 }
 
 /// Registers a new satsning (status "idé"). A projektledare who registers one leads it.
 #[server(endpoint = "satsningar/skapa")]
-pub async fn create_initiative(
-    namn: String,
-    beskrivning: String,
-    malgrupp: String,
-    agare: String,
-    start: String,
-    slut: String,
-    budget: String,
-    budget_per_ar: Option<String>,
-    aterforing: Option<String>,
-    parter: Option<BTreeMap<String, String>>,
-    projektledare: Option<BTreeMap<String, String>>,
-) -> Result<Saved, AppError> {
+pub async fn create_initiative(initiative: super::InitiativeForm) -> Result<Saved, AppError> {
     use crate::auth::Role;
-    let budget_per_ar = budget_per_ar.unwrap_or_default();
     let user = crate::auth::require(&[Role::Admin, Role::Evaluator, Role::ProjectLead]).await?;
-    let mut lead_ids = ticked_ids(projektledare);
-    if !user.has_any(&[Role::Admin, Role::Evaluator]) && !lead_ids.contains(&user.id) {
-        lead_ids.push(user.id);
-    }
-    let form = super::InitiativeForm {
-        name: &namn,
-        summary: &beskrivning,
-        target_group: &malgrupp,
-        owner_names: &agare,
-        start: &start,
-        end: &slut,
-        budget: &budget,
-        budget_years: &budget_per_ar,
-        repayment: aterforing.is_some(),
-        party_ids: ticked_ids(parter),
-        lead_ids,
-    };
-    let input = parse_input(user.organisation_id, None, form).await?;
+    let input = parse_input(&user, None, initiative).await?;
     let db = expect_context::<crate::db::Db>();
     let actor = user.actor();
     let id = super::repo::create(
@@ -312,43 +274,13 @@ pub async fn create_initiative(
 #[server(endpoint = "satsningar/andra")]
 pub async fn update_initiative(
     id: i64,
-    namn: String,
-    beskrivning: String,
-    malgrupp: String,
-    agare: String,
-    start: String,
-    slut: String,
-    budget: String,
-    budget_per_ar: Option<String>,
-    aterforing: Option<String>,
-    parter: Option<BTreeMap<String, String>>,
-    projektledare: Option<BTreeMap<String, String>>,
+    initiative: super::InitiativeForm,
 ) -> Result<Saved, AppError> {
-    use crate::auth::Role;
-    let budget_per_ar = budget_per_ar.unwrap_or_default();
     let (user, before) = load_visible(id).await?;
     if !super::may_edit(&user, &before) {
         return Err(AppError::Forbidden);
     }
-    // A projektledare cannot remove themself (and so lose the satsning) by editing it.
-    let mut lead_ids = ticked_ids(projektledare);
-    if !user.has_any(&[Role::Admin, Role::Evaluator]) && !lead_ids.contains(&user.id) {
-        lead_ids.push(user.id);
-    }
-    let form = super::InitiativeForm {
-        name: &namn,
-        summary: &beskrivning,
-        target_group: &malgrupp,
-        owner_names: &agare,
-        start: &start,
-        end: &slut,
-        budget: &budget,
-        budget_years: &budget_per_ar,
-        repayment: aterforing.is_some(),
-        party_ids: ticked_ids(parter),
-        lead_ids,
-    };
-    let input = parse_input(user.organisation_id, Some(id), form).await?;
+    let input = parse_input(&user, Some(id), initiative).await?;
     let db = expect_context::<crate::db::Db>();
     let actor = user.actor();
     super::repo::update(&db, actor, &before, &input, chrono::Utc::now()).await?;

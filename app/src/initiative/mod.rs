@@ -3,6 +3,7 @@
 //! Rules here are pure functions (unit-tested below); `repo.rs` stores, `api.rs` authorizes.
 
 pub mod api;
+pub mod form;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod ui;
@@ -11,9 +12,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{CurrentUser, Role};
-use crate::error::{AppError, FieldError};
 use crate::party::{Party, PartyKind};
-use crate::sv::number::{format_sek, parse_date, parse_sek};
+use crate::sv::number::{format_sek, parse_sek};
+
+pub use form::{InitiativeForm, InitiativeInput, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
 /// Status: where a satsning is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -203,161 +205,6 @@ pub fn parse_budget_years(
     Ok(years)
 }
 
-/// Longest name accepted.
-pub const MAX_NAME_CHARS: usize = 200;
-/// Longest free text accepted (description, målgrupp, ägare).
-pub const MAX_TEXT_CHARS: usize = 4000;
-
-/// Validated satsning details from the form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitiativeInput {
-    pub name: String,
-    pub summary: String,
-    pub target_group: String,
-    pub owner_names: String,
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub budget_sek: i64,
-    /// Budget per år: (year, kronor), sorted.
-    pub budget_years: Vec<(i64, i64)>,
-    pub repayment: bool,
-    pub party_ids: Vec<i64>,
-    pub lead_ids: Vec<i64>,
-}
-
-/// The raw form.
-#[derive(Debug, Clone, Default)]
-pub struct InitiativeForm<'a> {
-    pub name: &'a str,
-    pub summary: &'a str,
-    pub target_group: &'a str,
-    pub owner_names: &'a str,
-    pub start: &'a str,
-    pub end: &'a str,
-    pub budget: &'a str,
-    /// "ÅR: belopp" lines.
-    pub budget_years: &'a str,
-    pub repayment: bool,
-    pub party_ids: Vec<i64>,
-    pub lead_ids: Vec<i64>,
-}
-
-impl InitiativeInput {
-    /// Validates the form against the organisation's `parties`; every bad field gets a message.
-    pub fn parse(form: &InitiativeForm<'_>, parties: &[Party]) -> Result<Self, AppError> {
-        let mut errors = Vec::new();
-        let mut error = |field: &str, message: String| {
-            errors.push(FieldError {
-                field: field.into(),
-                message,
-            })
-        };
-        let name = form.name.trim();
-        if name.is_empty() {
-            error("namn", "Ange satsningens namn.".into());
-        } else if name.chars().count() > MAX_NAME_CHARS {
-            error(
-                "namn",
-                format!("Namnet får vara högst {MAX_NAME_CHARS} tecken."),
-            );
-        }
-        for (field, value) in [
-            ("beskrivning", form.summary),
-            ("malgrupp", form.target_group),
-            ("agare", form.owner_names),
-        ] {
-            if value.chars().count() > MAX_TEXT_CHARS {
-                error(
-                    field,
-                    format!("Texten får vara högst {MAX_TEXT_CHARS} tecken."),
-                );
-            }
-        }
-        let date = parse_date;
-        let start = date(form.start);
-        let end = date(form.end);
-        if start.is_none() {
-            error(
-                "start",
-                "Ange startdatum som ÅÅÅÅ-MM-DD mellan 1990 och 2100, till exempel 2026-01-01."
-                    .into(),
-            );
-        }
-        if end.is_none() {
-            error(
-                "slut",
-                "Ange slutdatum som ÅÅÅÅ-MM-DD mellan 1990 och 2100, till exempel 2028-12-31."
-                    .into(),
-            );
-        }
-        if let (Some(start), Some(end)) = (start, end)
-            && end <= start
-        {
-            error("slut", "Slutdatum måste vara efter startdatum.".into());
-        }
-        let budget = if form.budget.trim().is_empty() {
-            Some(0)
-        } else {
-            parse_sek(form.budget)
-        };
-        if budget.is_none() {
-            error(
-                "budget",
-                "Ange budgeten i hela kronor, till exempel 2 400 000.".into(),
-            );
-        }
-        let mut party_ids = form.party_ids.clone();
-        party_ids.sort_unstable();
-        party_ids.dedup();
-        let chosen: Vec<Party> = parties
-            .iter()
-            .filter(|p| party_ids.contains(&p.id))
-            .cloned()
-            .collect();
-        if chosen.len() != party_ids.len() {
-            error(
-                "parter",
-                "En vald part finns inte. Ladda om sidan och välj igen.".into(),
-            );
-        } else if let Some(problem) = samverkan_problem(&chosen) {
-            error("parter", problem.into());
-        }
-        let mut budget_years = Vec::new();
-        if let (Some(start), Some(end), Some(total)) = (start, end, budget)
-            && end > start
-        {
-            match parse_budget_years(form.budget_years, start, end, total) {
-                Ok(years) => budget_years = years,
-                Err(message) => errors.push(FieldError {
-                    field: "budget_per_ar".into(),
-                    message,
-                }),
-            }
-        }
-        match (start, end, budget) {
-            (Some(start), Some(end), Some(budget_sek)) if errors.is_empty() => {
-                let mut lead_ids = form.lead_ids.clone();
-                lead_ids.sort_unstable();
-                lead_ids.dedup();
-                Ok(Self {
-                    name: name.to_string(),
-                    summary: form.summary.trim().to_string(),
-                    target_group: form.target_group.trim().to_string(),
-                    owner_names: form.owner_names.trim().to_string(),
-                    start,
-                    end,
-                    budget_sek,
-                    budget_years,
-                    repayment: form.repayment,
-                    party_ids,
-                    lead_ids,
-                })
-            }
-            _ => Err(AppError::Validation(errors)),
-        }
-    }
-}
-
 /// Satsning: one row of the register, with what the list and the page show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Initiative {
@@ -524,58 +371,6 @@ mod tests {
         assert!(period_warning(d("2015-09-01"), d("2018-08-31")).is_none());
         assert!(period_warning(d("2026-01-01"), d("2026-12-31")).is_some());
         assert!(period_warning(d("2020-01-01"), d("2025-06-30")).is_some());
-    }
-
-    #[test]
-    fn form_errors_are_per_field_and_nothing_is_half_valid() {
-        let parties = vec![
-            party(1, PartyKind::Board, Some("Skola")),
-            party(3, PartyKind::Civil, None),
-        ];
-        let form = InitiativeForm {
-            name: "",
-            start: "2026-13-01",
-            end: "2026-01-01",
-            budget: "mycket",
-            party_ids: vec![1],
-            ..Default::default()
-        };
-        let error = InitiativeInput::parse(&form, &parties).unwrap_err();
-        for field in ["namn", "start", "budget", "parter"] {
-            assert!(error.message_for(field).is_some(), "{field}");
-        }
-        let ok = InitiativeForm {
-            name: " Skolfam ",
-            start: "2016-06-01",
-            end: "2019-06-30",
-            budget: "3 000 000",
-            party_ids: vec![3, 1, 1],
-            ..Default::default()
-        };
-        let input = InitiativeInput::parse(&ok, &parties).unwrap();
-        assert_eq!(input.name, "Skolfam");
-        assert_eq!(input.party_ids, vec![1, 3]);
-        assert_eq!(input.budget_sek, 3_000_000);
-    }
-
-    #[test]
-    fn end_before_start_is_an_error_on_the_end_date() {
-        let parties = vec![
-            party(1, PartyKind::Board, Some("Skola")),
-            party(3, PartyKind::Civil, None),
-        ];
-        let form = InitiativeForm {
-            name: "X",
-            start: "2026-01-01",
-            end: "2025-01-01",
-            party_ids: vec![1, 3],
-            ..Default::default()
-        };
-        let error = InitiativeInput::parse(&form, &parties).unwrap_err();
-        assert_eq!(
-            error.message_for("slut"),
-            Some("Slutdatum måste vara efter startdatum.")
-        );
     }
 
     #[test]

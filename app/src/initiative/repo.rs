@@ -190,7 +190,7 @@ async fn check_leads(db: &Db, organisation_id: i64, lead_ids: &[i64]) -> Result<
         Ok(())
     } else {
         Err(AppError::field(
-            "projektledare",
+            "initiative[leads]",
             "En vald projektledare finns inte. Ladda om sidan och välj igen.",
         ))
     }

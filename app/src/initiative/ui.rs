@@ -2,15 +2,19 @@
 
 use crate::html::PageTitle;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    InitiativeChoices, InitiativeList, InitiativePageData, ListFilter, form_options,
-    initiative_for_editing, initiative_view, list_initiatives,
+    ChangeStatus, CreateInitiative, InitiativeChoices, InitiativeList, InitiativePageData,
+    ListFilter, UpdateInitiative, form_options, initiative_for_editing, initiative_view,
+    list_initiatives,
 };
 use super::{Initiative, Status};
 use crate::auth::ui::Guard;
-use crate::form::{ACTION_FIELD, ErrorSummary, FormState, TextField, use_form_state};
+use crate::form::{
+    ErrorSummary, FormState, PostForm, TextField, field_id, ticked_ids, use_form_state,
+};
 use crate::page::{loaded, loaded_within};
 use crate::sv::number::format_sek;
 
@@ -299,15 +303,15 @@ fn Details(
                     <ul class="transitions">
                         {data.transitions.into_iter().map(|t| {
                             let label = format!("Ändra status till {}", t.to.label().to_lowercase());
+                            let id = id.clone();
                             match t.problem {
                                 None => view! {
                                     <li>
-                                        <form method="post" action=action.clone() class="inline-form">
-                                            <input type="hidden" name=ACTION_FIELD value="/api/satsningar/status"/>
-                                            <input type="hidden" name="id" value=id.clone()/>
+                                        <PostForm action=action.clone() fn_path=ChangeStatus::PATH class="inline-form">
+                                            <input type="hidden" name="id" value=id/>
                                             <input type="hidden" name="till" value=t.to.as_db()/>
                                             <button type="submit" class="button">{label}</button>
-                                        </form>
+                                        </PostForm>
                                     </li>
                                 }.into_any(),
                                 Some(problem) => view! {
@@ -380,22 +384,29 @@ fn InitiativeEditor(current: Option<Initiative>) -> impl IntoView {
 #[component]
 fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -> impl IntoView {
     let form = use_form_state();
-    let (heading, action, atgard, button) = match &current {
+    let (heading, action, fn_path, button) = match &current {
         Some(i) => (
             format!("Ändra {}", i.name),
             format!("/satsningar/{}/redigera", i.id),
-            "/api/satsningar/andra",
+            UpdateInitiative::PATH,
             "Spara ändringar",
         ),
         None => (
             "Registrera satsning".to_string(),
             "/satsningar/ny".to_string(),
-            "/api/satsningar/skapa",
+            CreateInitiative::PATH,
             "Registrera satsningen",
         ),
     };
-    let cur = |f: fn(&Initiative) -> String| current.as_ref().map(f).unwrap_or_default();
-    let value = |field: &str, stored: String| form.value_or(field, &stored);
+    // The form's fields own what they show (a form's children outlive this function).
+    let cur = {
+        let current = current.clone();
+        move |f: fn(&Initiative) -> String| current.as_ref().map(f).unwrap_or_default()
+    };
+    let value = {
+        let form = form.clone();
+        move |field: &str, stored: String| form.value_or(field, &stored)
+    };
     let party_ids: Vec<i64> = current
         .as_ref()
         .map(|i| i.parties.iter().map(|p| p.id).collect())
@@ -409,29 +420,28 @@ fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -
             <p><a href="/satsningar">"← Satsningar"</a></p>
             <h1 id="satsning-form-rubrik">{heading}</h1>
             <ErrorSummary state=form.clone()/>
-            <form method="post" action=action class="form" novalidate>
-                <input type="hidden" name=ACTION_FIELD value=atgard/>
+            <PostForm action fn_path>
                 {current.as_ref().map(|i| view! { <input type="hidden" name="id" value=i.id.to_string()/> })}
-                <TextField name="namn" label="Namn" value=value("namn", cur(|i| i.name.clone())) error=form.error("namn")/>
-                <TextField name="beskrivning" label="Kort beskrivning" kind="textarea" value=value("beskrivning", cur(|i| i.summary.clone())) error=form.error("beskrivning")/>
-                <TextField name="malgrupp" label="Målgrupp" value=value("malgrupp", cur(|i| i.target_group.clone())) error=form.error("malgrupp")/>
-                <TextField name="agare" label="Ägare (förvaltningschefer)" value=value("agare", cur(|i| i.owner_names.clone())) error=form.error("agare")/>
-                <TextField name="start" label="Startdatum" kind="date" hint="ÅÅÅÅ-MM-DD"
-                    value=value("start", cur(|i| i.start.to_string())) error=form.error("start")/>
-                <TextField name="slut" label="Slutdatum" kind="date" hint="ÅÅÅÅ-MM-DD"
-                    value=value("slut", cur(|i| i.end.to_string())) error=form.error("slut")/>
-                <TextField name="budget" label="Budget totalt (kronor)" hint="Hela kronor, till exempel 2 400 000"
-                    value=value("budget", cur(|i| i.budget_sek.to_string())) error=form.error("budget")/>
-                <TextField name="budget_per_ar" label="Budget per år (valfritt)" kind="textarea"
+                <TextField name="initiative[name]" label="Namn" value=value("initiative[name]", cur(|i| i.name.clone())) error=form.error("initiative[name]")/>
+                <TextField name="initiative[summary]" label="Kort beskrivning" kind="textarea" value=value("initiative[summary]", cur(|i| i.summary.clone())) error=form.error("initiative[summary]")/>
+                <TextField name="initiative[target_group]" label="Målgrupp" value=value("initiative[target_group]", cur(|i| i.target_group.clone())) error=form.error("initiative[target_group]")/>
+                <TextField name="initiative[owner_names]" label="Ägare (förvaltningschefer)" value=value("initiative[owner_names]", cur(|i| i.owner_names.clone())) error=form.error("initiative[owner_names]")/>
+                <TextField name="initiative[start]" label="Startdatum" kind="date" hint="ÅÅÅÅ-MM-DD"
+                    value=value("initiative[start]", cur(|i| i.start.to_string())) error=form.error("initiative[start]")/>
+                <TextField name="initiative[end]" label="Slutdatum" kind="date" hint="ÅÅÅÅ-MM-DD"
+                    value=value("initiative[end]", cur(|i| i.end.to_string())) error=form.error("initiative[end]")/>
+                <TextField name="initiative[budget]" label="Budget totalt (kronor)" hint="Hela kronor, till exempel 2 400 000"
+                    value=value("initiative[budget]", cur(|i| i.budget_sek.to_string())) error=form.error("initiative[budget]")/>
+                <TextField name="initiative[budget_years]" label="Budget per år (valfritt)" kind="textarea"
                     hint="En rad per år: ÅR: belopp, till exempel 2027: 1 200 000"
-                    value=value("budget_per_ar", cur(|i| i.budget_years.iter().map(|(y, a)| format!("{y}: {a}")).collect::<Vec<_>>().join("\n")))
-                    error=form.error("budget_per_ar")/>
+                    value=value("initiative[budget_years]", cur(|i| i.budget_years.iter().map(|(y, a)| format!("{y}: {a}")).collect::<Vec<_>>().join("\n")))
+                    error=form.error("initiative[budget_years]")/>
                 <div class="checkbox">
-                    <input type="checkbox" id="aterforing" name="aterforing" value="ja"
-                        checked=form.checked_or("aterforing", current.as_ref().is_some_and(|i| i.repayment))/>
-                    <label for="aterforing">"Återföringsmodellen tillämpas"</label>
+                    <input type="checkbox" id="initiative-repayment" name="initiative[repayment]" value="ja"
+                        checked=form.checked_or("initiative[repayment]", current.as_ref().is_some_and(|i| i.repayment))/>
+                    <label for="initiative-repayment">"Återföringsmodellen tillämpas"</label>
                 </div>
-                <CheckboxGroup name="parter" legend="Samverkande parter"
+                <CheckboxGroup name="initiative[parties]" legend="Samverkande parter"
                     hint="Minst två nämnder från olika verksamhetsområden, eller en idéburen aktör och minst en nämnd."
                     choices=options.parties.iter()
                         // A deactivated party stays selectable on the satsning that has it.
@@ -441,11 +451,11 @@ fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -
                         None => format!("{} ({})", p.name, p.kind.label().to_lowercase()),
                     })).collect()
                     chosen=party_ids form=form.clone()/>
-                <CheckboxGroup name="projektledare" legend="Projektledare"
+                <CheckboxGroup name="initiative[leads]" legend="Projektledare"
                     hint="Projektledare rapporterar för satsningen och kan ändra den fram till beslut."
                     choices=options.leads.clone() chosen=lead_ids form=form.clone()/>
                 <button type="submit" class="button">{button}</button>
-            </form>
+            </PostForm>
         </section>
     }
 }
@@ -461,14 +471,15 @@ fn CheckboxGroup(
     form: FormState,
 ) -> impl IntoView {
     let error = form.error(name);
-    let hint_id = format!("{name}-tips");
-    let error_id = format!("{name}-fel");
+    let group_id = field_id(name);
+    let hint_id = format!("{group_id}-tips");
+    let error_id = format!("{group_id}-fel");
     let described = match &error {
         Some(_) => format!("{error_id} {hint_id}"),
         None => hint_id.clone(),
     };
     view! {
-        <fieldset class="field" id=name aria-describedby=described>
+        <fieldset class="field" id=group_id.clone() aria-describedby=described>
             <legend>{legend}</legend>
             <p class="hint" id=hint_id>{hint}</p>
             {error.map(|m| view! { <p class="field-error" id=error_id>{m}</p> })}
@@ -476,8 +487,8 @@ fn CheckboxGroup(
                 view! { <p>"Det finns inga att välja ännu."</p> }.into_any()
             } else {
                 choices.into_iter().map(|(id, label)| {
-                    let field = format!("{name}[n{id}]");
-                    let input_id = format!("{name}-{id}");
+                    let field = format!("{name}[{}]", ticked_ids::key(id));
+                    let input_id = format!("{group_id}-{id}");
                     let checked = form.checked_or(&field, chosen.contains(&id));
                     view! {
                         <div class="checkbox">
@@ -527,13 +538,12 @@ fn Documents(
                                             <details class="confirm">
                                                 <summary aria-label=format!("Ta bort {}", d.file_name)>"Ta bort"</summary>
                                                 <p class="hint">"Filen raderas. Borttagningen loggas i historiken."</p>
-                                                <form method="post" action=format!("/satsningar/{id}") class="inline-form">
-                                                    <input type="hidden" name=crate::form::ACTION_FIELD value="/api/dokument/ta-bort"/>
+                                                <PostForm action=format!("/satsningar/{id}") fn_path=crate::document::api::DeleteDocument::PATH class="inline-form">
                                                     <input type="hidden" name="id" value=id.to_string()/>
                                                     <input type="hidden" name="dokument_id" value=d.id.to_string()/>
                                                     <button type="submit" class="button button--secondary"
                                                         aria-label=format!("Ja, ta bort {}", d.file_name)>"Ja, ta bort"</button>
-                                                </form>
+                                                </PostForm>
                                             </details>
                                         </td>
                                     })}

@@ -1,6 +1,7 @@
 //! Parter: the nämnder/förvaltningar, idéburna aktörer and kommunala bolag that run satsningar
 //! together. Each belongs to one organisation.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod ui;
@@ -73,6 +74,26 @@ pub const CIVIL_TYPES: [(&str, &str); 4] = [
     ("valgorenhet", "Välgörenhetsorganisation"),
 ];
 
+/// Partformuläret: a party as typed, for a new one and for a change. Posted as the server
+/// functions' argument `party`, so the HTML names are `party[name]` and so on, and so are the
+/// fields in its validation errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyForm {
+    /// Namn.
+    pub name: String,
+    /// Typ: namnd, ideburen or bolag ([`PartyKind::as_db`]).
+    pub kind: String,
+    /// Verksamhetsområde (för nämnder).
+    #[serde(default)]
+    pub area: String,
+    /// Sorts idéburen aktör ([`CIVIL_TYPES`]).
+    #[serde(default)]
+    pub civil_type: String,
+    /// Aktiv (kryssruta; only on the form for an existing party).
+    #[serde(default, with = "crate::form::checkbox")]
+    pub active: bool,
+}
+
 /// A validated new party.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartyInput {
@@ -84,47 +105,42 @@ pub struct PartyInput {
 
 impl PartyInput {
     /// Validates the form: a nämnd needs its verksamhetsområde, an idéburen aktör its type.
-    pub fn parse(
-        name: &str,
-        kind: &str,
-        area: &str,
-        civil_type: &str,
-    ) -> Result<Self, crate::error::AppError> {
+    pub fn parse(form: &PartyForm) -> Result<Self, crate::error::AppError> {
         use crate::error::{AppError, FieldError};
         let mut errors = Vec::new();
-        let name = name.trim();
+        let name = form.name.trim();
         if name.is_empty() {
             errors.push(FieldError {
-                field: "namn".into(),
+                field: "party[name]".into(),
                 message: "Ange partens namn.".into(),
             });
         } else if name.chars().count() > 200 {
             errors.push(FieldError {
-                field: "namn".into(),
+                field: "party[name]".into(),
                 message: "Namnet får vara högst 200 tecken.".into(),
             });
         }
-        let kind = PartyKind::from_db(kind);
-        let area = area.trim();
+        let kind = PartyKind::from_db(&form.kind);
+        let area = form.area.trim();
         let civil = CIVIL_TYPES
             .iter()
-            .find(|(value, _)| *value == civil_type)
+            .find(|(value, _)| *value == form.civil_type)
             .map(|(v, _)| v.to_string());
         match kind {
-            None => errors.push(FieldError { field: "typ".into(), message: "Välj typ av part.".into() }),
+            None => errors.push(FieldError { field: "party[kind]".into(), message: "Välj typ av part.".into() }),
             Some(PartyKind::Board) if area.is_empty() => errors.push(FieldError {
-                field: "omrade".into(),
+                field: "party[area]".into(),
                 message: "Ange nämndens verksamhetsområde, till exempel Skola.".into(),
             }),
             Some(PartyKind::Civil) if civil.is_none() => errors.push(FieldError {
-                field: "ideburen_typ".into(),
+                field: "party[civil_type]".into(),
                 message: "Välj vilken sorts idéburen aktör det är. Vinstdrivande företag kan inte vara parter.".into(),
             }),
             _ => {}
         }
         if area.chars().count() > 100 {
             errors.push(FieldError {
-                field: "omrade".into(),
+                field: "party[area]".into(),
                 message: "Högst 100 tecken.".into(),
             });
         }
@@ -148,33 +164,50 @@ impl PartyInput {
 mod tests {
     use super::*;
 
+    fn form(name: &str, kind: &str, area: &str, civil_type: &str) -> PartyForm {
+        PartyForm {
+            name: name.into(),
+            kind: kind.into(),
+            area: area.into(),
+            civil_type: civil_type.into(),
+            active: true,
+        }
+    }
+
     #[test]
     fn boards_need_an_area_and_civil_actors_a_type() {
-        let board =
-            PartyInput::parse("Socialnämnden", "namnd", "Individ- och familjeomsorg", "").unwrap();
+        let board = PartyInput::parse(&form(
+            "Socialnämnden",
+            "namnd",
+            "Individ- och familjeomsorg",
+            "",
+        ))
+        .unwrap();
         assert_eq!(board.area.as_deref(), Some("Individ- och familjeomsorg"));
         assert!(
-            PartyInput::parse("Socialnämnden", "namnd", " ", "")
+            PartyInput::parse(&form("Socialnämnden", "namnd", " ", ""))
                 .unwrap_err()
-                .message_for("omrade")
+                .message_for("party[area]")
                 .is_some()
         );
-        let club = PartyInput::parse("IK Vivalla", "ideburen", "ignoreras", "forening").unwrap();
+        let club =
+            PartyInput::parse(&form("IK Vivalla", "ideburen", "ignoreras", "forening")).unwrap();
         assert_eq!(
             (club.area, club.civil_type.as_deref()),
             (None, Some("forening"))
         );
-        let company = PartyInput::parse("Konsult AB", "ideburen", "", "aktiebolag").unwrap_err();
+        let company =
+            PartyInput::parse(&form("Konsult AB", "ideburen", "", "aktiebolag")).unwrap_err();
         assert!(
             company
-                .message_for("ideburen_typ")
+                .message_for("party[civil_type]")
                 .unwrap()
                 .contains("Vinstdrivande")
         );
         assert!(
-            PartyInput::parse("", "foretag", "", "")
+            PartyInput::parse(&form("", "foretag", "", ""))
                 .unwrap_err()
-                .message_for("typ")
+                .message_for("party[kind]")
                 .is_some()
         );
     }

@@ -122,7 +122,10 @@ pub async fn update(
     };
     if before.kind != input.kind.as_db() {
         return tx
-            .abort(AppError::field("typ", "Typen av part kan inte ändras."))
+            .abort(AppError::field(
+                "party[kind]",
+                "Typen av part kan inte ändras.",
+            ))
             .await;
     }
     let taken: Option<i64> = on_tx!(&mut tx, |conn| {
@@ -138,7 +141,7 @@ pub async fn update(
     if taken.is_some() {
         return tx
             .abort(AppError::field(
-                "namn",
+                "party[name]",
                 "Det finns redan en part med det namnet.",
             ))
             .await;
@@ -241,7 +244,7 @@ pub async fn add(
     if taken.is_some() {
         return tx
             .abort(AppError::field(
-                "namn",
+                "party[name]",
                 "Det finns redan en part med det namnet.",
             ))
             .await;

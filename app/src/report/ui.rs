@@ -4,6 +4,7 @@
 
 use crate::html::PageTitle;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::MonthStatus;
@@ -14,7 +15,7 @@ use super::api::{
 use super::import_api::import_calendar;
 use crate::auth::ui::Guard;
 use crate::error::AppError;
-use crate::form::{ACTION_FIELD, ErrorSummary, FormState, use_form_state};
+use crate::form::{ErrorSummary, FormState, PostForm, field_id, use_form_state};
 use crate::page::loaded;
 
 fn access() -> crate::auth::Access {
@@ -220,9 +221,8 @@ fn MonthForm(data: ReportFormData) -> impl IntoView {
                 view! { <p>"Inga mått ska rapporteras för den här månaden (kvartals-, halvårs- och årsmått rapporteras i mars, juni, september och december)."</p> }.into_any()
             } else {
                 view! {
-                    <form method="post" action=action class="form report-form" novalidate
+                    <PostForm action fn_path=super::api::SaveReport::PATH class="form report-form"
                         on:input=move |_| dirty.set(true) on:submit=move |_| dirty.set(false)>
-                        <input type="hidden" name=ACTION_FIELD value="/api/rapportering/spara"/>
                         <input type="hidden" name="id" value=id.to_string()/>
                         <input type="hidden" name="manad" value=period.to_string()/>
                         {groups}
@@ -237,7 +237,7 @@ fn MonthForm(data: ReportFormData) -> impl IntoView {
                             </p>
                             <p class="hint">"Du kan spara ett halvfärdigt formulär och fortsätta senare. Skriv tal med decimalkomma, till exempel 12,5."</p>
                         })}
-                    </form>
+                    </PostForm>
                 }.into_any()
             }}
         </section>
@@ -259,7 +259,8 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
     let value = form.value_or(&value_name, &row.value);
     let comment = form.value_or(&comment_name, &row.comment);
     let comment_error = form.error(&comment_name);
-    let value_error_id = format!("{value_name}-fel");
+    let (value_id, comment_id) = (field_id(&value_name), field_id(&comment_name));
+    let value_error_id = format!("{value_id}-fel");
     let label = format!("{} {}", row.code, row.name);
     // The server's message after a rejected post; with JavaScript, the same check runs as soon
     // as a value is changed (the server still decides).
@@ -296,7 +297,7 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
     } else if value_type == crate::schema::ValueType::YesNo {
         let chosen = value.to_lowercase();
         view! {
-            <select id=value_name.clone() name=value_name.clone() aria-invalid=invalid aria-describedby=described on:change=check>
+            <select id=value_id.clone() name=value_name.clone() aria-invalid=invalid aria-describedby=described on:change=check>
                 {[("", "Välj"), ("ja", "Ja"), ("nej", "Nej")].into_iter().map(|(v, text)| {
                     let is = chosen == v;
                     view! { <option value=v selected=is>{text}</option> }
@@ -305,7 +306,7 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
         }.into_any()
     } else {
         view! {
-            <input id=value_name.clone() name=value_name.clone() type="text" inputmode="decimal"
+            <input id=value_id.clone() name=value_name.clone() type="text" inputmode="decimal"
                 class="value-input" value=value aria-invalid=invalid aria-describedby=described
                 on:change=check/>
         }
@@ -315,7 +316,7 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
         <tr class:row-error=row_error>
             <th scope="row">
                 {if editable {
-                    view! { <label for=value_name.clone()>{label.clone()}</label> }.into_any()
+                    view! { <label for=value_id.clone()>{label.clone()}</label> }.into_any()
                 } else {
                     view! { <span>{label.clone()}</span> }.into_any()
                 }}
@@ -332,8 +333,8 @@ fn MeasureRow(row: FormRow, form: FormState, editable: bool) -> impl IntoView {
                 {comment_error.map(|m| view! { <p class="field-error">{m}</p> })}
                 {if editable {
                     view! {
-                        <label class="visually-hidden" for=comment_name.clone()>{format!("Kommentar till {label}")}</label>
-                        <crate::html::TextArea id=comment_name.clone() name=comment_name.clone() value=comment.clone() rows=2/>
+                        <label class="visually-hidden" for=comment_id.clone()>{format!("Kommentar till {label}")}</label>
+                        <crate::html::TextArea id=comment_id name=comment_name.clone() value=comment.clone() rows=2/>
                     }.into_any()
                 } else {
                     view! { <span>{comment}</span> }.into_any()
@@ -601,8 +602,7 @@ fn Preview(data: super::import_api::ImportPreviewData) -> impl IntoView {
             <p class=if data.errors == 0 { "notice" } else { "error-summary" } role="status">{status}</p>
             <ErrorSummary state=form.clone()/>
             {(!data.committed && data.errors == 0).then(|| view! {
-                <form method="post" action=format!("/satsningar/{id}/import/{}", data.import_id) class="form">
-                    <input type="hidden" name=ACTION_FIELD value="/api/rapportering/importera"/>
+                <PostForm action=format!("/satsningar/{id}/import/{}", data.import_id) fn_path=super::import_api::CommitImport::PATH>
                     <input type="hidden" name="id" value=id.to_string()/>
                     <input type="hidden" name="import_id" value=data.import_id.to_string()/>
                     {data.needs_reason.then(|| view! {
@@ -611,7 +611,7 @@ fn Preview(data: super::import_api::ImportPreviewData) -> impl IntoView {
                             value=form.value_or("orsak", "") error=form.error("orsak")/>
                     })}
                     <button type="submit" class="button">{format!("Importera {total} rader")}</button>
-                </form>
+                </PostForm>
             })}
             <div class="table-scroll">
                 <table class="table">

@@ -1,8 +1,5 @@
 //! Server functions for the utvärderingsschema.
 
-// Server functions take one argument per form field (see auth/api.rs).
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -159,22 +156,7 @@ pub async fn add_measure(
     typ: String,
     aktivitet_id: Option<i64>,
     mal_id: Option<i64>,
-    kod: String,
-    namn: String,
-    definition: String,
-    enhet: String,
-    vardetyp: String,
-    frekvens: String,
-    riktning: String,
-    baslinje: String,
-    baslinjedatum: String,
-    malvarde: String,
-    maldatum: String,
-    delmal: Option<String>,
-    tolerans_gul: String,
-    tolerans_rod: String,
-    kalla: String,
-    jamforelse: Option<String>,
+    measure: super::MeasureForm,
 ) -> Result<Saved, AppError> {
     use super::{MeasureKind, repo::Parent};
     let (_, _, actor) = editable(id).await?;
@@ -191,54 +173,19 @@ pub async fn add_measure(
             ));
         }
     };
-    let comparison = jamforelse.unwrap_or_default();
-    let milestones = delmal.unwrap_or_default();
-    let form = super::MeasureForm {
-        code: &kod,
-        name: &namn,
-        definition: &definition,
-        unit: &enhet,
-        value_type: &vardetyp,
-        frequency: &frekvens,
-        direction: &riktning,
-        baseline: &baslinje,
-        baseline_date: &baslinjedatum,
-        target: &malvarde,
-        target_date: &maldatum,
-        milestones: &milestones,
-        tolerance_yellow: &tolerans_gul,
-        tolerance_red: &tolerans_rod,
-        source: &kalla,
-        comparison: &comparison,
-    };
-    let input = super::MeasureInput::parse(&form)?;
+    let input = super::MeasureInput::parse(&measure)?;
     let db = expect_context::<crate::db::Db>();
     let measure =
         super::repo::add_measure(&db, actor, id, kind, parent, &input, chrono::Utc::now()).await?;
     Ok(back(id, &format!("matt-{measure}")))
 }
 
-/// Ändra mått: the same fields as a new one.
+/// Ändra mått: the same form as a new one.
 #[server(endpoint = "schema/andra-matt")]
 pub async fn update_measure(
     id: i64,
     matt_id: i64,
-    kod: String,
-    namn: String,
-    definition: String,
-    enhet: String,
-    vardetyp: String,
-    frekvens: String,
-    riktning: String,
-    baslinje: String,
-    baslinjedatum: String,
-    malvarde: String,
-    maldatum: String,
-    delmal: Option<String>,
-    tolerans_gul: String,
-    tolerans_rod: String,
-    kalla: String,
-    jamforelse: Option<String>,
+    measure: super::MeasureForm,
 ) -> Result<Saved, AppError> {
     let (_, _, actor) = editable(id).await?;
     let db = expect_context::<crate::db::Db>();
@@ -248,27 +195,7 @@ pub async fn update_measure(
         .iter()
         .find(|m| m.id == matt_id)
         .ok_or(AppError::NotFound)?;
-    let comparison = jamforelse.unwrap_or_default();
-    let milestones = delmal.unwrap_or_default();
-    let form = super::MeasureForm {
-        code: &kod,
-        name: &namn,
-        definition: &definition,
-        unit: &enhet,
-        value_type: &vardetyp,
-        frequency: &frekvens,
-        direction: &riktning,
-        baseline: &baslinje,
-        baseline_date: &baslinjedatum,
-        target: &malvarde,
-        target_date: &maldatum,
-        milestones: &milestones,
-        tolerance_yellow: &tolerans_gul,
-        tolerance_red: &tolerans_rod,
-        source: &kalla,
-        comparison: &comparison,
-    };
-    let input = super::MeasureInput::parse(&form)?;
+    let input = super::MeasureInput::parse(&measure)?;
     super::repo::update_measure(
         &db,
         actor,

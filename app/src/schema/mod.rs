@@ -3,8 +3,11 @@
 
 pub mod api;
 mod grouping;
+pub mod measure;
+pub mod measure_form;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod six_columns;
 pub mod ui;
 
 pub use grouping::MeasureGroup;
@@ -12,8 +15,9 @@ pub use grouping::MeasureGroup;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, FieldError};
-use crate::sv::number::{NotANumber, number_message, parse_date, parse_decimal, plain_decimal};
+use crate::error::AppError;
+
+pub use measure::{MAX_MILESTONES, MeasureForm, MeasureInput, format_milestones, parse_milestones};
 
 macro_rules! db_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $db:literal, $label:literal;)+ }) => {
@@ -389,266 +393,12 @@ fn value_problem(value_type: ValueType, value: f64) -> Option<&'static str> {
     }
 }
 
-/// The raw measure form.
-#[derive(Debug, Clone, Default)]
-pub struct MeasureForm<'a> {
-    pub code: &'a str,
-    pub name: &'a str,
-    pub definition: &'a str,
-    pub unit: &'a str,
-    pub value_type: &'a str,
-    pub frequency: &'a str,
-    pub direction: &'a str,
-    pub baseline: &'a str,
-    pub baseline_date: &'a str,
-    pub target: &'a str,
-    pub target_date: &'a str,
-    /// Delmål, one per line: "2027-06-30: 45".
-    pub milestones: &'a str,
-    pub tolerance_yellow: &'a str,
-    pub tolerance_red: &'a str,
-    pub source: &'a str,
-    pub comparison: &'a str,
-}
-
-/// A validated measure (without its place in the schema).
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeasureInput {
-    pub code: String,
-    pub name: String,
-    pub definition: String,
-    pub unit: String,
-    pub value_type: ValueType,
-    pub frequency: Frequency,
-    pub direction: Direction,
-    pub baseline: Option<(f64, NaiveDate)>,
-    pub target: Option<(f64, NaiveDate)>,
-    pub milestones: Vec<(NaiveDate, f64)>,
-    pub tolerance_yellow: Option<f64>,
-    pub tolerance_red: Option<f64>,
-    pub source: Source,
-    pub comparison: String,
-}
-
 /// Longest code.
 pub const MAX_CODE_CHARS: usize = 20;
 /// Longest name or short text.
 pub const MAX_SHORT_CHARS: usize = 200;
 /// Longest long text.
 pub const MAX_LONG_CHARS: usize = 4000;
-
-impl MeasureInput {
-    /// Validates the measure form; every bad field gets its own Swedish message.
-    pub fn parse(form: &MeasureForm<'_>) -> Result<Self, AppError> {
-        let mut errors: Vec<FieldError> = Vec::new();
-        let mut error = |field: &str, message: &str| {
-            errors.push(FieldError {
-                field: field.into(),
-                message: message.into(),
-            })
-        };
-        let code = form.code.trim();
-        if code.is_empty() {
-            error("kod", "Ange en kod, till exempel E1.");
-        } else if code.chars().count() > MAX_CODE_CHARS
-            || !code
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == '_')
-        {
-            error(
-                "kod",
-                "Koden får vara högst 20 tecken: bokstäver, siffror, punkt och bindestreck.",
-            );
-        }
-        let name = form.name.trim();
-        if name.is_empty() {
-            error("namn", "Ange måttets namn.");
-        } else if name.chars().count() > MAX_SHORT_CHARS {
-            error("namn", "Namnet får vara högst 200 tecken.");
-        }
-        if form.definition.chars().count() > MAX_LONG_CHARS {
-            error("definition", "Definitionen får vara högst 4000 tecken.");
-        }
-        if form.unit.trim().chars().count() > 40 {
-            error("enhet", "Enheten får vara högst 40 tecken.");
-        }
-        if form.comparison.chars().count() > MAX_SHORT_CHARS {
-            error("jamforelse", "Texten får vara högst 200 tecken.");
-        }
-        let value_type = ValueType::from_db(form.value_type);
-        if value_type.is_none() {
-            error("vardetyp", "Välj värdetyp.");
-        }
-        let frequency = Frequency::from_db(form.frequency);
-        if frequency.is_none() {
-            error("frekvens", "Välj frekvens.");
-        }
-        let direction = Direction::from_db(form.direction);
-        if direction.is_none() {
-            error("riktning", "Välj riktning.");
-        }
-        let source = Source::from_db(form.source);
-        if source.is_none() {
-            error("kalla", "Välj datakälla.");
-        }
-        let mut number = |field: &str, raw: &str| match parse_decimal(raw) {
-            Ok(value) => {
-                if let (Some(v), Some(t)) = (value, value_type)
-                    && let Some(problem) = value_problem(t, v)
-                    && (field == "baslinje" || field == "malvarde")
-                {
-                    error(field, problem);
-                }
-                value
-            }
-            Err(NotANumber) => {
-                error(field, number_message(raw));
-                None
-            }
-        };
-        let baseline = number("baslinje", form.baseline);
-        let target = number("malvarde", form.target);
-        let yellow = number("tolerans_gul", form.tolerance_yellow);
-        let red = number("tolerans_rod", form.tolerance_red);
-        let mut date = |field: &str, raw: &str, needed: bool| {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                if needed {
-                    error(field, "Ange datum som ÅÅÅÅ-MM-DD.");
-                }
-                return None;
-            }
-            let parsed = parse_date(raw);
-            if parsed.is_none() {
-                error(
-                    field,
-                    "Ange datum som ÅÅÅÅ-MM-DD mellan 1990 och 2100, till exempel 2026-12-31.",
-                );
-            }
-            parsed
-        };
-        let baseline_date = date("baslinjedatum", form.baseline_date, baseline.is_some());
-        let target_date = date("maldatum", form.target_date, target.is_some());
-        if target.is_some() && form.unit.trim().is_empty() && value_type != Some(ValueType::YesNo) {
-            error(
-                "enhet",
-                "Ange enhet när måttet har ett målvärde, till exempel \"elever\" eller \"%\".",
-            );
-        }
-        let milestones = match parse_milestones(form.milestones, value_type) {
-            Ok(list) => list,
-            Err(message) => {
-                error("delmal", &message);
-                Vec::new()
-            }
-        };
-        if !milestones.is_empty() {
-            let first = milestones[0].0;
-            let last = milestones[milestones.len() - 1].0;
-            match (target_date, baseline_date) {
-                (None, _) if target.is_none() => {
-                    error("delmal", "Delmål kräver ett målvärde med datum.")
-                }
-                (Some(end), _) if last >= end => {
-                    error("delmal", "Delmålens datum ska ligga före måldatumet.")
-                }
-                (_, Some(start)) if first <= start => error(
-                    "delmal",
-                    "Delmålens datum ska ligga efter baslinjens datum.",
-                ),
-                _ => {}
-            }
-        }
-        if let (Some(y), Some(r)) = (yellow, red)
-            && (y < 0.0 || r < y)
-        {
-            error(
-                "tolerans_rod",
-                "Röd tolerans ska vara minst lika stor som gul (och ingen negativ).",
-            );
-        }
-        match (value_type, frequency, direction, source) {
-            (Some(value_type), Some(frequency), Some(direction), Some(source))
-                if errors.is_empty() =>
-            {
-                Ok(Self {
-                    code: code.to_uppercase(),
-                    name: name.to_string(),
-                    definition: form.definition.trim().to_string(),
-                    unit: form.unit.trim().to_string(),
-                    value_type,
-                    frequency,
-                    direction,
-                    baseline: baseline.zip(baseline_date),
-                    target: target.zip(target_date),
-                    milestones,
-                    tolerance_yellow: yellow,
-                    tolerance_red: red,
-                    source,
-                    comparison: form.comparison.trim().to_string(),
-                })
-            }
-            _ => Err(AppError::Validation(errors)),
-        }
-    }
-}
-
-/// Most delmål per measure.
-pub const MAX_MILESTONES: usize = 24;
-
-/// Parses delmål, one per line (or separated by ";"): a date and a value, e.g. "2027-06-30: 45"
-/// or "2027-06-30 45,5". Sorted by date; the same date twice is an error.
-pub fn parse_milestones(
-    raw: &str,
-    value_type: Option<ValueType>,
-) -> Result<Vec<(NaiveDate, f64)>, String> {
-    let mut list: Vec<(NaiveDate, f64)> = Vec::new();
-    for (n, line) in raw
-        .split(['\n', ';'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .enumerate()
-    {
-        let row = n + 1;
-        let (date, value) = line
-            .split_once([' ', ':', '=', '\t'])
-            .map(|(d, v)| (d.trim(), v.trim().trim_start_matches([':', '=']).trim()))
-            .unwrap_or((line, ""));
-        let date = parse_date(date).ok_or_else(|| {
-            format!(
-                "Delmål {row}: skriv datum och värde, till exempel 2027-06-30: 45 (år 1990–2100)."
-            )
-        })?;
-        let value = match parse_decimal(value) {
-            Ok(Some(v)) => v,
-            _ => {
-                return Err(format!(
-                    "Delmål {row}: värdet är inget tal, skriv till exempel 45 eller 12,5."
-                ));
-            }
-        };
-        if let Some(problem) = value_type.and_then(|t| value_problem(t, value)) {
-            return Err(format!("Delmål {row}: {problem}"));
-        }
-        if list.iter().any(|(d, _)| *d == date) {
-            return Err(format!("Delmål {row}: datumet {date} finns redan."));
-        }
-        list.push((date, value));
-    }
-    if list.len() > MAX_MILESTONES {
-        return Err(format!("Högst {MAX_MILESTONES} delmål per mått."));
-    }
-    list.sort_by_key(|(d, _)| *d);
-    Ok(list)
-}
-
-/// Delmål as the form shows them: one "ÅÅÅÅ-MM-DD: värde" per line.
-pub fn format_milestones(list: &[(NaiveDate, f64)]) -> String {
-    list.iter()
-        .map(|(d, v)| format!("{d}: {}", plain_decimal(*v)))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// Validates a short required text (mål, aktivitet, ekonomisk effekt).
 pub fn required_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {
@@ -790,111 +540,5 @@ mod tests {
         assert_eq!(rows[0][3], "M2 x");
         assert_eq!(rows[0][4], "M3 x");
         assert_eq!(rows[0][5], "Färre placeringar (lång sikt, 100 kr/år)");
-    }
-
-    #[test]
-    fn measure_form_rules() {
-        let ok = MeasureForm {
-            code: "e1",
-            name: "Andel elever med godkända betyg",
-            unit: "%",
-            value_type: "andel",
-            frequency: "halvar",
-            direction: "hogre",
-            baseline: "40",
-            baseline_date: "2026-06-30",
-            target: "75,5",
-            target_date: "2028-06-30",
-            source: "manuell",
-            ..Default::default()
-        };
-        let input = MeasureInput::parse(&ok).unwrap();
-        assert_eq!(input.code, "E1");
-        assert_eq!(input.target.unwrap().0, 75.5);
-
-        let bad = MeasureForm {
-            unit: "",
-            target: "120",
-            code: "",
-            name: "",
-            ..ok.clone()
-        };
-        let error = MeasureInput::parse(&bad).unwrap_err();
-        assert!(error.message_for("kod").is_some());
-        assert!(error.message_for("namn").is_some());
-        assert!(error.message_for("enhet").unwrap().contains("målvärde"));
-        assert!(
-            error
-                .message_for("malvarde")
-                .unwrap()
-                .contains("mellan 0 och 100")
-        );
-
-        let no_date = MeasureForm {
-            target_date: "",
-            ..ok.clone()
-        };
-        assert!(
-            MeasureInput::parse(&no_date)
-                .unwrap_err()
-                .message_for("maldatum")
-                .is_some()
-        );
-        let with_milestones = MeasureForm {
-            milestones: "2027-06-30: 60\n2026-12-31 50,5",
-            ..ok.clone()
-        };
-        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(
-            MeasureInput::parse(&with_milestones).unwrap().milestones,
-            [(date(2026, 12, 31), 50.5), (date(2027, 6, 30), 60.0)]
-        );
-        for (raw, expected) in [
-            ("2029-01-01: 80", "före måldatumet"),
-            ("2026-01-01: 80", "efter baslinjens datum"),
-            ("2027-06-30: 120", "mellan 0 och 100"),
-            ("30/6 2027: 60", "skriv datum och värde"),
-            ("2027-06-30: sextio", "inget tal"),
-            ("2027-06-30: 60; 2027-06-30: 61", "finns redan"),
-        ] {
-            let form = MeasureForm {
-                milestones: raw,
-                ..ok.clone()
-            };
-            let message = MeasureInput::parse(&form)
-                .unwrap_err()
-                .message_for("delmal")
-                .unwrap_or_default()
-                .to_string();
-            assert!(message.contains(expected), "{raw}: {message}");
-        }
-        let untargeted = MeasureForm {
-            milestones: "2027-06-30: 60",
-            target: "",
-            target_date: "",
-            ..ok.clone()
-        };
-        assert!(
-            MeasureInput::parse(&untargeted)
-                .unwrap_err()
-                .message_for("delmal")
-                .unwrap()
-                .contains("målvärde")
-        );
-        assert_eq!(
-            format_milestones(&[(date(2027, 6, 30), 60.5)]),
-            "2027-06-30: 60,5"
-        );
-
-        let script = MeasureForm {
-            code: "<script>",
-            ..ok
-        };
-        assert!(
-            MeasureInput::parse(&script)
-                .unwrap_err()
-                .message_for("kod")
-                .is_some()
-        );
     }
 }

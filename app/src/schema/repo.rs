@@ -363,7 +363,7 @@ fn measure_json(m: &MeasureInput) -> serde_json::Value {
 
 fn duplicate_code(code: &str) -> AppError {
     AppError::field(
-        "kod",
+        "measure[code]",
         format!("Koden {code} används redan i den här satsningen. Välj en annan."),
     )
 }
