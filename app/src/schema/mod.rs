@@ -7,6 +7,12 @@ pub mod measure;
 pub mod measure_form;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+mod repo_effect;
+#[cfg(feature = "ssr")]
+mod repo_measure;
+#[cfg(feature = "ssr")]
+mod repo_tree;
 pub mod six_columns;
 pub mod ui;
 
