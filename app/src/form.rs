@@ -412,3 +412,29 @@ mod tests {
         assert_eq!(written["ticked"], true);
     }
 }
+
+/// One filter of a list page's search form (`method="get"`): a labelled `<select>` of
+/// (value, text) choices, the current one marked, first "Alla" (no filter) unless `all` is off.
+#[component]
+pub fn FilterSelect(
+    /// `name` and `id` of the select (the query parameter).
+    name: &'static str,
+    label: &'static str,
+    choices: Vec<(String, String)>,
+    /// The value in the query string now, if any.
+    selected: Option<String>,
+    #[prop(default = true)] all: bool,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <select id=name name=name>
+                {all.then(|| view! { <option value="">"Alla"</option> })}
+                {choices.into_iter().map(|(value, text)| {
+                    let is = selected.as_deref() == Some(value.as_str());
+                    view! { <option value=value selected=is>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}

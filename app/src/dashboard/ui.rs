@@ -12,6 +12,8 @@ use super::api::{
 use crate::auth::ui::Guard;
 use crate::chart::ChartData;
 #[cfg(feature = "ssr")]
+use crate::form::FilterSelect;
+#[cfg(feature = "ssr")]
 use crate::initiative::Status;
 use crate::page::loaded_within;
 use crate::sv::number::format_decimal;
@@ -252,56 +254,22 @@ pub fn portfolio_html(data: super::api::PortfolioData, filter: Filter) -> String
 #[cfg(feature = "ssr")]
 #[component]
 fn Portfolio(data: super::api::PortfolioData, filter: Filter) -> impl IntoView {
-    let is = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
     let months = data.months.clone();
     let totals = data.totals.clone();
     view! {
         <form method="get" action="/oversikt" class="filters" role="search" aria-label="Filtrera översikten">
-            <div class="field">
-                <label for="status">"Status"</label>
-                <select id="status" name="status">
-                    <option value="">"Alla"</option>
-                    {Status::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_db() selected=is(&filter.status, s.as_db())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="part">"Nämnd eller part"</label>
-                <select id="part" name="part">
-                    <option value="">"Alla"</option>
-                    {data.parties.iter().map(|(id, name)| view! {
-                        <option value=id.to_string() selected=filter.part == Some(*id)>{name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="projektledare">"Projektledare"</label>
-                <select id="projektledare" name="projektledare">
-                    <option value="">"Alla"</option>
-                    {data.leads.iter().map(|(id, name)| view! {
-                        <option value=id.to_string() selected=filter.lead == Some(*id)>{name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="ljus">"Trafikljus"</label>
-                <select id="ljus" name="ljus">
-                    <option value="">"Alla"</option>
-                    {[Light::Red, Light::Yellow, Light::Green, Light::Unknown].into_iter().map(|l| view! {
-                        <option value=l.as_param() selected=is(&filter.light, l.as_param())>{l.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="sortera">"Sortera efter"</label>
-                <select id="sortera" name="sortera">
-                    {[("namn", "Namn"), ("ljus", "Trafikljus (sämst först)"), ("status", "Status"), ("fullstandighet", "Rapportering (lägst först)")]
-                        .into_iter().map(|(v, text)| view! {
-                            <option value=v selected=is(&filter.sort, v)>{text}</option>
-                        }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect name="status" label="Status" selected=filter.status.clone()
+                choices=Status::ALL.iter().map(|s| (s.as_db().to_string(), s.label().to_string())).collect()/>
+            <FilterSelect name="part" label="Nämnd eller part" selected=filter.part.map(|p| p.to_string())
+                choices=data.parties.iter().map(|(id, name)| (id.to_string(), name.clone())).collect()/>
+            <FilterSelect name="projektledare" label="Projektledare" selected=filter.lead.map(|p| p.to_string())
+                choices=data.leads.iter().map(|(id, name)| (id.to_string(), name.clone())).collect()/>
+            <FilterSelect name="ljus" label="Trafikljus" selected=filter.light.clone()
+                choices=[Light::Red, Light::Yellow, Light::Green, Light::Unknown]
+                    .iter().map(|l| (l.as_param().to_string(), l.label().to_string())).collect()/>
+            <FilterSelect name="sortera" label="Sortera efter" selected=filter.sort.clone() all=false
+                choices=[("namn", "Namn"), ("ljus", "Trafikljus (sämst först)"), ("status", "Status"), ("fullstandighet", "Rapportering (lägst först)")]
+                    .iter().map(|(v, t)| (v.to_string(), t.to_string())).collect()/>
             <button type="submit" class="button">"Visa"</button>
             <a href="/oversikt">"Rensa filter"</a>
         </form>

@@ -13,7 +13,8 @@ use super::api::{
 use super::{Initiative, Status};
 use crate::auth::ui::Guard;
 use crate::form::{
-    ErrorSummary, FormState, PostForm, TextField, field_id, ticked_ids, use_form_state,
+    ErrorSummary, FilterSelect, FormState, PostForm, TextField, field_id, ticked_ids,
+    use_form_state,
 };
 use crate::page::{loaded, loaded_within};
 use crate::sv::number::format_sek;
@@ -83,7 +84,6 @@ fn Listing(list: InitiativeList, filter: ListFilter) -> impl IntoView {
     let count = format!("Visar {} av {} satsningar.", list.rows.len(), list.visible);
     let total: i64 = list.rows.iter().map(|i| i.budget_sek).sum();
     let today = list.today;
-    let selected = |value: Option<String>, option: &str| value.as_deref() == Some(option);
     view! {
         {list.may_create.then(|| view! {
             <p><a class="button" href="/satsningar/ny">"Registrera satsning"</a></p>
@@ -93,34 +93,12 @@ fn Listing(list: InitiativeList, filter: ListFilter) -> impl IntoView {
                 <label for="q">"Sök"</label>
                 <input id="q" name="q" type="search" value=filter.q.clone().unwrap_or_default()/>
             </div>
-            <div class="field">
-                <label for="status">"Status"</label>
-                <select id="status" name="status">
-                    <option value="">"Alla"</option>
-                    {Status::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_db() selected=selected(filter.status.clone(), s.as_db())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="part">"Part"</label>
-                <select id="part" name="part">
-                    <option value="">"Alla"</option>
-                    {list.parties.iter().map(|p| {
-                        let id = p.id.to_string();
-                        view! { <option value=id.clone() selected=filter.part == Some(p.id)>{p.name.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="projektledare">"Projektledare"</label>
-                <select id="projektledare" name="projektledare">
-                    <option value="">"Alla"</option>
-                    {list.leads.iter().map(|(id, name)| view! {
-                        <option value=id.to_string() selected=filter.projektledare == Some(*id)>{name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect name="status" label="Status" selected=filter.status.clone()
+                choices=Status::ALL.iter().map(|s| (s.as_db().to_string(), s.label().to_string())).collect()/>
+            <FilterSelect name="part" label="Part" selected=filter.part.map(|p| p.to_string())
+                choices=list.parties.iter().map(|p| (p.id.to_string(), p.name.clone())).collect()/>
+            <FilterSelect name="projektledare" label="Projektledare" selected=filter.projektledare.map(|p| p.to_string())
+                choices=list.leads.iter().map(|(id, name)| (id.to_string(), name.clone())).collect()/>
             <div class="field">
                 <label for="ar">"År"</label>
                 <input id="ar" name="ar" type="number" min="2000" max="2100" inputmode="numeric"
