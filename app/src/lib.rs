@@ -49,9 +49,9 @@ use crate::initiative::ui::{
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 use crate::party::ui::PartiesPage;
+use crate::report::import_ui::{ImportPage, ImportPreviewPage};
 use crate::report::ui::{
-    ImportPage, ImportPreviewPage, ReportCalendarPage, ReportFormPage, ReportHistoryPage,
-    ReportOverviewPage,
+    ReportCalendarPage, ReportFormPage, ReportHistoryPage, ReportOverviewPage,
 };
 use crate::schema::measure_form::{EditMeasurePage, NewMeasurePage};
 use crate::schema::six_columns::SixColumnPage;

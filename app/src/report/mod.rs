@@ -7,6 +7,7 @@ pub mod api;
 pub mod file_repo;
 pub mod import;
 pub mod import_api;
+pub mod import_ui;
 pub mod month;
 #[cfg(feature = "ssr")]
 pub mod repo;
