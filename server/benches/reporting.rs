@@ -148,7 +148,7 @@ async fn run() {
             .expect("marks");
         parts[1] += p.elapsed();
         let p = Instant::now();
-        let judged = app::schema::repo::judged_measures_of_organisation(&db, 1)
+        let judged = app::report::repo::judged_measures(&db, 1)
             .await
             .expect("measures");
         parts[2] += p.elapsed();

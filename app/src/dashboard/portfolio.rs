@@ -106,7 +106,7 @@ pub async fn organisation_rows(
     let window = Period::range(first, last);
     let initiatives = crate::initiative::repo::list(db, organisation_id).await?;
     let marks = crate::report::repo::month_marks(db, organisation_id, None, first).await?;
-    let judged = crate::schema::repo::judged_measures_of_organisation(db, organisation_id).await?;
+    let judged = crate::report::repo::judged_measures(db, organisation_id).await?;
     let mut lights: std::collections::HashMap<i64, Vec<(String, Light)>> =
         std::collections::HashMap::new();
     for (initiative, m, (period, value)) in &judged {

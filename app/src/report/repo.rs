@@ -1,7 +1,7 @@
 //! SQL for månadsrapportering. The caller has checked that the satsning is the user's to see
 //! (or report for); every saved change is audited in its own transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Period;
 use crate::audit::Action;
@@ -9,6 +9,7 @@ use crate::audit::Actor;
 use crate::audit::repo::{Change, record_change, record_changes};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::schema::{Direction, Frequency, Measure, MeasureKind, Source, ValueType};
 use crate::{db_read, on_tx};
 
 /// A stored value.
@@ -440,4 +441,93 @@ pub async fn submitted_by(
             by.unwrap_or_else(|| "–".into())
         )
     }))
+}
+
+#[derive(sqlx::FromRow)]
+struct JudgedRow {
+    id: i64,
+    initiative_id: i64,
+    code: String,
+    name: String,
+    direction: String,
+    baseline_value: Option<f64>,
+    baseline_date: Option<NaiveDate>,
+    target_value: f64,
+    target_date: NaiveDate,
+    tolerance_yellow: Option<f64>,
+    tolerance_red: Option<f64>,
+    latest_period: i64,
+    latest_value: f64,
+}
+
+/// What the portfolio judges (reading the measures' latest values that every save keeps): every active measure of the organisation that has both a target
+/// and a reported value, with its latest value (the others have no light to give). The
+/// `Measure` carries only what the light needs: code, name, direction, baseline, delmål,
+/// target and tolerances; its other fields are defaults. Two queries however many satsningar.
+pub async fn judged_measures(
+    db: &Db,
+    organisation_id: i64,
+) -> Result<Vec<(i64, Measure, (Period, f64))>, AppError> {
+    let rows: Vec<JudgedRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT m.id, m.initiative_id, m.code, m.name, m.direction, m.baseline_value,
+                    m.baseline_date, m.target_value, m.target_date, m.tolerance_yellow,
+                    m.tolerance_red, m.latest_period, m.latest_value
+             FROM initiative i JOIN measure m ON m.initiative_id = i.id
+             WHERE i.organisation_id = $1 AND m.retired_at IS NULL
+               AND m.target_value IS NOT NULL AND m.target_date IS NOT NULL
+               AND m.latest_value IS NOT NULL AND m.latest_period IS NOT NULL",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let milestones: Vec<(i64, NaiveDate, f64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT s.measure_id, s.target_date, s.value
+             FROM initiative i JOIN measure m ON m.initiative_id = i.id
+             JOIN measure_milestone s ON s.measure_id = m.id
+             WHERE i.organisation_id = $1 ORDER BY s.measure_id, s.target_date",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter()
+        .filter_map(|r| {
+            let period = Period::from_db(r.latest_period)?;
+            Some((r, period))
+        })
+        .map(|(r, period)| {
+            let measure = Measure {
+                id: r.id,
+                kind: MeasureKind::Effect,
+                activity_id: None,
+                goal_id: None,
+                code: r.code,
+                name: r.name,
+                definition: String::new(),
+                unit: String::new(),
+                value_type: ValueType::Count,
+                frequency: Frequency::Monthly,
+                direction: Direction::from_db(&r.direction).ok_or_else(|| {
+                    tracing::error!(measure = r.id, "unknown direction in the database");
+                    AppError::Internal
+                })?,
+                baseline: r.baseline_value.zip(r.baseline_date),
+                target: Some((r.target_value, r.target_date)),
+                milestones: milestones
+                    .iter()
+                    .filter(|(m, _, _)| *m == r.id)
+                    .map(|(_, d, v)| (*d, *v))
+                    .collect(),
+                tolerance_yellow: r.tolerance_yellow,
+                tolerance_red: r.tolerance_red,
+                source: Source::Manual,
+                comparison: String::new(),
+                retired: false,
+            };
+            Ok((r.initiative_id, measure, (period, r.latest_value)))
+        })
+        .collect()
 }
