@@ -11,6 +11,29 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::on_tx;
 
+/// Binds a measure's fields, in the order both the insert and the update list them (code …
+/// comparison), so the two statements cannot drift apart.
+macro_rules! bind_fields {
+    ($query:expr, $input:expr) => {
+        $query
+            .bind(&$input.code)
+            .bind(&$input.name)
+            .bind(&$input.definition)
+            .bind(&$input.unit)
+            .bind($input.value_type.as_db())
+            .bind($input.frequency.as_db())
+            .bind($input.direction.as_db())
+            .bind($input.baseline.map(|b| b.0))
+            .bind($input.baseline.map(|b| b.1))
+            .bind($input.target.map(|t| t.0))
+            .bind($input.target.map(|t| t.1))
+            .bind($input.tolerance_yellow)
+            .bind($input.tolerance_red)
+            .bind($input.source.as_db())
+            .bind(&$input.comparison)
+    };
+}
+
 /// Where a new measure goes: an activity (aktivitetsmått, effektmått) or a goal (indikator).
 #[derive(Debug, Clone, Copy)]
 pub enum Parent {
@@ -90,7 +113,7 @@ pub async fn add_measure(
         return tx.abort(duplicate_code(&input.code)).await;
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
-        sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO measure (initiative_id, kind, activity_id, goal_id, position, code, name,
                definition, unit, value_type, frequency, direction, baseline_value, baseline_date,
                target_value, target_date, tolerance_yellow, tolerance_red, source, comparison)
@@ -102,24 +125,8 @@ pub async fn add_measure(
         .bind(initiative_id)
         .bind(kind.as_db())
         .bind(activity_id)
-        .bind(goal_id)
-        .bind(&input.code)
-        .bind(&input.name)
-        .bind(&input.definition)
-        .bind(&input.unit)
-        .bind(input.value_type.as_db())
-        .bind(input.frequency.as_db())
-        .bind(input.direction.as_db())
-        .bind(input.baseline.map(|b| b.0))
-        .bind(input.baseline.map(|b| b.1))
-        .bind(input.target.map(|t| t.0))
-        .bind(input.target.map(|t| t.1))
-        .bind(input.tolerance_yellow)
-        .bind(input.tolerance_red)
-        .bind(input.source.as_db())
-        .bind(&input.comparison)
-        .fetch_one(conn)
-        .await
+        .bind(goal_id);
+        bind_fields!(insert, input).fetch_one(conn).await
     })?;
     save_milestones(&mut tx, id, &input.milestones).await?;
     let changes: serde_json::Map<String, serde_json::Value> = measure_json(input)
@@ -236,33 +243,19 @@ pub async fn update_measure(
         return tx.abort(duplicate_code(&input.code)).await;
     }
     let changed = on_tx!(&mut tx, |conn| {
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE measure SET code = $1, name = $2, definition = $3, unit = $4, value_type = $5,
                frequency = $6, direction = $7, baseline_value = $8, baseline_date = $9,
                target_value = $10, target_date = $11, tolerance_yellow = $12, tolerance_red = $13,
                source = $14, comparison = $15
              WHERE id = $16 AND initiative_id = $17",
-        )
-        .bind(&input.code)
-        .bind(&input.name)
-        .bind(&input.definition)
-        .bind(&input.unit)
-        .bind(input.value_type.as_db())
-        .bind(input.frequency.as_db())
-        .bind(input.direction.as_db())
-        .bind(input.baseline.map(|b| b.0))
-        .bind(input.baseline.map(|b| b.1))
-        .bind(input.target.map(|t| t.0))
-        .bind(input.target.map(|t| t.1))
-        .bind(input.tolerance_yellow)
-        .bind(input.tolerance_red)
-        .bind(input.source.as_db())
-        .bind(&input.comparison)
-        .bind(measure_id)
-        .bind(initiative_id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected())
+        );
+        bind_fields!(update, input)
+            .bind(measure_id)
+            .bind(initiative_id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())
     })?;
     if changed != 1 {
         return tx.abort(AppError::NotFound).await;
