@@ -13,11 +13,15 @@ pub mod chart;
 pub mod dashboard;
 pub mod document;
 pub mod error;
+pub mod history;
 pub mod form;
 pub mod html;
 pub mod indicator;
 pub mod initiative;
 pub mod layout;
+#[cfg(test)]
+mod layering;
+pub mod light;
 pub mod organisation;
 pub mod page;
 pub mod pages;
@@ -38,15 +42,15 @@ use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::audit::ui::HistoryPage;
+use crate::history::ui::HistoryPage;
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
 use crate::auth::ui::{LoginPage, SetPasswordPage, provide_viewer};
 use crate::dashboard::ui::PortfolioPage;
 use crate::indicator::ui::IndicatorsPage;
-use crate::initiative::ui::{
-    EditInitiativePage, InitiativePage, InitiativesPage, NewInitiativePage,
-};
+use crate::initiative::ui::{EditInitiativePage, InitiativesPage, NewInitiativePage};
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
+use crate::pages::initiative::InitiativePage;
+use crate::pages::schema::SchemaPage;
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 use crate::party::ui::PartiesPage;
 use crate::report::import_ui::{ImportPage, ImportPreviewPage};
@@ -55,7 +59,6 @@ use crate::report::ui::{
 };
 use crate::schema::measure_form::{EditMeasurePage, NewMeasurePage};
 use crate::schema::six_columns::SixColumnPage;
-use crate::schema::ui::SchemaPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -157,7 +157,7 @@ async fn run() {
             .map(|(_, m, (period, value))| {
                 app::dashboard::measure_light(m, Some((period.last_day(), *value)))
             })
-            .filter(|l| *l >= app::dashboard::Light::Yellow)
+            .filter(|l| *l >= app::light::Light::Yellow)
             .count();
         assert!(initiatives.len() as i64 == per_organisation && lights <= judged.len());
         assert_eq!(

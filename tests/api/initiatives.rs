@@ -1,7 +1,8 @@
 //! Satsningar: register, rules, lifecycle, visibility per role and per object.
 
 use app::initiative::InitiativeForm;
-use app::initiative::api::{CreateInitiative, InitiativeView, UpdateInitiative};
+use app::initiative::api::{CreateInitiative, UpdateInitiative};
+use app::pages::initiative::InitiativeView;
 use reqwest::StatusCode;
 
 use crate::builders::{InitiativeBuilder, UserBuilder};

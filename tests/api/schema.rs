@@ -2,7 +2,7 @@
 //! gate, validation, retiring, and the six-column view. (Editing, reordering and deleting are
 //! in `schema_edits.rs`.)
 
-use app::initiative::api::ChangeStatus;
+use app::pages::initiative::ChangeStatus;
 use app::schema::MeasureForm;
 use app::schema::api::{AddActivity, AddEffect, AddGoal, AddMeasure, RetireMeasure};
 use app::schema::repo::Parent;

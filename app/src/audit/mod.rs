@@ -1,4 +1,4 @@
-//! Historik: the append-only audit trail.
+//! Audit: the append-only trail of who changed what (shown by `crate::history`).
 //!
 //! Every create/update/delete of domain data, every login, failed login and denied access is
 //! one row: who, what, which object, before/after of changed fields, when (UTC). The row is
@@ -8,7 +8,6 @@
 
 #[cfg(feature = "ssr")]
 pub mod repo;
-pub mod ui;
 
 use serde::{Deserialize, Serialize};
 

@@ -27,61 +27,7 @@ use crate::chart::{ChartData, ChartKind};
 use crate::report::{MonthStatus, Period};
 use crate::schema::{Direction, Measure, MeasureKind};
 
-/// Trafikljus. Ordered from best to worst, so the worst of several is their maximum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Light {
-    /// Nothing to judge yet (no target, no value): shown as such, never as green.
-    Unknown,
-    Green,
-    Yellow,
-    Red,
-}
-
-impl Light {
-    pub fn label(self) -> &'static str {
-        match self {
-            Light::Unknown => "Inget underlag",
-            Light::Green => "Grön",
-            Light::Yellow => "Gul",
-            Light::Red => "Röd",
-        }
-    }
-
-    /// Form value in filters.
-    pub fn as_param(self) -> &'static str {
-        match self {
-            Light::Unknown => "ingen",
-            Light::Green => "gron",
-            Light::Yellow => "gul",
-            Light::Red => "rod",
-        }
-    }
-
-    pub fn from_param(value: &str) -> Option<Self> {
-        [Light::Unknown, Light::Green, Light::Yellow, Light::Red]
-            .into_iter()
-            .find(|l| l.as_param() == value)
-    }
-
-    pub fn class(self) -> &'static str {
-        match self {
-            Light::Unknown => "light-unknown",
-            Light::Green => "light-green",
-            Light::Yellow => "light-yellow",
-            Light::Red => "light-red",
-        }
-    }
-
-    /// A shape that carries the light without colour.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Light::Unknown => "–",
-            Light::Green => "●",
-            Light::Yellow => "▲",
-            Light::Red => "■",
-        }
-    }
-}
+use crate::light::Light;
 
 /// How far `value` falls short of `target` in the measure's bad direction (0 when on target).
 fn shortfall(direction: Direction, value: f64, target: f64) -> f64 {
@@ -90,6 +36,33 @@ fn shortfall(direction: Direction, value: f64, target: f64) -> f64 {
         Direction::Lower => (value - target).max(0.0),
         Direction::Within => (value - target).abs(),
     }
+}
+
+/// Each measure's latest value with its light and a sparkline of its last twelve values, from
+/// `values` as (measure id, period, value) in period order. Measures without a value are left
+/// out.
+pub fn latest_values(
+    measures: &[Measure],
+    values: &[(i64, Period, f64)],
+) -> Vec<crate::schema::api::LatestValue> {
+    measures
+        .iter()
+        .filter_map(|m| {
+            let own: Vec<(Period, f64)> = values
+                .iter()
+                .filter(|(id, _, _)| *id == m.id)
+                .map(|(_, p, v)| (*p, *v))
+                .collect();
+            let (period, value) = own.last().copied()?;
+            let recent: Vec<f64> = own.iter().rev().take(12).rev().map(|(_, v)| *v).collect();
+            Some(crate::schema::api::LatestValue {
+                measure_id: m.id,
+                text: format!("{} ({})", crate::report::with_unit(m, value), period.label()),
+                light: measure_light(m, Some((period.last_day(), value))),
+                sparkline: crate::chart::sparkline(&recent),
+            })
+        })
+        .collect()
 }
 
 /// A measure's light: its latest value against the target line on that date. Within the

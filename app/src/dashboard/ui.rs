@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::Filter;
-use super::Light;
+#[cfg(feature = "ssr")]
+use crate::light::Light;
 use super::api::{
     DashboardData, Drawn, MeasureChart, PortfolioSection, initiative_dashboard, portfolio,
 };
@@ -20,15 +21,7 @@ use crate::sv::number::format_decimal;
 #[cfg(feature = "ssr")]
 use crate::sv::number::format_sek;
 
-/// A light as a badge: a shape and a word, the colour only supports them.
-#[component]
-pub fn LightBadge(light: Light) -> impl IntoView {
-    view! {
-        <span class=format!("light {}", light.class())>
-            <span aria-hidden="true">{light.symbol()}" "</span>{light.label()}
-        </span>
-    }
-}
+use crate::light::LightBadge;
 
 /// The charts of the satsning in `id`, to hand to [`InitiativeCharts`]. `?kumulativ=1` draws
 /// aktivitetsmått as running totals.

@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Initiative, Status};
+use super::Initiative;
+#[cfg(feature = "ssr")]
+use super::Status;
 use crate::error::AppError;
 use crate::form::Saved;
 use crate::party::Party;
@@ -98,45 +100,6 @@ pub async fn list_initiatives(
     })
 }
 
-/// One entry of the timeline, ready to show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineEntry {
-    pub date: String,
-    pub text: String,
-    pub by: String,
-}
-
-/// A possible status change and, if refused, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Transition {
-    pub to: Status,
-    pub problem: Option<String>,
-}
-
-/// Everything the satsning page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InitiativePageData {
-    pub initiative: Initiative,
-    pub timeline: Vec<TimelineEntry>,
-    pub may_edit: bool,
-    pub transitions: Vec<Transition>,
-    pub period_warning: Option<String>,
-    pub today: NaiveDate,
-    pub documents: Vec<crate::document::DocumentInfo>,
-    pub may_upload: bool,
-    pub may_see_history: bool,
-    pub schema: crate::schema::SchemaSummary,
-}
-
-/// The utvärderingsschema at a glance, with what it still lacks ("beslutad" needs it complete).
-#[cfg(feature = "ssr")]
-async fn schema_summary(initiative: &Initiative) -> Result<crate::schema::SchemaSummary, AppError> {
-    let db = expect_context::<crate::db::Db>();
-    Ok(crate::schema::repo::load(&db, initiative.id)
-        .await?
-        .summary())
-}
-
 /// The satsning `id` if the caller may see it; otherwise "not found", exactly as if it did not
 /// exist (so ids of other satsningar reveal nothing).
 #[cfg(feature = "ssr")]
@@ -150,63 +113,13 @@ pub async fn load_visible(id: i64) -> Result<(crate::auth::CurrentUser, Initiati
 /// The satsning for its edit form: refused (403) unless the caller may change it, so a refused
 /// page carries no data.
 #[server(endpoint = "satsningar/redigera")]
-pub async fn initiative_for_editing(id: i64) -> Result<InitiativePageData, AppError> {
-    let data = initiative_view(id).await?;
-    if data.may_edit {
-        Ok(data)
+pub async fn initiative_for_editing(id: i64) -> Result<Initiative, AppError> {
+    let (user, initiative) = load_visible(id).await?;
+    if super::may_edit(&user, &initiative) {
+        Ok(initiative)
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-/// The satsning page.
-#[server(endpoint = "satsningar/visa")]
-pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
-    let (user, initiative) = load_visible(id).await?;
-    let db = expect_context::<crate::db::Db>();
-    let timeline = super::repo::timeline(&db, id)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let to = Status::from_db(&row.to_status).map_or("?", Status::label);
-            let text = match row.from_status.as_deref().and_then(Status::from_db) {
-                None => format!("Registrerad som {}", to.to_lowercase()),
-                Some(from) => format!("{} → {}", from.label(), to),
-            };
-            TimelineEntry {
-                date: row.changed_at.format("%Y-%m-%d").to_string(),
-                text,
-                by: row.changed_by_name.unwrap_or_else(|| "Utfall".into()),
-            }
-        })
-        .collect();
-    let schema = schema_summary(&initiative).await?;
-    let missing = &schema.missing;
-    let is_lead = initiative.is_led_by(user.id);
-    // Readers are not shown buttons they can never use.
-    let acts = is_lead || user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]);
-    let transitions = initiative
-        .status
-        .next()
-        .into_iter()
-        .filter(|_| acts)
-        .map(|to| Transition {
-            to,
-            problem: super::transition_problem(initiative.status, to, &user, is_lead, missing),
-        })
-        .collect();
-    Ok(InitiativePageData {
-        schema,
-        documents: crate::document::repo::list(&db, id).await?,
-        may_upload: crate::document::may_upload(&user, &initiative),
-        may_see_history: user.has_any(&[crate::auth::Role::Admin, crate::auth::Role::Evaluator]),
-        may_edit: super::may_edit(&user, &initiative),
-        period_warning: super::period_warning(initiative.start, initiative.end),
-        initiative,
-        timeline,
-        transitions,
-        today: chrono::Utc::now().date_naive(),
-    })
 }
 
 /// The choices of the satsning form.
@@ -286,29 +199,5 @@ pub async fn update_initiative(
     super::repo::update(&db, actor, &before, &input, chrono::Utc::now()).await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?sparad=1"),
-    })
-}
-
-/// Moves a satsning to the next status, if the rules allow it.
-#[server(endpoint = "satsningar/status")]
-pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
-    let (user, initiative) = load_visible(id).await?;
-    let to = Status::from_db(&till).ok_or_else(|| AppError::BadRequest("Okänd status.".into()))?;
-    let schema = schema_summary(&initiative).await?;
-    let missing = &schema.missing;
-    if let Some(problem) = super::transition_problem(
-        initiative.status,
-        to,
-        &user,
-        initiative.is_led_by(user.id),
-        missing,
-    ) {
-        return Err(AppError::BadRequest(problem));
-    }
-    let db = expect_context::<crate::db::Db>();
-    let actor = user.actor();
-    super::repo::change_status(&db, actor, id, initiative.status, to, chrono::Utc::now()).await?;
-    Ok(Saved {
-        redirect: format!("/satsningar/{id}?status=1"),
     })
 }

@@ -238,6 +238,27 @@ impl Initiative {
     pub fn is_led_by(&self, user_id: i64) -> bool {
         self.leads.iter().any(|(id, _)| *id == user_id)
     }
+
+    /// "2024-01-01 – 2026-12-31".
+    pub fn period_text(&self) -> String {
+        format!("{} – {}", self.start, self.end)
+    }
+
+    /// The parties' names, comma-separated.
+    pub fn party_names(&self) -> String {
+        let names: Vec<&str> = self.parties.iter().map(|p| p.name.as_str()).collect();
+        names.join(", ")
+    }
+
+    /// The projektledare's names, comma-separated; "–" when there are none.
+    pub fn lead_names(&self) -> String {
+        let names: Vec<&str> = self.leads.iter().map(|(_, n)| n.as_str()).collect();
+        if names.is_empty() {
+            "–".into()
+        } else {
+            names.join(", ")
+        }
+    }
 }
 
 /// Who may see a satsning: staff roles see all of their organisation's; a projektledare

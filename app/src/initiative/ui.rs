@@ -1,4 +1,5 @@
-//! Satsningar: list with filters and search, the satsning page, new and edit forms.
+//! Satsningar: list with filters and search, new and edit forms. The satsning page itself is
+//! `pages::initiative` (it shows schema, charts and documents).
 
 use crate::html::PageTitle;
 use leptos::prelude::*;
@@ -6,9 +7,8 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    ChangeStatus, CreateInitiative, InitiativeChoices, InitiativeList, InitiativePageData,
-    ListFilter, UpdateInitiative, form_options, initiative_for_editing, initiative_view,
-    list_initiatives,
+    CreateInitiative, InitiativeChoices, InitiativeList, ListFilter, UpdateInitiative,
+    form_options, initiative_for_editing, list_initiatives,
 };
 use super::{Initiative, Status};
 use crate::auth::ui::Guard;
@@ -21,28 +21,6 @@ use crate::sv::number::format_sek;
 
 fn access() -> crate::auth::Access {
     crate::auth::page_access("/satsningar")
-}
-
-fn period(initiative: &Initiative) -> String {
-    format!("{} – {}", initiative.start, initiative.end)
-}
-
-fn party_names(initiative: &Initiative) -> String {
-    initiative
-        .parties
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn lead_names(initiative: &Initiative) -> String {
-    let names: Vec<&str> = initiative.leads.iter().map(|(_, n)| n.as_str()).collect();
-    if names.is_empty() {
-        "–".into()
-    } else {
-        names.join(", ")
-    }
 }
 
 /// Satsningar (list).
@@ -136,9 +114,9 @@ fn Listing(list: InitiativeList, filter: ListFilter) -> impl IntoView {
                                         {i.is_example.then(|| view! { " " <span class="tag">"Exempeldata"</span> })}
                                     </td>
                                     <td>{i.status.label()}</td>
-                                    <td>{period(i)}<br/><span class="hint">{progress}</span></td>
-                                    <td>{party_names(i)}</td>
-                                    <td>{lead_names(i)}</td>
+                                    <td>{i.period_text()}<br/><span class="hint">{progress}</span></td>
+                                    <td>{i.party_names()}</td>
+                                    <td>{i.lead_names()}</td>
                                     <td class="num">{format_sek(i.budget_sek)}</td>
                                 </tr>
                             }
@@ -160,157 +138,6 @@ fn Listing(list: InitiativeList, filter: ListFilter) -> impl IntoView {
 fn page_id() -> impl Fn() -> Option<i64> + Copy {
     let params = use_params_map();
     move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
-}
-
-/// The satsning page.
-#[component]
-pub fn InitiativePage() -> impl IntoView {
-    view! {
-        <PageTitle text="Satsning"/>
-        <Guard access=access()>
-            <InitiativeDetails/>
-        </Guard>
-    }
-}
-
-#[component]
-fn InitiativeDetails() -> impl IntoView {
-    let id = page_id();
-    let view_data = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => initiative_view(id).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
-    // Created beside the page's own resource (not inside its rendering), like every resource.
-    let charts = crate::dashboard::ui::chart_resource(id);
-    loaded(
-        view_data,
-        "Hämtar satsningen…",
-        move |data| view! { <Details data charts/> },
-    )
-}
-
-#[component]
-fn Details(
-    data: InitiativePageData,
-    charts: Resource<
-        Result<
-            crate::dashboard::api::DashboardData<crate::dashboard::api::Drawn>,
-            crate::error::AppError,
-        >,
-    >,
-) -> impl IntoView {
-    let form = use_form_state();
-    let query = use_query_map();
-    let flag = move |key: &str| query.with_untracked(|q| q.get(key).is_some());
-    let notice = if flag("skapad") {
-        Some("Satsningen är registrerad.")
-    } else if flag("sparad") {
-        Some("Ändringarna är sparade.")
-    } else if flag("status") {
-        Some("Statusen är ändrad.")
-    } else {
-        None
-    };
-    let i = data.initiative.clone();
-    let percent = i.elapsed_percent(data.today);
-    let action = format!("/satsningar/{}", i.id);
-    let edit = format!("/satsningar/{}/redigera", i.id);
-    let id = i.id.to_string();
-    view! {
-        <PageTitle text=i.name.clone()/>
-        <section class="page" aria-labelledby="satsning-rubrik">
-            <p><a href="/satsningar">"← Satsningar"</a></p>
-            <h1 id="satsning-rubrik">{i.name.clone()}</h1>
-            {i.is_example.then(|| view! { <p><span class="tag">"Exempeldata"</span></p> })}
-            {notice.map(|text| view! { <p class="notice" role="status">{text}</p> })}
-            <ErrorSummary state=form.clone()/>
-            <dl class="facts">
-                <dt>"Status"</dt><dd>{i.status.label()}</dd>
-                <dt>"Period"</dt>
-                <dd>
-                    {period(&i)}
-                    <br/>
-                    <progress max="100" value=percent.to_string() aria-label="Andel av perioden som har gått"></progress>
-                    " "{format!("{percent} % av perioden har gått")}
-                </dd>
-                <dt>"Budget"</dt>
-                <dd>
-                    {format_sek(i.budget_sek)}
-                    {(!i.budget_years.is_empty()).then(|| view! {
-                        <ul class="cell-list">
-                            {i.budget_years.iter().map(|(year, amount)| view! { <li>{format!("{year}: {}", format_sek(*amount))}</li> }).collect_view()}
-                        </ul>
-                    })}
-                </dd>
-                <dt>"Återföring"</dt><dd>{if i.repayment { "Ja" } else { "Nej" }}</dd>
-                <dt>"Parter"</dt><dd>{party_names(&i)}</dd>
-                <dt>"Projektledare"</dt><dd>{lead_names(&i)}</dd>
-                <dt>"Ägare"</dt><dd>{if i.owner_names.is_empty() { "–".to_string() } else { i.owner_names.clone() }}</dd>
-                <dt>"Målgrupp"</dt><dd>{if i.target_group.is_empty() { "–".to_string() } else { i.target_group.clone() }}</dd>
-            </dl>
-            {data.period_warning.map(|w| view! { <p class="hint">{w}</p> })}
-            {(!i.summary.is_empty()).then(|| view! { <h2>"Kort beskrivning"</h2> <p class="prose">{i.summary.clone()}</p> })}
-            <h2>"Utvärderingsschema"</h2>
-            <p>{data.schema.counts_text()}</p>
-            {if data.schema.missing.is_empty() {
-                view! { <p class="notice complete">"Schemat är komplett."</p> }.into_any()
-            } else {
-                let n = data.schema.missing.len();
-                view! {
-                    <p class="hint">{format!("Schemat är inte komplett: {n} {} saknas.", if n == 1 { "del" } else { "delar" })}</p>
-                }.into_any()
-            }}
-            <p class="actions">
-                <a class="button" href=format!("/satsningar/{}/schema", i.id)>"Utvärderingsschema"</a>
-                {(i.status >= super::Status::Decided).then(|| view! {
-                    <a class="button" href=format!("/satsningar/{}/rapportera", i.id)>"Rapportering"</a>
-                })}
-                {data.may_edit.then(|| view! { <a class="button button--secondary" href=edit>"Ändra uppgifter"</a> })}
-                {data.may_see_history.then(|| view! { <a href=format!("/historik/initiative/{}", i.id)>"Historik"</a> })}
-            </p>
-
-            <crate::dashboard::ui::InitiativeCharts data=charts/>
-
-            {if data.transitions.is_empty() {
-                ().into_any()
-            } else {
-                view! {
-                    <h2>"Ändra status"</h2>
-                    <ul class="transitions">
-                        {data.transitions.into_iter().map(|t| {
-                            let label = format!("Ändra status till {}", t.to.label().to_lowercase());
-                            let id = id.clone();
-                            match t.problem {
-                                None => view! {
-                                    <li>
-                                        <PostForm action=action.clone() fn_path=ChangeStatus::PATH class="inline-form">
-                                            <input type="hidden" name="id" value=id/>
-                                            <input type="hidden" name="till" value=t.to.as_db()/>
-                                            <button type="submit" class="button">{label}</button>
-                                        </PostForm>
-                                    </li>
-                                }.into_any(),
-                                Some(problem) => view! {
-                                    <li><strong>{label}</strong>": "<span class="hint">{problem}</span></li>
-                                }.into_any(),
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-
-            <Documents id=i.id documents=data.documents.clone() may_upload=data.may_upload uploaded=flag("dokument") deleted=flag("borttaget")/>
-
-            <h2>"Tidslinje"</h2>
-            <ol class="timeline">
-                {data.timeline.into_iter().map(|e| view! {
-                    <li><time>{e.date}</time>" "{e.text}" ("{e.by}")"</li>
-                }).collect_view()}
-            </ol>
-        </section>
-    }
 }
 
 /// Registrera satsning.
@@ -347,7 +174,7 @@ fn EditLoader() -> impl IntoView {
     loaded(
         data,
         "Hämtar satsningen…",
-        |data| view! { <InitiativeEditor current=Some(data.initiative)/> },
+        |initiative| view! { <InitiativeEditor current=Some(initiative)/> },
     )
 }
 
@@ -477,76 +304,5 @@ fn CheckboxGroup(
                 }).collect_view().into_any()
             }}
         </fieldset>
-    }
-}
-
-#[component]
-fn Documents(
-    id: i64,
-    documents: Vec<crate::document::DocumentInfo>,
-    may_upload: bool,
-    uploaded: bool,
-    deleted: bool,
-) -> impl IntoView {
-    use crate::document::{DocumentKind, format_size};
-    view! {
-        <section id="dokument" aria-labelledby="dokument-rubrik">
-            <h2 id="dokument-rubrik">"Dokument"</h2>
-            {uploaded.then(|| view! { <p class="notice" role="status">"Dokumentet är uppladdat."</p> })}
-            {deleted.then(|| view! { <p class="notice" role="status">"Dokumentet är borttaget."</p> })}
-            {if documents.is_empty() {
-                view! { <p class="hint">"Inga dokument ännu."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            <th scope="col">"Dokument"</th><th scope="col">"Typ"</th>
-                            <th scope="col" class="num">"Storlek"</th><th scope="col">"Uppladdat"</th>
-                            {may_upload.then(|| view! { <th scope="col"><span class="visually-hidden">"Åtgärd"</span></th> })}
-                        </tr></thead>
-                        <tbody>
-                            {documents.into_iter().map(|d| view! {
-                                <tr>
-                                    <td><a href=format!("/satsningar/{id}/dokument/{}", d.id) rel="external" download>{d.file_name.clone()}</a></td>
-                                    <td>{d.kind.label()}</td>
-                                    <td class="num">{format_size(d.size_bytes)}</td>
-                                    <td>{d.uploaded_at.clone()}" av "{d.uploaded_by.clone()}</td>
-                                    {may_upload.then(|| view! {
-                                        <td class="row-actions">
-                                            <details class="confirm">
-                                                <summary aria-label=format!("Ta bort {}", d.file_name)>"Ta bort"</summary>
-                                                <p class="hint">"Filen raderas. Borttagningen loggas i historiken."</p>
-                                                <PostForm action=format!("/satsningar/{id}") fn_path=crate::document::api::DeleteDocument::PATH class="inline-form">
-                                                    <input type="hidden" name="id" value=id.to_string()/>
-                                                    <input type="hidden" name="dokument_id" value=d.id.to_string()/>
-                                                    <button type="submit" class="button button--secondary"
-                                                        aria-label=format!("Ja, ta bort {}", d.file_name)>"Ja, ta bort"</button>
-                                                </PostForm>
-                                            </details>
-                                        </td>
-                                    })}
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-            {may_upload.then(|| view! {
-                <form method="post" action=format!("/satsningar/{id}/dokument") enctype="multipart/form-data" class="form form--inline">
-                    <div class="field">
-                        <label for="dokumenttyp">"Typ av dokument"</label>
-                        <select id="dokumenttyp" name="typ">
-                            {DocumentKind::ALL.into_iter().map(|k| view! { <option value=k.as_db()>{k.label()}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="fil">"Fil (PDF, Word eller Excel)"</label>
-                        <input id="fil" name="fil" type="file"
-                            accept=".pdf,.docx,.xlsx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>
-                    </div>
-                    <button type="submit" class="button button--secondary">"Ladda upp"</button>
-                </form>
-            })}
-        </section>
     }
 }

@@ -21,17 +21,16 @@ pub struct SchemaPageData {
     pub may_edit: bool,
     /// Nämnder that can benefit from an economic effect.
     pub parties: Vec<Party>,
-    /// The latest reported value of each measure that has one.
-    pub latest: Vec<LatestValue>,
 }
 
-/// A measure's latest value with its light and a sparkline of the last twelve.
+/// A measure's latest value with its light and a sparkline of the last twelve, for the editor's
+/// measure tables (loaded by `pages::schema`, which may read the reported values).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatestValue {
     pub measure_id: i64,
     /// "62,5 % (okt 2026)".
     pub text: String,
-    pub light: crate::dashboard::Light,
+    pub light: crate::light::Light,
     pub sparkline: Option<String>,
 }
 
@@ -58,47 +57,25 @@ async fn editable(
 #[server(endpoint = "schema/visa")]
 pub async fn schema_view(id: i64) -> Result<SchemaPageData, AppError> {
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
+    page_data(&user, &initiative).await
+}
+
+/// What the schema pages show of `initiative`, which `user` may see.
+#[cfg(feature = "ssr")]
+pub async fn page_data(
+    user: &crate::auth::CurrentUser,
+    initiative: &crate::initiative::Initiative,
+) -> Result<SchemaPageData, AppError> {
     let db = expect_context::<crate::db::Db>();
-    let schema = super::repo::load(&db, id).await?;
-    let months = crate::report::reporting_months(
-        initiative.start,
-        initiative.end,
-        chrono::Utc::now().date_naive(),
-    );
-    let mut latest = Vec::new();
-    if let (Some(first), Some(last)) = (months.first(), months.last()) {
-        let values = crate::report::repo::values(&db, id, *first, *last).await?;
-        for m in &schema.measures {
-            let own: Vec<(crate::report::Period, f64)> = values
-                .iter()
-                .filter(|v| v.measure_id == m.id)
-                .filter_map(|v| Some((v.period, v.value?)))
-                .collect();
-            let Some((period, value)) = own.last().copied() else {
-                continue;
-            };
-            let recent: Vec<f64> = own.iter().rev().take(12).rev().map(|(_, v)| *v).collect();
-            latest.push(LatestValue {
-                measure_id: m.id,
-                text: format!(
-                    "{} ({})",
-                    crate::report::with_unit(m, value),
-                    period.label()
-                ),
-                light: crate::dashboard::measure_light(m, Some((period.last_day(), value))),
-                sparkline: crate::chart::sparkline(&recent),
-            });
-        }
-    }
+    let schema = super::repo::load(&db, initiative.id).await?;
     Ok(SchemaPageData {
-        latest,
-        initiative_id: id,
+        initiative_id: initiative.id,
         initiative_name: initiative.name.clone(),
         status: initiative.status,
         is_example: initiative.is_example,
         missing: schema.missing(),
         schema,
-        may_edit: crate::initiative::may_edit(&user, &initiative),
+        may_edit: crate::initiative::may_edit(user, initiative),
         parties: crate::party::repo::list(&db, user.organisation_id).await?,
     })
 }

@@ -2,7 +2,6 @@
 //! ekonomiska effekter, each changed through its own small form. The measure form is in
 //! `measure_form.rs`, the printable six-column view in `six_columns.rs`.
 
-use crate::html::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -12,14 +11,13 @@ use super::api::{
     UpdateEffect, UpdateText, schema_for_editing, schema_view,
 };
 use super::{Horizon, Measure, MeasureKind};
-use crate::auth::ui::Guard;
 use crate::form::{
     ACTION_FIELD, ErrorSummary, FormState, PostForm, TextField, field_id, use_form_state,
 };
 use crate::sv::number::format_decimal;
 use crate::sv::number::format_sek;
 
-pub(super) fn access() -> crate::auth::Access {
+pub fn access() -> crate::auth::Access {
     crate::auth::page_access("/satsningar/0/schema")
 }
 
@@ -52,19 +50,9 @@ fn value_text(measure: &Measure, value: Option<(f64, chrono::NaiveDate)>) -> Str
     }
 }
 
-/// Utvärderingsschema (editor).
+/// The schema editor, with each measure's latest value (`latest`) beside it.
 #[component]
-pub fn SchemaPage() -> impl IntoView {
-    view! {
-        <PageTitle text="Utvärderingsschema"/>
-        <Guard access=access()>
-            <WithSchema page=|data| view! { <SchemaEditor data/> }.into_any()/>
-        </Guard>
-    }
-}
-
-#[component]
-fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
+pub fn SchemaEditor(data: SchemaPageData, latest: Vec<super::api::LatestValue>) -> impl IntoView {
     let form = use_form_state();
     let id = data.initiative_id;
     let action = format!("/satsningar/{id}/schema");
@@ -75,7 +63,6 @@ fn SchemaEditor(data: SchemaPageData) -> impl IntoView {
     let may_edit = data.may_edit;
     // Measures can be deleted only before the decision; after it they are retired.
     let may_delete = may_edit && data.status < crate::initiative::Status::Decided;
-    let latest = data.latest.clone();
     let goals = schema.goals.iter().enumerate().map(|(g, goal)| {
         let indicators: Vec<Measure> = schema.indicators(goal.id).into_iter().cloned().collect();
         let new_indicator = format!("/satsningar/{id}/schema/nytt-matt?typ=indikator&mal={}", goal.id);
@@ -245,7 +232,7 @@ fn MeasureTable(
                                 <td>{latest.iter().find(|l| l.measure_id == m.id).map_or_else(
                                     || view! { <span class="hint">"–"</span> }.into_any(),
                                     |l| view! {
-                                        <crate::dashboard::ui::LightBadge light=l.light/>" "{l.text.clone()}
+                                        <crate::light::LightBadge light=l.light/>" "{l.text.clone()}
                                         {l.sparkline.clone().map(|svg| view! { <span class="spark" inner_html=svg></span> })}
                                     }.into_any(),
                                 )}</td>

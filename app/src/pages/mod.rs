@@ -1,4 +1,9 @@
-//! Pages that belong to no domain concept: start page, accessibility statement, 404.
+//! Pages that belong to no one concept: the start page, the accessibility statement, 404, and
+//! (in submodules) pages that compose several concepts. A concept's own pages stay in its
+//! `ui.rs`; a page moves here when it needs concepts that build on its own.
+
+pub mod initiative;
+pub mod schema;
 
 use crate::html::PageTitle;
 use leptos::prelude::*;

@@ -49,15 +49,15 @@ pub async fn object_history(typ: String, id: i64) -> Result<Vec<HistoryEntry>, A
         return Err(AppError::NotFound);
     }
     let db = expect_context::<crate::db::Db>();
-    let rows = super::repo::for_object(&db, user.organisation_id, &typ, id).await?;
+    let rows = crate::audit::repo::for_object(&db, user.organisation_id, &typ, id).await?;
     Ok(rows
         .into_iter()
         .map(|row| HistoryEntry {
             at: row.at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            action: super::Action::from_db(&row.action)
+            action: crate::audit::Action::from_db(&row.action)
                 .map_or(row.action.clone(), |a| a.label().to_string()),
             actor: row.actor.unwrap_or_else(|| "–".into()),
-            changes: super::describe_changes(&row.changes),
+            changes: crate::audit::describe_changes(&row.changes),
         })
         .collect())
 }
