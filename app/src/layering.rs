@@ -10,7 +10,12 @@ type Graph = BTreeMap<String, BTreeMap<String, String>>;
 
 fn concept_of(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).unwrap();
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -67,7 +72,11 @@ fn graph() -> Graph {
             for to in named(line, &concepts) {
                 if to != from {
                     let place = format!("{}:{}", file.strip_prefix(&src).unwrap().display(), n + 1);
-                    graph.entry(from.clone()).or_default().entry(to).or_insert(place);
+                    graph
+                        .entry(from.clone())
+                        .or_default()
+                        .entry(to)
+                        .or_insert(place);
                 }
             }
         }
@@ -108,12 +117,22 @@ fn no_two_concepts_depend_on_each_other() {
         .filter_map(|c| cycle_from(&graph, c))
         .map(|steps| steps.join("\n    "))
         .collect();
-    assert!(cycles.is_empty(), "import loops between concepts:\n  {}", cycles.join("\n  "));
+    assert!(
+        cycles.is_empty(),
+        "import loops between concepts:\n  {}",
+        cycles.join("\n  ")
+    );
 }
 
 #[test]
 fn the_check_sees_a_loop() {
     let mut graph = graph();
-    graph.entry("audit".into()).or_default().insert("pages".into(), "planted".into());
-    assert!(cycle_from(&graph, "audit").is_some(), "pages uses audit, so audit → pages is a loop");
+    graph
+        .entry("audit".into())
+        .or_default()
+        .insert("pages".into(), "planted".into());
+    assert!(
+        cycle_from(&graph, "audit").is_some(),
+        "pages uses audit, so audit → pages is a loop"
+    );
 }

@@ -13,14 +13,14 @@ pub mod chart;
 pub mod dashboard;
 pub mod document;
 pub mod error;
-pub mod history;
 pub mod form;
+pub mod history;
 pub mod html;
 pub mod indicator;
 pub mod initiative;
-pub mod layout;
 #[cfg(test)]
 mod layering;
+pub mod layout;
 pub mod light;
 pub mod organisation;
 pub mod page;
@@ -42,10 +42,10 @@ use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::history::ui::HistoryPage;
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
 use crate::auth::ui::{LoginPage, SetPasswordPage, provide_viewer};
 use crate::dashboard::ui::PortfolioPage;
+use crate::history::ui::HistoryPage;
 use crate::indicator::ui::IndicatorsPage;
 use crate::initiative::ui::{EditInitiativePage, InitiativesPage, NewInitiativePage};
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};

@@ -70,4 +70,3 @@ pub fn LightBadge(light: Light) -> impl IntoView {
         </span>
     }
 }
-

@@ -257,7 +257,11 @@ async fn role_route_matrix() {
     let functions: Vec<(&str, Fields, &[Role])> = vec![
         (app::auth::api::ListUsers::PATH, &[], &[Admin]),
         (app::auth::api::GetUser::PATH, &id_args, &[Admin]),
-        (app::history::ui::ObjectHistory::PATH, &history_args, &[Admin]),
+        (
+            app::history::ui::ObjectHistory::PATH,
+            &history_args,
+            &[Admin],
+        ),
         (
             app::pages::initiative::InitiativeView::PATH,
             &idea_args,

@@ -2,9 +2,9 @@
 //! server function cannot decode, broken text and control characters, out-of-range numbers
 //! and dates, ids that are not numbers, malformed uploads — and that nothing of it is stored.
 
-use app::history::ui::ObjectHistory;
 use app::auth::api::ListUsers;
 use app::form::ACTION_FIELD;
+use app::history::ui::ObjectHistory;
 use app::initiative::InitiativeForm;
 use app::pages::initiative::InitiativeView;
 use app::report::api::SaveReport;

@@ -3,6 +3,7 @@
 //! in `schema_edits.rs`.)
 
 use app::pages::initiative::ChangeStatus;
+use app::schema::EffectForm;
 use app::schema::MeasureForm;
 use app::schema::api::{AddActivity, AddEffect, AddGoal, AddMeasure, RetireMeasure};
 use app::schema::repo::Parent;
@@ -133,11 +134,13 @@ async fn projektledare_builds_a_complete_schema_and_admin_can_then_decide() {
     .await;
     let effect = AddEffect {
         id,
-        effekt: "Färre placeringar".into(),
-        horisont: "lang".into(),
-        part: Some(String::new()),
-        effektmatt: Some(effect_measure.to_string()),
-        belopp: "350 000".into(),
+        effect: EffectForm {
+            text: "Färre placeringar".into(),
+            horizon: "lang".into(),
+            party: String::new(),
+            effect_measure: effect_measure.to_string(),
+            yearly_sek: "350 000".into(),
+        },
     };
     let r = lead.submit(&schema, &effect).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -320,11 +320,13 @@ async fn economic_effects_are_edited_and_deleted_and_decided_measures_only_retir
     let edit = |amount: &str| UpdateEffect {
         id,
         effekt_id: effect,
-        effekt: "Minskat försörjningsstöd".into(),
-        horisont: "lang".into(),
-        part: Some(String::new()),
-        effektmatt: Some(String::new()),
-        belopp: amount.into(),
+        effect: app::schema::EffectForm {
+            text: "Minskat försörjningsstöd".into(),
+            horizon: "lang".into(),
+            party: String::new(),
+            effect_measure: String::new(),
+            yearly_sek: amount.into(),
+        },
     };
     let bad = evaluator.submit(&schema, &edit("mycket")).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);

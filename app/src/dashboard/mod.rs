@@ -57,7 +57,11 @@ pub fn latest_values(
             let recent: Vec<f64> = own.iter().rev().take(12).rev().map(|(_, v)| *v).collect();
             Some(crate::schema::api::LatestValue {
                 measure_id: m.id,
-                text: format!("{} ({})", crate::report::with_unit(m, value), period.label()),
+                text: format!(
+                    "{} ({})",
+                    crate::report::with_unit(m, value),
+                    period.label()
+                ),
                 light: measure_light(m, Some((period.last_day(), value))),
                 sparkline: crate::chart::sparkline(&recent),
             })

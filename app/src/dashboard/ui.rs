@@ -5,8 +5,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::Filter;
-#[cfg(feature = "ssr")]
-use crate::light::Light;
 use super::api::{
     DashboardData, Drawn, MeasureChart, PortfolioSection, initiative_dashboard, portfolio,
 };
@@ -16,6 +14,8 @@ use crate::chart::ChartData;
 use crate::form::FilterSelect;
 #[cfg(feature = "ssr")]
 use crate::initiative::Status;
+#[cfg(feature = "ssr")]
+use crate::light::Light;
 use crate::page::loaded_within;
 use crate::sv::number::format_decimal;
 #[cfg(feature = "ssr")]

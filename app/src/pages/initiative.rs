@@ -89,7 +89,13 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         .filter(|_| acts)
         .map(|to| Transition {
             to,
-            problem: crate::initiative::transition_problem(initiative.status, to, &user, is_lead, missing),
+            problem: crate::initiative::transition_problem(
+                initiative.status,
+                to,
+                &user,
+                is_lead,
+                missing,
+            ),
         })
         .collect();
     Ok(InitiativePageData {
@@ -124,7 +130,15 @@ pub async fn change_status(id: i64, till: String) -> Result<Saved, AppError> {
     }
     let db = expect_context::<crate::db::Db>();
     let actor = user.actor();
-    crate::initiative::repo::change_status(&db, actor, id, initiative.status, to, chrono::Utc::now()).await?;
+    crate::initiative::repo::change_status(
+        &db,
+        actor,
+        id,
+        initiative.status,
+        to,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}?status=1"),
     })

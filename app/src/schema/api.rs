@@ -232,118 +232,28 @@ pub async fn retire_measure(id: i64, matt_id: i64) -> Result<Saved, AppError> {
 }
 
 /// The economic-effect form, validated; every bad field gets its own message.
-#[cfg(feature = "ssr")]
-async fn effect_input(
-    db: &crate::db::Db,
-    organisation_id: i64,
-    effekt: &str,
-    horisont: &str,
-    part: Option<&str>,
-    effektmatt: Option<&str>,
-    belopp: &str,
-) -> Result<super::repo::EffectInput, AppError> {
-    use crate::error::FieldError;
-    let mut errors = Vec::new();
-    let text = super::required_text("effekt", effekt, "den ekonomiska effekten");
-    if let Err(AppError::Validation(mut e)) = text.clone() {
-        errors.append(&mut e);
-    }
-    let horizon = super::Horizon::from_db(horisont);
-    if horizon.is_none() {
-        errors.push(FieldError {
-            field: "horisont".into(),
-            message: "Välj kort eller lång sikt.".into(),
-        });
-    }
-    let amount = if belopp.trim().is_empty() {
-        Some(0)
-    } else {
-        crate::sv::number::parse_sek(belopp)
-    };
-    if amount.is_none() {
-        errors.push(FieldError {
-            field: "belopp".into(),
-            message: "Ange beloppet i hela kronor per år, till exempel 350 000.".into(),
-        });
-    }
-    let party_id = part
-        .filter(|p| !p.is_empty())
-        .and_then(|p| p.parse::<i64>().ok());
-    if let Some(party) = party_id {
-        let parties = crate::party::repo::list(db, organisation_id).await?;
-        if !parties.iter().any(|p| p.id == party) {
-            errors.push(FieldError {
-                field: "part".into(),
-                message: "Välj en av nämnderna i listan.".into(),
-            });
-        }
-    }
-    let effect_measure_id = effektmatt
-        .filter(|m| !m.is_empty())
-        .and_then(|m| m.parse::<i64>().ok());
-    match (text, horizon, amount) {
-        (Ok(text), Some(horizon), Some(yearly_sek)) if errors.is_empty() => {
-            Ok(super::repo::EffectInput {
-                text,
-                horizon,
-                party_id,
-                effect_measure_id,
-                yearly_sek,
-            })
-        }
-        _ => Err(AppError::Validation(errors)),
-    }
-}
-
 /// Lägg till ekonomisk effekt.
 #[server(endpoint = "schema/ekonomisk-effekt")]
-pub async fn add_effect(
-    id: i64,
-    effekt: String,
-    horisont: String,
-    part: Option<String>,
-    effektmatt: Option<String>,
-    belopp: String,
-) -> Result<Saved, AppError> {
+pub async fn add_effect(id: i64, effect: super::EffectForm) -> Result<Saved, AppError> {
     let (user, _, actor) = editable(id).await?;
     let db = expect_context::<crate::db::Db>();
-    let input = effect_input(
-        &db,
-        user.organisation_id,
-        &effekt,
-        &horisont,
-        part.as_deref(),
-        effektmatt.as_deref(),
-        &belopp,
-    )
-    .await?;
+    let parties = crate::party::repo::list(&db, user.organisation_id).await?;
+    let input = effect.validate(&parties)?;
     super::repo::add_effect(&db, actor, id, &input, chrono::Utc::now()).await?;
     Ok(back(id, "ekonomiska-effekter"))
 }
 
-/// Ändra ekonomisk effekt: the same fields as a new one.
+/// Ändra ekonomisk effekt `effekt_id`: the same form as a new one.
 #[server(endpoint = "schema/andra-effekt")]
 pub async fn update_effect(
     id: i64,
     effekt_id: i64,
-    effekt: String,
-    horisont: String,
-    part: Option<String>,
-    effektmatt: Option<String>,
-    belopp: String,
+    effect: super::EffectForm,
 ) -> Result<Saved, AppError> {
     let (user, _, actor) = editable(id).await?;
     let db = expect_context::<crate::db::Db>();
-    let input = effect_input(
-        &db,
-        user.organisation_id,
-        &effekt,
-        &horisont,
-        part.as_deref(),
-        effektmatt.as_deref(),
-        &belopp,
-    )
-    .await?;
+    let parties = crate::party::repo::list(&db, user.organisation_id).await?;
+    let input = effect.validate(&parties)?;
     super::repo::update_effect(&db, actor, id, effekt_id, &input, chrono::Utc::now()).await?;
     Ok(back(id, "ekonomiska-effekter"))
 }

@@ -2,6 +2,7 @@
 //! ekonomiska effekter. Types, validation and the completeness rule (pure; unit-tested).
 
 pub mod api;
+pub mod effect;
 mod grouping;
 pub mod measure;
 pub mod measure_form;
@@ -16,6 +17,7 @@ mod repo_tree;
 pub mod six_columns;
 pub mod ui;
 
+pub use effect::EffectForm;
 pub use grouping::MeasureGroup;
 
 use chrono::NaiveDate;

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Horizon;
 use super::repo::EffectRow;
 use crate::audit::Action;
 use crate::audit::Actor;
@@ -12,15 +11,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::on_tx;
 
-/// A validated economic effect.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EffectInput {
-    pub text: String,
-    pub horizon: Horizon,
-    pub party_id: Option<i64>,
-    pub effect_measure_id: Option<i64>,
-    pub yearly_sek: i64,
-}
+pub use super::effect::EffectInput;
 
 /// Adds an ekonomisk effekt; the linked effektmått must be this satsning's.
 pub async fn add_effect(

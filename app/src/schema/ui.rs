@@ -323,17 +323,7 @@ fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl 
                 <h3>"Ny ekonomisk effekt"</h3>
                 <PostForm action=action fn_path=AddEffect::PATH>
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <TextField name="effekt" label="Effekt, t.ex. minskat försörjningsstöd" value=form.value_or("effekt", "") error=form.error("effekt")/>
-                    <Choice name="horisont" label="Sikt" error=form.error("horisont") selected=form.value_or("horisont", "")
-                        options=Horizon::ALL.iter().map(|h| (h.as_db().to_string(), h.label().to_string())).collect()/>
-                    <Choice name="part" label="Nämnd som gynnas" error=form.error("part") selected=form.value_or("part", "")
-                        options=std::iter::once((String::new(), "Ingen vald".to_string()))
-                            .chain(data.parties.iter().map(|p| (p.id.to_string(), p.name.clone()))).collect()/>
-                    <Choice name="effektmatt" label="Kopplat effektmått" error=form.error("effektmatt") selected=form.value_or("effektmatt", "")
-                        options=std::iter::once((String::new(), "Inget valt".to_string()))
-                            .chain(effect_measures.iter().map(|m| (m.id.to_string(), format!("{} {}", m.code, m.name)))).collect()/>
-                    <TextField name="belopp" label="Förväntat belopp per år (kronor)" hint="Hela kronor, till exempel 350 000"
-                        value=form.value_or("belopp", "") error=form.error("belopp")/>
+                    <EffectFields data=data.clone() values=Default::default() form=form.clone() effect_measures=effect_measures.clone()/>
                     <button type="submit" class="button">"Lägg till ekonomisk effekt"</button>
                 </PostForm>
             })}
@@ -433,25 +423,7 @@ fn EditEffect(
     let form = use_form_state();
     let id = data.initiative_id;
     let here = form.is_from(UpdateEffect::PATH, "effekt_id", &effect.id.to_string());
-    let stored = |field: &str| match field {
-        "effekt" => effect.text.clone(),
-        "horisont" => effect.horizon.as_db().to_string(),
-        "part" => effect
-            .party
-            .as_ref()
-            .map(|p| p.0.to_string())
-            .unwrap_or_default(),
-        "effektmatt" => effect
-            .effect_measure_id
-            .map(|m| m.to_string())
-            .unwrap_or_default(),
-        "belopp" => effect.yearly_sek.to_string(),
-        _ => String::new(),
-    };
     let form = form.if_posted(here);
-    let [text, horizon, party, measure, amount] =
-        ["effekt", "horisont", "part", "effektmatt", "belopp"]
-            .map(|field| form.value_or(field, &stored(field)));
     let key = effect.id;
     view! {
         <details class="confirm" open=here>
@@ -459,20 +431,45 @@ fn EditEffect(
             <PostForm action=format!("/satsningar/{id}/schema") fn_path=UpdateEffect::PATH>
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="effekt_id" value=key.to_string()/>
-                <TextField name="effekt" id=format!("effekt-{key}") label="Effekt" value=text error=form.error("effekt")/>
-                <Choice name="horisont" id=format!("horisont-{key}") label="Sikt" error=form.error("horisont") selected=horizon
-                    options=Horizon::ALL.iter().map(|h| (h.as_db().to_string(), h.label().to_string())).collect()/>
-                <Choice name="part" id=format!("part-{key}") label="Nämnd som gynnas" error=form.error("part") selected=party
-                    options=std::iter::once((String::new(), "Ingen vald".to_string()))
-                        .chain(data.parties.iter().map(|p| (p.id.to_string(), p.name.clone()))).collect()/>
-                <Choice name="effektmatt" id=format!("effektmatt-{key}") label="Kopplat effektmått" error=form.error("effektmatt") selected=measure
-                    options=std::iter::once((String::new(), "Inget valt".to_string()))
-                        .chain(effect_measures.iter().map(|m| (m.id.to_string(), format!("{} {}", m.code, m.name)))).collect()/>
-                <TextField name="belopp" id=format!("belopp-{key}") label="Förväntat belopp per år (kronor)"
-                    value=amount error=form.error("belopp")/>
+                <EffectFields data=data.clone() values=super::EffectForm::of(&effect) form effect_measures key/>
                 <button type="submit" class="button button--secondary">"Spara"</button>
             </PostForm>
         </details>
+    }
+}
+
+/// The fields of an ekonomisk effekt: empty for a new one, or a stored one's (`key` its id, which
+/// also keeps the element ids unique on the page). What was typed wins over `values`.
+#[component]
+fn EffectFields(
+    data: SchemaPageData,
+    values: super::EffectForm,
+    form: FormState,
+    effect_measures: Vec<Measure>,
+    #[prop(optional)] key: Option<i64>,
+) -> impl IntoView {
+    let id = move |name: &str| match key {
+        Some(key) => format!("{}-{key}", field_id(name)),
+        None => field_id(name),
+    };
+    let typed = |name: &str, stored: &str| form.value_or(name, stored);
+    view! {
+        <TextField name="effect[text]" id=id("effect[text]") label="Effekt, t.ex. minskat försörjningsstöd"
+            value=typed("effect[text]", &values.text) error=form.error("effect[text]")/>
+        <Choice name="effect[horizon]" id=id("effect[horizon]") label="Sikt" error=form.error("effect[horizon]")
+            selected=typed("effect[horizon]", &values.horizon)
+            options=Horizon::ALL.iter().map(|h| (h.as_db().to_string(), h.label().to_string())).collect()/>
+        <Choice name="effect[party]" id=id("effect[party]") label="Nämnd som gynnas" error=form.error("effect[party]")
+            selected=typed("effect[party]", &values.party)
+            options=std::iter::once((String::new(), "Ingen vald".to_string()))
+                .chain(data.parties.iter().map(|p| (p.id.to_string(), p.name.clone()))).collect()/>
+        <Choice name="effect[effect_measure]" id=id("effect[effect_measure]") label="Kopplat effektmått"
+            error=form.error("effect[effect_measure]") selected=typed("effect[effect_measure]", &values.effect_measure)
+            options=std::iter::once((String::new(), "Inget valt".to_string()))
+                .chain(effect_measures.iter().map(|m| (m.id.to_string(), format!("{} {}", m.code, m.name)))).collect()/>
+        <TextField name="effect[yearly_sek]" id=id("effect[yearly_sek]") label="Förväntat belopp per år (kronor)"
+            hint="Hela kronor, till exempel 350 000"
+            value=typed("effect[yearly_sek]", &values.yearly_sek) error=form.error("effect[yearly_sek]")/>
     }
 }
 
