@@ -104,7 +104,7 @@ pub fn App() -> impl IntoView {
             <main id="innehall" tabindex="-1">
                 <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
                     <Routes fallback=NotFound>
-                        <Route path=path!("") view=HomePage/>
+                        <Route path=path!("") ssr=SsrMode::Async view=HomePage/>
                         <Route path=path!("tillganglighet") view=AccessibilityPage/>
                         <Route path=path!("logga-in") view=LoginPage/>
                         <Route path=path!("losenord/:token") view=SetPasswordPage/>

@@ -134,6 +134,13 @@ impl InitiativeBuilder {
         self
     }
 
+    /// Running from `start` through `end` (ÅÅÅÅ-MM-DD).
+    pub fn period(mut self, start: &str, end: &str) -> Self {
+        self.form.start = start.into();
+        self.form.end = end.into();
+        self
+    }
+
     pub fn led_by(mut self, lead: &TestUser) -> Self {
         self.form.leads.push(lead.id);
         self

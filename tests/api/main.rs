@@ -25,4 +25,5 @@ mod reporting;
 mod schema;
 mod schema_edits;
 mod shell;
+mod start;
 mod users;

@@ -321,17 +321,11 @@ impl From<PortfolioHtml> for PortfolioSection {
     }
 }
 
-/// Portföljöversikt: every satsning the user may see, with filters and a sort order, as the
-/// page's HTML.
-#[server(endpoint = "oversikt/portfolj")]
-pub async fn portfolio(
-    status: Option<String>,
-    part: Option<i64>,
-    projektledare: Option<i64>,
-    ljus: Option<String>,
-    sortera: Option<String>,
-) -> Result<PortfolioHtml, AppError> {
-    let user = crate::auth::require(&crate::auth::Role::ALL).await?;
+/// The portfolio rows of the user's organisation as of now (kept per data version).
+#[cfg(feature = "ssr")]
+pub async fn snapshot(
+    user: &crate::auth::CurrentUser,
+) -> Result<std::sync::Arc<super::cache::Snapshot>, AppError> {
     let db = expect_context::<crate::db::Db>();
     let cache = expect_context::<super::cache::PortfolioCache>();
     let rules = crate::report::api::rules();
@@ -343,9 +337,23 @@ pub async fn portfolio(
             .get::<crate::organisation::DataVersion>()
             .copied()
     });
-    let snapshot = cache
+    cache
         .organisation(&db, user.organisation_id, known, today, &rules)
-        .await?;
+        .await
+}
+
+/// Portföljöversikt: every satsning the user may see, with filters and a sort order, as the
+/// page's HTML.
+#[server(endpoint = "oversikt/portfolj")]
+pub async fn portfolio(
+    status: Option<String>,
+    part: Option<i64>,
+    projektledare: Option<i64>,
+    ljus: Option<String>,
+    sortera: Option<String>,
+) -> Result<PortfolioHtml, AppError> {
+    let user = crate::auth::require(&crate::auth::Role::ALL).await?;
+    let snapshot = snapshot(&user).await?;
     let filter = super::Filter {
         status: status.filter(|s| !s.is_empty()),
         part,

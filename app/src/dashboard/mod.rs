@@ -11,7 +11,7 @@ pub mod portfolio;
 pub mod ui;
 
 /// The portfolio's filters and sort order, as the query string gives them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
     pub status: Option<String>,
     pub part: Option<i64>,
@@ -36,6 +36,19 @@ fn shortfall(direction: Direction, value: f64, target: f64) -> f64 {
         Direction::Lower => (value - target).max(0.0),
         Direction::Within => (value - target).abs(),
     }
+}
+
+/// The worst measure light of each satsning among `judged` (satsning, measure, latest value).
+pub fn worst_measure_lights(
+    judged: &[(i64, Measure, (Period, f64))],
+) -> std::collections::HashMap<i64, Light> {
+    let mut worst = std::collections::HashMap::new();
+    for (initiative, m, (period, value)) in judged {
+        let light = measure_light(m, Some((period.last_day(), *value)));
+        let entry = worst.entry(*initiative).or_insert(Light::Unknown);
+        *entry = (*entry).max(light);
+    }
+    worst
 }
 
 /// Each measure's latest value with its light and a sparkline of its last twelve values, from

@@ -4,106 +4,12 @@
 
 pub mod initiative;
 pub mod schema;
+pub mod start;
+
+pub use start::HomePage;
 
 use crate::html::PageTitle;
 use leptos::prelude::*;
-
-use crate::auth::ui::viewer;
-use crate::auth::{CurrentUser, Role};
-
-/// Startsida: an introduction before login, the user's own starting points after.
-#[component]
-pub fn HomePage() -> impl IntoView {
-    match viewer() {
-        Some(user) => view! { <PageTitle text="Start"/> <UserStart user/> }.into_any(),
-        None => view! { <PageTitle text="Start"/> <Welcome/> }.into_any(),
-    }
-}
-
-#[component]
-fn Welcome() -> impl IntoView {
-    view! {
-        <section class="page" aria-labelledby="start-rubrik">
-            <h1 id="start-rubrik">"Välkommen till Utfall"</h1>
-            <p class="lead">
-                "Utfall samlar uppföljningen av kommunens sociala investeringar på ett ställe: "
-                "utvärderingsscheman, månadsrapportering, enkäter till deltagare, avvikelser och "
-                "ekonomiska effekter."
-            </p>
-            <p><a class="button" href="/logga-in">"Logga in"</a></p>
-            <h2>"Vad du kan göra här"</h2>
-            <ul class="card-list">
-                <li class="card">
-                    <h3>"Projektledare"</h3>
-                    <p>"Rapporterar aktivitets- och effektmått varje månad för sina satsningar."</p>
-                </li>
-                <li class="card">
-                    <h3>"Beredningsgrupp"</h3>
-                    <p>"Går igenom avvikelser och halvårsredovisningar."</p>
-                </li>
-                <li class="card">
-                    <h3>"Utvärderingsteam"</h3>
-                    <p>"Utformar utvärderingsscheman, håller enhetskostnader och tar ut data för analys."</p>
-                </li>
-                <li class="card">
-                    <h3>"Styrgrupp och förvaltningschefer"</h3>
-                    <p>"Följer hur satsningarna går, med diagram och tabeller."</p>
-                </li>
-            </ul>
-        </section>
-    }
-}
-
-/// What each role starts with; the cards grow as features land.
-fn role_card(role: Role) -> (&'static str, &'static str) {
-    match role {
-        Role::Admin => (
-            "Administration",
-            "Du administrerar användare och processen. Användarlistan finns under Användare.",
-        ),
-        Role::Evaluator => (
-            "Utvärdering",
-            "Du utformar utvärderingsscheman och håller enhetskostnader. Satsningsregistret kommer här.",
-        ),
-        Role::Review => (
-            "Beredning",
-            "Du går igenom avvikelser och halvårsredovisningar. Översikten kommer här.",
-        ),
-        Role::ProjectLead => (
-            "Månadsrapportering",
-            "Du rapporterar för dina satsningar. Rapporteringen kommer här.",
-        ),
-        Role::Reader => (
-            "Översikt",
-            "Du följer hur satsningarna går. Översikten kommer här.",
-        ),
-    }
-}
-
-#[component]
-fn UserStart(user: CurrentUser) -> impl IntoView {
-    let cards = user
-        .roles
-        .iter()
-        .map(|role| {
-            let (heading, text) = role_card(*role);
-            view! {
-                <li class="card">
-                    <h2>{heading}</h2>
-                    <p>{text}</p>
-                    {(*role == Role::Admin).then(|| view! { <p><a href="/admin/anvandare">"Användare"</a></p> })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <section class="page" aria-labelledby="start-rubrik">
-            <h1 id="start-rubrik">{format!("Välkommen, {}", user.name)}</h1>
-            <p class="lead">{format!("Du är inloggad som {}.", user.role_labels().to_lowercase())}</p>
-            <ul class="card-list">{cards}</ul>
-        </section>
-    }
-}
 
 /// Tillgänglighetsredogörelse, required of Swedish public-sector services (DOS-lagen).
 #[component]

@@ -11,6 +11,7 @@ pub mod import_ui;
 pub mod month;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod todo;
 pub mod ui;
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -26,20 +27,7 @@ pub struct Period {
     month: u32,
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
+use crate::sv::date::MONTHS;
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Self> {

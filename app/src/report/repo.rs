@@ -482,6 +482,45 @@ pub async fn judged_measures(
         .fetch_all(pool)
         .await
     })?;
+    judged(db, organisation_id, rows).await
+}
+
+/// [`judged_measures`] as they stood with the values of months up to `as_of`: each measure
+/// with its latest value of those months (as stored now).
+pub async fn judged_measures_as_of(
+    db: &Db,
+    organisation_id: i64,
+    as_of: Period,
+) -> Result<Vec<(i64, Measure, (Period, f64))>, AppError> {
+    let rows: Vec<JudgedRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT m.id, m.initiative_id, m.code, m.name, m.direction, m.baseline_value,
+                    m.baseline_date, m.target_value, m.target_date, m.tolerance_yellow,
+                    m.tolerance_red, v.period AS latest_period, v.value AS latest_value
+             FROM initiative i JOIN measure m ON m.initiative_id = i.id
+             JOIN (SELECT w.measure_id, MAX(w.period) AS period FROM measure_value w
+                   JOIN measure wm ON wm.id = w.measure_id
+                   JOIN initiative wi ON wi.id = wm.initiative_id
+                   WHERE wi.organisation_id = $1 AND w.value IS NOT NULL AND w.period <= $2
+                   GROUP BY w.measure_id) last ON last.measure_id = m.id
+             JOIN measure_value v ON v.measure_id = m.id AND v.period = last.period
+             WHERE i.organisation_id = $1 AND m.retired_at IS NULL
+               AND m.target_value IS NOT NULL AND m.target_date IS NOT NULL",
+        )
+        .bind(organisation_id)
+        .bind(as_of.as_db())
+        .fetch_all(pool)
+        .await
+    })?;
+    judged(db, organisation_id, rows).await
+}
+
+/// The measures of `rows` with their delmål, as the light needs them.
+async fn judged(
+    db: &Db,
+    organisation_id: i64,
+    rows: Vec<JudgedRow>,
+) -> Result<Vec<(i64, Measure, (Period, f64))>, AppError> {
     let milestones: Vec<(i64, NaiveDate, f64)> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT s.measure_id, s.target_date, s.value
@@ -530,4 +569,29 @@ pub async fn judged_measures(
             Ok((r.initiative_id, measure, (period, r.latest_value)))
         })
         .collect()
+}
+
+/// The months of the organisation's satsningar marked as inrapporterad at or after `since`:
+/// (satsning, month, when), newest first.
+pub async fn submitted_since(
+    db: &Db,
+    organisation_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<(i64, Period, DateTime<Utc>)>, AppError> {
+    let rows: Vec<(i64, i64, DateTime<Utc>)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT r.initiative_id, r.period, r.submitted_at
+             FROM report_period r JOIN initiative i ON i.id = r.initiative_id
+             WHERE i.organisation_id = $1 AND r.submitted_at >= $2
+             ORDER BY r.submitted_at DESC",
+        )
+        .bind(organisation_id)
+        .bind(since)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, period, at)| Some((id, Period::from_db(period)?, at)))
+        .collect())
 }

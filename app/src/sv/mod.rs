@@ -5,12 +5,14 @@
 //! - [`number`]: decimals with a decimal comma and no-break-space grouping ("1 234,5"),
 //!   whole kronor ("1 234 567 kr"), ISO dates within [`number::YEARS`], and the bounds every
 //!   number in Utfall keeps ([`number::MAX_NUMBER`]).
+//! - [`date`]: "10 december 2026" and the months' names.
 //! - [`csv`] (server only): CSV as Swedish Excel reads and writes it — UTF-8 with a BOM or
 //!   Windows-1252, `;` between cells (`,` accepted on input), CRLF, decimal comma, texts
 //!   defused against formulas — as a thin layer over the `csv` crate.
 //!
 //! Pure code: no I/O, no database, no clock.
 
+pub mod date;
 pub mod number;
 
 #[cfg(feature = "ssr")]
