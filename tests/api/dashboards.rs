@@ -217,7 +217,9 @@ async fn the_portfolio_shows_what_each_role_may_see_with_lights_and_filters() {
     let rows = |html: &str| html.matches("<tr data-light=").count() as i64;
 
     let reader = app.as_user("lasare@exempel.se").await;
-    let page = reader.get("/oversikt").await;
+    // "Alla" (an empty status) shows every satsning; the bare address puts problems first
+    // (see the_portfolio_puts_problems_first).
+    let page = reader.get("/oversikt?status=").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert_eq!(rows(&html), total);
@@ -227,7 +229,7 @@ async fn the_portfolio_shows_what_each_role_may_see_with_lights_and_filters() {
 
     // The projektledare sees only the satsningar they lead.
     let lead = app.as_user("projektledare@exempel.se").await;
-    let html = lead.get("/oversikt").await.text().await.unwrap();
+    let html = lead.get("/oversikt?status=").await.text().await.unwrap();
     let led: i64 = app::db_read!(&app.db, |pool| {
         sqlx::query_scalar(
             "SELECT COUNT(*) FROM initiative_lead l JOIN user_account u ON u.id = l.user_id
@@ -241,9 +243,9 @@ async fn the_portfolio_shows_what_each_role_may_see_with_lights_and_filters() {
     assert!(!html.contains("Skolfam"));
     // Sections are kept per viewer and filter: the reader's second view is still everything,
     // and the projektledare's second view still only theirs.
-    let again = reader.get("/oversikt").await.text().await.unwrap();
+    let again = reader.get("/oversikt?status=").await.text().await.unwrap();
     assert_eq!(rows(&again), total);
-    let again = lead.get("/oversikt").await.text().await.unwrap();
+    let again = lead.get("/oversikt?status=").await.text().await.unwrap();
     assert_eq!(rows(&again), led);
 
     // Each light filter shows exactly the rows with that light, and they add up.
@@ -318,6 +320,52 @@ async fn activity_bars_can_be_cumulative_and_the_schema_shows_latest_values() {
     assert!(schema.contains("Senaste värde"));
     assert!(schema.contains("class=\"sparkline\""));
     assert!(schema.contains("class=\"light light-"));
+}
+
+#[tokio::test]
+async fn the_portfolio_puts_problems_first() {
+    let app = spawn_demo_app().await;
+    let reader = app.as_user("lasare@exempel.se").await;
+    let html = reader.get("/oversikt").await.text().await.unwrap();
+    // Only the ongoing satsningar, the filters saying so.
+    let lights: Vec<&str> = html
+        .split("<tr data-light=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let running = html.matches("<span class=\"hint\">Pågående").count();
+    assert_eq!(lights.len(), running, "only ongoing satsningar");
+    assert!(html.contains("<option value=\"pagaende\" selected"));
+    assert!(html.contains("<option value=\"ljus\" selected"));
+    // Worst light first.
+    let rank = |l: &str| {
+        ["rod", "gul", "gron", "ingen"]
+            .iter()
+            .position(|x| *x == l)
+            .unwrap()
+    };
+    let ranks: Vec<usize> = lights.iter().map(|l| rank(l)).collect();
+    assert!(
+        ranks.windows(2).all(|w| w[0] <= w[1]),
+        "worst first: {lights:?}"
+    );
+    // The light counts are links to exactly those rows, keeping the other filters.
+    assert!(html.contains(
+        "href=\"/oversikt?status=pagaende&amp;part=&amp;projektledare=&amp;ljus=rod&amp;sortera=ljus\""
+    ));
+    // Each item needing attention states its numbers and rule.
+    let at = html
+        .find("<ul class=\"cell-list\"><li><span class=\"light light-")
+        .expect("the demo has a measure needing attention");
+    let item = &html[at..at + html[at..].find("</li>").unwrap()];
+    assert!(
+        item.contains(" mot målkurvan ") && item.contains(" tolerans"),
+        "{item}"
+    );
+    assert!(
+        html.contains("förfallna månader)"),
+        "completeness counts the months due"
+    );
 }
 
 /// The Läxhjälp row of the portfolio as `reader` sees it on `app`.

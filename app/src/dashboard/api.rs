@@ -261,6 +261,8 @@ pub struct PortfolioRow {
     /// The last months' reporting, oldest first (only months the satsning reports).
     pub reporting: Vec<(Period, MonthStatus)>,
     pub completeness: Option<u8>,
+    /// Of the months shown that are past their due date: (marked inrapporterad, all).
+    pub due_months: (usize, usize),
     /// The worst of the measures' lights and the reporting light.
     pub light: Light,
     pub budget_sek: i64,
@@ -273,7 +275,8 @@ pub struct PortfolioRow {
     pub leads: Vec<String>,
 }
 
-/// The portfolio's totals over the rows shown.
+/// The portfolio's totals over the rows shown; the light counts over the rows the other
+/// filters leave (so each count is what its light link shows).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
     pub count: usize,

@@ -20,6 +20,52 @@ pub struct Filter {
     pub sort: Option<String>,
 }
 
+/// The query-string names of the portfolio's filters.
+const FILTER_KEYS: [&str; 5] = ["status", "part", "projektledare", "ljus", "sortera"];
+
+impl Filter {
+    /// Problems first: what `/oversikt` shows with no filter in the address — the ongoing
+    /// satsningar, worst light first.
+    pub fn problems_first() -> Filter {
+        Filter {
+            status: Some(crate::initiative::Status::Running.as_db().into()),
+            sort: Some("ljus".into()),
+            ..Filter::default()
+        }
+    }
+
+    /// The filter of a query string (`get` reads one parameter). No filter parameter at all
+    /// means [`Filter::problems_first`]; an empty one ("Alla") means no restriction.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Filter {
+        if FILTER_KEYS.iter().all(|key| get(key).is_none()) {
+            return Filter::problems_first();
+        }
+        let text = |key: &str| get(key).filter(|v| !v.is_empty());
+        Filter {
+            status: text("status"),
+            part: text("part").and_then(|v| v.parse().ok()),
+            lead: text("projektledare").and_then(|v| v.parse().ok()),
+            light: text("ljus"),
+            sort: text("sortera"),
+        }
+    }
+
+    /// The query string of this filter with the light set to `light`: every parameter
+    /// written out (empty for "Alla"), so it never falls back to the default view.
+    pub fn query_with_light(&self, light: Light) -> String {
+        let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        format!(
+            "status={}&part={}&projektledare={}&ljus={}&sortera={}",
+            text(&self.status),
+            id(self.part),
+            id(self.lead),
+            light.as_param(),
+            text(&self.sort)
+        )
+    }
+}
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +82,31 @@ fn shortfall(direction: Direction, value: f64, target: f64) -> f64 {
         Direction::Lower => (value - target).max(0.0),
         Direction::Within => (value - target).abs(),
     }
+}
+
+/// Why a measure not on target has its light, with the numbers: "7 personer mot målkurvan
+/// 11,4 i oktober 2026 — under gul tolerans (2)". `None` when it is on target (or has none).
+pub fn light_reason(measure: &Measure, period: Period, value: f64) -> Option<String> {
+    let light = measure_light(measure, Some((period.last_day(), value)));
+    let target = crate::report::target_on(measure, period.last_day())?;
+    let (tolerance, colour) = match light {
+        Light::Red => (measure.tolerance_red, "röd"),
+        Light::Yellow => (measure.tolerance_yellow, "gul"),
+        Light::Green | Light::Unknown => return None,
+    };
+    let side = match measure.direction {
+        Direction::Higher => "under",
+        Direction::Lower => "över",
+        Direction::Within => "utanför",
+    };
+    let number = |v: f64| crate::report::format_value(measure.value_type, v);
+    let tolerance = tolerance.map_or(String::new(), |t| format!(" ({})", number(t)));
+    Some(format!(
+        "{} mot målkurvan {} i {} — {side} {colour} tolerans{tolerance}",
+        crate::report::with_unit(measure, value),
+        number(target),
+        period.label(),
+    ))
 }
 
 /// The worst measure light of each satsning among `judged` (satsning, measure, latest value).
@@ -222,6 +293,51 @@ pub fn make_cumulative(data: &mut ChartData) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_portfolio_without_filters_puts_problems_first() {
+        let none = Filter::from_query(|_| None);
+        assert_eq!(none, Filter::problems_first());
+        assert_eq!(none.status.as_deref(), Some("pagaende"));
+        // "Alla" is an empty parameter: no restriction, and no default either.
+        let all = Filter::from_query(|k| (k == "status").then(String::new));
+        assert_eq!(all, Filter::default());
+        let red = Filter::from_query(|k| (k == "ljus").then(|| "rod".to_string()));
+        assert_eq!((red.light.as_deref(), red.status), (Some("rod"), None));
+        assert_eq!(
+            none.query_with_light(Light::Yellow),
+            "status=pagaende&part=&projektledare=&ljus=gul&sortera=ljus"
+        );
+    }
+
+    #[test]
+    fn a_light_states_its_numbers_and_rule() {
+        let m = Measure {
+            unit: "personer".into(),
+            baseline: Some((10.0, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())),
+            target: Some((10.0, NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())),
+            tolerance_yellow: Some(1.0),
+            tolerance_red: Some(3.0),
+            ..Measure::example(1)
+        };
+        let october = Period::new(2026, 10).unwrap();
+        assert_eq!(
+            light_reason(&m, october, 8.0).unwrap(),
+            "8 personer mot målkurvan 10 i oktober 2026 — under gul tolerans (1)"
+        );
+        let red = light_reason(&m, october, 5.0).unwrap();
+        assert!(red.ends_with("under röd tolerans (3)"), "{red}");
+        assert_eq!(light_reason(&m, october, 10.0), None, "on target");
+        let lower = Measure {
+            direction: Direction::Lower,
+            ..m
+        };
+        assert!(
+            light_reason(&lower, october, 15.0)
+                .unwrap()
+                .contains("över röd tolerans")
+        );
+    }
     use crate::schema::ValueType;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

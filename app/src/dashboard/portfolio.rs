@@ -39,9 +39,18 @@ pub fn portfolio_data(
         q: None,
     };
     let wanted_light = filter.light.as_deref().and_then(Light::from_param);
-    let mut entries: Vec<(&PortfolioRow, &str)> = visible
+    let matching: Vec<&PortfolioEntry> = visible
         .into_iter()
-        .filter(|(i, row, _)| list_filter.matches(i) && wanted_light.is_none_or(|l| row.light == l))
+        .filter(|(i, _, _)| list_filter.matches(i))
+        .collect();
+    // Counted before the light filter, so each count is what its light link shows.
+    let per_light = [Light::Red, Light::Yellow, Light::Green, Light::Unknown]
+        .into_iter()
+        .map(|l| (l, matching.iter().filter(|(_, r, _)| r.light == l).count()))
+        .collect();
+    let mut entries: Vec<(&PortfolioRow, &str)> = matching
+        .into_iter()
+        .filter(|(_, row, _)| wanted_light.is_none_or(|l| row.light == l))
         .map(|(_, row, html)| (row, html.as_str()))
         .collect();
     match filter.sort.as_deref() {
@@ -64,10 +73,6 @@ pub fn portfolio_data(
         .iter()
         .map(|s| (*s, rows.iter().filter(|r| r.status == *s).count()))
         .filter(|(_, n)| *n > 0)
-        .collect();
-    let per_light = [Light::Red, Light::Yellow, Light::Green, Light::Unknown]
-        .into_iter()
-        .map(|l| (l, rows.iter().filter(|r| r.light == l).count()))
         .collect();
     let totals = Totals {
         count: rows.len(),
@@ -111,10 +116,11 @@ pub async fn organisation_rows(
         std::collections::HashMap::new();
     for (initiative, m, (period, value)) in &judged {
         let light = super::measure_light(m, Some((period.last_day(), *value)));
-        lights
-            .entry(*initiative)
-            .or_default()
-            .push((format!("{} {}", m.code, m.name), light));
+        let text = match super::light_reason(m, *period, *value) {
+            Some(reason) => format!("{} {}: {reason}", m.code, m.name),
+            None => format!("{} {}", m.code, m.name),
+        };
+        lights.entry(*initiative).or_default().push((text, light));
     }
     let rows = initiatives
         .into_iter()
@@ -146,6 +152,13 @@ pub async fn organisation_rows(
                 period: format!("{} – {}", i.start, i.end),
                 elapsed_percent: i.elapsed_percent(today),
                 completeness: crate::report::completeness(&reporting, rules, today),
+                due_months: {
+                    let due = reporting
+                        .iter()
+                        .filter(|(p, _)| rules.is_overdue(*p, today));
+                    let done = due.clone().filter(|(_, s)| *s == MonthStatus::Reported);
+                    (done.count(), due.count())
+                },
                 reporting,
                 light,
                 budget_sek: i.budget_sek,

@@ -211,15 +211,7 @@ pub fn PortfolioPage() -> impl IntoView {
 #[component]
 fn PortfolioLoader() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| Filter {
-            status: q.get("status").filter(|s| !s.is_empty()),
-            part: q.get("part").and_then(|v| v.parse().ok()),
-            lead: q.get("projektledare").and_then(|v| v.parse().ok()),
-            light: q.get("ljus").filter(|s| !s.is_empty()),
-            sort: q.get("sortera").filter(|s| !s.is_empty()),
-        })
-    };
+    let filter = move || query.with(|q| Filter::from_query(|key| q.get(key)));
     let data = Resource::new_blocking(filter, |f: Filter| async move {
         portfolio(f.status, f.part, f.lead, f.light, f.sort)
             .await
@@ -264,14 +256,25 @@ fn Portfolio(data: super::api::PortfolioData, filter: Filter) -> impl IntoView {
                 choices=[("namn", "Namn"), ("ljus", "Trafikljus (sämst först)"), ("status", "Status"), ("fullstandighet", "Rapportering (lägst först)")]
                     .iter().map(|(v, t)| (v.to_string(), t.to_string())).collect()/>
             <button type="submit" class="button">"Visa"</button>
-            <a href="/oversikt">"Rensa filter"</a>
+            <a href="/oversikt?status=">"Alla satsningar"</a>
+            <a href="/oversikt">"Pågående, sämst först"</a>
         </form>
         <div class="totals" role="status">
             <p><strong>{format!("{} satsningar", totals.count)}</strong>
                 {format!(" · beslutade medel {}", format_sek(totals.decided_sek))}
                 " · förbrukat: inga kostnader registrerade ännu"</p>
             <p>{totals.per_status.iter().map(|(s, n)| format!("{}: {n}", s.label())).collect::<Vec<_>>().join(" · ")}</p>
-            <p class="legend">{totals.per_light.into_iter().map(|(l, n)| view! { <LightBadge light=l/>{format!(" {n}  ")} }).collect_view()}</p>
+            <ul class="legend light-filters" aria-label="Visa satsningar med trafikljuset">
+                {totals.per_light.into_iter().map(|(l, n)| {
+                    let current = filter.light.as_deref() == Some(l.as_param());
+                    view! {
+                        <li><a href=format!("/oversikt?{}", filter.query_with_light(l))
+                            aria-current=current.then_some("true")>
+                            <LightBadge light=l/>{format!(" {n}")}
+                        </a></li>
+                    }
+                }).collect_view()}
+            </ul>
         </div>
         {if data.shown == 0 {
             view! { <p>"Inga satsningar matchar filtret."</p> }.into_any()
@@ -339,7 +342,10 @@ fn PortfolioLine(row: super::api::PortfolioRow) -> impl IntoView {
                                 row.reporting.iter().map(|(p, s)| format!("{} {}", p.label(), s.label().to_lowercase())).collect::<Vec<_>>().join(", ")
                             )}</span>
                         </a>
-                        <br/><span class="hint">{row.completeness.map_or("–".to_string(), |c| format!("{c} % inrapporterat"))}</span>
+                        <br/><span class="hint">{match (row.completeness, row.due_months) {
+                            (Some(c), (done, due)) => format!("{c} % inrapporterat ({done} av {due} förfallna månader)"),
+                            (None, _) => "Ingen av månaderna har förfallit ännu".to_string(),
+                        }}</span>
                     }.into_any()
                 }}
             </td>

@@ -104,13 +104,11 @@ pub fn since_date(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppE
     };
     match crate::sv::number::parse_date(raw) {
         Some(date) if date <= today => Ok(date),
-        Some(_) => Err(AppError::field(
-            "sedan",
-            "Välj ett datum som redan har varit.",
+        Some(_) => Err(AppError::BadRequest(
+            "Välj ett datum som redan har varit.".into(),
         )),
-        None => Err(AppError::field(
-            "sedan",
-            "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-10.",
+        None => Err(AppError::BadRequest(
+            "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-10.".into(),
         )),
     }
 }

@@ -449,6 +449,8 @@ struct JudgedRow {
     initiative_id: i64,
     code: String,
     name: String,
+    unit: String,
+    value_type: String,
     direction: String,
     baseline_value: Option<f64>,
     baseline_date: Option<NaiveDate>,
@@ -462,15 +464,16 @@ struct JudgedRow {
 
 /// What the portfolio judges (reading the measures' latest values that every save keeps): every active measure of the organisation that has both a target
 /// and a reported value, with its latest value (the others have no light to give). The
-/// `Measure` carries only what the light needs: code, name, direction, baseline, delmål,
-/// target and tolerances; its other fields are defaults. Two queries however many satsningar.
+/// `Measure` carries only what the light and its reason need: code, name, unit, value type,
+/// direction, baseline, delmål, target and tolerances; its other fields are defaults. Two queries however many satsningar.
 pub async fn judged_measures(
     db: &Db,
     organisation_id: i64,
 ) -> Result<Vec<(i64, Measure, (Period, f64))>, AppError> {
     let rows: Vec<JudgedRow> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT m.id, m.initiative_id, m.code, m.name, m.direction, m.baseline_value,
+            "SELECT m.id, m.initiative_id, m.code, m.name, m.unit, m.value_type, m.direction,
+                    m.baseline_value,
                     m.baseline_date, m.target_value, m.target_date, m.tolerance_yellow,
                     m.tolerance_red, m.latest_period, m.latest_value
              FROM initiative i JOIN measure m ON m.initiative_id = i.id
@@ -494,7 +497,8 @@ pub async fn judged_measures_as_of(
 ) -> Result<Vec<(i64, Measure, (Period, f64))>, AppError> {
     let rows: Vec<JudgedRow> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT m.id, m.initiative_id, m.code, m.name, m.direction, m.baseline_value,
+            "SELECT m.id, m.initiative_id, m.code, m.name, m.unit, m.value_type, m.direction,
+                    m.baseline_value,
                     m.baseline_date, m.target_value, m.target_date, m.tolerance_yellow,
                     m.tolerance_red, v.period AS latest_period, v.value AS latest_value
              FROM initiative i JOIN measure m ON m.initiative_id = i.id
@@ -546,8 +550,8 @@ async fn judged(
                 code: r.code,
                 name: r.name,
                 definition: String::new(),
-                unit: String::new(),
-                value_type: ValueType::Count,
+                unit: r.unit,
+                value_type: ValueType::from_db(&r.value_type).unwrap_or(ValueType::Count),
                 frequency: Frequency::Monthly,
                 direction: Direction::from_db(&r.direction).ok_or_else(|| {
                     tracing::error!(measure = r.id, "unknown direction in the database");
