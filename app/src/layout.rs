@@ -98,6 +98,9 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                             <li>
                                 <A href="/indikatorer">"Jämförelsevärden"</A>
                             </li>
+                            <li>
+                                <A href="/historik">"Händelselogg"</A>
+                            </li>
                         })}
                         {is_admin.then(|| view! {
                             <li>

@@ -45,7 +45,7 @@ use leptos_router::{SsrMode, path};
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
 use crate::auth::ui::{LoginPage, SetPasswordPage, provide_viewer};
 use crate::dashboard::ui::PortfolioPage;
-use crate::history::ui::HistoryPage;
+use crate::history::ui::{HistoryPage, LogPage};
 use crate::indicator::ui::IndicatorsPage;
 use crate::initiative::ui::{EditInitiativePage, InitiativesPage, NewInitiativePage};
 use crate::layout::{ErrorPage, Footer, Header, SkipLink};
@@ -111,6 +111,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/anvandare") ssr=SsrMode::Async view=UsersPage/>
                         <Route path=path!("admin/anvandare/ny") ssr=SsrMode::Async view=NewUserPage/>
                         <Route path=path!("admin/anvandare/:id") ssr=SsrMode::Async view=EditUserPage/>
+                        <Route path=path!("historik") ssr=SsrMode::Async view=LogPage/>
                         <Route path=path!("historik/:typ/:id") ssr=SsrMode::Async view=HistoryPage/>
                         <Route path=path!("parter") ssr=SsrMode::Async view=PartiesPage/>
                         <Route path=path!("satsningar") ssr=SsrMode::Async view=InitiativesPage/>

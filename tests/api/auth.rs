@@ -258,7 +258,7 @@ async fn role_route_matrix() {
         (app::auth::api::ListUsers::PATH, &[], &[Admin]),
         (app::auth::api::GetUser::PATH, &id_args, &[Admin]),
         (
-            app::history::ui::ObjectHistory::PATH,
+            app::history::api::ObjectHistory::PATH,
             &history_args,
             &[Admin],
         ),

@@ -4,7 +4,7 @@
 
 use app::auth::api::ListUsers;
 use app::form::ACTION_FIELD;
-use app::history::ui::ObjectHistory;
+use app::history::api::ObjectHistory;
 use app::initiative::InitiativeForm;
 use app::pages::initiative::InitiativeView;
 use app::report::api::SaveReport;

@@ -16,6 +16,7 @@ mod database;
 mod documents;
 mod edge;
 mod helpers;
+mod history;
 mod initiatives;
 mod mail;
 mod markup;

@@ -138,6 +138,8 @@ async fn pages(app: &TestApp) -> Vec<String> {
     let mut pages: Vec<String> = [
         "/",
         "/oversikt",
+        "/oversikt?status=",
+        "/historik",
         "/satsningar",
         "/rapportering",
         "/parter",

@@ -1,4 +1,4 @@
-//! Writing audit rows (reading them comes with the Historik view).
+//! Writing audit rows, and reading them back for the Historik pages (`crate::history`).
 
 use chrono::{DateTime, Utc};
 
@@ -106,6 +106,118 @@ pub async fn for_object(
         .bind(object_id)
         .fetch_all(pool)
         .await
+    })
+}
+
+/// What the Händelselogg is narrowed to (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// From this time on (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this time (exclusive).
+    pub until: Option<DateTime<Utc>>,
+    pub actor_user_id: Option<i64>,
+    /// Events of this satsning and of everything in it (schema, values, documents…).
+    pub initiative_id: Option<i64>,
+    /// Object types, e.g. `["measure"]`, or the login events' `["user_account"]`.
+    pub object_types: Vec<&'static str>,
+    /// Actions, e.g. `["login", "login_failed"]` (empty: any).
+    pub actions: Vec<&'static str>,
+}
+
+/// One row of the Händelselogg: an event with the names of who, what and which satsning.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LogRow {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<i64>,
+    pub actor: Option<String>,
+    pub object_name: Option<String>,
+    pub initiative_id: Option<i64>,
+    pub initiative_name: Option<String>,
+    pub changes: String,
+}
+
+/// The satsning an event belongs to, from its object (NULL when the object is gone or belongs
+/// to none). One expression, so the filter and the shown name agree.
+const EVENT_INITIATIVE: &str = "CASE e.object_type
+    WHEN 'initiative' THEN e.object_id
+    WHEN 'report_period' THEN e.object_id
+    WHEN 'measure' THEN (SELECT m.initiative_id FROM measure m WHERE m.id = e.object_id)
+    WHEN 'goal' THEN (SELECT g.initiative_id FROM goal g WHERE g.id = e.object_id)
+    WHEN 'activity' THEN (SELECT g.initiative_id FROM activity a JOIN goal g ON g.id = a.goal_id
+                          WHERE a.id = e.object_id)
+    WHEN 'economic_effect' THEN (SELECT x.initiative_id FROM economic_effect x WHERE x.id = e.object_id)
+    WHEN 'document' THEN (SELECT d.initiative_id FROM document d WHERE d.id = e.object_id)
+    WHEN 'measure_value' THEN (SELECT m.initiative_id FROM measure_value v
+                               JOIN measure m ON m.id = v.measure_id WHERE v.id = e.object_id)
+    WHEN 'value_import' THEN (SELECT x.initiative_id FROM value_import x WHERE x.id = e.object_id)
+  END";
+
+/// The name of an event's object as people know it.
+const EVENT_OBJECT_NAME: &str = "CASE e.object_type
+    WHEN 'initiative' THEN (SELECT x.name FROM initiative x WHERE x.id = e.object_id)
+    WHEN 'user_account' THEN (SELECT x.name FROM user_account x WHERE x.id = e.object_id)
+    WHEN 'party' THEN (SELECT x.name FROM party x WHERE x.id = e.object_id)
+    WHEN 'measure' THEN (SELECT x.code || ' ' || x.name FROM measure x WHERE x.id = e.object_id)
+    WHEN 'measure_value' THEN (SELECT m.code || ' ' || m.name FROM measure_value v
+                               JOIN measure m ON m.id = v.measure_id WHERE v.id = e.object_id)
+    WHEN 'goal' THEN (SELECT x.text FROM goal x WHERE x.id = e.object_id)
+    WHEN 'activity' THEN (SELECT x.text FROM activity x WHERE x.id = e.object_id)
+    WHEN 'economic_effect' THEN (SELECT x.text FROM economic_effect x WHERE x.id = e.object_id)
+    WHEN 'document' THEN (SELECT x.file_name FROM document x WHERE x.id = e.object_id)
+  END";
+
+/// The organisation's events under `filter`, newest first, at most `limit`.
+pub async fn log(
+    db: &crate::db::Db,
+    organisation_id: i64,
+    filter: &LogFilter,
+    limit: i64,
+) -> Result<Vec<LogRow>, sqlx::Error> {
+    crate::db_read!(db, |pool| {
+        let mut sql = sqlx::QueryBuilder::new(format!(
+            "SELECT * FROM (
+               SELECT e.id, e.at, e.action, e.object_type, e.object_id, u.name AS actor,
+                      {EVENT_OBJECT_NAME} AS object_name, {EVENT_INITIATIVE} AS initiative_id,
+                      e.changes
+               FROM audit_event e LEFT JOIN user_account u ON u.id = e.actor_user_id
+               WHERE e.organisation_id = "
+        ));
+        sql.push_bind(organisation_id);
+        if let Some(from) = filter.from {
+            sql.push(" AND e.at >= ").push_bind(from);
+        }
+        if let Some(until) = filter.until {
+            sql.push(" AND e.at < ").push_bind(until);
+        }
+        if let Some(actor) = filter.actor_user_id {
+            sql.push(" AND e.actor_user_id = ").push_bind(actor);
+        }
+        for (column, values) in [
+            ("e.object_type", &filter.object_types),
+            ("e.action", &filter.actions),
+        ] {
+            if !values.is_empty() {
+                sql.push(format!(" AND {column} IN ("));
+                let mut list = sql.separated(", ");
+                for value in values {
+                    list.push_bind(*value);
+                }
+                list.push_unseparated(")");
+            }
+        }
+        sql.push(
+            ") l LEFT JOIN (SELECT id AS satsning_id, name AS initiative_name FROM initiative) i
+                 ON i.satsning_id = l.initiative_id WHERE 1 = 1",
+        );
+        if let Some(initiative) = filter.initiative_id {
+            sql.push(" AND l.initiative_id = ").push_bind(initiative);
+        }
+        sql.push(" ORDER BY l.at DESC, l.id DESC LIMIT ")
+            .push_bind(limit);
+        sql.build_query_as().fetch_all(pool).await
     })
 }
 

@@ -1,66 +1,18 @@
-//! Historik: an object's audit trail, for admin and utvärderare.
+//! Historik pages: one object's history (`/historik/{typ}/{id}`) and the Händelselogg of the
+//! whole organisation (`/historik`), for admin and utvärderare.
 
-use crate::html::PageTitle;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::api::{
+    HistoryEntry, KINDS, LOG_ROWS, LogData, LogEntry, LogQuery, audit_log, object_history,
+    object_label,
+};
 use crate::auth::ui::Guard;
 use crate::error::AppError;
+use crate::form::FilterSelect;
+use crate::html::PageTitle;
 use crate::page::loaded_within;
-
-/// One event as shown in the Historik table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    /// "2026-11-25 14:05 UTC"
-    pub at: String,
-    pub action: String,
-    pub actor: String,
-    /// (field, before, after)
-    pub changes: Vec<(String, String, String)>,
-}
-
-/// Object types with a Historik page, and their Swedish names.
-fn object_label(object_type: &str) -> Option<&'static str> {
-    match object_type {
-        "user_account" => Some("användare"),
-        "initiative" => Some("satsning"),
-        "measure" => Some("mått"),
-        "goal" => Some("mål"),
-        "activity" => Some("aktivitet"),
-        "party" => Some("part"),
-        "document" => Some("dokument"),
-        _ => None,
-    }
-}
-
-/// The history of one object of the caller's organisation.
-#[server(endpoint = "historik")]
-pub async fn object_history(typ: String, id: i64) -> Result<Vec<HistoryEntry>, AppError> {
-    use crate::auth::Role;
-    // The same rule as the page (`auth::page_access`): accounts' histories (logins, roles)
-    // are admin's, like user administration.
-    let roles = match crate::auth::page_access(&format!("/historik/{typ}")) {
-        crate::auth::Access::Roles(roles) => roles,
-        crate::auth::Access::Public => &[Role::Admin][..],
-    };
-    let user = crate::auth::require(roles).await?;
-    if object_label(&typ).is_none() {
-        return Err(AppError::NotFound);
-    }
-    let db = expect_context::<crate::db::Db>();
-    let rows = crate::audit::repo::for_object(&db, user.organisation_id, &typ, id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| HistoryEntry {
-            at: row.at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            action: crate::audit::Action::from_db(&row.action)
-                .map_or(row.action.clone(), |a| a.label().to_string()),
-            actor: row.actor.unwrap_or_else(|| "–".into()),
-            changes: crate::audit::describe_changes(&row.changes),
-        })
-        .collect())
-}
 
 /// Historik för ett objekt: `/historik/{typ}/{id}`.
 #[component]
@@ -94,55 +46,156 @@ fn History() -> impl IntoView {
     });
     let label = move || key().0;
     view! {
-            <section class="page" aria-labelledby="historik-rubrik">
-                <h1 id="historik-rubrik">
-                    {move || format!("Historik – {}", object_label(&label()).unwrap_or("okänd typ"))}
-                </h1>
-                {loaded_within(history, "Hämtar historiken…", |entries| {
-                    if entries.is_empty() {
-                        view! { <p>"Ingen historik ännu."</p> }.into_any()
-                    } else {
-                        view! { <HistoryTable entries/> }.into_any()
-                    }
-                })}
-            </section>
+        <section class="page" aria-labelledby="historik-rubrik">
+            <p><a href="/historik">"← Händelselogg"</a></p>
+            <h1 id="historik-rubrik">
+                {move || format!("Historik – {}", object_label(&label()).unwrap_or("okänd typ"))}
+            </h1>
+            {loaded_within(history, "Hämtar historiken…", |entries| {
+                if entries.is_empty() {
+                    view! { <p>"Ingen historik ännu."</p> }.into_any()
+                } else {
+                    let rows = entries.into_iter().map(|entry| LogEntry {
+                        entry,
+                        object: String::new(),
+                        object_href: None,
+                        initiative: None,
+                    }).collect();
+                    view! { <EventTable rows with_object=false/> }.into_any()
+                }
+            })}
+        </section>
+    }
+}
+
+/// Händelselogg: `/historik?fran=…&till=…&anvandare=…&satsning=…&typ=…`.
+#[component]
+pub fn LogPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Händelselogg"/>
+        <Guard access=crate::auth::page_access("/historik")>
+            <Log/>
+        </Guard>
     }
 }
 
 #[component]
-fn HistoryTable(entries: Vec<HistoryEntry>) -> impl IntoView {
+fn Log() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| {
+            let get = |key: &str| q.get(key).unwrap_or_default();
+            LogQuery {
+                fran: get("fran"),
+                till: get("till"),
+                anvandare: get("anvandare"),
+                satsning: get("satsning"),
+                typ: get("typ"),
+            }
+        })
+    };
+    let data = Resource::new_blocking(filter, audit_log);
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Händelser, nyaste först"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Tid"</th>
-                    <th scope="col">"Händelse"</th>
-                    <th scope="col">"Av"</th>
-                    <th scope="col">"Ändringar"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {entries.into_iter().map(|e| view! {
+        <section class="page wide" aria-labelledby="logg-rubrik">
+            <h1 id="logg-rubrik">"Händelselogg"</h1>
+            <p class="lead">"Vem som har ändrat vad och när, nyaste först. Tider i svensk tid."</p>
+            {loaded_within(data, "Hämtar händelserna…", |data| view! { <LogView data/> })}
+        </section>
+    }
+}
+
+#[component]
+fn LogView(data: LogData) -> impl IntoView {
+    let q = data.query.clone();
+    let pick = |value: &str| (!value.is_empty()).then(|| value.to_string());
+    let choices = |items: &[(i64, String)]| -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.clone()))
+            .collect()
+    };
+    let shown = data.entries.len();
+    view! {
+        <form method="get" action="/historik" class="filters" role="search" aria-label="Filtrera händelseloggen">
+            <div class="field">
+                <label for="fran">"Från"</label>
+                <input id="fran" name="fran" type="date" value=q.fran.clone()/>
+            </div>
+            <div class="field">
+                <label for="till">"Till och med"</label>
+                <input id="till" name="till" type="date" value=q.till.clone()/>
+            </div>
+            <FilterSelect name="anvandare" label="Användare" selected=pick(&q.anvandare) choices=choices(&data.users)/>
+            <FilterSelect name="satsning" label="Satsning" selected=pick(&q.satsning) choices=choices(&data.initiatives)/>
+            <FilterSelect name="typ" label="Typ av händelse" selected=pick(&q.typ)
+                choices=KINDS.iter().map(|k| (k.0.to_string(), k.1.to_string())).collect()/>
+            <button type="submit" class="button">"Visa"</button>
+            <a href="/historik">"Rensa filter"</a>
+        </form>
+        <p role="status">{if data.more {
+            format!("Visar de {LOG_ROWS} senaste händelserna. Välj en kortare period eller fler filter för att se äldre.")
+        } else {
+            format!("{shown} händelser.")
+        }}</p>
+        {if data.entries.is_empty() {
+            view! { <p>"Inga händelser matchar filtret."</p> }.into_any()
+        } else {
+            view! { <EventTable rows=data.entries with_object=true/> }.into_any()
+        }}
+    }
+}
+
+/// Events as a table; `with_object` adds what each one was about and its satsning.
+#[component]
+fn EventTable(rows: Vec<LogEntry>, with_object: bool) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <caption class="visually-hidden">"Händelser, nyaste först"</caption>
+                <thead>
                     <tr>
-                        <td>{e.at}</td>
-                        <td>{e.action}</td>
-                        <td>{e.actor}</td>
-                        <td>
-                            <ul class="changes">
-                                {e.changes.into_iter().map(|(field, before, after)| {
-                                    let text = if before.is_empty() {
-                                        format!("{field}: {after}")
-                                    } else {
-                                        format!("{field}: {before} → {after}")
-                                    };
-                                    view! { <li>{text}</li> }
-                                }).collect_view()}
-                            </ul>
-                        </td>
+                        <th scope="col">"Tid"</th>
+                        <th scope="col">"Händelse"</th>
+                        {with_object.then(|| view! { <th scope="col">"Vad"</th><th scope="col">"Satsning"</th> })}
+                        <th scope="col">"Av"</th>
+                        <th scope="col">"Ändringar"</th>
                     </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let e: HistoryEntry = row.entry;
+                        view! {
+                            <tr>
+                                <td>{e.at}</td>
+                                <td>{e.action}</td>
+                                {with_object.then(|| view! {
+                                    <td>{match row.object_href {
+                                        Some(href) => view! { <a href=href>{row.object.clone()}</a> }.into_any(),
+                                        None => row.object.clone().into_any(),
+                                    }}</td>
+                                    <td>{match row.initiative.clone() {
+                                        Some((id, name)) => view! { <a href=format!("/satsningar/{id}")>{name}</a> }.into_any(),
+                                        None => "–".into_any(),
+                                    }}</td>
+                                })}
+                                <td>{e.actor}</td>
+                                <td>
+                                    <ul class="changes">
+                                        {e.changes.into_iter().map(|(field, before, after)| {
+                                            let text = if before.is_empty() {
+                                                format!("{field}: {after}")
+                                            } else {
+                                                format!("{field}: {before} → {after}")
+                                            };
+                                            view! { <li>{text}</li> }
+                                        }).collect_view()}
+                                    </ul>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

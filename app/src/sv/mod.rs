@@ -6,6 +6,7 @@
 //!   whole kronor ("1 234 567 kr"), ISO dates within [`number::YEARS`], and the bounds every
 //!   number in Utfall keeps ([`number::MAX_NUMBER`]).
 //! - [`date`]: "10 december 2026" and the months' names.
+//! - [`time`] (server only): local time in Europe/Stockholm, "2026-11-25 15:05".
 //! - [`csv`] (server only): CSV as Swedish Excel reads and writes it — UTF-8 with a BOM or
 //!   Windows-1252, `;` between cells (`,` accepted on input), CRLF, decimal comma, texts
 //!   defused against formulas — as a thin layer over the `csv` crate.
@@ -17,3 +18,5 @@ pub mod number;
 
 #[cfg(feature = "ssr")]
 pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod time;
