@@ -43,7 +43,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
-use crate::auth::ui::{LoginPage, SetPasswordPage, provide_viewer};
+use crate::auth::ui::{LoginPage, LogoutPage, SetPasswordPage, provide_viewer};
 use crate::dashboard::ui::PortfolioPage;
 use crate::history::ui::{HistoryPage, LogPage};
 use crate::indicator::ui::IndicatorsPage;
@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") ssr=SsrMode::Async view=HomePage/>
                         <Route path=path!("tillganglighet") view=AccessibilityPage/>
                         <Route path=path!("logga-in") view=LoginPage/>
+                        <Route path=path!("logga-ut") view=LogoutPage/>
                         <Route path=path!("losenord/:token") view=SetPasswordPage/>
                         <Route path=path!("admin/anvandare") ssr=SsrMode::Async view=UsersPage/>
                         <Route path=path!("admin/anvandare/ny") ssr=SsrMode::Async view=NewUserPage/>

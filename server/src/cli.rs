@@ -15,7 +15,7 @@ Användning / usage: server [KOMMANDO]
   serve                     kör webbservern (standard) / run the web server (default)
   send-test-mail --to ADR   skicka ett testmejl med nuvarande inställningar / send a test e-mail
   create-admin --email ADR --name NAMN --org-code KOD [--org-name NAMN]
-                            skapa en administratör (lösenordet läses från standard in);
+                            skapa en processledare med administratörsbehörighet (lösenordet läses från standard in);
                             organisationen skapas om koden är ny / create the first admin
   backup --to FIL           skriv en säkerhetskopia av SQLite-databasen till FIL, även medan
                             servern kör; FIL får inte finnas / back up the SQLite database
@@ -134,7 +134,7 @@ pub async fn create_admin(config: &Config, args: &CreateAdmin) -> anyhow::Result
         })?;
     db.close().await;
     println!(
-        "Administratören {} skapades i {}.",
+        "Processledaren {} skapades i {}.",
         user.email, organisation.name
     );
     Ok(())

@@ -233,3 +233,37 @@ async fn a_reader_sees_the_fund_at_a_glance_and_the_public_page_promises_what_ex
         );
     }
 }
+
+#[tokio::test]
+async fn get_logga_ut_is_a_page_and_only_the_form_logs_out() {
+    let app = spawn_app().await;
+    let anonymous = app.get("/logga-ut").await;
+    assert_eq!(anonymous.status(), 200);
+    assert!(
+        anonymous
+            .text()
+            .await
+            .unwrap()
+            .contains("Du är inte inloggad.")
+    );
+
+    let (_, browser) = UserBuilder::with_role(Role::Reader)
+        .named("Lova Läsare")
+        .login(&app)
+        .await;
+    let page = browser.get("/logga-ut").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Du är inloggad som Lova Läsare."));
+    assert!(html.contains("<form method=\"post\" action=\"/logga-ut\">"));
+    // Opening the page did not end the session.
+    assert!(
+        browser
+            .get("/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Välkommen, Lova Läsare")
+    );
+}

@@ -78,7 +78,7 @@ impl Role {
     /// Swedish label for the UI.
     pub fn label(self) -> &'static str {
         match self {
-            Role::Admin => "Processledare (administratör)",
+            Role::Admin => "Processledare",
             Role::Evaluator => "Utvärderare",
             Role::Review => "Beredningsgrupp",
             Role::ProjectLead => "Projektledare",

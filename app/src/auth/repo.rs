@@ -327,7 +327,7 @@ pub async fn update_user(
     if actor.user_id == id && !input.roles.contains(&Role::Admin) {
         return Err(AppError::field(
             "user[roles]",
-            "Du kan inte ta bort administratörsrollen från ditt eget konto.",
+            "Du kan inte ta bort processledarrollen från ditt eget konto.",
         ));
     }
     let key = email_key(&input.email);

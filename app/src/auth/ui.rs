@@ -33,6 +33,31 @@ pub fn viewer() -> Option<CurrentUser> {
     use_context::<Viewer>().and_then(|v| v.0)
 }
 
+/// Logga ut (`GET /logga-ut`): a link or a bookmark to the address gets a page, not an error.
+/// Logging out itself is the form's POST, so a stray link can never end a session.
+#[component]
+pub fn LogoutPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Logga ut"/>
+        <section class="page" aria-labelledby="utloggning-rubrik">
+            <h1 id="utloggning-rubrik">"Logga ut"</h1>
+            {match viewer() {
+                Some(user) => view! {
+                    <p>{format!("Du är inloggad som {}.", user.name)}</p>
+                    <form method="post" action="/logga-ut">
+                        <button type="submit" class="button">"Logga ut"</button>
+                    </form>
+                    <p><a href="/">"Tillbaka till startsidan"</a></p>
+                }.into_any(),
+                None => view! {
+                    <p>"Du är inte inloggad."</p>
+                    <p><a class="button" href="/logga-in">"Logga in"</a></p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
 /// Logga in.
 #[component]
 pub fn LoginPage() -> impl IntoView {

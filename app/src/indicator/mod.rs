@@ -109,7 +109,7 @@ pub fn parse_file(text: &str) -> Result<Vec<KoladaValue>, Vec<RowError>> {
             Err(error) => {
                 return fail(
                     error.line(),
-                    "Filen är inte Koladas JSON-format: den ska ha en lista \"values\" med kpi, municipality, period och values.",
+                    "Filen är inte Koladas JSON-format: den ska ha en lista ”values” med kpi, municipality, period och values.",
                 );
             }
         };
@@ -183,7 +183,7 @@ pub fn parse_file(text: &str) -> Result<Vec<KoladaValue>, Vec<RowError>> {
         }
         if municipality.len() != 4 || !municipality.chars().all(|c| c.is_ascii_digit()) {
             problem(format!(
-                "Kommun-id \"{municipality}\" ska vara fyra siffror (0000 för riket)."
+                "Kommun-id ”{municipality}” ska vara fyra siffror (0000 för riket)."
             ));
             continue;
         }
@@ -192,17 +192,17 @@ pub fn parse_file(text: &str) -> Result<Vec<KoladaValue>, Vec<RowError>> {
             .ok()
             .filter(|y| (1990..=2100).contains(y))
         else {
-            problem(format!("Perioden \"{period}\" ska vara ett årtal."));
+            problem(format!("Perioden ”{period}” ska vara ett årtal."));
             continue;
         };
         if !matches!(gender.as_str(), "T" | "K" | "M") {
-            problem(format!("Kön \"{gender}\" ska vara T, K eller M."));
+            problem(format!("Kön ”{gender}” ska vara T, K eller M."));
             continue;
         }
         let value = match crate::sv::number::parse_decimal(&value) {
             Ok(v) => v,
             Err(_) => {
-                problem(format!("Värdet \"{value}\" är inget tal."));
+                problem(format!("Värdet ”{value}” är inget tal."));
                 continue;
             }
         };

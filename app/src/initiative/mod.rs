@@ -174,7 +174,7 @@ pub fn parse_budget_years(
     for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let Some((year, amount)) = line.split_once([':', '=']) else {
             return Err(format!(
-                "Skriv varje rad som ÅR: belopp, till exempel 2027: 1 200 000 (rad \"{line}\")."
+                "Skriv varje rad som ÅR: belopp, till exempel 2027: 1 200 000 (rad ”{line}”)."
             ));
         };
         let Ok(year) = year.trim().parse::<i64>() else {

@@ -30,7 +30,13 @@ pub fn AccessibilityPage() -> impl IntoView {
                 <li>"Sidorna går att förstora till 200 % och fungerar på mobil."</li>
             </ul>
             <h2>"Brister vi känner till"</h2>
-            <p>"Inga kända brister i dagsläget. Varje sida kontrolleras automatiskt med axe-core."</p>
+            <p>"Varje sida kontrolleras automatiskt med axe-core, i mobil- och datorbredd. Automatiska kontroller hittar inte allt, och det här vet vi om:"</p>
+            <ul>
+                <li>"Tjänsten har ännu inte granskats manuellt med skärmläsare (till exempel NVDA eller VoiceOver) eller av personer med olika funktionsnedsättningar."</li>
+                <li>"Du loggas ut efter en timmes inaktivitet, utan förvarning. Det du har skrivit men inte sparat försvinner då. Spara gärna under tiden."</li>
+                <li>"Breda tabeller, som översikten, rapporteringsöversikten och händelseloggen, behöver rullas i sidled på en mobil."</li>
+                <li>"Filer som laddas ner (Excel och CSV) och dokument som användare laddar upp är inte granskade för tillgänglighet."</li>
+            </ul>
             <h2>"Rapportera en brist"</h2>
             <p>
                 "Kontakta processledaren i din kommun om du stöter på något som hindrar dig. "

@@ -331,7 +331,7 @@ fn Welcome() -> impl IntoView {
                     <p>"Utformar utvärderingsscheman, för in jämförelsevärden och tar ut data för analys (CSV och Excel)."</p>
                 </li>
                 <li class="card">
-                    <h3>"Styrgrupp och förvaltningschefer"</h3>
+                    <h3>"Läsare: styrgrupp och förvaltningschefer"</h3>
                     <p>"Följer hur satsningarna går, med trafikljus, diagram och tabeller."</p>
                 </li>
             </ul>
