@@ -886,6 +886,25 @@ async fn seed_comparison(
         }
     }
     crate::indicator::repo::import(db, actor, "exempeldata-kolada.json", &values, now).await?;
+    // Names for the comparison chart: its title (the KPI) and its lines (the levels).
+    use crate::indicator::{KoladaName, NameKind};
+    let names = [
+        (
+            NameKind::Kpi,
+            "X00001",
+            "Behöriga till gymnasiet, andel (%) (påhittat exempel)",
+        ),
+        (NameKind::Municipality, "1880", "Örebro"),
+        (NameKind::Municipality, "0018", "Örebro län"),
+        (NameKind::Municipality, "0000", "Riket"),
+    ]
+    .map(|(kind, code, name)| KoladaName {
+        kind,
+        code: code.into(),
+        name: name.into(),
+    });
+    crate::indicator::repo::import_names(db, actor, "exempeldata-kolada-namn.json", &names, now)
+        .await?;
     let initiative = crate::initiative::repo::list(db, actor.organisation_id)
         .await?
         .into_iter()

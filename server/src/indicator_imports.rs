@@ -42,38 +42,41 @@ pub async fn upload(State(state): State<AppState>, request: Request) -> Response
         )
         .await;
     };
+    let actor = user.actor();
+    let file_name: String = name.chars().take(200).collect();
+    // Kolada's list of KPIs or municipalities: names for the comparison charts.
+    if let Some(parsed) = app::indicator::parse_names(&text) {
+        let names = match parsed {
+            Ok(names) => names,
+            Err(errors) => {
+                return rejected(rejection(&errors), StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        };
+        return match app::indicator::repo::import_names(
+            &state.db,
+            actor,
+            &file_name,
+            &names,
+            chrono::Utc::now(),
+        )
+        .await
+        {
+            Ok(count) => Redirect::to(&format!("/indikatorer?namn={count}")).into_response(),
+            Err(_) => {
+                rejected(
+                    "Namnen kunde inte sparas. Försök igen om en stund.".into(),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                )
+                .await
+            }
+        };
+    }
     let values = match app::indicator::parse_file(&text) {
         Ok(values) => values,
         Err(errors) => {
-            let mut message = format!(
-                "Inget importerades: {} {} fel. ",
-                errors.len(),
-                if errors.len() == 1 {
-                    "rad är"
-                } else {
-                    "rader är"
-                }
-            );
-            let shown: Vec<String> = errors
-                .iter()
-                .take(SHOWN_ERRORS)
-                .map(|e| {
-                    if e.row == 0 {
-                        e.message.clone()
-                    } else {
-                        format!("Rad {}: {}", e.row, e.message)
-                    }
-                })
-                .collect();
-            message.push_str(&shown.join(" "));
-            if errors.len() > SHOWN_ERRORS {
-                message.push_str(&format!(" … och {} till.", errors.len() - SHOWN_ERRORS));
-            }
-            return rejected(message, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return rejected(rejection(&errors), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let actor = user.actor();
-    let file_name: String = name.chars().take(200).collect();
     match app::indicator::repo::import(&state.db, actor, &file_name, &values, chrono::Utc::now())
         .await
     {
@@ -86,4 +89,33 @@ pub async fn upload(State(state): State<AppState>, request: Request) -> Response
             .await
         }
     }
+}
+
+/// "Inget importerades: 2 rader är fel. Rad 3: …", at most [`SHOWN_ERRORS`] rows named.
+fn rejection(errors: &[app::indicator::RowError]) -> String {
+    let mut message = format!(
+        "Inget importerades: {} {} fel. ",
+        errors.len(),
+        if errors.len() == 1 {
+            "rad är"
+        } else {
+            "rader är"
+        }
+    );
+    let shown: Vec<String> = errors
+        .iter()
+        .take(SHOWN_ERRORS)
+        .map(|e| {
+            if e.row == 0 {
+                e.message.clone()
+            } else {
+                format!("Rad {}: {}", e.row, e.message)
+            }
+        })
+        .collect();
+    message.push_str(&shown.join(" "));
+    if errors.len() > SHOWN_ERRORS {
+        message.push_str(&format!(" … och {} till.", errors.len() - SHOWN_ERRORS));
+    }
+    message
 }

@@ -887,3 +887,53 @@ async fn lead_fills_a_month_and_sees_it_reported_in_the_calendar() {
     assert!(link.ends_with("Inrapporterad"), "{link}");
     browser.client.clone().close().await.unwrap();
 }
+
+/// The tick labels of every chart on the satsning page as rendered: (font size in CSS px,
+/// computed font family), and the window's inner width.
+async fn rendered_chart_labels(browser: &Browser) -> (f64, Vec<(f64, String)>) {
+    let measured = browser
+        .client
+        .execute(
+            "const labels = Array.from(document.querySelectorAll('figure.chart-card svg[role=img]')).map(svg => {\
+               const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;\
+               const tick = svg.querySelector('text.chart-tick');\
+               return [parseFloat(tick.getAttribute('font-size')) * scale, getComputedStyle(tick).fontFamily];\
+             });\
+             return [window.innerWidth, labels];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(measured).unwrap()
+}
+
+#[tokio::test]
+async fn chart_labels_stay_readable_on_a_phone_and_a_desktop() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = demo_app().await;
+    browser.client.set_window_size(1280, 900).await.unwrap();
+    browser.login(&app, "lasare@exempel.se").await;
+    let laxhjalp = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let satsning = format!("{}/satsningar/{laxhjalp}", app.address);
+
+    for (window, smallest) in [(1280, 14.0), (360, 12.0)] {
+        // Act
+        browser.client.set_window_size(window, 900).await.unwrap();
+        browser.open_hydrated(&satsning).await;
+        let (inner, labels) = rendered_chart_labels(&browser).await;
+
+        // Assert: every chart's labels between 12 and 14 px, in a sans-serif.
+        assert!(labels.len() >= 3, "charts at {inner} px: {}", labels.len());
+        for (size, family) in &labels {
+            assert!(
+                (smallest - 0.01..=14.01).contains(size),
+                "labels of {size:.1} px in a {inner} px window"
+            );
+            assert!(family.ends_with("sans-serif"), "{family}");
+        }
+    }
+    browser.screenshot("satsning-diagram-mobil").await;
+    browser.client.clone().close().await.unwrap();
+}

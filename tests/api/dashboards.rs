@@ -169,16 +169,52 @@ X00001;18;2026;T;1
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Jämförelse (X00001)"));
+    // Titled by the KPI's name, its lines named by level (the demo's stored names).
+    assert!(html.contains("Jämförelse: Behöriga till gymnasiet, andel (%) (påhittat exempel)"));
     let svg = svg_with_title(&html, &format!("jamforelse-{i1}"));
-    for level in ["Satsningens målgrupp", "Kommunen", "Länet", "Riket"] {
+    assert!(svg.contains(&format!(
+        "<title id=\"jamforelse-{i1}-titel\">Behöriga till gymnasiet, andel (%) (påhittat exempel)</title>"
+    )));
+    for level in [
+        "Satsningens målgrupp",
+        ">Örebro<",
+        ">Örebro län<",
+        ">Riket<",
+    ] {
         assert!(svg.contains(level), "{level}");
     }
+    assert!(!svg.contains(">Kommunen<") && !svg.contains(">1880<"));
     assert!(
         html.contains("<td class=\"num\">81,2</td>"),
         "riket 2026 in the table"
     );
     assert!(html.contains("E1: Samma riktning") || html.contains("E1: Olika riktning"));
+
+    // Kolada's list of municipalities renames a level; a bad list saves nothing.
+    let bad = upload_kolada(
+        &evaluator,
+        "kommuner.json",
+        r#"{"values":[{"id":"18","title":"Örebro"}]}"#.as_bytes(),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("Rad 1:"));
+    let names = upload_kolada(
+        &evaluator,
+        "kommuner.json",
+        r#"{"count":1,"values":[{"id":"0018","title":"Region Örebro län","type":"L"}]}"#.as_bytes(),
+    )
+    .await;
+    assert_eq!(names.status(), StatusCode::SEE_OTHER);
+    assert_eq!(names.headers()["location"], "/indikatorer?namn=1");
+    let html = evaluator
+        .get(&format!("/satsningar/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let svg = svg_with_title(&html, &format!("jamforelse-{i1}"));
+    assert!(svg.contains(">Region Örebro län<") && !svg.contains(">Örebro län<"));
 
     // Only admin and utvärderare import.
     let lead = app.as_user("projektledare@exempel.se").await;

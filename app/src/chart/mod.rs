@@ -2,6 +2,13 @@
 //! prints, works without JavaScript and can go into reports and mails). The data behind every
 //! chart is also kept for its "Visa som tabell" alternative.
 
+pub mod axis;
+#[cfg(feature = "ssr")]
+mod draw;
+
+#[cfg(feature = "ssr")]
+pub use draw::{FONT_STACK, LABEL_SIZE, WIDTH, svg, svg_lines};
+
 use serde::{Deserialize, Serialize};
 
 /// Colour-blind-safe palette (Okabe–Ito): actual values, target line, baseline.
@@ -92,105 +99,85 @@ impl ChartData {
     pub fn is_empty(&self) -> bool {
         self.actual.iter().all(Option::is_none) && self.target.iter().all(Option::is_none)
     }
+
+    /// What the chart draws, in legend order: the values (bars or a line with a dot per
+    /// value), then for a line the dashed target line, its tolerance band and the dotted
+    /// baseline, where the measure has them.
+    pub fn styles(&self) -> Vec<SeriesStyle> {
+        let style = |name: &str, color, mark| SeriesStyle {
+            name: name.to_string(),
+            color,
+            mark,
+        };
+        if self.kind == ChartKind::Bars {
+            return vec![style(ACTUAL_NAME, ACTUAL, Mark::Bars)];
+        }
+        let mut styles = vec![style(
+            ACTUAL_NAME,
+            ACTUAL,
+            Mark::Line {
+                dash: None,
+                dots: true,
+            },
+        )];
+        if self.target.iter().any(Option::is_some) {
+            styles.push(style(
+                TARGET_NAME,
+                TARGET,
+                Mark::Line {
+                    dash: Some(TARGET_DASH),
+                    dots: false,
+                },
+            ));
+            if self.band.is_some() {
+                styles.push(style(BAND_NAME, TARGET, Mark::Band));
+            }
+        }
+        if self.baseline.is_some() {
+            styles.push(style(
+                BASELINE_NAME,
+                BASELINE,
+                Mark::Line {
+                    dash: Some(BASELINE_DASH),
+                    dots: false,
+                },
+            ));
+        }
+        styles
+    }
 }
 
-/// Draws `data` as SVG with `<title>` and `<desc>` (ids from `id`), or `None` when there is
-/// nothing to draw or charts-rs fails (the table alternative still shows the numbers).
-#[cfg(feature = "ssr")]
-pub fn svg(data: &ChartData, id: &str) -> Option<String> {
-    use charts_rs::{BarChart, Color, LineChart, Series, SeriesBand, Symbol};
-    if data.is_empty() {
-        return None;
-    }
-    let f32s = |values: &[Option<f64>]| values.iter().map(|v| v.map(|v| v as f32)).collect();
-    let mut actual = Series::new_nullable("Utfall".into(), f32s(&data.actual));
-    actual.index = Some(0);
-    let mut series = vec![];
-    let has_target = data.target.iter().any(Option::is_some);
-    let mut target = Series::new_nullable("Målkurva".into(), f32s(&data.target));
-    target.index = Some(1);
-    target.stroke_dash_array = Some("6,4".into());
-    target.symbol = Some(Symbol::None);
-    if let Some((lower, upper)) = &data.band {
-        target.band = Some(SeriesBand {
-            lower: f32s(lower),
-            upper: f32s(upper),
-            ..Default::default()
-        });
-    }
-    let colors = vec![
-        Color::from(ACTUAL),
-        Color::from(TARGET),
-        Color::from(BASELINE),
-    ];
-    let rendered = match data.kind {
-        ChartKind::Line => {
-            series.push(actual);
-            if has_target {
-                series.push(target);
-            }
-            if let Some(baseline) = data.baseline {
-                let mut base =
-                    Series::new("Baslinje".into(), vec![baseline as f32; data.labels.len()]);
-                base.index = Some(2);
-                base.stroke_dash_array = Some("2,3".into());
-                base.symbol = Some(Symbol::None);
-                series.push(base);
-            }
-            let mut chart = LineChart::new(series, data.labels.clone());
-            chart.width = 560.0;
-            chart.height = 260.0;
-            chart.series.colors = colors;
-            chart.svg()
-        }
-        ChartKind::Bars => {
-            series.push(actual);
-            let mut chart = BarChart::new(series, data.labels.clone());
-            chart.width = 560.0;
-            chart.height = 260.0;
-            chart.series.colors = colors;
-            chart.svg()
-        }
-    };
-    let svg = match rendered {
-        Ok(svg) => svg,
-        Err(error) => {
-            tracing::error!(?error, "chart could not be drawn");
-            return None;
-        }
-    };
-    Some(accessible(&swedish_numbers(&svg), data, id))
+/// Series names, as the legend shows them.
+pub const ACTUAL_NAME: &str = "Utfall";
+pub const TARGET_NAME: &str = "Målkurva";
+pub const BAND_NAME: &str = "Toleransband";
+pub const BASELINE_NAME: &str = "Baslinje";
+/// Dashes of the target line and of the baseline (`stroke-dasharray`).
+pub const TARGET_DASH: &str = "6,4";
+pub const BASELINE_DASH: &str = "2,3";
+/// Dashes of the comparison lines after the first (solid) one, so that they differ by more
+/// than their colour.
+pub const LEVEL_DASHES: [&str; 3] = ["8,4", "3,3", "8,3,2,3"];
+
+/// How a series is drawn: what its legend mark shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Bars,
+    /// A line, solid or dashed (`stroke-dasharray`), with or without a dot per value.
+    Line {
+        dash: Option<&'static str>,
+        dots: bool,
+    },
+    /// A filled band (the tolerance around the target line).
+    Band,
 }
 
-/// Axis and value labels the Swedish way: "62.5" → "62,5", "12500" → "12 500".
-#[cfg(feature = "ssr")]
-fn swedish_numbers(svg: &str) -> String {
-    let mut out = String::with_capacity(svg.len());
-    let mut rest = svg;
-    while let Some(open) = rest.find("<text") {
-        let Some(close_tag) = rest[open..].find('>').map(|i| open + i + 1) else {
-            break;
-        };
-        let Some(end) = rest[close_tag..].find("</text>").map(|i| close_tag + i) else {
-            break;
-        };
-        out.push_str(&rest[..close_tag]);
-        let content = &rest[close_tag..end];
-        match content.trim().parse::<f64>() {
-            Ok(number) if number.is_finite() => {
-                // Four-digit numbers (years above all) are written without a space.
-                let mut text = crate::sv::number::format_decimal(number);
-                if number.abs() < 10_000.0 {
-                    text = text.replace('\u{a0}', "");
-                }
-                out.push_str(&content.replace(content.trim(), &text))
-            }
-            _ => out.push_str(content),
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+/// One series' name, colour and mark; the plot and the legend are drawn from the same style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesStyle {
+    pub name: String,
+    pub color: &'static str,
+    pub mark: Mark,
 }
 
 /// A sparkline: the last values as a small line (decorative beside the value it summarises,
@@ -260,74 +247,25 @@ impl MultiSeries {
 /// Palette for several series (Okabe–Ito): blue, orange, bluish green, reddish purple.
 pub const MULTI: [&str; 4] = [ACTUAL, TARGET, "#009E73", "#CC79A7"];
 
-/// Draws several series as lines, with `<title>` and `<desc>`.
-#[cfg(feature = "ssr")]
-pub fn svg_lines(data: &MultiSeries, id: &str) -> Option<String> {
-    use charts_rs::{Color, LineChart, Series};
-    if data
-        .series
-        .iter()
-        .all(|(_, v)| v.iter().all(Option::is_none))
-    {
-        return None;
+impl MultiSeries {
+    /// A line with a dot per value for each series: the first solid, the others dashed, each
+    /// in its own colour.
+    pub fn styles(&self) -> Vec<SeriesStyle> {
+        self.series
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| SeriesStyle {
+                name: name.clone(),
+                color: MULTI[i % MULTI.len()],
+                mark: Mark::Line {
+                    dash: i
+                        .checked_sub(1)
+                        .map(|d| LEVEL_DASHES[d % LEVEL_DASHES.len()]),
+                    dots: true,
+                },
+            })
+            .collect()
     }
-    let series = data
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, (name, values))| {
-            let mut s = Series::new_nullable(
-                name.clone(),
-                values.iter().map(|v| v.map(|v| v as f32)).collect(),
-            );
-            s.index = Some(i);
-            s
-        })
-        .collect();
-    let mut chart = LineChart::new(series, data.labels.clone());
-    chart.width = 560.0;
-    chart.height = 260.0;
-    chart.series.colors = MULTI.iter().map(|c| Color::from(*c)).collect();
-    let svg = chart
-        .svg()
-        .map_err(|error| tracing::error!(?error, "comparison chart could not be drawn"))
-        .ok()?;
-    Some(with_title(
-        &swedish_numbers(&svg),
-        &data.title,
-        &data.description(),
-        id,
-    ))
-}
-
-/// Adds role, title and description to the `<svg>` element.
-#[cfg(feature = "ssr")]
-fn accessible(svg: &str, data: &ChartData, id: &str) -> String {
-    with_title(svg, &data.title, &data.description(), id)
-}
-
-#[cfg(feature = "ssr")]
-fn with_title(svg: &str, title: &str, description: &str, id: &str) -> String {
-    let Some(start) = svg.find("<svg") else {
-        return svg.to_string();
-    };
-    let Some(end) = svg[start..].find('>').map(|e| start + e) else {
-        return svg.to_string();
-    };
-    let escape = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    format!(
-        "{}{} role=\"img\" aria-labelledby=\"{id}-titel {id}-beskrivning\"><title id=\"{id}-titel\">{}</title><desc id=\"{id}-beskrivning\">{}</desc>{}",
-        &svg[..start],
-        &svg[start..end],
-        escape(title),
-        escape(description),
-        &svg[end + 1..]
-    )
 }
 
 #[cfg(test)]
@@ -343,39 +281,5 @@ mod sparkline_tests {
             "{svg}"
         );
         assert!(svg.contains("aria-hidden=\"true\""));
-    }
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_chart_has_title_description_and_series() {
-        let data = ChartData {
-            kind: ChartKind::Line,
-            title: "E1 Andel <godkända>".into(),
-            unit: "%".into(),
-            labels: vec!["jan 2026".into(), "feb 2026".into(), "mar 2026".into()],
-            actual: vec![Some(50.0), None, Some(62.5)],
-            target: vec![Some(50.0), Some(55.0), Some(60.0)],
-            band: Some((
-                vec![Some(45.0), Some(50.0), Some(55.0)],
-                vec![Some(55.0), Some(60.0), Some(65.0)],
-            )),
-            baseline: Some(50.0),
-        };
-        let svg = svg(&data, "d1").unwrap();
-        assert!(svg.contains("<title id=\"d1-titel\">E1 Andel &lt;godkända&gt;</title>"));
-        assert!(svg.contains("role=\"img\""));
-        assert!(
-            data.description()
-                .contains("från 50 % (jan 2026) till 62,5 % (mar 2026)")
-        );
-        assert_eq!(
-            swedish_numbers("<text x=\"1\">\n12500.5\n</text><text>jan</text>"),
-            "<text x=\"1\">\n12\u{a0}500,5\n</text><text>jan</text>"
-        );
-        assert_eq!(swedish_numbers("<text>2021</text>"), "<text>2021</text>");
     }
 }

@@ -185,15 +185,29 @@ pub async fn initiative_dashboard(
             kolada.insert(kpi, series);
         }
     }
-    let levels = crate::indicator::levels(&organisation.code);
+    let names = if kolada.is_empty() {
+        crate::indicator::Names::default()
+    } else {
+        crate::indicator::repo::names(&db, user.organisation_id).await?
+    };
+    let levels = crate::indicator::named_levels(
+        &crate::indicator::levels(&organisation.code),
+        &names,
+        (&organisation.code, &organisation.name),
+    );
     let comparison = |m: &crate::schema::Measure| -> Comparison {
         let kpi = crate::indicator::kpi_of(&m.comparison);
         let rows: &[(String, i32, f64)] = kpi
             .as_ref()
             .and_then(|k| kolada.get(k))
             .map_or(&[], Vec::as_slice);
-        let (data, verdict) =
-            super::comparison::indicator_comparison(m, &schema, &levels, rows, own_values);
+        let kpi_name = kpi
+            .as_ref()
+            .and_then(|k| names.kpis.get(k))
+            .map(String::as_str);
+        let (data, verdict) = super::comparison::indicator_comparison(
+            m, &schema, &levels, rows, own_values, kpi_name,
+        );
         Comparison {
             svg: kpi
                 .as_ref()

@@ -7,15 +7,18 @@ use crate::schema::{Measure, MeasureKind, Schema};
 
 /// The comparison of indicator `m` of `schema`: the target group's value per year (the last
 /// reported month of each year, from `own_values`) next to each comparison level's (`levels`:
-/// label and Kolada municipality id, `kolada`: (municipality, year, value) of the indicator's
-/// KPI), and a verdict ("E1: …") from the first effektmått under the indicator's mål that has
-/// values, against the nearest level with at least two values.
+/// name and Kolada municipality id, see [`crate::indicator::named_levels`]; `kolada`:
+/// (municipality, year, value) of the indicator's KPI), and a verdict ("E1: …") from the
+/// first effektmått under the indicator's mål that has values, against the nearest level with
+/// at least two values. The chart is titled by the KPI's name (`kpi_name`), or without one by
+/// the indicator's own name.
 pub fn indicator_comparison<'a>(
     m: &Measure,
     schema: &Schema,
-    levels: &[(&'static str, String)],
+    levels: &[(String, String)],
     kolada: &[(String, i32, f64)],
     own_values: impl Fn(i64) -> &'a [(Period, f64)],
+    kpi_name: Option<&str>,
 ) -> (MultiSeries, Option<String>) {
     let mut own: Vec<(i32, f64)> = Vec::new();
     for &(p, v) in own_values(m.id) {
@@ -44,17 +47,17 @@ pub fn indicator_comparison<'a>(
     };
     let mut series = vec![("Satsningens målgrupp".to_string(), along(&own))];
     let mut level_points = Vec::new();
-    for (label, muni) in levels {
+    for (name, muni) in levels {
         let points: Vec<(i32, f64)> = kolada
             .iter()
             .filter(|(r, _, _)| r == muni)
             .map(|(_, y, v)| (*y, *v))
             .collect();
-        series.push((label.to_string(), along(&points)));
+        series.push((name.clone(), along(&points)));
         level_points.push(points);
     }
     let data = MultiSeries {
-        title: format!("{} jämfört med kommun, län och riket", m.code),
+        title: kpi_name.map_or_else(|| m.name.clone(), str::to_string),
         unit: m.unit.clone(),
         labels: years.iter().map(|y| y.to_string()).collect(),
         series,
@@ -141,7 +144,15 @@ mod tests {
                 _ => &[],
             }
         };
-        let levels = crate::indicator::levels("1880");
+        let mut names = crate::indicator::Names::default();
+        names
+            .municipalities
+            .insert("0018".into(), "Örebro län".into());
+        let levels = crate::indicator::named_levels(
+            &crate::indicator::levels("1880"),
+            &names,
+            ("1880", "Örebro kommun"),
+        );
         let kolada = vec![
             ("1880".to_string(), 2024, 70.0),
             ("1880".to_string(), 2025, 72.0),
@@ -149,10 +160,16 @@ mod tests {
             ("1881".to_string(), 2025, 10.0),
         ];
 
-        let (data, verdict) =
-            indicator_comparison(&schema.measures[0], &schema, &levels, &kolada, own);
+        let (data, verdict) = indicator_comparison(
+            &schema.measures[0],
+            &schema,
+            &levels,
+            &kolada,
+            own,
+            Some("Behöriga till gymnasiet, andel (%)"),
+        );
 
-        assert_eq!(data.title, "I1 jämfört med kommun, län och riket");
+        assert_eq!(data.title, "Behöriga till gymnasiet, andel (%)");
         assert_eq!(
             data.labels,
             ["2024", "2025", "2026"],
@@ -164,8 +181,8 @@ mod tests {
             series,
             [
                 ("Satsningens målgrupp", &vec![None, Some(55.0), Some(60.0)]),
-                ("Kommunen", &vec![Some(70.0), Some(72.0), None]),
-                ("Länet", &vec![None, None, None]),
+                ("Örebro kommun", &vec![Some(70.0), Some(72.0), None]),
+                ("Örebro län", &vec![None, None, None]),
                 ("Riket", &vec![None, Some(75.0), None]),
             ]
         );
@@ -177,9 +194,9 @@ mod tests {
             measures: vec![schema.measures[0].clone()],
             ..schema.clone()
         };
-        assert_eq!(
-            indicator_comparison(&alone.measures[0], &alone, &levels, &kolada, own).1,
-            None
-        );
+        let (data, verdict) =
+            indicator_comparison(&alone.measures[0], &alone, &levels, &kolada, own, None);
+        assert_eq!(verdict, None);
+        assert_eq!(data.title, "I1", "without a KPI name, the indicator's own");
     }
 }

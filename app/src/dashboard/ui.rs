@@ -132,7 +132,7 @@ fn ComparisonView(comparison: super::api::Comparison<Drawn>) -> impl IntoView {
     let number = |v: Option<f64>| v.map_or("–".to_string(), format_decimal);
     view! {
         <div class="comparison">
-            <p><strong>{format!("Jämförelse ({kpi})")}</strong></p>
+            <p><strong>{format!("Jämförelse: {}", data.title)}</strong>" "<span class="hint">{format!("(Kolada {kpi})")}</span></p>
             {match comparison.svg.clone() {
                 Some(Drawn(svg)) => view! { <div class="chart" inner_html=svg></div> }.into_any(),
                 None => view! { <p class="chart-empty">{format!("Inga jämförelsevärden för {kpi} är importerade ännu.")}</p> }.into_any(),

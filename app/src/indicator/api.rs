@@ -9,6 +9,8 @@ use crate::error::AppError;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiRow {
     pub kpi: String,
+    /// Its name, when Kolada's list of KPIs has been imported.
+    pub name: Option<String>,
     pub values: i64,
     pub years: String,
     pub imported: String,
@@ -29,10 +31,12 @@ pub async fn indicator_overview() -> Result<IndicatorPageData, AppError> {
     let user = crate::auth::require(&[Role::Admin, Role::Evaluator]).await?;
     let db = expect_context::<crate::db::Db>();
     let organisation = crate::organisation::repo::get(&db, user.organisation_id).await?;
+    let names = super::repo::names(&db, user.organisation_id).await?;
     let kpis = super::repo::overview(&db, user.organisation_id)
         .await?
         .into_iter()
         .map(|(kpi, values, first, last, at)| KpiRow {
+            name: names.kpis.get(&kpi).cloned(),
             kpi,
             values,
             years: if first == last {

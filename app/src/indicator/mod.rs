@@ -58,6 +58,128 @@ pub fn levels(organisation_code: &str) -> Vec<(&'static str, String)> {
     levels
 }
 
+/// What a [`KoladaName`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NameKind {
+    /// A KPI ("N15428").
+    Kpi,
+    /// A kommun, a län/region or riket ("1880", "0018", "0000").
+    Municipality,
+}
+
+impl NameKind {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            NameKind::Kpi => "kpi",
+            NameKind::Municipality => "municipality",
+        }
+    }
+}
+
+/// The name of a Kolada code, as Kolada's `kpi` and `municipality` lists give it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KoladaName {
+    pub kind: NameKind,
+    pub code: String,
+    pub name: String,
+}
+
+/// Names of the codes an organisation has imported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    pub kpis: std::collections::HashMap<String, String>,
+    pub municipalities: std::collections::HashMap<String, String>,
+}
+
+/// The comparison levels by name: (name, municipality id). A level's stored name
+/// ("Örebro", "Örebro län"); without one the organisation's own name for its own code,
+/// "Riket" for the country and the level's label ("Länet") otherwise — never a bare code.
+pub fn named_levels(
+    levels: &[(&'static str, String)],
+    names: &Names,
+    organisation: (&str, &str),
+) -> Vec<(String, String)> {
+    let (own_code, own_name) = organisation;
+    levels
+        .iter()
+        .map(|(label, code)| {
+            let name = match names.municipalities.get(code) {
+                Some(name) => name.clone(),
+                None if code == own_code && !own_name.is_empty() => own_name.to_string(),
+                None => label.to_string(),
+            };
+            (name, code.clone())
+        })
+        .collect()
+}
+
+/// Longest name kept (Kolada's KPI titles are well below it).
+const MAX_NAME: usize = 300;
+
+#[cfg(feature = "ssr")]
+/// Reads Kolada's list of KPIs or municipalities as the API (v3, `/kpi` or `/municipality`)
+/// answers and it is saved as a file: `{"values": [{"id", "title", …}]}`. `None` when the file
+/// is not such a list (it may be values: see [`parse_file`]); otherwise the names, or every
+/// bad entry.
+pub fn parse_names(text: &str) -> Option<Result<Vec<KoladaName>, Vec<RowError>>> {
+    let file: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    let entries = file.get("values")?.as_array()?;
+    if !entries
+        .iter()
+        .any(|e| e.get("id").is_some() && e.get("title").is_some())
+    {
+        return None;
+    }
+    let mut names = Vec::new();
+    let mut errors = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let mut problem = |message: String| {
+            errors.push(RowError {
+                row: i + 1,
+                message,
+            })
+        };
+        let code = entry.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        let name = entry
+            .get("title")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .trim();
+        let kind = if is_kpi(code) {
+            NameKind::Kpi
+        } else if code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) {
+            NameKind::Municipality
+        } else {
+            problem(format!(
+                "\"{code}\" är varken ett KPI-id (till exempel N00945) eller ett kommun-id (fyra siffror)."
+            ));
+            continue;
+        };
+        if name.is_empty() || name.chars().count() > MAX_NAME {
+            problem(format!(
+                "{code} behöver ett namn (\"title\") på högst {MAX_NAME} tecken."
+            ));
+            continue;
+        }
+        names.push(KoladaName {
+            kind,
+            code: code.to_string(),
+            name: name.to_string(),
+        });
+    }
+    if names.len() + errors.len() > MAX_ROWS {
+        return Some(Err(vec![RowError {
+            row: 0,
+            message: format!("Filen har fler än {MAX_ROWS} namn."),
+        }]));
+    }
+    Some(if errors.is_empty() {
+        Ok(names)
+    } else {
+        Err(errors)
+    })
+}
+
 /// A row that could not be read, with its line (or value) number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowError {
@@ -299,6 +421,61 @@ mod tests {
             levels("0018"),
             [("Länet", "0018".to_string()), ("Riket", "0000".to_string())]
         );
+    }
+
+    #[test]
+    fn levels_are_named_by_stored_names_or_the_organisation_never_by_code() {
+        let levels = levels("1880");
+        let none = Names::default();
+        assert_eq!(
+            named_levels(&levels, &none, ("1880", "Örebro kommun")),
+            [
+                ("Örebro kommun".to_string(), "1880".to_string()),
+                ("Länet".to_string(), "0018".to_string()),
+                ("Riket".to_string(), "0000".to_string())
+            ]
+        );
+        let mut names = Names::default();
+        for (code, name) in [
+            ("1880", "Örebro"),
+            ("0018", "Örebro län"),
+            ("0000", "Riket"),
+        ] {
+            names.municipalities.insert(code.into(), name.into());
+        }
+        let named: Vec<String> = named_levels(&levels, &names, ("1880", "Örebro kommun"))
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(named, ["Örebro", "Örebro län", "Riket"]);
+    }
+
+    #[test]
+    fn kolada_kpi_and_municipality_lists_give_names() {
+        let kpis = r#"{"count": 1, "values": [{"id": "N15428", "title": "Elever i åk 9 som är behöriga till ett yrkesprogram, andel (%)", "operating_area": "Grundskola"}]}"#;
+        let names = parse_names(kpis).unwrap().unwrap();
+        assert_eq!(names[0].kind, NameKind::Kpi);
+        assert!(names[0].name.starts_with("Elever i åk 9"));
+        let municipalities = r#"{"values": [{"id": "1880", "title": "Örebro", "type": "K"}, {"id": "0018", "title": "Örebro län", "type": "L"}]}"#;
+        let names = parse_names(municipalities).unwrap().unwrap();
+        assert_eq!(
+            names
+                .iter()
+                .map(|n| (n.kind, n.name.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (NameKind::Municipality, "Örebro"),
+                (NameKind::Municipality, "Örebro län")
+            ]
+        );
+        let bad = r#"{"values": [{"id": "18", "title": "Örebro"}, {"id": "1880", "title": " "}]}"#;
+        let errors = parse_names(bad).unwrap().unwrap_err();
+        assert_eq!(errors.iter().map(|e| e.row).collect::<Vec<_>>(), [1, 2]);
+        // A file of values is not a list of names.
+        let values =
+            r#"{"values":[{"kpi":"N15428","municipality":"1880","period":2023,"values":[]}]}"#;
+        assert_eq!(parse_names(values), None);
+        assert_eq!(parse_names("kpi;municipality\n"), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::KoladaValue;
+use super::{KoladaName, KoladaValue, NameKind, Names};
 use crate::audit::Action;
 use crate::audit::Actor;
 use crate::audit::repo::record_change;
@@ -100,4 +100,68 @@ pub async fn overview(
         .fetch_all(pool)
         .await
     })?)
+}
+
+/// Saves the names of a Kolada list in one transaction (a name already there for the same
+/// code is replaced), audited as one import.
+pub async fn import_names(
+    db: &Db,
+    actor: Actor,
+    file_name: &str,
+    names: &[KoladaName],
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut tx = db.begin().await?;
+    for chunk in names.chunks(CHUNK) {
+        on_tx!(&mut tx, |conn| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO indicator_name (organisation_id, kind, code, name) ",
+            );
+            insert.push_values(chunk, |mut row, n| {
+                row.push_bind(actor.organisation_id)
+                    .push_bind(n.kind.as_db())
+                    .push_bind(n.code.as_str())
+                    .push_bind(n.name.as_str());
+            });
+            insert.push(
+                " ON CONFLICT (organisation_id, kind, code) DO UPDATE SET name = excluded.name",
+            );
+            insert.build().execute(conn).await.map(|_| ())
+        })?;
+    }
+    let changes = serde_json::json!({
+        "file": { "after": file_name },
+        "names": { "after": names.len() },
+    });
+    record_change(
+        &mut tx,
+        actor,
+        Action::Create,
+        "indicator_names",
+        actor.organisation_id,
+        changes,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(names.len())
+}
+
+/// The names the organisation has imported, by kind and code.
+pub async fn names(db: &Db, organisation_id: i64) -> Result<Names, AppError> {
+    let rows: Vec<(String, String, String)> = db_read!(db, |pool| {
+        sqlx::query_as("SELECT kind, code, name FROM indicator_name WHERE organisation_id = $1")
+            .bind(organisation_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    let mut names = Names::default();
+    for (kind, code, name) in rows {
+        if kind == NameKind::Kpi.as_db() {
+            names.kpis.insert(code, name);
+        } else {
+            names.municipalities.insert(code, name);
+        }
+    }
+    Ok(names)
 }

@@ -34,6 +34,7 @@ fn IndicatorsLoader() -> impl IntoView {
 fn Indicators(data: IndicatorPageData) -> impl IntoView {
     let form = use_form_state();
     let imported = use_query_map().with_untracked(|q| q.get("importerade"));
+    let named = use_query_map().with_untracked(|q| q.get("namn"));
     let levels = data
         .levels
         .iter()
@@ -45,6 +46,7 @@ fn Indicators(data: IndicatorPageData) -> impl IntoView {
             <h1 id="indikatorer-rubrik">"Jämförelsevärden"</h1>
             <p class="lead">"Värden från Kolada som indikatorerna jämförs med: kommun, län och riket."</p>
             {imported.map(|n| view! { <p class="notice" role="status">{format!("Importen är klar: {n} värden sparades.")}</p> })}
+            {named.map(|n| view! { <p class="notice" role="status">{format!("Importen är klar: {n} namn sparades.")}</p> })}
             <p>"Jämförelsenivåer för organisationen: "{levels}". En indikator kopplas till ett KPI genom att KPI-id:t (till exempel N15428) står i indikatorns källa."</p>
             {if data.kpis.is_empty() {
                 view! { <p class="hint">"Inga jämförelsevärden är importerade ännu."</p> }.into_any()
@@ -57,7 +59,7 @@ fn Indicators(data: IndicatorPageData) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {data.kpis.into_iter().map(|k| view! {
-                                <tr><td>{k.kpi}</td><td class="num">{k.values}</td><td>{k.years}</td><td>{k.imported}</td></tr>
+                                <tr><td>{k.kpi}{k.name.map(|n| format!(" {n}"))}</td><td class="num">{k.values}</td><td>{k.years}</td><td>{k.imported}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>
@@ -66,6 +68,7 @@ fn Indicators(data: IndicatorPageData) -> impl IntoView {
             <h2>"Importera från fil"</h2>
             <ErrorSummary state=form/>
             <p>"Koladas JSON (svaret från API:t v3, sparat som fil) eller CSV med kolumnerna kpi, municipality, period, gender och value. Hela filen sparas, eller inget om någon rad är fel. Ett värde som redan finns för samma KPI, kommun, år och kön ersätts."</p>
+            <p>"Namnen som jämförelsediagrammen visas med (KPI:ns titel, kommunens och länets namn) importeras på samma sätt: Koladas lista över KPI:er eller kommuner (svaret från API:t v3 för kpi eller municipality, sparat som fil). Utan namn visas indikatorns eget namn och organisationens namn."</p>
             <form method="post" action="/indikatorer/fil" enctype="multipart/form-data" class="form">
                 <div class="field">
                     <label for="fil">"Fil med jämförelsevärden"</label>
