@@ -114,6 +114,7 @@ pub fn named_levels(
 }
 
 /// Longest name kept (Kolada's KPI titles are well below it).
+#[cfg(feature = "ssr")]
 const MAX_NAME: usize = 300;
 
 #[cfg(feature = "ssr")]
