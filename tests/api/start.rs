@@ -16,7 +16,7 @@ use crate::helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 
 /// Rules under which last month stays open all of this month whatever today's date: due on
 /// the 28th, locked only after the month's last day.
-async fn open_month_app() -> TestApp {
+pub(crate) async fn open_month_app() -> TestApp {
     spawn_app_with(Backend::Sqlite, |config| {
         config.report_due_day = 28;
         config.report_lock_day = 31;
@@ -24,12 +24,12 @@ async fn open_month_app() -> TestApp {
     .await
 }
 
-fn last_month() -> Period {
+pub(crate) fn last_month() -> Period {
     Period::of(Utc::now().date_naive()).prev()
 }
 
 /// A running satsning led by `lead` from two years back to next year.
-async fn running(app: &TestApp, name: &str, lead: &TestUser) -> TestInitiative {
+pub(crate) async fn running(app: &TestApp, name: &str, lead: &TestUser) -> TestInitiative {
     let year = Utc::now().year();
     InitiativeBuilder::named(name)
         .period(
@@ -44,7 +44,12 @@ async fn running(app: &TestApp, name: &str, lead: &TestUser) -> TestInitiative {
 
 /// One monthly aktivitetsmått "A1" under a mål and an aktivitet; with `target`, a flat target
 /// line at 100 (higher is better) with tolerances 5 (gul) and 10 (röd).
-async fn measure(app: &TestApp, initiative: &TestInitiative, by: &TestUser, target: bool) -> i64 {
+pub(crate) async fn measure(
+    app: &TestApp,
+    initiative: &TestInitiative,
+    by: &TestUser,
+    target: bool,
+) -> i64 {
     let schema = SchemaBuilder::new(app, initiative, by);
     let goal = schema.goal("Fler klarar skolan").await;
     let activity = schema.activity(goal, "Läxhjälp").await;
