@@ -85,7 +85,10 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         crate::party::repo::create(db, organisation.id, name, kind, area, now).await?;
     }
     kolada::seed_comparison(db, people.admin, now).await?;
-    for seed in orebro::SATSNINGAR.iter().chain(fictional::SATSNINGAR.iter()) {
+    for seed in orebro::SATSNINGAR
+        .iter()
+        .chain(fictional::SATSNINGAR.iter())
+    {
         write::satsning(db, &people, seed, now).await?;
     }
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
@@ -241,7 +244,9 @@ mod tests {
     use chrono::NaiveDate;
 
     fn all() -> impl Iterator<Item = &'static SatsningSeed> {
-        orebro::SATSNINGAR.iter().chain(fictional::SATSNINGAR.iter())
+        orebro::SATSNINGAR
+            .iter()
+            .chain(fictional::SATSNINGAR.iter())
     }
 
     fn date(text: &str) -> NaiveDate {
@@ -340,7 +345,12 @@ mod tests {
                     .collect(),
                 ..Default::default()
             };
-            assert_eq!(form.parties.len(), seed.parties.len(), "{}: parties", seed.name);
+            assert_eq!(
+                form.parties.len(),
+                seed.parties.len(),
+                "{}: parties",
+                seed.name
+            );
             let parsed = crate::initiative::InitiativeInput::parse(&form, &parties);
             assert!(parsed.is_ok(), "{}: {:?}", seed.name, parsed.err());
             if let Some(schema) = &seed.schema {
@@ -349,7 +359,12 @@ mod tests {
                 for m in &schema.measures {
                     if m.kind != MeasureKind::Activity && m.target.is_some() {
                         assert!(m.baseline.is_some(), "{} {}: baseline", seed.name, m.code);
-                        assert!(m.tolerance_red.is_some(), "{} {}: tolerances", seed.name, m.code);
+                        assert!(
+                            m.tolerance_red.is_some(),
+                            "{} {}: tolerances",
+                            seed.name,
+                            m.code
+                        );
                     }
                 }
             }
@@ -364,7 +379,8 @@ mod tests {
         for seed in &orebro::SATSNINGAR {
             assert_eq!(seed.status, Status::Ended, "{}", seed.name);
             let (_, measures) = schema_of(seed.schema.as_ref().expect("a schema"));
-            let months = crate::report::reporting_months(date(seed.start), date(seed.end), long_after);
+            let months =
+                crate::report::reporting_months(date(seed.start), date(seed.end), long_after);
             let reports = reports(seed.name, &seed.reporting, &measures, &months, false);
             assert_eq!(
                 reports.len() + seed.reporting.skipped.len(),
@@ -380,7 +396,7 @@ mod tests {
                     .flat_map(|r| r.entries.iter().map(move |e| (r.period, e)))
                     .filter(|(_, e)| e.0 == m.id)
                     .filter_map(|(p, e)| e.1.map(|v| (p, v)))
-                    .last();
+                    .next_back();
                 let (period, value) = latest.unwrap_or_else(|| panic!("{} {}", seed.name, m.code));
                 let light = crate::dashboard::measure_light(m, Some((period.last_day(), value)));
                 if m.target.is_some() {
@@ -406,7 +422,11 @@ mod tests {
                     crate::document::sniff(&bytes),
                     Some(crate::document::FileType::Pdf)
                 );
-                assert!(bytes.windows(11).any(|w| w == b"EXEMPELDATA"), "{}", seed.name);
+                assert!(
+                    bytes.windows(11).any(|w| w == b"EXEMPELDATA"),
+                    "{}",
+                    seed.name
+                );
                 assert!(bytes.len() < 8_000, "{}: {} bytes", seed.name, bytes.len());
             }
         }
