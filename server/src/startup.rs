@@ -91,11 +91,14 @@ impl Application {
         tracing::info!(backend = db.backend(), "database ready");
 
         if config.demo {
+            // Timed, so a slower seed (and a slower `make run`) shows in the log.
+            let started = std::time::Instant::now();
             let seeded = app::demo::seed_if_empty(&db, chrono::Utc::now())
                 .await
                 .context("demodata kunde inte läggas in / could not seed demo data")?;
             if seeded {
-                tracing::info!("demoläge: demodata inlagd");
+                let millis = started.elapsed().as_millis() as u64;
+                tracing::info!(millis, "demoläge: demodata inlagd");
             } else {
                 tracing::info!("demoläge: databasen har redan data; ingen demodata inlagd");
             }

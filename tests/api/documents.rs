@@ -1,11 +1,14 @@
 //! Documents: upload (sniffed, size-limited), listing, download with access following the
-//! satsning.
+//! satsning. Set up with fixture builders, on an app without demo data (which has documents of
+//! its own).
 
+use app::auth::Role;
 use app::document::api::DeleteDocument;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
-use crate::helpers::{Backend, TestApp, spawn_app_with, spawn_demo_app};
+use crate::builders::{InitiativeBuilder, UserBuilder};
+use crate::helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 
 async fn documents(app: &TestApp) -> i64 {
     app::db_read!(&app.db, |pool| {
@@ -40,9 +43,14 @@ fn pdf() -> Vec<u8> {
 
 #[tokio::test]
 async fn lead_uploads_a_pdf_and_readers_download_it() {
-    let app = spawn_demo_app().await;
-    let lead = app.as_user("projektledare@exempel.se").await;
-    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let app = spawn_app().await;
+    let (lead_user, lead) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let id = InitiativeBuilder::named("Läxhjälp")
+        .led_by(&lead_user)
+        .create(&app)
+        .await
+        .id;
+    let other = InitiativeBuilder::named("Skolfam").create(&app).await.id;
 
     // Act
     let response = upload(&lead, id, "ansokan", "../Ansökan Läxhjälp.PDF", pdf()).await;
@@ -62,7 +70,7 @@ async fn lead_uploads_a_pdf_and_readers_download_it() {
             .await
             .unwrap()
     });
-    let reader = app.as_user("lasare@exempel.se").await;
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
     let file = reader
         .get(&format!("/satsningar/{id}/dokument/{doc}"))
         .await;
@@ -81,7 +89,6 @@ async fn lead_uploads_a_pdf_and_readers_download_it() {
     assert_eq!(file.bytes().await.unwrap().to_vec(), pdf());
 
     // Another lead's satsning's document is invisible; anonymous visitors must log in.
-    let other = app.initiative_id("Skolfam").await;
     assert_eq!(
         lead.get(&format!("/satsningar/{other}/dokument/{doc}"))
             .await
@@ -96,7 +103,7 @@ async fn lead_uploads_a_pdf_and_readers_download_it() {
         303
     );
     // The document id under another satsning's path is not found either.
-    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let (_, evaluator) = UserBuilder::with_role(Role::Evaluator).login(&app).await;
     assert_eq!(
         evaluator
             .get(&format!("/satsningar/{other}/dokument/{doc}"))
@@ -108,9 +115,9 @@ async fn lead_uploads_a_pdf_and_readers_download_it() {
 
 #[tokio::test]
 async fn a_real_xlsx_is_recognised_by_its_content() {
-    let app = spawn_demo_app().await;
-    let evaluator = app.as_user("utvarderare@exempel.se").await;
-    let id = app.initiative_id("Skolfam").await;
+    let app = spawn_app().await;
+    let (_, evaluator) = UserBuilder::with_role(Role::Evaluator).login(&app).await;
+    let id = InitiativeBuilder::named("Skolfam").create(&app).await.id;
     let mut workbook = rust_xlsxwriter::Workbook::new();
     workbook
         .add_worksheet()
@@ -138,12 +145,15 @@ async fn a_real_xlsx_is_recognised_by_its_content() {
 #[tokio::test]
 async fn bad_uploads_are_refused_in_swedish_and_nothing_is_stored() {
     let app = spawn_app_with(Backend::Sqlite, |config| {
-        config.demo = true;
         config.max_upload_bytes = 4096;
     })
     .await;
-    let lead = app.as_user("projektledare@exempel.se").await;
-    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let (lead_user, lead) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let id = InitiativeBuilder::named("Läxhjälp")
+        .led_by(&lead_user)
+        .create(&app)
+        .await
+        .id;
 
     let disguised = upload(
         &lead,
@@ -178,7 +188,7 @@ async fn bad_uploads_are_refused_in_swedish_and_nothing_is_stored() {
             .contains("Välj vilken sorts dokument")
     );
 
-    let reader = app.as_user("lasare@exempel.se").await;
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
     assert_eq!(
         upload(&reader, id, "ansokan", "a.pdf", pdf())
             .await
@@ -214,9 +224,13 @@ async fn delete_document(user: &TestApp, satsning: i64, doc: i64) -> reqwest::Re
 
 #[tokio::test]
 async fn a_document_is_deleted_after_confirmation_by_those_who_may_upload() {
-    let app = spawn_demo_app().await;
-    let lead = app.as_user("projektledare@exempel.se").await;
-    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let app = spawn_app().await;
+    let (lead_user, lead) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let id = InitiativeBuilder::named("Läxhjälp")
+        .led_by(&lead_user)
+        .create(&app)
+        .await
+        .id;
     assert_eq!(
         upload(&lead, id, "ovrigt", "Protokoll.pdf", pdf())
             .await
@@ -235,7 +249,7 @@ async fn a_document_is_deleted_after_confirmation_by_those_who_may_upload() {
     assert!(html.contains("Ja, ta bort Protokoll.pdf"));
 
     // A reader may not delete; another satsning's id does not reach the document.
-    let reader = app.as_user("lasare@exempel.se").await;
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
     assert!(
         !reader
             .get(&page)
@@ -249,9 +263,11 @@ async fn a_document_is_deleted_after_confirmation_by_those_who_may_upload() {
         delete_document(&reader, id, doc).await.status(),
         StatusCode::FORBIDDEN
     );
-    let other = app
-        .initiative_id("Familjecentral Brickebacken (fiktiv idé)")
-        .await;
+    let other = InitiativeBuilder::named("Familjecentral")
+        .led_by(&lead_user)
+        .create(&app)
+        .await
+        .id;
     assert_eq!(
         delete_document(&lead, other, doc).await.status(),
         StatusCode::NOT_FOUND

@@ -14,6 +14,7 @@ mod cli;
 mod connections;
 mod dashboards;
 mod database;
+mod demo;
 mod documents;
 mod edge;
 mod helpers;
