@@ -8,6 +8,7 @@
 mod auth;
 mod backup;
 mod browser;
+mod browser_report;
 mod builders;
 mod cli;
 mod connections;
