@@ -123,7 +123,7 @@ impl Browser {
     }
 }
 
-async fn demo_app() -> TestApp {
+pub(crate) async fn demo_app() -> TestApp {
     spawn_app_with(Backend::Sqlite, |config| config.demo = true).await
 }
 
@@ -308,7 +308,7 @@ impl Browser {
         }
     }
 
-    async fn login(&self, app: &TestApp, email: &str) {
+    pub(crate) async fn login(&self, app: &TestApp, email: &str) {
         self.open_hydrated(&format!("{}/logga-in", app.address))
             .await;
         fill_login(self, email, app::demo::DEMO_PASSWORD).await;
@@ -377,7 +377,7 @@ impl Browser {
             .unwrap();
     }
 
-    async fn type_into(&self, id: &str, text: &str) {
+    pub(crate) async fn type_into(&self, id: &str, text: &str) {
         let field = self.client.find(Locator::Id(id)).await.unwrap();
         field.clear().await.unwrap();
         field.send_keys(text).await.unwrap();
@@ -814,7 +814,9 @@ async fn lead_fills_a_month_and_sees_it_reported_in_the_calendar() {
     // (A link inside the app navigates client-side: wait for the form, not a reload.)
     browser
         .client
-        .find(Locator::Css(&format!("a[href$='/rapportera/{month}']")))
+        .find(Locator::Css(&format!(
+            ".month-grid a[href$='/rapportera/{month}']"
+        )))
         .await
         .unwrap()
         .click()
@@ -878,7 +880,9 @@ async fn lead_fills_a_month_and_sees_it_reported_in_the_calendar() {
         .await;
     let link = browser
         .client
-        .find(Locator::Css(&format!("a[href$='/rapportera/{month}']")))
+        .find(Locator::Css(&format!(
+            ".month-grid a[href$='/rapportera/{month}']"
+        )))
         .await
         .unwrap()
         .text()

@@ -254,6 +254,7 @@ async fn numbers_and_dates_outside_the_domain_are_refused() {
             k: Some([(key, String::new())].into()),
             orsak: None,
             steg: None,
+            bekrafta: None,
         };
         let response = lead
             .submit(

@@ -8,6 +8,7 @@
 mod auth;
 mod backup;
 mod browser;
+mod browser_report;
 mod browser_start;
 mod builders;
 mod cli;

@@ -55,6 +55,18 @@ async fn post_month(
     values: &[(i64, &str, &str)],
     extra: &[(&str, &str)],
 ) -> reqwest::Response {
+    post_confirmed(user, initiative, period, values, extra, &[]).await
+}
+
+/// [`post_month`] with "Spara ändå" ticked for `confirmed` (measure id, the value it confirms).
+async fn post_confirmed(
+    user: &TestApp,
+    initiative: i64,
+    period: Period,
+    values: &[(i64, &str, &str)],
+    extra: &[(&str, &str)],
+    confirmed: &[(i64, &str)],
+) -> reqwest::Response {
     let path = format!("/satsningar/{initiative}/rapportera/{period}");
     let extra = |name: &str| {
         extra
@@ -77,6 +89,13 @@ async fn post_month(
         k: each(|row| row.2.to_string()),
         orsak: extra("orsak"),
         steg: extra("steg"),
+        bekrafta: Some(
+            confirmed
+                .iter()
+                .map(|(m, text)| (format!("m{m}"), text.to_string()))
+                .collect(),
+        )
+        .filter(|c: &std::collections::BTreeMap<_, _>| !c.is_empty()),
     };
     user.submit(&path, &save).await
 }
@@ -106,13 +125,14 @@ async fn a_month_is_saved_reloaded_and_marked_complete() {
         "imported indicators are not on the form"
     );
 
-    // Act: save partial work in Swedish formats.
-    let saved = post_month(
+    // Act: save partial work in Swedish formats (1 234 is unusual for A1: confirmed).
+    let saved = post_confirmed(
         &lead,
         id,
         month,
         &[(a1, "1 234", ""), (e1, "62,5 %", "")],
         &[("steg", "spara")],
+        &[(a1, "1 234")],
     )
     .await;
 
@@ -187,6 +207,19 @@ async fn a_month_is_saved_reloaded_and_marked_complete() {
         stored(&app, a1, month).await,
         Some((None, "Lovvecka, ingen läxhjälp.".into()))
     );
+    // Once marked, the form offers no second marking, and saving keeps the month complete.
+    let html = lead.get(&form).await.text().await.unwrap();
+    assert!(html.contains("Inrapporterad") && html.contains("value=\"spara\""));
+    assert!(!html.contains("Markera som inrapporterad"), "marked once");
+    let emptied = post_month(&lead, id, month, &[(a1, "", ""), (e1, "62,5", "")], &[]).await;
+    assert_eq!(emptied.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        emptied
+            .text()
+            .await
+            .unwrap()
+            .contains("ange ett värde, eller skriv i kommentaren varför det saknas")
+    );
     let calendar = lead
         .get(&format!("/satsningar/{id}/rapportera"))
         .await
@@ -198,6 +231,119 @@ async fn a_month_is_saved_reloaded_and_marked_complete() {
     )));
     // The demo data left one early month unreported: it is locked now.
     assert!(calendar.contains("data-status=\"status-locked\""));
+}
+
+#[tokio::test]
+async fn an_unusual_value_is_kept_and_asked_about_before_it_is_saved() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let (a1, e1) = (
+        measure_id(&app, id, "A1").await,
+        measure_id(&app, id, "E1").await,
+    );
+    let month = this_month();
+    let values = [(a1, "1 234", "Extra lovskola"), (e1, "61", "")];
+
+    // Act: 1 234 sessions where the demo history has 20–30, posted without JavaScript.
+    let warned = post_month(&lead, id, month, &values, &[("steg", "spara")]).await;
+
+    // Assert: nothing saved; the form again with what was typed, the warning in the summary
+    // and at the field, and a "Spara ändå" checkbox that confirms exactly 1 234.
+    assert_eq!(warned.status(), StatusCode::BAD_REQUEST);
+    let html = warned.text().await.unwrap();
+    assert!(html.contains("Inget är sparat än"), "summary heading");
+    let warning =
+        "A1 Deltagartillfällen: 1\u{a0}234 tillfällen är långt från måttets vanliga värden";
+    assert_eq!(
+        html.matches(warning).count(),
+        2,
+        "in the summary and at the field"
+    );
+    assert!(html.contains(&format!("href=\"#bekrafta-m{a1}\"")));
+    assert!(html.contains(&format!(
+        "type=\"checkbox\" id=\"bekrafta-m{a1}\" name=\"bekrafta[m{a1}]\" value=\"1 234\""
+    )));
+    assert!(html.contains("Spara ändå: 1 234 stämmer"));
+    assert!(html.contains("value=\"1 234\"") && html.contains("value=\"61\""));
+    assert!(html.contains(">Extra lovskola</textarea>"));
+    assert_eq!(stored(&app, a1, month).await, None);
+    assert_eq!(stored(&app, e1, month).await, None, "nothing of the form");
+
+    // A confirmation of another value does not count.
+    let other = post_confirmed(&lead, id, month, &values, &[], &[(a1, "123")]).await;
+    assert_eq!(other.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(stored(&app, a1, month).await, None);
+
+    // Act: "Spara ändå" ticked, as the form above sends it.
+    let saved = post_confirmed(&lead, id, month, &values, &[], &[(a1, "1 234")]).await;
+
+    // Assert
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        stored(&app, a1, month).await,
+        Some((Some(1234.0), "Extra lovskola".into()))
+    );
+    assert_eq!(
+        stored(&app, e1, month).await,
+        Some((Some(61.0), String::new()))
+    );
+    // The stored value was confirmed once: saving the form again does not ask again.
+    let again = post_month(&lead, id, month, &values, &[("steg", "inrapportera")]).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_calendar_runs_in_time_order_and_names_each_month_in_words() {
+    let app = spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id(LAXHJALP).await;
+    let month = this_month();
+
+    let page = lead.get(&format!("/satsningar/{id}/rapportera")).await;
+
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!(
+        "<title>Rapportering – {LAXHJALP} – Utfall</title>"
+    )));
+    // The months' cells: oldest first, the running month last, each month once.
+    let months: Vec<&str> = html
+        .split(&format!("href=\"/satsningar/{id}/rapportera/"))
+        .skip(1)
+        .filter(|rest| rest[7..].starts_with("\" data-status="))
+        .map(|rest| &rest[..7])
+        .collect();
+    let mut sorted = months.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(months.first(), Some(&"2025-08"), "{months:?}");
+    assert_eq!(months.last().copied(), Some(month.to_string().as_str()));
+    assert_eq!(months, sorted, "in time order");
+    // The running month is in progress, not missing; the month the demo skipped is locked and
+    // says it was never reported; the marks are drawn, not font glyphs.
+    let running =
+        format!("href=\"/satsningar/{id}/rapportera/{month}\" data-status=\"status-in-progress\"");
+    assert!(html.contains(&running));
+    assert!(html.contains("Pågår"));
+    assert!(
+        html.contains("data-status=\"status-locked\"") && html.contains("Låst, aldrig rapporterad")
+    );
+    assert!(html.matches("class=\"status-mark\"").count() >= months.len());
+    for glyph in ["🔒", "◐", "○", "✓"] {
+        assert!(!html.contains(glyph), "{glyph}");
+    }
+    // The month's form names the satsning and the month in its title.
+    let form = lead
+        .get(&format!("/satsningar/{id}/rapportera/{month}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains(&format!(
+        "<title>Månadsrapport {} – {LAXHJALP} – Utfall</title>",
+        month.label()
+    )));
 }
 
 async fn count_audit(app: &TestApp) -> i64 {
@@ -242,8 +388,10 @@ async fn each_value_type_is_checked_and_a_rejected_form_keeps_what_was_typed() {
     );
     assert_eq!(stored(&app, e1, month).await, None);
 
+    // The type decides (a confirmation of an unusual value does not pass a wrong one).
     for (value, ok) in [("tolv", false), ("-3", false), ("0", true), ("1 500", true)] {
-        let r = post_month(&lead, id, month, &[(a1, value, ""), (e1, "", "")], &[]).await;
+        let values = [(a1, value, ""), (e1, "", "")];
+        let r = post_confirmed(&lead, id, month, &values, &[], &[(a1, value)]).await;
         assert_eq!(r.status() == StatusCode::SEE_OTHER, ok, "{value}");
     }
 }
@@ -299,13 +447,14 @@ async fn a_locked_month_refuses_the_lead_and_takes_a_correction_with_a_reason() 
     );
     assert_eq!(stored(&app, a1, month).await.unwrap().0, before);
 
-    // Act
-    let corrected = post_month(
+    // Act (99 is unusual for A1: confirmed)
+    let corrected = post_confirmed(
         &admin,
         id,
         month,
         &[(a1, "99", ""), (e1, &e1_text, "")],
         &[("orsak", "Fel i närvarolistan, rättat enligt rektor.")],
+        &[(a1, "99")],
     )
     .await;
 
@@ -498,14 +647,14 @@ async fn reporting_works_on_postgresql() {
         &lead,
         id,
         month,
-        &[(a1, "7", ""), (e1, "55", "")],
+        &[(a1, "24", ""), (e1, "55", "")],
         &[("steg", "inrapportera")],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         stored(&app, a1, month).await,
-        Some((Some(7.0), String::new()))
+        Some((Some(24.0), String::new()))
     );
     let history = lead
         .get(&format!("/satsningar/{id}/rapportera/{month}/historik"))
@@ -520,7 +669,7 @@ async fn reporting_works_on_postgresql() {
         .text()
         .await
         .unwrap();
-    assert!(csv.contains(&format!("\"{month}\";7;")));
+    assert!(csv.contains(&format!("\"{month}\";24;")));
     let overview = app.as_user("beredning@exempel.se").await;
     assert_eq!(overview.get("/rapportering").await.status(), 200);
 }

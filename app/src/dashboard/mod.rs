@@ -181,7 +181,7 @@ pub fn measure_light(measure: &Measure, latest: Option<(NaiveDate, f64)>) -> Lig
 pub fn reporting_light(statuses: &[MonthStatus]) -> Light {
     if statuses.is_empty() {
         Light::Unknown
-    } else if statuses.contains(&MonthStatus::Locked) {
+    } else if statuses.iter().any(|s| s.is_locked()) {
         Light::Red
     } else if statuses.contains(&MonthStatus::Late) {
         Light::Yellow
@@ -401,6 +401,7 @@ mod tests {
         assert_eq!(reporting_light(&[Reported, Started]), Light::Green);
         assert_eq!(reporting_light(&[Reported, Late]), Light::Yellow);
         assert_eq!(reporting_light(&[Late, Locked]), Light::Red);
+        assert_eq!(reporting_light(&[Reported, LockedStarted]), Light::Red);
         assert_eq!(reporting_light(&[]), Light::Unknown);
         let burn = BudgetBurn::new(1_000_000, Some(600_000), 40);
         assert_eq!(burn.spent_percent, Some(60));

@@ -335,7 +335,7 @@ fn PortfolioLine(row: super::api::PortfolioRow) -> impl IntoView {
                         // The symbols are for the eye; the link's name says every month in words.
                         <a href=format!("/satsningar/{id}/rapportera") class="mini-months">
                             {row.reporting.iter().map(|(_, s)| view! {
-                                <span class=format!("month-status {}", s.class()) aria-hidden="true">{s.symbol()}</span>
+                                <span class=format!("month-status {}", s.class()) aria-hidden="true"><crate::report::ui::StatusMark status=*s/></span>
                             }).collect_view()}
                             <span class="visually-hidden">{format!(
                                 "Rapportering: {}",

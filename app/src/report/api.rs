@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::month::{
-    MAX_COMMENT_CHARS, closed_reason, due_measures, is_staff, may_report, parse_period,
+    History, MAX_COMMENT_CHARS, closed_reason, due_measures, is_staff, may_report, parse_period,
+    unusual_entry,
 };
 use super::{MonthStatus, Period};
 use crate::error::AppError;
@@ -122,7 +123,7 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
             kind: m.kind.label().to_string(),
             unit: m.unit.clone(),
             value_type: m.value_type,
-            target: super::target_on(m, period.last_day()).map(|t| super::with_unit(m, t)),
+            target: super::target_text(m, period),
             earlier: values
                 .iter()
                 .filter(|v| v.measure_id == m.id && v.period < period)
@@ -169,7 +170,8 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
 }
 
 /// Spara (and, with `steg` = inrapportera, mark the month complete). Values `v[m<id>]`,
-/// comments `k[m<id>]`; a correction after the lock date needs `orsak`. All or nothing.
+/// comments `k[m<id>]`; a correction after the lock date needs `orsak`; an unusual value is
+/// saved only when `bekrafta[m<id>]` ("Spara ändå") repeats it. All or nothing.
 #[server(endpoint = "rapportering/spara")]
 pub async fn save_report(
     id: i64,
@@ -178,6 +180,7 @@ pub async fn save_report(
     k: Option<BTreeMap<String, String>>,
     orsak: Option<String>,
     steg: Option<String>,
+    bekrafta: Option<BTreeMap<String, String>>,
 ) -> Result<Saved, AppError> {
     use crate::error::FieldError;
     let (user, initiative) = crate::initiative::api::load_visible(id).await?;
@@ -201,20 +204,38 @@ pub async fn save_report(
     let submit = steg.as_deref() == Some("inrapportera");
     let values = v.unwrap_or_default();
     let comments = k.unwrap_or_default();
+    let confirmations = bekrafta.unwrap_or_default();
     let db = expect_context::<crate::db::Db>();
     let schema = crate::schema::repo::load(&db, id).await?;
+    // A month marked complete stays complete: saving it again keeps the same demand.
+    let complete = submit || super::repo::submitted_by(&db, id, period).await?.is_some();
+    let stored = super::repo::values(&db, id, Period::of(initiative.start), period).await?;
     let mut errors = Vec::new();
     let mut entries = Vec::new();
     for measure in due_measures(&schema, period) {
         let key = format!("m{}", measure.id);
         let raw = values.get(&key).map(String::as_str).unwrap_or_default();
         let comment = comments.get(&key).map(String::as_str).unwrap_or_default();
-        match super::month::check_entry(measure, raw, comment, submit) {
-            Ok((value, comment)) => entries.push(super::repo::Entry {
-                measure_id: measure.id,
-                value,
-                comment,
-            }),
+        match super::month::check_entry(measure, raw, comment, complete) {
+            Ok((value, comment)) => {
+                let theirs = stored.iter().filter(|s| s.measure_id == measure.id);
+                let earlier: Vec<f64> = theirs
+                    .clone()
+                    .filter(|s| s.period < period)
+                    .filter_map(|s| s.value)
+                    .collect();
+                let history = History {
+                    this_month: theirs.filter(|s| s.period == period).find_map(|s| s.value),
+                    earlier: &earlier,
+                };
+                let confirmation = confirmations.get(&key).map(String::as_str);
+                errors.extend(unusual_entry(measure, value, raw, history, confirmation));
+                entries.push(super::repo::Entry {
+                    measure_id: measure.id,
+                    value,
+                    comment,
+                });
+            }
             Err(problems) => errors.extend(problems),
         }
     }
@@ -259,8 +280,10 @@ pub struct CalendarData {
     pub is_example: bool,
     /// Why nothing is reported yet, if so.
     pub closed: Option<String>,
-    /// (year, months of that year with their status), newest year first.
+    /// (year, months of that year with their status), in time order.
     pub years: Vec<(i32, Vec<(Period, MonthStatus)>)>,
+    /// The running month, when the satsning reports for it.
+    pub current: Option<Period>,
     pub completeness: Option<u8>,
     pub may_report: bool,
     pub due_day: u32,
@@ -279,9 +302,9 @@ pub async fn report_calendar(id: i64) -> Result<CalendarData, AppError> {
     let marks = super::repo::month_marks(&db, user.organisation_id, Some(id), from).await?;
     let statuses = marks.statuses(&rules, id, months.iter().copied(), today);
     let mut years: Vec<(i32, Vec<(Period, MonthStatus)>)> = Vec::new();
-    for (p, s) in statuses.iter().rev() {
+    for (p, s) in &statuses {
         match years.last_mut() {
-            Some((year, list)) if *year == p.year() => list.insert(0, (*p, *s)),
+            Some((year, list)) if *year == p.year() => list.push((*p, *s)),
             _ => years.push((p.year(), vec![(*p, *s)])),
         }
     }
@@ -297,6 +320,10 @@ pub async fn report_calendar(id: i64) -> Result<CalendarData, AppError> {
         initiative_name: initiative.name.clone(),
         is_example: initiative.is_example,
         completeness: super::completeness(&statuses, &rules, today),
+        current: months
+            .last()
+            .copied()
+            .filter(|p| *p == Period::of(today) && closed.is_none()),
         years: if closed.is_some() { Vec::new() } else { years },
         closed,
         may_report: may_report(&user, &initiative),

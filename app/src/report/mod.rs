@@ -8,7 +8,10 @@ pub mod file_repo;
 pub mod import;
 pub mod import_api;
 pub mod import_ui;
+#[cfg(feature = "hydrate")]
+mod leave_guard;
 pub mod month;
+pub mod plausibility;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod todo;
@@ -177,13 +180,17 @@ pub fn reporting_months(start: NaiveDate, end: NaiveDate, today: NaiveDate) -> V
 pub enum MonthStatus {
     /// Marked complete ("Markera som inrapporterad").
     Reported,
+    /// The running month, nothing saved yet: it cannot be missing before it has ended.
+    InProgress,
     /// Some values saved, not marked complete, not yet late.
     Started,
-    /// Nothing yet, not yet due.
+    /// Ended, nothing saved, not yet due.
     Missing,
     /// Past the due date and not marked complete.
     Late,
-    /// Past the lock date and never marked complete.
+    /// Past the lock date with values saved but never marked complete.
+    LockedStarted,
+    /// Past the lock date and nothing was ever saved.
     Locked,
 }
 
@@ -198,47 +205,62 @@ impl MonthStatus {
         if submitted {
             MonthStatus::Reported
         } else if rules.is_locked(period, today) {
-            MonthStatus::Locked
+            if has_values {
+                MonthStatus::LockedStarted
+            } else {
+                MonthStatus::Locked
+            }
         } else if rules.is_overdue(period, today) {
             MonthStatus::Late
         } else if has_values {
             MonthStatus::Started
+        } else if period >= Period::of(today) {
+            MonthStatus::InProgress
         } else {
             MonthStatus::Missing
         }
     }
 
+    /// Locked without being marked complete (whether or not anything was saved).
+    pub fn is_locked(self) -> bool {
+        matches!(self, MonthStatus::Locked | MonthStatus::LockedStarted)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MonthStatus::Reported => "Inrapporterad",
+            MonthStatus::InProgress => "Pågår",
             MonthStatus::Started => "Påbörjad",
             MonthStatus::Missing => "Saknas",
             MonthStatus::Late => "Försenad",
-            MonthStatus::Locked => "Låst",
+            MonthStatus::LockedStarted => "Låst, påbörjad",
+            MonthStatus::Locked => "Låst, aldrig rapporterad",
         }
     }
 
-    /// CSS modifier (colour plus a symbol, never colour alone).
+    /// CSS modifier (colour plus a mark, never colour alone).
     pub fn class(self) -> &'static str {
         match self {
             MonthStatus::Reported => "status-reported",
+            MonthStatus::InProgress => "status-in-progress",
             MonthStatus::Started => "status-started",
             MonthStatus::Missing => "status-missing",
             MonthStatus::Late => "status-late",
+            MonthStatus::LockedStarted => "status-locked-started",
             MonthStatus::Locked => "status-locked",
         }
     }
 
-    /// A symbol that carries the status without colour.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            MonthStatus::Reported => "✓",
-            MonthStatus::Started => "◐",
-            MonthStatus::Missing => "○",
-            MonthStatus::Late => "!",
-            MonthStatus::Locked => "🔒",
-        }
-    }
+    /// Every status, in the order a legend lists them.
+    pub const ALL: [MonthStatus; 7] = [
+        MonthStatus::Reported,
+        MonthStatus::InProgress,
+        MonthStatus::Started,
+        MonthStatus::Missing,
+        MonthStatus::Late,
+        MonthStatus::LockedStarted,
+        MonthStatus::Locked,
+    ];
 }
 
 /// Completeness: marked-complete months among those already due, in percent.
@@ -313,6 +335,49 @@ pub fn with_unit(measure: &Measure, value: f64) -> String {
     } else {
         format!("{text} {}", measure.unit)
     }
+}
+
+/// How many decimals a measure's numbers carry: whole numbers for counts, amounts and ja/nej,
+/// one decimal for shares and scales, more when the measure's own baseline, delmål or target
+/// are written with more (at most two, as [`format_decimal`] shows numbers).
+pub fn precision(measure: &Measure) -> u32 {
+    let by_type = match measure.value_type {
+        ValueType::Share | ValueType::Scale => 1,
+        _ => 0,
+    };
+    let own = measure
+        .baseline
+        .map(|(v, _)| v)
+        .into_iter()
+        .chain(measure.target.map(|(v, _)| v))
+        .chain(measure.milestones.iter().map(|(_, v)| *v))
+        .map(decimals)
+        .max()
+        .unwrap_or(0);
+    by_type.max(own)
+}
+
+/// The decimals needed to write `value` exactly, at most two.
+fn decimals(value: f64) -> u32 {
+    (0..2)
+        .find(|d| {
+            let scaled = value * 10f64.powi(*d as i32);
+            (scaled - scaled.round()).abs() < 1e-6
+        })
+        .unwrap_or(2)
+}
+
+/// `value` rounded to `decimals` decimals.
+pub fn round_to(value: f64, decimals: u32) -> f64 {
+    let scale = 10f64.powi(decimals as i32);
+    (value * scale).round() / scale
+}
+
+/// The month's target as the form shows it: on the month's last day, rounded to the measure's
+/// [`precision`], with its unit ("63 %", not "62,87 %").
+pub fn target_text(measure: &Measure, period: Period) -> Option<String> {
+    let target = target_on(measure, period.last_day())?;
+    Some(with_unit(measure, round_to(target, precision(measure))))
 }
 
 /// A value as the form field shows it for editing: digits with a decimal comma, no grouping.
@@ -421,7 +486,7 @@ mod tests {
         let status =
             |today, submitted, values| MonthStatus::of(&rules, oct, today, submitted, values);
         assert_eq!(
-            status(date(2026, 10, 20), false, false),
+            status(date(2026, 11, 3), false, false),
             MonthStatus::Missing
         );
         assert_eq!(
@@ -429,11 +494,15 @@ mod tests {
             MonthStatus::Started
         );
         assert_eq!(status(date(2026, 11, 11), false, true), MonthStatus::Late);
-        assert_eq!(status(date(2026, 11, 21), false, true), MonthStatus::Locked);
+        assert_eq!(
+            status(date(2026, 11, 21), false, true),
+            MonthStatus::LockedStarted
+        );
         assert_eq!(
             status(date(2026, 11, 21), true, true),
             MonthStatus::Reported
         );
+        assert!(MonthStatus::LockedStarted.is_locked() && !MonthStatus::Late.is_locked());
         let statuses = [
             (Period::parse("2026-08").unwrap(), MonthStatus::Reported),
             (Period::parse("2026-09").unwrap(), MonthStatus::Locked),
@@ -495,6 +564,73 @@ mod tests {
         assert_eq!(format_value(ValueType::Amount, 1234.5), "1\u{a0}234,5");
         assert_eq!(format_value(ValueType::YesNo, 1.0), "Ja");
         assert_eq!(edit_text(ValueType::Share, 12.5), "12,5");
+    }
+
+    #[test]
+    fn the_running_month_is_in_progress_not_missing() {
+        let rules = Rules::default();
+        let dec = Period::parse("2026-12").unwrap();
+        let today = date(2026, 12, 1);
+        assert_eq!(
+            MonthStatus::of(&rules, dec, today, false, false),
+            MonthStatus::InProgress
+        );
+        assert_eq!(MonthStatus::InProgress.label(), "Pågår");
+        assert_eq!(
+            MonthStatus::of(&rules, dec, date(2026, 12, 31), false, true),
+            MonthStatus::Started,
+            "values saved: begun"
+        );
+        assert_eq!(
+            MonthStatus::of(&rules, dec, date(2027, 1, 1), false, false),
+            MonthStatus::Missing,
+            "the month has ended"
+        );
+    }
+
+    #[test]
+    fn a_locked_month_says_whether_it_was_ever_reported() {
+        let rules = Rules::default();
+        let sep = Period::parse("2026-09").unwrap();
+        let after_lock = date(2026, 10, 21);
+        let never = MonthStatus::of(&rules, sep, after_lock, false, false);
+        assert_eq!(never, MonthStatus::Locked);
+        assert_eq!(never.label(), "Låst, aldrig rapporterad");
+        let begun = MonthStatus::of(&rules, sep, after_lock, false, true);
+        assert_eq!(begun.label(), "Låst, påbörjad");
+        assert!(never.is_locked() && begun.is_locked());
+        assert_eq!(
+            MonthStatus::of(&rules, sep, date(2026, 10, 20), false, false),
+            MonthStatus::Late,
+            "locked the day after the lock date"
+        );
+        let classes: std::collections::HashSet<_> =
+            MonthStatus::ALL.iter().map(|s| s.class()).collect();
+        assert_eq!(classes.len(), MonthStatus::ALL.len(), "one class each");
+    }
+
+    #[test]
+    fn targets_are_rounded_to_the_measures_precision() {
+        let line = |value_type, baseline: f64, target: f64| Measure {
+            value_type,
+            unit: "st".into(),
+            baseline: Some((baseline, date(2026, 1, 1))),
+            target: Some((target, date(2027, 1, 1))),
+            ..Measure::example(1)
+        };
+        let nov = Period::parse("2026-11").unwrap();
+        // 20 → 27 over the year: 26,4… on 30 November.
+        let count = line(ValueType::Count, 20.0, 27.0);
+        assert_eq!(precision(&count), 0);
+        assert_eq!(target_text(&count, nov).as_deref(), Some("26 st"));
+        let share = line(ValueType::Share, 50.0, 80.0);
+        assert_eq!(precision(&share), 1);
+        assert_eq!(target_text(&share, nov).as_deref(), Some("77,4 st"));
+        let fine = line(ValueType::Amount, 1.25, 2.0);
+        assert_eq!(precision(&fine), 2, "the measure's own decimals count");
+        assert_eq!(round_to(2.345, 1), 2.3);
+        assert_eq!(round_to(1234.5, 0), 1235.0);
+        assert_eq!(decimals(0.1), 1);
     }
 
     #[test]

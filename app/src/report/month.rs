@@ -8,7 +8,7 @@ use super::{MonthStatus, Period, Rules, is_due, reporting_months};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, FieldError};
 use crate::initiative::{Initiative, Status};
-use crate::schema::{Measure, Schema, Source};
+use crate::schema::{Measure, Schema, Source, ValueType};
 
 /// Which (satsning, month) pairs are marked complete, and which have values.
 #[derive(Debug, Default)]
@@ -90,8 +90,9 @@ pub fn due_measures(schema: &Schema, period: Period) -> Vec<&Measure> {
 }
 
 /// One measure's entry on the month's form: the value read from `raw` and the trimmed comment,
-/// or the field errors (named as the form's fields `v[m{id}]`, `k[m{id}]`). Marking the month
-/// complete (`submit`) needs a value or a comment saying why it is missing.
+/// or the field errors (named as the form's fields `v[m{id}]`, `k[m{id}]`). A month marked
+/// complete (`submit`: being marked now, or marked before) needs a value or a comment saying
+/// why it is missing.
 pub fn check_entry(
     measure: &Measure,
     raw: &str,
@@ -135,6 +136,64 @@ pub fn check_entry(
     } else {
         Err(errors)
     }
+}
+
+/// The name of the "Spara ändå" checkbox that confirms an unusual value of measure
+/// `measure_id`; its value is the text it confirms.
+pub fn confirm_field(measure_id: i64) -> String {
+    format!("bekrafta[m{measure_id}]")
+}
+
+/// A measure's stored values when its month is saved.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct History<'a> {
+    /// The value stored for the month being saved, if any.
+    pub this_month: Option<f64>,
+    /// The values of earlier months, oldest first.
+    pub earlier: &'a [f64],
+}
+
+/// The plausibility warning for one entry of the form (see [`super::plausibility`] for the
+/// rule), named as its [`confirm_field`]: a warning, not a refusal, so the form says how to
+/// save the value anyway. None for an empty value, a ja/nej measure, a value already stored for
+/// the month (it was accepted once), or when `confirmation` is exactly the text typed now (a
+/// confirmation of an earlier, different text does not count).
+pub fn unusual_entry(
+    measure: &Measure,
+    value: Option<f64>,
+    raw: &str,
+    history: History<'_>,
+    confirmation: Option<&str>,
+) -> Option<FieldError> {
+    let value = value?;
+    if measure.value_type == ValueType::YesNo
+        || history.this_month == Some(value)
+        || confirmation.map(str::trim) == Some(raw.trim())
+    {
+        return None;
+    }
+    let step = 10f64.powi(-(super::precision(measure) as i32));
+    let usual = super::plausibility::unusual(value, history.earlier, step)?;
+    let range = if usual.min == usual.max {
+        super::with_unit(measure, usual.min)
+    } else {
+        format!(
+            "{}–{}",
+            super::format_value(measure.value_type, usual.min),
+            super::with_unit(measure, usual.max)
+        )
+    };
+    Some(FieldError {
+        field: confirm_field(measure.id),
+        message: format!(
+            "{} {}: {} är långt från måttets vanliga värden ({range} de senaste {} gångerna). \
+             Rätta värdet, eller kryssa i ”Spara ändå” om det stämmer.",
+            measure.code,
+            measure.name,
+            super::with_unit(measure, value),
+            usual.count
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -201,7 +260,7 @@ mod tests {
                 (p("2026-08"), MonthStatus::Locked),
                 (p("2026-09"), MonthStatus::Reported),
                 (p("2026-10"), MonthStatus::Late),
-                (p("2026-11"), MonthStatus::Missing),
+                (p("2026-11"), MonthStatus::InProgress),
             ],
             "another satsning's marks do not count"
         );
@@ -269,6 +328,46 @@ mod tests {
             [1, 2],
             "quarterly in the quarter's last month"
         );
+    }
+
+    #[test]
+    fn an_unusual_value_is_warned_about_until_confirmed_as_typed() {
+        let sessions = Measure {
+            unit: "tillfällen".into(),
+            ..measure(12, ValueType::Count, Frequency::Monthly)
+        };
+        let earlier: Vec<f64> = (21..=30).map(f64::from).collect();
+        let history = History {
+            this_month: None,
+            earlier: &earlier,
+        };
+        let warning = unusual_entry(&sessions, Some(1234.0), "1 234", history, None).unwrap();
+        assert_eq!(warning.field, "bekrafta[m12]");
+        assert_eq!(
+            warning.message,
+            "A12 Deltagare: 1\u{a0}234 tillfällen är långt från måttets vanliga värden \
+             (21–30 tillfällen de senaste 10 gångerna). Rätta värdet, eller kryssa i \
+             ”Spara ändå” om det stämmer."
+        );
+        assert!(unusual_entry(&sessions, Some(24.0), "24", history, None).is_none());
+        assert!(unusual_entry(&sessions, None, "", history, None).is_none());
+        // Confirmed as typed: saved. A confirmation of another text does not count.
+        assert!(unusual_entry(&sessions, Some(1234.0), "1 234", history, Some(" 1 234")).is_none());
+        assert!(unusual_entry(&sessions, Some(1234.0), "1 234", history, Some("123")).is_some());
+        // Already stored for the month (confirmed once): saving the form again does not ask.
+        let stored = History {
+            this_month: Some(1234.0),
+            ..history
+        };
+        assert!(unusual_entry(&sessions, Some(1234.0), "1234", stored, None).is_none());
+        // Ja/nej is never unusual.
+        let yes_no = measure(13, ValueType::YesNo, Frequency::Monthly);
+        let zeros = [0.0; 10];
+        let never = History {
+            this_month: None,
+            earlier: &zeros,
+        };
+        assert!(unusual_entry(&yes_no, Some(1.0), "ja", never, None).is_none());
     }
 
     #[test]
