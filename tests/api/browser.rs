@@ -646,6 +646,17 @@ async fn schema_pages_are_accessible() {
         .unwrap();
     assert_eq!(charts_after.len(), charts.len(), "every chart drawn again");
 
+    // Every satsning ("Alla"); the bare address shows the ongoing ones, problems first.
+    browser
+        .open_hydrated(&format!("{}/oversikt?status=", app.address))
+        .await;
+    let all = browser
+        .client
+        .find_all(Locator::Css("tr[data-light]"))
+        .await
+        .unwrap();
+    assert!(all.len() >= 10, "portfolio rows: {}", all.len());
+    browser.screenshot("oversikt").await;
     browser
         .open_hydrated(&format!("{}/oversikt", app.address))
         .await;
@@ -654,8 +665,11 @@ async fn schema_pages_are_accessible() {
         .find_all(Locator::Css("tr[data-light]"))
         .await
         .unwrap();
-    assert!(rows.len() >= 10, "portfolio rows: {}", rows.len());
-    browser.screenshot("oversikt").await;
+    assert!(
+        !rows.is_empty() && rows.len() < all.len(),
+        "the ongoing ones: {}",
+        rows.len()
+    );
 
     // Client-side navigation to the portfolio (the rows come as ready HTML in the data): a
     // marker on `window` survives only if the router did not load a new document.
