@@ -112,14 +112,26 @@ impl Browser {
         serde_json::from_str(result.as_str().unwrap()).unwrap()
     }
 
-    /// Asserts that axe-core finds nothing on the current page.
+    /// Asserts that axe-core finds nothing on the current page, both on a 360 px phone and on a
+    /// 1280 px desktop (every page has both layouts), then gives the window its size back.
     pub async fn assert_accessible(&self, what: &str) {
-        let violations = self.axe_violations().await;
-        assert!(
-            violations.is_empty(),
-            "axe-core violations on {what}: {}",
-            serde_json::to_string_pretty(&violations).unwrap()
-        );
+        let (_, _, width, height) = self.client.get_window_rect().await.unwrap();
+        for phone_or_desktop in [360, 1280] {
+            self.client
+                .set_window_size(phone_or_desktop, height as u32)
+                .await
+                .unwrap();
+            let violations = self.axe_violations().await;
+            assert!(
+                violations.is_empty(),
+                "axe-core violations on {what} at {phone_or_desktop} px: {}",
+                serde_json::to_string_pretty(&violations).unwrap()
+            );
+        }
+        self.client
+            .set_window_size(width as u32, height as u32)
+            .await
+            .unwrap();
     }
 }
 
@@ -308,10 +320,16 @@ impl Browser {
         }
     }
 
+    /// Logs a demo account in through the login form.
     pub(crate) async fn login(&self, app: &TestApp, email: &str) {
+        self.login_with(app, email, app::demo::DEMO_PASSWORD).await;
+    }
+
+    /// Logs in through the login form with the given password.
+    pub(crate) async fn login_with(&self, app: &TestApp, email: &str, password: &str) {
         self.open_hydrated(&format!("{}/logga-in", app.address))
             .await;
-        fill_login(self, email, app::demo::DEMO_PASSWORD).await;
+        fill_login(self, email, password).await;
     }
 
     async fn submit_main_form(&self) {
@@ -936,7 +954,7 @@ async fn chart_labels_stay_readable_on_a_phone_and_a_desktop() {
     let laxhjalp = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
     let satsning = format!("{}/satsningar/{laxhjalp}", app.address);
 
-    for (window, smallest) in [(1280, 14.0), (360, 12.0)] {
+    for (window, smallest) in [(1280, 14.0), (360, 12.0), (320, 12.0)] {
         // Act
         browser.client.set_window_size(window, 900).await.unwrap();
         browser.open_hydrated(&satsning).await;

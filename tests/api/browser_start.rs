@@ -5,23 +5,8 @@ use app::auth::Role;
 use fantoccini::Locator;
 
 use crate::browser::Browser;
-use crate::builders::{PASSWORD, TestUser, UserBuilder};
-use crate::helpers::TestApp;
+use crate::builders::{PASSWORD, UserBuilder};
 use crate::start::{last_month, measure, open_month_app, running};
-
-async fn log_in(browser: &Browser, app: &TestApp, user: &TestUser) {
-    browser
-        .open_hydrated(&format!("{}/logga-in", app.address))
-        .await;
-    for (id, text) in [("epost", user.email.as_str()), ("losenord", PASSWORD)] {
-        let field = browser.client.find(Locator::Id(id)).await.unwrap();
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
-    }
-    browser
-        .click_and_wait_for_page("main form.form button[type=submit]")
-        .await;
-}
 
 #[tokio::test]
 async fn the_projektledare_start_page_lists_a_due_month_whose_button_opens_its_form() {
@@ -38,7 +23,7 @@ async fn the_projektledare_start_page_lists_a_due_month_whose_button_opens_its_f
     let form = format!("/satsningar/{}/rapportera/{}", satsning.id, last_month());
 
     browser.client.set_window_size(360, 800).await.unwrap();
-    log_in(&browser, &app, &lead).await;
+    browser.login_with(&app, &lead.email, PASSWORD).await;
     let url = browser.client.current_url().await.unwrap();
     assert_eq!(url.path(), "/", "the login lands on the start page");
     let heading = browser
@@ -93,7 +78,7 @@ async fn review_and_reader_start_pages_and_the_event_log_pass_axe_on_phone_and_d
     ] {
         let user = UserBuilder::with_role(role).create(&app).await;
         browser.client.set_window_size(1280, 900).await.unwrap();
-        log_in(&browser, &app, &user).await;
+        browser.login_with(&app, &user.email, PASSWORD).await;
         for (width, height) in [(360, 800), (1280, 900)] {
             browser.client.set_window_size(width, height).await.unwrap();
             for page in pages {

@@ -140,6 +140,13 @@ async fn the_portfolio_shows_a_red_satsning_and_a_late_one() {
     let on_time = row(&all, "Läxhjälp i Vivalla (fiktiv)");
     let reported = format!("{} inrapporterad", this_month.prev().prev().label());
     assert!(on_time.contains(&reported), "{on_time}");
+
+    // An ended satsning says when its reporting ended, not that it has yet to begin.
+    let every = reader.get("/oversikt?status=").await.text().await.unwrap();
+    let (_, name, _, end) = ended(&app).await.remove(0);
+    let ended_row = row(&every, &name);
+    let words = format!("Rapporteringen avslutades {}", Period::of(end).label());
+    assert!(ended_row.contains(&words), "{words}: {ended_row}");
 }
 
 #[tokio::test]

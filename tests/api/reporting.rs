@@ -415,6 +415,8 @@ async fn a_locked_month_refuses_the_lead_and_takes_a_correction_with_a_reason() 
         .await
         .unwrap();
     assert!(page.contains("Månaden är låst sedan"));
+    // It names, by their role names, who can correct it.
+    assert!(page.contains("En utvärderare eller processledare kan rätta"));
     assert!(!page.contains("Markera som inrapporterad"));
     let refused = post_month(&lead, id, month, &[(a1, "99", ""), (e1, "60", "")], &[]).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
@@ -723,9 +725,9 @@ async fn an_import_dry_run_finds_every_bad_row_and_commits_nothing() {
     let html = preview.text().await.unwrap();
     assert!(html.contains("6 av 7 rader har fel"), "summary");
     for message in [
-        "Okänd kod \"X9\"",
-        "Felaktig period \"nov-26\"",
-        "Felaktigt värde \"112,5\"",
+        "Okänd kod ”X9”",
+        "Felaktig period ”nov-26”",
+        "Felaktigt värde ”112,5”",
         &format!("Perioden {locked} är låst"),
         "Perioden 2099-01 ligger utanför",
         "A1 ",

@@ -166,7 +166,7 @@ pub fn SetPasswordPage() -> impl IntoView {
             <h1 id="losenord-rubrik">"Välj lösenord"</h1>
             <p>
                 "Välj ett lösenord på minst 8 tecken. Några ord i följd är lätta att minnas och "
-                "svåra att gissa. Vanliga lösenord som \"sommar2026\" godtas inte."
+                "svåra att gissa. Vanliga lösenord som ”sommar2026” godtas inte."
             </p>
             <ErrorSummary state=form.clone()/>
             <PostForm action fn_path=super::api::SetPassword::PATH>

@@ -283,3 +283,32 @@ mod sparkline_tests {
         assert!(svg.contains("aria-hidden=\"true\""));
     }
 }
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+
+    /// WCAG 2.x contrast ratio of a `#RRGGBB` colour against white.
+    fn contrast_on_white(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+        1.05 / (luminance + 0.05)
+    }
+
+    #[test]
+    fn every_series_colour_stands_out_from_the_white_card() {
+        // WCAG 1.4.11: lines and bars that carry the data need 3:1 against what they sit on.
+        for colour in MULTI.iter().chain([&BASELINE]) {
+            let ratio = contrast_on_white(colour);
+            assert!(ratio >= 3.0, "{colour} has {ratio:.2}:1 on white");
+        }
+        assert!(contrast_on_white("#FFFF00") < 3.0, "the check itself tells yellow apart");
+    }
+}

@@ -274,6 +274,8 @@ pub struct PortfolioRow {
     pub elapsed_percent: u8,
     /// The last months' reporting, oldest first (only months the satsning reports).
     pub reporting: Vec<(Period, MonthStatus)>,
+    /// Why no months are shown, when none are: not yet decided, not started, or ended.
+    pub no_reporting: String,
     pub completeness: Option<u8>,
     /// Of the months shown that are past their due date: (marked inrapporterad, all).
     pub due_months: (usize, usize),

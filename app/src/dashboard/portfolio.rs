@@ -94,6 +94,17 @@ pub fn portfolio_data(
     }
 }
 
+/// What a portfolio row says when none of its months fall in the window shown.
+fn no_reporting_note(initiative: &crate::initiative::Initiative, months: &[Period]) -> String {
+    if initiative.status < Status::Decided {
+        return "Rapporterar när satsningen är beslutad".into();
+    }
+    match months.last() {
+        None => format!("Rapporterar från {}", Period::of(initiative.start).label()),
+        Some(last) => format!("Rapporteringen avslutades {}", last.label()),
+    }
+}
+
 /// A satsning, its portfolio row and the row as HTML.
 pub type PortfolioEntry = (crate::initiative::Initiative, PortfolioRow, String);
 
@@ -130,6 +141,7 @@ pub async fn organisation_rows(
             } else {
                 Vec::new()
             };
+            let no_reporting = no_reporting_note(&i, &theirs);
             let shown = window.iter().copied().filter(|p| theirs.contains(p));
             let reporting = marks.statuses(rules, i.id, shown, today);
             let mut attention = lights.remove(&i.id).unwrap_or_default();
@@ -160,6 +172,7 @@ pub async fn organisation_rows(
                     (done.count(), due.count())
                 },
                 reporting,
+                no_reporting,
                 light,
                 budget_sek: i.budget_sek,
                 burn: BudgetBurn::new(i.budget_sek, None, i.elapsed_percent(today)),

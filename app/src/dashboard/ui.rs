@@ -329,7 +329,7 @@ fn PortfolioLine(row: super::api::PortfolioRow) -> impl IntoView {
             </td>
             <td>
                 {if row.reporting.is_empty() {
-                    view! { <span class="hint">"Rapporterar inte ännu"</span> }.into_any()
+                    view! { <span class="hint">{row.no_reporting.clone()}</span> }.into_any()
                 } else {
                     view! {
                         // The symbols are for the eye; the link's name says every month in words.

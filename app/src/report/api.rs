@@ -104,10 +104,7 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
     let read_only_reason = if !may_report(&user, &initiative) {
         Some("Du kan läsa rapporten men inte rapportera för den här satsningen.".into())
     } else if !may_save {
-        Some(format!(
-            "Månaden är låst sedan {}. Kontakta utvärderingsteamet om ett värde behöver rättas.",
-            rules.lock_date(period)
-        ))
+        Some(super::month::locked_message(rules.lock_date(period)))
     } else {
         None
     };
@@ -196,9 +193,8 @@ pub async fn save_report(
     let staff = is_staff(&user);
     let locked = rules.is_locked(period, today);
     if locked && !staff {
-        return Err(AppError::Conflict(format!(
-            "Månaden är låst sedan {}. Kontakta utvärderingsteamet om ett värde behöver rättas.",
-            rules.lock_date(period)
+        return Err(AppError::Conflict(super::month::locked_message(
+            rules.lock_date(period),
         )));
     }
     let submit = steg.as_deref() == Some("inrapportera");

@@ -123,7 +123,7 @@ pub fn check(
             .find(|m| m.code.eq_ignore_ascii_case(&row.code))
         else {
             fail(format!(
-                "Okänd kod \"{}\": satsningen har inget sådant mått.",
+                "Okänd kod ”{}”: satsningen har inget sådant mått.",
                 row.code
             ));
             continue;
@@ -134,7 +134,7 @@ pub fn check(
         }
         let Some(period) = Period::parse(&row.period) else {
             fail(format!(
-                "Felaktig period \"{}\": skriv ÅÅÅÅ-MM, till exempel 2026-11.",
+                "Felaktig period ”{}”: skriv ÅÅÅÅ-MM, till exempel 2026-11.",
                 row.period
             ));
             continue;
@@ -155,14 +155,14 @@ pub fn check(
         }
         if (limits.locked)(period) && !limits.may_correct {
             fail(format!(
-                "Perioden {period} är låst. Kontakta utvärderingsteamet för rättelser."
+                "Perioden {period} är låst. En utvärderare eller processledare kan rätta värden i låsta månader."
             ));
             continue;
         }
         let value = match super::parse_value(measure.value_type, &row.value) {
             Ok(value) => value,
             Err(message) => {
-                fail(format!("Felaktigt värde \"{}\": {message}", row.value));
+                fail(format!("Felaktigt värde ”{}”: {message}", row.value));
                 continue;
             }
         };

@@ -57,6 +57,14 @@ pub fn is_staff(user: &CurrentUser) -> bool {
     user.has_any(&[Role::Admin, Role::Evaluator])
 }
 
+/// Why a locked month refuses a projektledare's values, and who can correct them.
+pub fn locked_message(lock_date: NaiveDate) -> String {
+    format!(
+        "Månaden är låst sedan {}. En utvärderare eller processledare kan rätta ett värde i en låst månad.",
+        crate::sv::date::long_date(lock_date)
+    )
+}
+
 /// Why a satsning's month cannot be reported at all, if it cannot.
 pub fn closed_reason(initiative: &Initiative, period: Period, today: NaiveDate) -> Option<String> {
     if initiative.status < Status::Decided {

@@ -173,7 +173,7 @@ impl MeasureInput {
         if target.is_some() && form.unit.trim().is_empty() && value_type != Some(ValueType::YesNo) {
             error(
                 "measure[unit]",
-                "Ange enhet när måttet har ett målvärde, till exempel \"elever\" eller \"%\".",
+                "Ange enhet när måttet har ett målvärde, till exempel ”elever” eller ”%”.",
             );
         }
         let milestones = match parse_milestones(&form.milestones, value_type) {
