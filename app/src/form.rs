@@ -150,14 +150,14 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
 pub fn TextField(
     /// `name` of the input; its id is [`field_id`] of it unless `id` is given.
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     value: String,
     error: Option<String>,
     /// The input type, or "textarea".
     #[prop(default = "text")]
     kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     /// The element id when `name` is not unique on the page.
     #[prop(optional, into)]
     id: Option<String>,
@@ -165,7 +165,7 @@ pub fn TextField(
     let id = id.unwrap_or_else(|| field_id(name));
     let error_id = format!("{id}-fel");
     let hint_id = format!("{id}-tips");
-    let described = match (&error, hint) {
+    let described = match (&error, &hint) {
         (Some(_), Some(_)) => Some(format!("{error_id} {hint_id}")),
         (Some(_), None) => Some(error_id.clone()),
         (None, Some(_)) => Some(hint_id.clone()),

@@ -1,8 +1,10 @@
 //! File downloads: the six-column schema as CSV (Swedish Excel: UTF-8 with BOM, semicolons)
-//! and as .xlsx. Access follows the satsning: another organisation's, or one a projektledare
+//! and as .xlsx, each measure with its unit, utgångsvärde, målvärde, tolerances, frequency
+//! and source; the .xlsx adds a sheet "Mått" with those facts in columns of their own. Access follows the satsning: another organisation's, or one a projektledare
 //! does not lead, is "not found".
 
 use app::initiative::Initiative;
+use app::schema::facts::{Cell, MEASURE_COLUMNS};
 use app::schema::{COLUMNS, Schema};
 use axum::extract::State;
 
@@ -147,5 +149,28 @@ fn xlsx(initiative: &Initiative, schema: &Schema) -> Result<Vec<u8>, rust_xlsxwr
         }
     }
     sheet.set_freeze_panes(3, 0)?;
+
+    // Every measure with its facts in columns of their own, numbers as numbers.
+    let measures = workbook.add_worksheet();
+    measures.set_name("Mått")?;
+    for (col, title) in MEASURE_COLUMNS.iter().enumerate() {
+        measures.write_string_with_format(0, col as u16, *title, &bold)?;
+        measures.set_column_width(col as u16, if col == 1 || col == 3 { 40 } else { 14 })?;
+    }
+    for (r, row) in schema.measure_rows().iter().enumerate() {
+        for (col, cell) in row.iter().enumerate() {
+            let (r, col) = (1 + r as u32, col as u16);
+            match cell {
+                Cell::Text(text) => {
+                    measures.write_string_with_format(r, col, text, &wrap)?;
+                }
+                Cell::Number(n) => {
+                    measures.write_number(r, col, *n)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    measures.set_freeze_panes(1, 0)?;
     workbook.save_to_buffer()
 }

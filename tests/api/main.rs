@@ -9,6 +9,7 @@ mod auth;
 mod backup;
 mod browser;
 mod browser_report;
+mod browser_schema;
 mod browser_start;
 mod builders;
 mod cli;

@@ -216,17 +216,23 @@ async fn bad_schema_input_gets_field_errors_and_saves_nothing() {
     assert_eq!(duplicate.status(), StatusCode::BAD_REQUEST);
     let html = duplicate.text().await.unwrap();
     assert!(html.contains("Koden E1 används redan"));
+    assert!(
+        html.contains("Nästa lediga kod är E2."),
+        "the clash names the free code"
+    );
     assert!(html.contains(r#"value="e1""#), "typed code kept");
 
-    let no_unit = MeasureForm {
-        unit: String::new(),
+    // A share is measured in %: a unit of its own is refused, not asked twice.
+    let share_in_pupils = MeasureForm {
+        value_type: "andel".into(),
+        unit: "elever".into(),
         name: "<script>alert(1)</script>".into(),
         ..measure_fields("E9", true)
     };
-    let response = evaluator.submit(&new, &effect(no_unit)).await;
+    let response = evaluator.submit(&new, &effect(share_in_pupils)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Ange enhet när måttet har ett målvärde"));
+    assert!(html.contains("Andel (%) mäts i %: lämna enheten tom."));
     assert!(html.contains("&lt;script&gt;") && !html.contains("<script>alert(1)"));
 
     let bad_numbers = MeasureForm {
@@ -315,6 +321,7 @@ async fn readers_see_the_six_column_view_with_row_spans() {
     let app = spawn_demo_app().await;
     let reader = app.as_user("lasare@exempel.se").await;
     let id = app.initiative_id("Skolfam").await;
+    let before = chrono::Utc::now();
     let response = reader.get(&format!("/satsningar/{id}/schema/tabell")).await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
@@ -334,9 +341,37 @@ async fn readers_see_the_six_column_view_with_row_spans() {
     // Skolfam's one goal spans its two activities, and so do its indicators.
     assert!(html.contains(r#"<th scope="rowgroup" rowspan="2">Familjehemsplacerade barn når kunskapsmålen i skolan"#), "{html}");
     assert!(
-        html.contains(r#"<td rowspan="2"><ul class="cell-list"><li>I1 Behörighet till gymnasiet"#)
+        html.contains(r#"<td rowspan="2"><ul class="cell-list"><li><span class="measure-name">I1 Behörighet till gymnasiet</span>"#)
     );
     assert!(html.contains("Minskade kostnader för särskilt stöd och omplaceringar"));
+    // Each measure's facts, and the printout's header: organisation, satsning, status, date.
+    assert!(html.contains("<dt>Utgångsvärde</dt><dd>45 % (2016-06-30)</dd>"));
+    assert!(html.contains("<dt>Målvärde</dt><dd>70 % (2019-06-30)</dd>"));
+    assert!(html.contains("<dt>Tolerans</dt><dd>gul 5, röd 10</dd>"));
+    assert!(html.contains("<dt>Frekvens</dt><dd>Halvår</dd>"));
+    assert!(html.contains("<dt>Källa</dt><dd>Enkät</dd>"));
+    let header = html
+        .split(r#"<dl class="print-header">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</dl>").next())
+        .expect("the print header");
+    assert!(
+        header.contains("<dt>Organisation</dt><dd>Örebro kommun</dd>"),
+        "{header}"
+    );
+    assert!(header.contains("<dt>Satsning</dt><dd>Skolfam</dd>"));
+    assert!(
+        header.contains("<dt>Status</dt><dd>Avslutad</dd>"),
+        "{header}"
+    );
+    // Today in Sweden, as read just before and just after the page (in case midnight passed).
+    let day = |at| app::sv::date::long_date(app::sv::time::local_date(at));
+    assert!(
+        [day(before), day(chrono::Utc::now())]
+            .iter()
+            .any(|d| header.contains(&format!("<dt>Datum</dt><dd>{d}</dd>"))),
+        "{header}"
+    );
     // Readers cannot change it.
     let editor = reader
         .get(&format!("/satsningar/{id}/schema"))
@@ -373,15 +408,8 @@ async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
     let bytes = response.bytes().await.unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    let rows: Vec<Vec<String>> = text
-        .split("\r\n")
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            l.split(';')
-                .map(|c| c.trim_matches('"').to_string())
-                .collect()
-        })
-        .collect();
+    // Cells with a semicolon or a line break in them are quoted: read it as Excel does.
+    let rows: Vec<Vec<String>> = app::sv::csv::parse_csv(&text);
     assert_eq!(
         rows[0],
         [
@@ -398,8 +426,17 @@ async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
         rows[1][1],
         "Kartläggning av varje barns skolsituation och en individuell plan"
     );
-    assert_eq!(rows[1][3], "E1 Andel barn med godkända betyg i alla ämnen");
-    assert_eq!(rows[2][2], "A2 Stödtimmar med specialpedagog");
+    // Each measure carries its unit, utgångsvärde, målvärde, tolerances, frequency and source.
+    assert_eq!(
+        rows[1][3],
+        "E1 Andel barn med godkända betyg i alla ämnen (enhet %; utgångsvärde 45 % (2016-06-30); \
+         målvärde 70 % (2019-06-30); tolerans gul 5, röd 10; halvår; manuell rapportering)"
+    );
+    assert_eq!(
+        rows[2][2],
+        "A2 Stödtimmar med specialpedagog (enhet timmar; utgångsvärde –; målvärde –; \
+         tolerans –; månad; manuell rapportering)"
+    );
 
     // Excel: the same content.
     let response = reader.get(&format!("/satsningar/{id}/schema.xlsx")).await;
@@ -411,10 +448,43 @@ async fn schema_downloads_as_csv_and_xlsx_that_read_back() {
     let range = workbook.worksheet_range("Utvärderingsschema").unwrap();
     assert_eq!(range.get_value((0, 0)).unwrap().to_string(), "Skolfam");
     assert_eq!(range.get_value((2, 4)).unwrap().to_string(), "Indikatorer");
-    assert_eq!(
-        range.get_value((3, 4)).unwrap().to_string(),
-        "I1 Behörighet till gymnasiet"
+    assert!(
+        range
+            .get_value((3, 4))
+            .unwrap()
+            .to_string()
+            .starts_with("I1 Behörighet till gymnasiet (enhet %; utgångsvärde 50 % (2016-12-31);"),
+        "{:?}",
+        range.get_value((3, 4))
     );
+    // The sheet "Mått": every fact in its own column, numbers as numbers.
+    let measures = workbook.worksheet_range("Mått").unwrap();
+    let header: Vec<String> = (0..17)
+        .map(|c| measures.get_value((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(header, app::schema::facts::MEASURE_COLUMNS);
+    let row_of = |code: &str| {
+        (1..measures.height() as u32)
+            .find(|r| measures.get_value((*r, 0)).map(|v| v.to_string()) == Some(code.into()))
+            .unwrap_or_else(|| panic!("{code} in Mått"))
+    };
+    let e1 = row_of("E1");
+    let cell = |r: u32, c: u32| measures.get_value((r, c)).cloned().unwrap_or_default();
+    use calamine::Data;
+    assert_eq!(cell(e1, 2), Data::String("Effektmått".into()));
+    assert_eq!(cell(e1, 4), Data::String("%".into()));
+    assert_eq!(cell(e1, 7), Data::Float(45.0), "utgångsvärde");
+    assert_eq!(cell(e1, 8), Data::String("2016-06-30".into()));
+    assert_eq!(cell(e1, 9), Data::Float(70.0), "målvärde");
+    assert_eq!(cell(e1, 10), Data::String("2019-06-30".into()));
+    assert_eq!(cell(e1, 13), Data::Float(5.0), "tolerans gul");
+    assert_eq!(cell(e1, 14), Data::Float(10.0), "tolerans röd");
+    assert_eq!(cell(e1, 15), Data::String("Halvår".into()));
+    assert_eq!(cell(e1, 16), Data::String("Manuell rapportering".into()));
+    let e2 = row_of("E2");
+    assert_eq!(cell(e2, 16), Data::String("Enkät".into()));
+    assert_eq!(cell(row_of("A2"), 4), Data::String("timmar".into()));
+    assert_eq!(cell(row_of("A2"), 9), Data::Empty, "no målvärde");
 
     // Access follows the satsning.
     let lead = app.as_user("projektledare@exempel.se").await;

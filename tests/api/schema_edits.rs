@@ -385,3 +385,177 @@ async fn economic_effects_are_edited_and_deleted_and_decided_measures_only_retir
         "no delete offered after the decision"
     );
 }
+
+#[tokio::test]
+async fn a_new_measure_is_offered_the_next_free_code_and_named_in_good_swedish() {
+    // Arrange: Läxhjälp i Vivalla has A1, E1 and I1.
+    let app = spawn_demo_app().await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let activity = scalar(
+        &app,
+        "SELECT a.id FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1",
+        id,
+    )
+    .await;
+    let goal = scalar(&app, "SELECT id FROM goal WHERE initiative_id = $1", id).await;
+    let new = |query: String| format!("/satsningar/{id}/schema/nytt-matt?{query}");
+
+    // Act and assert: each kind's page has its heading and the next free code of its kind.
+    for (query, heading, code) in [
+        (
+            format!("typ=aktivitet&aktivitet={activity}"),
+            "Nytt aktivitetsmått",
+            "A2",
+        ),
+        (
+            format!("typ=effekt&aktivitet={activity}"),
+            "Nytt effektmått",
+            "E2",
+        ),
+        (format!("typ=indikator&mal={goal}"), "Ny indikator", "I2"),
+    ] {
+        let page = evaluator.get(&new(query)).await.text().await.unwrap();
+        assert!(
+            page.contains(&format!(r#"<h1 id="matt-rubrik">{heading}</h1>"#)),
+            "{heading}"
+        );
+        assert!(
+            page.contains(&format!(
+                r#"name="measure[code]" type="text" value="{code}""#
+            )),
+            "{heading}: {code} suggested"
+        );
+        assert!(!page.contains("Nytt indikator"));
+        // The tolerances say their unit and which side counts, for the default "Högre är bättre".
+        assert!(
+            page.contains("Gul när värdet ligger mer än så här många st under målkurvan"),
+            "{heading}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn inom_intervall_takes_a_lower_and_an_upper_bound_checked_and_kept() {
+    let app = spawn_demo_app().await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let activity = scalar(
+        &app,
+        "SELECT a.id FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1",
+        id,
+    )
+    .await;
+    let new = format!("/satsningar/{id}/schema/nytt-matt?typ=effekt&aktivitet={activity}");
+    let count = "SELECT COUNT(*) FROM measure WHERE initiative_id = $1";
+    let before = scalar(&app, count, id).await;
+    let within = |lower: &str, upper: &str| {
+        new_measure(
+            id,
+            "effekt",
+            Parent::Activity(activity),
+            MeasureForm {
+                name: "Väntetid till första samtal".into(),
+                unit: "dagar".into(),
+                direction: "intervall".into(),
+                interval_lower: lower.into(),
+                interval_upper: upper.into(),
+                tolerance_yellow: "2".into(),
+                tolerance_red: "5".into(),
+                ..measure_fields("E2", false)
+            },
+        )
+    };
+
+    // Bounds the wrong way round: a Swedish field error, the typed values kept, nothing saved.
+    let refused = evaluator.submit(&new, &within("30", "20")).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("Den övre gränsen ska vara större än den nedre."));
+    assert!(html.contains(r#"name="measure[interval_lower]" type="text" value="30""#));
+    assert!(html.contains(r#"name="measure[interval_upper]" type="text" value="20""#));
+    assert!(
+        html.contains("Gul när värdet ligger mer än så här många dagar utanför intervallet"),
+        "the tolerance labels follow the typed direction and unit"
+    );
+    let missing = evaluator.submit(&new, &within("20", "")).await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("Ange intervallets övre gräns")
+    );
+    assert_eq!(scalar(&app, count, id).await, before);
+
+    // Right way round: saved with its interval, and shown as the measure's target.
+    let saved = evaluator.submit(&new, &within("20", "30")).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT CAST(interval_upper AS INTEGER) FROM measure WHERE initiative_id = $1 AND code = 'E2'",
+            id
+        )
+        .await,
+        30
+    );
+    let table = evaluator
+        .get(&format!("/satsningar/{id}/schema/tabell"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("<dt>Målvärde</dt><dd>inom 20–30 dagar</dd>"),
+        "{table}"
+    );
+}
+
+#[tokio::test]
+async fn only_possible_moves_are_offered() {
+    // Arrange: Skolfam has one mål, two aktiviteter, one measure of each kind per aktivitet;
+    // a second aktivitetsmått is added to the first aktivitet.
+    let app = spawn_demo_app().await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id("Skolfam").await;
+    let first = scalar(&app, "SELECT MIN(a.id) FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1", id).await;
+    let new = format!("/satsningar/{id}/schema/nytt-matt?typ=aktivitet&aktivitet={first}");
+    let add = new_measure(
+        id,
+        "aktivitet",
+        Parent::Activity(first),
+        measure_fields("A3", false),
+    );
+    assert_eq!(
+        evaluator.submit(&new, &add).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Act
+    let page = evaluator
+        .get(&format!("/satsningar/{id}/schema"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    // Assert: no move up for the first, none down for the last, none for an only one.
+    let offered = |label: &str| page.contains(&format!(r#"aria-label="{label}""#));
+    assert!(!offered("Flytta upp: aktivitet 1.1"));
+    assert!(offered("Flytta ner: aktivitet 1.1"));
+    assert!(offered("Flytta upp: aktivitet 1.2"));
+    assert!(!offered("Flytta ner: aktivitet 1.2"));
+    assert!(!offered("Flytta upp: mål 1") && !offered("Flytta ner: mål 1"));
+    assert!(!offered("Flytta upp: A1 Genomförda kartläggningar"));
+    assert!(offered("Flytta ner: A1 Genomförda kartläggningar"));
+    assert!(offered("Flytta upp: A3 Mått"));
+    assert!(!offered("Flytta ner: A3 Mått"));
+    assert!(!offered(
+        "Flytta upp: E1 Andel barn med godkända betyg i alla ämnen"
+    ));
+    assert!(!offered(
+        "Flytta ner: E1 Andel barn med godkända betyg i alla ämnen"
+    ));
+}

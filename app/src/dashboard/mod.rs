@@ -84,11 +84,28 @@ fn shortfall(direction: Direction, value: f64, target: f64) -> f64 {
     }
 }
 
+/// How far the measure's `value` on `date` misses: below (or above) the target line, or for a
+/// measure "inom intervall" outside its interval (0 inside it; the target line is not needed).
+/// A measure "inom intervall" saved before intervals existed has none: then the distance from
+/// its target line, either way. `None` when there is nothing to judge against.
+fn miss(measure: &Measure, date: NaiveDate, value: f64) -> Option<f64> {
+    match (measure.direction, measure.interval) {
+        (Direction::Within, Some((lower, upper))) => {
+            Some((lower - value).max(0.0).max(value - upper))
+        }
+        _ => {
+            let target = crate::report::target_on(measure, date)?;
+            Some(shortfall(measure.direction, value, target))
+        }
+    }
+}
+
 /// Why a measure not on target has its light, with the numbers: "7 personer mot målkurvan
-/// 11,4 i oktober 2026 — under gul tolerans (2)". `None` when it is on target (or has none).
+/// 11,4 i oktober 2026 — under gul tolerans (2)", or for one "inom intervall" "35 dagar mot
+/// intervallet 20–30 i oktober 2026 — utanför gul tolerans (2)". `None` when it is on target
+/// (or has none).
 pub fn light_reason(measure: &Measure, period: Period, value: f64) -> Option<String> {
     let light = measure_light(measure, Some((period.last_day(), value)));
-    let target = crate::report::target_on(measure, period.last_day())?;
     let (tolerance, colour) = match light {
         Light::Red => (measure.tolerance_red, "röd"),
         Light::Yellow => (measure.tolerance_yellow, "gul"),
@@ -100,11 +117,19 @@ pub fn light_reason(measure: &Measure, period: Period, value: f64) -> Option<Str
         Direction::Within => "utanför",
     };
     let number = |v: f64| crate::report::format_value(measure.value_type, v);
+    let against = match (measure.direction, measure.interval) {
+        (Direction::Within, Some((lower, upper))) => {
+            format!("intervallet {}–{}", number(lower), number(upper))
+        }
+        _ => format!(
+            "målkurvan {}",
+            number(crate::report::target_on(measure, period.last_day())?)
+        ),
+    };
     let tolerance = tolerance.map_or(String::new(), |t| format!(" ({})", number(t)));
     Some(format!(
-        "{} mot målkurvan {} i {} — {side} {colour} tolerans{tolerance}",
+        "{} mot {against} i {} — {side} {colour} tolerans{tolerance}",
         crate::report::with_unit(measure, value),
-        number(target),
         period.label(),
     ))
 }
@@ -153,17 +178,16 @@ pub fn latest_values(
         .collect()
 }
 
-/// A measure's light: its latest value against the target line on that date. Within the
-/// yellow tolerance (0 when none is set) it is green; within the red tolerance yellow; beyond
+/// A measure's light: its latest value against the target line on that date (for a measure
+/// "inom intervall", against its interval). Within the yellow tolerance (0 when none is set) it is green; within the red tolerance yellow; beyond
 /// it red (without a red tolerance, never worse than yellow).
 pub fn measure_light(measure: &Measure, latest: Option<(NaiveDate, f64)>) -> Light {
     let Some((date, value)) = latest else {
         return Light::Unknown;
     };
-    let Some(target) = crate::report::target_on(measure, date) else {
+    let Some(miss) = miss(measure, date, value) else {
         return Light::Unknown;
     };
-    let miss = shortfall(measure.direction, value, target);
     let yellow = measure.tolerance_yellow.unwrap_or(0.0);
     if miss <= yellow + f64::EPSILON {
         Light::Green
@@ -250,20 +274,33 @@ pub fn chart_data(measure: &Measure, periods: &[Period], values: &[(Period, f64)
     } else {
         vec![None; periods.len()]
     };
-    let band = measure
-        .tolerance_yellow
-        .filter(|_| kind == ChartKind::Line && target.iter().any(Option::is_some))
-        .map(|tolerance| {
-            let (below, above) = match measure.direction {
-                Direction::Higher => (tolerance, 0.0),
-                Direction::Lower => (0.0, tolerance),
-                Direction::Within => (tolerance, tolerance),
-            };
-            (
-                target.iter().map(|t| t.map(|t| t - below)).collect(),
-                target.iter().map(|t| t.map(|t| t + above)).collect(),
-            )
-        });
+    let interval_band = match (measure.direction, measure.interval) {
+        (Direction::Within, Some((lower, upper))) if kind == ChartKind::Line => {
+            // The green zone: the interval widened by the yellow tolerance.
+            let yellow = measure.tolerance_yellow.unwrap_or(0.0);
+            Some((
+                vec![Some(lower - yellow); periods.len()],
+                vec![Some(upper + yellow); periods.len()],
+            ))
+        }
+        _ => None,
+    };
+    let band = interval_band.or_else(|| {
+        measure
+            .tolerance_yellow
+            .filter(|_| kind == ChartKind::Line && target.iter().any(Option::is_some))
+            .map(|tolerance| {
+                let (below, above) = match measure.direction {
+                    Direction::Higher => (tolerance, 0.0),
+                    Direction::Lower => (0.0, tolerance),
+                    Direction::Within => (tolerance, tolerance),
+                };
+                (
+                    target.iter().map(|t| t.map(|t| t - below)).collect(),
+                    target.iter().map(|t| t.map(|t| t + above)).collect(),
+                )
+            })
+    });
     ChartData {
         kind,
         title: format!("{} {}", measure.code, measure.name),
@@ -379,6 +416,22 @@ mod tests {
         assert_eq!(measure_light(&lower, Some((on, 90.0))), Light::Yellow);
         let within = measure(Direction::Within);
         assert_eq!(measure_light(&within, Some((on, 86.0))), Light::Yellow);
+        // With its interval, a measure "inom intervall" is judged by the distance outside it,
+        // with or without a target line.
+        let interval = Measure {
+            interval: Some((60.0, 70.0)),
+            target: None,
+            ..measure(Direction::Within)
+        };
+        assert_eq!(measure_light(&interval, Some((on, 61.0))), Light::Green);
+        assert_eq!(measure_light(&interval, Some((on, 74.0))), Light::Green);
+        assert_eq!(measure_light(&interval, Some((on, 52.0))), Light::Yellow);
+        assert_eq!(measure_light(&interval, Some((on, 86.0))), Light::Red);
+        let october = Period::new(2026, 10).unwrap();
+        assert_eq!(
+            light_reason(&interval, october, 52.0).unwrap(),
+            "52 % mot intervallet 60–70 i oktober 2026 — utanför gul tolerans (5)"
+        );
         let untargeted = Measure {
             target: None,
             ..measure(Direction::Higher)

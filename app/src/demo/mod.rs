@@ -275,6 +275,7 @@ mod tests {
                 milestones: input.milestones,
                 tolerance_yellow: input.tolerance_yellow,
                 tolerance_red: input.tolerance_red,
+                interval: input.interval,
                 source: input.source,
                 comparison: input.comparison,
                 retired: false,

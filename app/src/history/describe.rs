@@ -46,6 +46,7 @@ pub fn field_label(field: &str) -> &str {
         "milestones" => "Delmål",
         "tolerance_yellow" => "Tolerans gul",
         "tolerance_red" => "Tolerans röd",
+        "interval" => "Intervall",
         "source" => "Datakälla",
         "comparison" => "Jämförelse",
         "retired" => "Ur bruk",

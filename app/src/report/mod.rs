@@ -652,6 +652,7 @@ mod tests {
             milestones: vec![(date(2027, 1, 1), 70.0)],
             tolerance_yellow: None,
             tolerance_red: None,
+            interval: None,
             source: Source::Manual,
             comparison: String::new(),
             retired: false,

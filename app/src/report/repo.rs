@@ -454,16 +454,18 @@ struct JudgedRow {
     direction: String,
     baseline_value: Option<f64>,
     baseline_date: Option<NaiveDate>,
-    target_value: f64,
-    target_date: NaiveDate,
+    target_value: Option<f64>,
+    target_date: Option<NaiveDate>,
     tolerance_yellow: Option<f64>,
     tolerance_red: Option<f64>,
+    interval_lower: Option<f64>,
+    interval_upper: Option<f64>,
     latest_period: i64,
     latest_value: f64,
 }
 
 /// What the portfolio judges (reading the measures' latest values that every save keeps): every active measure of the organisation that has both a target
-/// and a reported value, with its latest value (the others have no light to give). The
+/// (a målvärde, or the interval of one "inom intervall") and a reported value, with its latest value (the others have no light to give). The
 /// `Measure` carries only what the light and its reason need: code, name, unit, value type,
 /// direction, baseline, delmål, target and tolerances; its other fields are defaults. Two queries however many satsningar.
 pub async fn judged_measures(
@@ -475,10 +477,12 @@ pub async fn judged_measures(
             "SELECT m.id, m.initiative_id, m.code, m.name, m.unit, m.value_type, m.direction,
                     m.baseline_value,
                     m.baseline_date, m.target_value, m.target_date, m.tolerance_yellow,
-                    m.tolerance_red, m.latest_period, m.latest_value
+                    m.tolerance_red, m.interval_lower, m.interval_upper, m.latest_period,
+                    m.latest_value
              FROM initiative i JOIN measure m ON m.initiative_id = i.id
              WHERE i.organisation_id = $1 AND m.retired_at IS NULL
-               AND m.target_value IS NOT NULL AND m.target_date IS NOT NULL
+               AND ((m.target_value IS NOT NULL AND m.target_date IS NOT NULL)
+                    OR (m.interval_lower IS NOT NULL AND m.interval_upper IS NOT NULL))
                AND m.latest_value IS NOT NULL AND m.latest_period IS NOT NULL",
         )
         .bind(organisation_id)
@@ -500,7 +504,8 @@ pub async fn judged_measures_as_of(
             "SELECT m.id, m.initiative_id, m.code, m.name, m.unit, m.value_type, m.direction,
                     m.baseline_value,
                     m.baseline_date, m.target_value, m.target_date, m.tolerance_yellow,
-                    m.tolerance_red, v.period AS latest_period, v.value AS latest_value
+                    m.tolerance_red, m.interval_lower, m.interval_upper,
+                    v.period AS latest_period, v.value AS latest_value
              FROM initiative i JOIN measure m ON m.initiative_id = i.id
              JOIN (SELECT w.measure_id, MAX(w.period) AS period FROM measure_value w
                    JOIN measure wm ON wm.id = w.measure_id
@@ -509,7 +514,8 @@ pub async fn judged_measures_as_of(
                    GROUP BY w.measure_id) last ON last.measure_id = m.id
              JOIN measure_value v ON v.measure_id = m.id AND v.period = last.period
              WHERE i.organisation_id = $1 AND m.retired_at IS NULL
-               AND m.target_value IS NOT NULL AND m.target_date IS NOT NULL",
+               AND ((m.target_value IS NOT NULL AND m.target_date IS NOT NULL)
+                    OR (m.interval_lower IS NOT NULL AND m.interval_upper IS NOT NULL))",
         )
         .bind(organisation_id)
         .bind(as_of.as_db())
@@ -558,7 +564,7 @@ async fn judged(
                     AppError::Internal
                 })?,
                 baseline: r.baseline_value.zip(r.baseline_date),
-                target: Some((r.target_value, r.target_date)),
+                target: r.target_value.zip(r.target_date),
                 milestones: milestones
                     .iter()
                     .filter(|(m, _, _)| *m == r.id)
@@ -566,6 +572,7 @@ async fn judged(
                     .collect(),
                 tolerance_yellow: r.tolerance_yellow,
                 tolerance_red: r.tolerance_red,
+                interval: r.interval_lower.zip(r.interval_upper),
                 source: Source::Manual,
                 comparison: String::new(),
                 retired: false,

@@ -21,6 +21,10 @@ pub struct SchemaPageData {
     pub may_edit: bool,
     /// Nämnder that can benefit from an economic effect.
     pub parties: Vec<Party>,
+    /// The organisation's name, for the printout's header.
+    pub organisation_name: String,
+    /// Today in Sweden, "2 december 2026", for the printout's header.
+    pub today: String,
 }
 
 /// A measure's latest value with its light and a sparkline of the last twelve, for the editor's
@@ -77,6 +81,10 @@ pub async fn page_data(
         schema,
         may_edit: crate::initiative::may_edit(user, initiative),
         parties: crate::party::repo::list(&db, user.organisation_id).await?,
+        organisation_name: crate::organisation::repo::get(&db, user.organisation_id)
+            .await?
+            .name,
+        today: crate::sv::date::long_date(crate::sv::time::local_date(chrono::Utc::now())),
     })
 }
 

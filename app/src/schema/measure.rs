@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Direction, Frequency, MAX_CODE_CHARS, MAX_LONG_CHARS, MAX_SHORT_CHARS, Source, ValueType,
-    value_problem,
+    DEFAULT_COUNT_UNIT, Direction, Frequency, MAX_CODE_CHARS, MAX_LONG_CHARS, MAX_SHORT_CHARS,
+    Source, ValueType, value_problem,
 };
 use crate::error::{AppError, FieldError};
 use crate::sv::number::{NotANumber, number_message, parse_date, parse_decimal};
@@ -45,6 +45,12 @@ pub struct MeasureForm {
     pub tolerance_yellow: String,
     /// Tolerans röd.
     pub tolerance_red: String,
+    /// Intervallets nedre gräns (riktning "Inom intervall" only).
+    #[serde(default)]
+    pub interval_lower: String,
+    /// Intervallets övre gräns (riktning "Inom intervall" only).
+    #[serde(default)]
+    pub interval_upper: String,
     /// Datakälla.
     pub source: String,
     /// Källa och jämförelsenivåer (indikatorer only).
@@ -67,6 +73,8 @@ pub struct MeasureInput {
     pub milestones: Vec<(NaiveDate, f64)>,
     pub tolerance_yellow: Option<f64>,
     pub tolerance_red: Option<f64>,
+    /// (lower, upper), for a measure "inom intervall"; `None` for the other directions.
+    pub interval: Option<(f64, f64)>,
     pub source: Source,
     pub comparison: String,
 }
@@ -132,7 +140,13 @@ impl MeasureInput {
             Ok(value) => {
                 if let (Some(v), Some(t)) = (value, value_type)
                     && let Some(problem) = value_problem(t, v)
-                    && (field == "measure[baseline]" || field == "measure[target]")
+                    && matches!(
+                        field,
+                        "measure[baseline]"
+                            | "measure[target]"
+                            | "measure[interval_lower]"
+                            | "measure[interval_upper]"
+                    )
                 {
                     error(field, problem);
                 }
@@ -147,6 +161,8 @@ impl MeasureInput {
         let target = number("measure[target]", &form.target);
         let yellow = number("measure[tolerance_yellow]", &form.tolerance_yellow);
         let red = number("measure[tolerance_red]", &form.tolerance_red);
+        let lower = number("measure[interval_lower]", &form.interval_lower);
+        let upper = number("measure[interval_upper]", &form.interval_upper);
         let mut date = |field: &str, raw: &str, needed: bool| {
             let raw = raw.trim();
             if raw.is_empty() {
@@ -170,12 +186,61 @@ impl MeasureInput {
             baseline.is_some(),
         );
         let target_date = date("measure[target_date]", &form.target_date, target.is_some());
-        if target.is_some() && form.unit.trim().is_empty() && value_type != Some(ValueType::YesNo) {
-            error(
-                "measure[unit]",
-                "Ange enhet när måttet har ett målvärde, till exempel ”elever” eller ”%”.",
-            );
-        }
+        // The unit is asked only for an antal; the other value types imply theirs.
+        let typed_unit = form.unit.trim();
+        let unit = match value_type.map(|t| (t, t.implied_unit())) {
+            Some((_, None)) if typed_unit.is_empty() => DEFAULT_COUNT_UNIT.to_string(),
+            Some((_, None)) | None => typed_unit.to_string(),
+            Some((t, Some(implied))) => {
+                if !typed_unit.is_empty() && typed_unit != implied {
+                    error("measure[unit]", &unit_given_by(t));
+                }
+                implied.to_string()
+            }
+        };
+        let interval = match (direction, lower, upper) {
+            (Some(Direction::Within), Some(l), Some(u)) if l >= u => {
+                error(
+                    "measure[interval_upper]",
+                    "Den övre gränsen ska vara större än den nedre.",
+                );
+                None
+            }
+            (Some(Direction::Within), Some(l), Some(u)) => {
+                if let Some(t) = target
+                    && !(l..=u).contains(&t)
+                {
+                    error(
+                        "measure[target]",
+                        "Målvärdet ska ligga inom intervallet (mellan den nedre och den övre gränsen).",
+                    );
+                }
+                Some((l, u))
+            }
+            (Some(Direction::Within), l, u) => {
+                if l.is_none() && form.interval_lower.trim().is_empty() {
+                    error(
+                        "measure[interval_lower]",
+                        "Ange intervallets nedre gräns: riktningen är ”Inom intervall”.",
+                    );
+                }
+                if u.is_none() && form.interval_upper.trim().is_empty() {
+                    error(
+                        "measure[interval_upper]",
+                        "Ange intervallets övre gräns: riktningen är ”Inom intervall”.",
+                    );
+                }
+                None
+            }
+            (_, None, None) => None,
+            _ => {
+                error(
+                    "measure[interval_lower]",
+                    "Gränserna gäller bara riktningen ”Inom intervall”: töm fälten eller byt riktning.",
+                );
+                None
+            }
+        };
         let milestones = match parse_milestones(&form.milestones, value_type) {
             Ok(list) => list,
             Err(message) => {
@@ -218,7 +283,7 @@ impl MeasureInput {
                     code: code.to_uppercase(),
                     name: name.to_string(),
                     definition: form.definition.trim().to_string(),
-                    unit: form.unit.trim().to_string(),
+                    unit,
                     value_type,
                     frequency,
                     direction,
@@ -227,12 +292,22 @@ impl MeasureInput {
                     milestones,
                     tolerance_yellow: yellow,
                     tolerance_red: red,
+                    interval,
                     source,
                     comparison: form.comparison.trim().to_string(),
                 })
             }
             _ => Err(AppError::Validation(errors)),
         }
+    }
+}
+
+/// Why a unit was refused for a value type that gives its own: "Andel (%) mäts i %: lämna
+/// enheten tom."
+fn unit_given_by(value_type: ValueType) -> String {
+    match value_type.implied_unit() {
+        Some("") | None => format!("{} har ingen enhet: lämna fältet tomt.", value_type.label()),
+        Some(unit) => format!("{} mäts i {unit}: lämna enheten tom.", value_type.label()),
     }
 }
 
@@ -318,7 +393,7 @@ mod tests {
         assert_eq!(input.target.unwrap().0, 75.5);
 
         let bad = MeasureForm {
-            unit: "".into(),
+            unit: "elever".into(),
             target: "120".into(),
             code: "".into(),
             name: "".into(),
@@ -331,7 +406,7 @@ mod tests {
             error
                 .message_for("measure[unit]")
                 .unwrap()
-                .contains("målvärde")
+                .contains("Andel (%) mäts i %")
         );
         assert!(
             error
@@ -396,6 +471,33 @@ mod tests {
             "2027-06-30: 60,5"
         );
 
+        // The unit follows the value type; only an antal names its own ("st" when empty).
+        let unit_of = |value_type: &str, unit: &str| {
+            MeasureInput::parse(&MeasureForm {
+                value_type: value_type.into(),
+                unit: unit.into(),
+                baseline: "".into(),
+                baseline_date: "".into(),
+                target: "".into(),
+                target_date: "".into(),
+                ..ok.clone()
+            })
+            .map(|m| m.unit)
+        };
+        assert_eq!(unit_of("andel", "").unwrap(), "%");
+        assert_eq!(unit_of("andel", "%").unwrap(), "%");
+        assert_eq!(unit_of("belopp", "").unwrap(), "kr");
+        assert_eq!(unit_of("janej", "").unwrap(), "");
+        assert_eq!(unit_of("antal", "").unwrap(), "st");
+        assert_eq!(unit_of("antal", "deltagare").unwrap(), "deltagare");
+        assert!(
+            unit_of("skala", "poäng")
+                .unwrap_err()
+                .message_for("measure[unit]")
+                .unwrap()
+                .contains("Skala 1–5 har ingen enhet")
+        );
+
         let script = MeasureForm {
             code: "<script>".into(),
             ..ok
@@ -406,5 +508,61 @@ mod tests {
                 .message_for("measure[code]")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn inom_intervall_needs_its_bounds_lower_below_upper() {
+        let within = MeasureForm {
+            code: "E2".into(),
+            name: "Väntetid i dagar".into(),
+            value_type: "antal".into(),
+            frequency: "manad".into(),
+            direction: "intervall".into(),
+            interval_lower: "20".into(),
+            interval_upper: "30".into(),
+            target: "25".into(),
+            target_date: "2028-06-30".into(),
+            source: "manuell".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            MeasureInput::parse(&within).unwrap().interval,
+            Some((20.0, 30.0))
+        );
+        let message = |form: MeasureForm, field: &str| {
+            MeasureInput::parse(&form)
+                .unwrap_err()
+                .message_for(field)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let reversed = MeasureForm {
+            interval_lower: "30".into(),
+            interval_upper: "20".into(),
+            ..within.clone()
+        };
+        assert!(message(reversed, "measure[interval_upper]").contains("större än den nedre"));
+        let missing = MeasureForm {
+            interval_upper: "".into(),
+            ..within.clone()
+        };
+        assert!(message(missing, "measure[interval_upper]").contains("övre gräns"));
+        let outside = MeasureForm {
+            target: "40".into(),
+            ..within.clone()
+        };
+        assert!(message(outside, "measure[target]").contains("inom intervallet"));
+        let higher = MeasureForm {
+            direction: "hogre".into(),
+            ..within.clone()
+        };
+        assert!(message(higher, "measure[interval_lower]").contains("bara riktningen"));
+        let no_bounds = MeasureForm {
+            direction: "hogre".into(),
+            interval_lower: "".into(),
+            interval_upper: "".into(),
+            ..within
+        };
+        assert_eq!(MeasureInput::parse(&no_bounds).unwrap().interval, None);
     }
 }

@@ -93,7 +93,14 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
             }
         ),
     };
-    let stored = existing.as_ref().map_or_else(new_measure, stored_form);
+    // A new measure is offered the next free code of its kind (still editable).
+    let stored = existing.as_ref().map_or_else(
+        || MeasureForm {
+            code: super::next_code(kind, data.schema.measures.iter().map(|m| m.code.as_str())),
+            ..new_measure()
+        },
+        stored_form,
+    );
     let (heading, button, fn_path) = match &existing {
         Some(m) => (
             format!("Ändra {} {}", m.code, m.name),
@@ -101,11 +108,18 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
             UpdateMeasure::PATH,
         ),
         None => (
-            format!("Nytt {}", kind.label().to_lowercase()),
+            kind.new_heading().to_string(),
             "Lägg till måttet",
             AddMeasure::PATH,
         ),
     };
+    // The tolerance labels follow the direction and unit as they stand (typed or stored).
+    let direction = Direction::from_db(&form.value_or("measure[direction]", &stored.direction))
+        .unwrap_or(Direction::Higher);
+    let value_type = ValueType::from_db(&form.value_or("measure[value_type]", &stored.value_type))
+        .unwrap_or(ValueType::Count);
+    let unit = form.value_or("measure[unit]", &stored.unit);
+    let tolerance = ToleranceText::new(direction, value_type, unit.trim());
     let measure_id = existing.as_ref().map(|m| m.id);
     let select = {
         let form = form.clone();
@@ -128,19 +142,31 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
                 {measure_id.map(|m| view! { <input type="hidden" name="matt_id" value=m.to_string()/> })}
                 {activity.filter(|_| kind != MeasureKind::Indicator).map(|a| view! { <input type="hidden" name="aktivitet_id" value=a.to_string()/> })}
                 {goal.filter(|_| kind == MeasureKind::Indicator).map(|g| view! { <input type="hidden" name="mal_id" value=g.to_string()/> })}
-                <TextField name="measure[code]" label="Kod" hint="Unik inom satsningen, till exempel E1 eller A2.1"
+                <TextField name="measure[code]" label="Kod"
+                    hint="Förslaget är nästa lediga kod för måttypen. Unik inom satsningen; ändra den om du vill, till exempel till A2.1."
                     value=form.value_or("measure[code]", &stored.code) error=form.error("measure[code]")/>
                 <TextField name="measure[name]" label="Namn" value=form.value_or("measure[name]", &stored.name) error=form.error("measure[name]")/>
                 <TextField name="measure[definition]" label="Definition (hur måttet räknas)"
                     value=form.value_or("measure[definition]", &stored.definition) error=form.error("measure[definition]")/>
-                <TextField name="measure[unit]" label="Enhet" hint="Till exempel elever, %, kr"
-                    value=form.value_or("measure[unit]", &stored.unit) error=form.error("measure[unit]")/>
                 {select("measure[value_type]", "Värdetyp", ValueType::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), &stored.value_type)}
+                <TextField name="measure[unit]" label="Enhet (bara för antal)"
+                    hint="Vad som räknas, till exempel deltagare eller träffar; tomt blir ”st”. Andel mäts i %, belopp i kr, skala och ja/nej har ingen enhet: lämna fältet tomt för dem."
+                    value=form.value_or("measure[unit]", &stored.unit) error=form.error("measure[unit]")/>
                 {select("measure[frequency]", "Frekvens", Frequency::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), &stored.frequency)}
                 {select("measure[direction]", "Riktning", Direction::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), &stored.direction)}
-                <TextField name="measure[baseline]" label="Baslinje (värde)" hint="Decimaler med komma, till exempel 12,5"
+                <fieldset class="field-group">
+                    <legend>"Intervall (bara för riktningen ”Inom intervall”)"</legend>
+                    <p class="hint">"Värdet är i mål när det ligger mellan gränserna. Lämna fälten tomma för de andra riktningarna."</p>
+                    <div class="field-row">
+                        <TextField name="measure[interval_lower]" label="Nedre gräns"
+                            value=form.value_or("measure[interval_lower]", &stored.interval_lower) error=form.error("measure[interval_lower]")/>
+                        <TextField name="measure[interval_upper]" label="Övre gräns"
+                            value=form.value_or("measure[interval_upper]", &stored.interval_upper) error=form.error("measure[interval_upper]")/>
+                    </div>
+                </fieldset>
+                <TextField name="measure[baseline]" label="Utgångsvärde (baslinje)" hint="Decimaler med komma, till exempel 12,5"
                     value=form.value_or("measure[baseline]", &stored.baseline) error=form.error("measure[baseline]")/>
-                <TextField name="measure[baseline_date]" label="Baslinjens datum" kind="date"
+                <TextField name="measure[baseline_date]" label="Utgångsvärdets datum" kind="date"
                     value=form.value_or("measure[baseline_date]", &stored.baseline_date) error=form.error("measure[baseline_date]")/>
                 <TextField name="measure[target]" label="Målvärde" value=form.value_or("measure[target]", &stored.target) error=form.error("measure[target]")/>
                 <TextField name="measure[target_date]" label="Måldatum" kind="date"
@@ -148,10 +174,16 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
                 <TextField name="measure[milestones]" label="Delmål (valfria)" kind="textarea"
                     hint="Ett per rad: datum och värde, till exempel 2027-06-30: 45"
                     value=form.value_or("measure[milestones]", &stored.milestones) error=form.error("measure[milestones]")/>
-                <TextField name="measure[tolerance_yellow]" label="Tolerans gul (avvikelse från målkurvan)"
-                    value=form.value_or("measure[tolerance_yellow]", &stored.tolerance_yellow) error=form.error("measure[tolerance_yellow]")/>
-                <TextField name="measure[tolerance_red]" label="Tolerans röd"
-                    value=form.value_or("measure[tolerance_red]", &stored.tolerance_red) error=form.error("measure[tolerance_red]")/>
+                <fieldset class="field-group">
+                    <legend>{format!("Toleranser (i {})", tolerance.unit)}</legend>
+                    <p class="hint">{tolerance.explanation}</p>
+                    <TextField name="measure[tolerance_yellow]" label=tolerance.yellow.clone()
+                        hint="Tomt: gult så snart värdet missar."
+                        value=form.value_or("measure[tolerance_yellow]", &stored.tolerance_yellow) error=form.error("measure[tolerance_yellow]")/>
+                    <TextField name="measure[tolerance_red]" label=tolerance.red.clone()
+                        hint="Minst lika stor som den gula. Tomt: aldrig rött, som mest gult."
+                        value=form.value_or("measure[tolerance_red]", &stored.tolerance_red) error=form.error("measure[tolerance_red]")/>
+                </fieldset>
                 {select("measure[source]", "Datakälla", Source::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), &stored.source)}
                 {(kind == MeasureKind::Indicator).then(|| view! {
                     <TextField name="measure[comparison]" label="Källa och jämförelsenivåer" hint="Till exempel Kolada N00945; kommun, län, riket"
@@ -186,7 +218,12 @@ fn stored_form(m: &Measure) -> MeasureForm {
         code: m.code.clone(),
         name: m.name.clone(),
         definition: m.definition.clone(),
-        unit: m.unit.clone(),
+        // A unit the value type gives is not asked again.
+        unit: if m.value_type.implied_unit().is_some() {
+            String::new()
+        } else {
+            m.unit.clone()
+        },
         value_type: m.value_type.as_db().to_string(),
         frequency: m.frequency.as_db().to_string(),
         direction: m.direction.as_db().to_string(),
@@ -197,8 +234,52 @@ fn stored_form(m: &Measure) -> MeasureForm {
         milestones: super::format_milestones(&m.milestones),
         tolerance_yellow: number(m.tolerance_yellow),
         tolerance_red: number(m.tolerance_red),
+        interval_lower: number(m.interval.map(|i| i.0)),
+        interval_upper: number(m.interval.map(|i| i.1)),
         source: m.source.as_db().to_string(),
         comparison: m.comparison.clone(),
+    }
+}
+
+/// The tolerance fields' words for a measure's direction and unit: "Gul när värdet ligger mer
+/// än så här under målkurvan", in the measure's own unit — as `dashboard::measure_light` judges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToleranceText {
+    /// "procentenheter", "deltagare", "kr" …
+    pub unit: String,
+    pub yellow: String,
+    pub red: String,
+    pub explanation: String,
+}
+
+impl ToleranceText {
+    pub fn new(direction: Direction, value_type: ValueType, unit: &str) -> Self {
+        let unit = match value_type {
+            ValueType::Share => "procentenheter".to_string(),
+            ValueType::Amount => "kronor".to_string(),
+            ValueType::Scale => "skalsteg".to_string(),
+            ValueType::YesNo => "måttets enhet".to_string(),
+            ValueType::Count if unit.is_empty() => super::DEFAULT_COUNT_UNIT.to_string(),
+            ValueType::Count => unit.to_string(),
+        };
+        let side = match direction {
+            Direction::Higher => "under målkurvan",
+            Direction::Lower => "över målkurvan",
+            Direction::Within => "utanför intervallet",
+        };
+        let amount = if value_type == ValueType::YesNo {
+            "så här långt".to_string()
+        } else {
+            format!("så här många {unit}")
+        };
+        ToleranceText {
+            yellow: format!("Gul när värdet ligger mer än {amount} {side}"),
+            red: format!("Röd när värdet ligger mer än {amount} {side}"),
+            explanation: format!(
+                "Avståndet räknas i {unit} åt det håll riktningen säger är sämre: under målkurvan när högre är bättre, över den när lägre är bättre, utanför intervallet för ”Inom intervall”. Inom den gula toleransen är ljuset grönt."
+            ),
+            unit,
+        }
     }
 }
 

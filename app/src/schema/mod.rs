@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod effect;
+pub mod facts;
 mod grouping;
 pub mod measure;
 pub mod measure_form;
@@ -59,6 +60,45 @@ db_enum! {
     }
 }
 
+impl MeasureKind {
+    /// The letter its codes begin with: A1, A2 … for aktivitetsmått, E1 … for effektmått, I1 …
+    /// for indikatorer (as the demo schemas and Örebro's tables number them).
+    pub fn code_prefix(self) -> char {
+        match self {
+            MeasureKind::Activity => 'A',
+            MeasureKind::Effect => 'E',
+            MeasureKind::Indicator => 'I',
+        }
+    }
+
+    /// "Nytt aktivitetsmått", "Nytt effektmått", "Ny indikator": the heading of its new form.
+    pub fn new_heading(self) -> &'static str {
+        match self {
+            MeasureKind::Activity => "Nytt aktivitetsmått",
+            MeasureKind::Effect => "Nytt effektmått",
+            MeasureKind::Indicator => "Ny indikator",
+        }
+    }
+}
+
+/// The next free code of `kind` among the satsning's `codes` (retired measures included, since
+/// a code stays taken): one more than the highest number after the kind's letter, so "E1",
+/// "E2.1" and "e4" give "E5"; "A1" when the kind has none yet. Codes are compared as stored
+/// (upper case).
+pub fn next_code<'a>(kind: MeasureKind, codes: impl IntoIterator<Item = &'a str>) -> String {
+    let prefix = kind.code_prefix();
+    let highest = codes
+        .into_iter()
+        .filter_map(|code| {
+            let rest = code.strip_prefix(prefix)?;
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u32>().ok()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{}", highest.saturating_add(1))
+}
+
 db_enum! {
     /// Värdetyp.
     ValueType {
@@ -69,6 +109,23 @@ db_enum! {
         YesNo = "janej", "Ja/nej";
     }
 }
+
+impl ValueType {
+    /// The unit the value type itself gives, so the form does not ask for it again: andel is
+    /// "%", belopp "kr", a scale and ja/nej have none. `None` for antal, where the user names
+    /// what is counted ("deltagare", "träffar"; "st" when left empty).
+    pub fn implied_unit(self) -> Option<&'static str> {
+        match self {
+            ValueType::Count => None,
+            ValueType::Share => Some("%"),
+            ValueType::Amount => Some("kr"),
+            ValueType::Scale | ValueType::YesNo => Some(""),
+        }
+    }
+}
+
+/// What an antal is counted in when the form leaves the unit empty.
+pub const DEFAULT_COUNT_UNIT: &str = "st";
 
 db_enum! {
     /// Frekvens: how often a value is reported.
@@ -126,6 +183,8 @@ pub struct Measure {
     pub milestones: Vec<(NaiveDate, f64)>,
     pub tolerance_yellow: Option<f64>,
     pub tolerance_red: Option<f64>,
+    /// Intervall (lower, upper) of a measure "inom intervall": on target between the two.
+    pub interval: Option<(f64, f64)>,
     pub source: Source,
     /// For indikatorer: source and comparison levels, e.g. "Kolada N00945; kommun, län, riket".
     pub comparison: String,
@@ -213,7 +272,7 @@ impl Schema {
                     missing.push(format!("effektmått för {activity_name}"));
                 }
                 for measure in effects {
-                    if measure.target.is_none() {
+                    if measure.target.is_none() && measure.interval.is_none() {
                         missing.push(format!("målvärde för effektmått {}", measure.code));
                     }
                 }
@@ -293,14 +352,16 @@ pub const COLUMNS: [&str; 6] = [
 
 impl Schema {
     /// The schema flattened to one row per activity (a goal without activities gets one row),
-    /// six columns, for CSV and Excel. Several measures in a cell are separated by line breaks;
+    /// six columns, for CSV and Excel. Each measure carries its facts (unit, utgångsvärde,
+    /// målvärde, tolerances, frequency, source: [`Measure::export_line`]); several measures in a
+    /// cell are separated by line breaks;
     /// the goal and its indicators repeat on each of the goal's rows so every row stands alone
     /// when sorted or filtered in Excel.
     pub fn export_rows(&self) -> Vec<[String; 6]> {
         let list = |measures: Vec<&Measure>| {
             measures
                 .iter()
-                .map(|m| format!("{} {}", m.code, m.name))
+                .map(|m| m.export_line())
                 .collect::<Vec<_>>()
                 .join("\n")
         };
@@ -442,6 +503,7 @@ impl Measure {
             milestones: Vec::new(),
             tolerance_yellow: None,
             tolerance_red: None,
+            interval: None,
             source: Source::Manual,
             comparison: String::new(),
             retired: false,
@@ -537,6 +599,16 @@ mod tests {
     }
 
     #[test]
+    fn the_next_code_follows_the_highest_of_its_kind() {
+        assert_eq!(next_code(MeasureKind::Activity, []), "A1");
+        let codes = ["A1", "E1", "E2.1", "E4", "I1", "EX", "XE9"];
+        assert_eq!(next_code(MeasureKind::Effect, codes), "E5");
+        assert_eq!(next_code(MeasureKind::Activity, codes), "A2");
+        assert_eq!(next_code(MeasureKind::Indicator, codes), "I2");
+        assert_eq!(MeasureKind::Indicator.new_heading(), "Ny indikator");
+    }
+
+    #[test]
     fn export_rows_follow_the_six_columns() {
         let rows = complete().export_rows();
         assert_eq!(rows.len(), 1);
@@ -544,9 +616,16 @@ mod tests {
             rows[0][0],
             "Fler elever klarar skolan (målgrupp: Familjehemsplacerade barn)"
         );
-        assert_eq!(rows[0][2], "M1 x");
-        assert_eq!(rows[0][3], "M2 x");
-        assert_eq!(rows[0][4], "M3 x");
+        assert_eq!(
+            rows[0][2],
+            "M1 x (enhet st; utgångsvärde –; målvärde –; tolerans –; månad; manuell rapportering)"
+        );
+        assert!(
+            rows[0][3].starts_with("M2 x (enhet st; utgångsvärde –; målvärde 10 st (2027-01-01);"),
+            "{}",
+            rows[0][3]
+        );
+        assert!(rows[0][4].starts_with("M3 x ("));
         assert_eq!(rows[0][5], "Färre placeringar (lång sikt, 100 kr/år)");
     }
 }

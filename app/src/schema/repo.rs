@@ -54,6 +54,8 @@ struct MeasureRow {
     target_date: Option<NaiveDate>,
     tolerance_yellow: Option<f64>,
     tolerance_red: Option<f64>,
+    interval_lower: Option<f64>,
+    interval_upper: Option<f64>,
     source: String,
     comparison: String,
     retired: bool,
@@ -98,8 +100,8 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
         sqlx::query_as(
             "SELECT id, kind, activity_id, goal_id, code, name, definition, unit,
                     value_type, frequency, direction, baseline_value, baseline_date, target_value,
-                    target_date, tolerance_yellow, tolerance_red, source, comparison,
-                    (retired_at IS NOT NULL) AS retired
+                    target_date, tolerance_yellow, tolerance_red, interval_lower, interval_upper,
+                    source, comparison, (retired_at IS NOT NULL) AS retired
              FROM measure WHERE initiative_id = $1 ORDER BY position, id",
         )
         .bind(initiative_id)
@@ -190,6 +192,7 @@ fn to_measure(m: MeasureRow, milestones: &[(i64, NaiveDate, f64)]) -> Result<Mea
             .collect(),
         tolerance_yellow: m.tolerance_yellow,
         tolerance_red: m.tolerance_red,
+        interval: m.interval_lower.zip(m.interval_upper),
         comparison: m.comparison,
         retired: m.retired,
     })

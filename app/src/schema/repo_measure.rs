@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::on_tx;
 
 /// Binds a measure's fields, in the order both the insert and the update list them (code …
-/// comparison), so the two statements cannot drift apart.
+/// comparison, interval), so the two statements cannot drift apart.
 macro_rules! bind_fields {
     ($query:expr, $input:expr) => {
         $query
@@ -31,6 +31,8 @@ macro_rules! bind_fields {
             .bind($input.tolerance_red)
             .bind($input.source.as_db())
             .bind(&$input.comparison)
+            .bind($input.interval.map(|i| i.0))
+            .bind($input.interval.map(|i| i.1))
     };
 }
 
@@ -51,14 +53,29 @@ fn measure_json(m: &MeasureInput) -> serde_json::Value {
         "milestones": super::format_milestones(&m.milestones),
         "tolerance_yellow": m.tolerance_yellow, "tolerance_red": m.tolerance_red,
         "source": m.source.as_db(), "comparison": m.comparison,
+        "interval": m.interval.map(|(l, u)| format!("{l}–{u}")),
     })
 }
 
-fn duplicate_code(code: &str) -> AppError {
-    AppError::field(
+/// A code already used in the satsning: a field error that names the next free code of the
+/// measure's kind (the form keeps what was typed).
+async fn duplicate_code(
+    tx: &mut crate::db::Tx,
+    initiative_id: i64,
+    kind: MeasureKind,
+    code: &str,
+) -> Result<AppError, AppError> {
+    let codes: Vec<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT code FROM measure WHERE initiative_id = $1")
+            .bind(initiative_id)
+            .fetch_all(conn)
+            .await
+    })?;
+    let free = super::next_code(kind, codes.iter().map(String::as_str));
+    Ok(AppError::field(
         "measure[code]",
-        format!("Koden {code} används redan i den här satsningen. Välj en annan."),
-    )
+        format!("Koden {code} används redan i den här satsningen. Nästa lediga kod är {free}."),
+    ))
 }
 
 /// Adds a measure. A code already used in the satsning is a field error.
@@ -110,16 +127,18 @@ pub async fn add_measure(
             .await
     })?;
     if taken.is_some() {
-        return tx.abort(duplicate_code(&input.code)).await;
+        let error = duplicate_code(&mut tx, initiative_id, kind, &input.code).await?;
+        return tx.abort(error).await;
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
         let insert = sqlx::query_scalar(
             "INSERT INTO measure (initiative_id, kind, activity_id, goal_id, position, code, name,
                definition, unit, value_type, frequency, direction, baseline_value, baseline_date,
-               target_value, target_date, tolerance_yellow, tolerance_red, source, comparison)
+               target_value, target_date, tolerance_yellow, tolerance_red, source, comparison,
+               interval_lower, interval_upper)
              VALUES ($1, $2, $3, $4,
                (SELECT COALESCE(MAX(position), 0) + 1 FROM measure WHERE initiative_id = $1),
-               $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+               $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
              RETURNING id",
         )
         .bind(initiative_id)
@@ -240,15 +259,24 @@ pub async fn update_measure(
         .await
     })?;
     if taken.is_some() {
-        return tx.abort(duplicate_code(&input.code)).await;
+        let kind: String = on_tx!(&mut tx, |conn| {
+            sqlx::query_scalar("SELECT kind FROM measure WHERE id = $1 AND initiative_id = $2")
+                .bind(measure_id)
+                .bind(initiative_id)
+                .fetch_one(conn)
+                .await
+        })?;
+        let kind = MeasureKind::from_db(&kind).unwrap_or(MeasureKind::Effect);
+        let error = duplicate_code(&mut tx, initiative_id, kind, &input.code).await?;
+        return tx.abort(error).await;
     }
     let changed = on_tx!(&mut tx, |conn| {
         let update = sqlx::query(
             "UPDATE measure SET code = $1, name = $2, definition = $3, unit = $4, value_type = $5,
                frequency = $6, direction = $7, baseline_value = $8, baseline_date = $9,
                target_value = $10, target_date = $11, tolerance_yellow = $12, tolerance_red = $13,
-               source = $14, comparison = $15
-             WHERE id = $16 AND initiative_id = $17",
+               source = $14, comparison = $15, interval_lower = $16, interval_upper = $17
+             WHERE id = $18 AND initiative_id = $19",
         );
         bind_fields!(update, input)
             .bind(measure_id)
@@ -295,6 +323,7 @@ pub fn as_input(measure: &Measure) -> MeasureInput {
         milestones: measure.milestones.clone(),
         tolerance_yellow: measure.tolerance_yellow,
         tolerance_red: measure.tolerance_red,
+        interval: measure.interval,
         source: measure.source,
         comparison: measure.comparison.clone(),
     }

@@ -97,7 +97,8 @@ pub async fn move_item(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    // (id, position) of the item's siblings in order, scoped to the satsning.
+    // (id, position) of the item's siblings in order, scoped to the satsning. A measure moves
+    // among the active measures of its kind and place: retired ones are not shown in between.
     let siblings: Vec<(i64, i64)> = match what {
         Movable::Goal => on_tx!(&mut tx, |conn| {
             sqlx::query_as(
@@ -126,6 +127,7 @@ pub async fn move_item(
                    AND m.kind = me.kind
                    AND COALESCE(m.activity_id, -1) = COALESCE(me.activity_id, -1)
                    AND COALESCE(m.goal_id, -1) = COALESCE(me.goal_id, -1)
+                   AND (m.retired_at IS NULL OR m.id = me.id)
                  ORDER BY m.position, m.id",
             )
             .bind(id)

@@ -21,13 +21,29 @@ pub fn SixColumnPage() -> impl IntoView {
     }
 }
 
+/// Each measure with its facts: unit, utgångsvärde, målvärde, tolerances, frequency, source.
 fn measure_list(measures: Vec<&Measure>) -> AnyView {
     if measures.is_empty() {
         return view! { "–" }.into_any();
     }
     view! {
         <ul class="cell-list">
-            {measures.into_iter().map(|m| view! { <li>{format!("{} {}", m.code, m.name)}</li> }).collect_view()}
+            {measures.into_iter().map(|m| {
+                let f = m.facts();
+                view! {
+                    <li>
+                        <span class="measure-name">{format!("{} {}", m.code, m.name)}</span>
+                        <dl class="measure-facts">
+                            <div><dt>"Enhet"</dt><dd>{f.unit}</dd></div>
+                            <div><dt>"Utgångsvärde"</dt><dd>{f.baseline}</dd></div>
+                            <div><dt>"Målvärde"</dt><dd>{f.target}</dd></div>
+                            <div><dt>"Tolerans"</dt><dd>{f.tolerances}</dd></div>
+                            <div><dt>"Frekvens"</dt><dd>{f.frequency}</dd></div>
+                            <div><dt>"Källa"</dt><dd>{f.source}</dd></div>
+                        </dl>
+                    </li>
+                }
+            }).collect_view()}
         </ul>
     }
     .into_any()
@@ -115,6 +131,13 @@ fn SixColumns(data: SchemaPageData) -> impl IntoView {
                 <a href=format!("/satsningar/{}/schema.xlsx", data.initiative_id) rel="external" download>"Ladda ner som Excel (.xlsx)"</a>
                 <a href=format!("/satsningar/{}/schema.csv", data.initiative_id) rel="external" download>"Ladda ner som CSV"</a>
             </p>
+            // The printout's header: whose schema, in what state, printed when.
+            <dl class="print-header">
+                <div><dt>"Organisation"</dt><dd>{data.organisation_name.clone()}</dd></div>
+                <div><dt>"Satsning"</dt><dd>{data.initiative_name.clone()}</dd></div>
+                <div><dt>"Status"</dt><dd>{data.status.label()}</dd></div>
+                <div><dt>"Datum"</dt><dd>{data.today.clone()}</dd></div>
+            </dl>
             <h1 id="tabell-rubrik">{format!("Utvärderingsschema – {}", data.initiative_name)}</h1>
             {data.is_example.then(|| view! { <p><span class="tag">"Exempeldata"</span></p> })}
             <div class="table-scroll">

@@ -79,7 +79,8 @@ pub fn SchemaEditor(data: SchemaPageData, latest: Vec<super::api::LatestValue>) 
                 <div class="activity">
                     <h3>{format!("Aktivitet {}.{}: {}", g + 1, a + 1, activity.text)}</h3>
                     {may_edit.then(|| view! {
-                        <MoveButtons initiative_id=id typ="aktivitet" item=activity.id label=format!("aktivitet {}.{}", g + 1, a + 1)/>
+                        <MoveButtons initiative_id=id typ="aktivitet" item=activity.id label=format!("aktivitet {}.{}", g + 1, a + 1)
+                            place=Place::of(a, goal.activities.len())/>
                         <EditText initiative_id=id typ="aktivitet" item=activity.id text=activity.text.clone()
                             target_group=None label=format!("aktivitet {}.{}", g + 1, a + 1)/>
                         {measures.is_empty().then(|| view! {
@@ -108,7 +109,8 @@ pub fn SchemaEditor(data: SchemaPageData, latest: Vec<super::api::LatestValue>) 
             <section class="goal" id=format!("mal-{}", goal.id) aria-labelledby=format!("mal-rubrik-{}", goal.id)>
                 <h2 id=format!("mal-rubrik-{}", goal.id)>{format!("Mål {}: {}", g + 1, goal.text)}</h2>
                 {may_edit.then(|| view! {
-                    <MoveButtons initiative_id=id typ="mal" item=goal.id label=format!("mål {}", g + 1)/>
+                    <MoveButtons initiative_id=id typ="mal" item=goal.id label=format!("mål {}", g + 1)
+                        place=Place::of(g, schema.goals.len())/>
                     <EditText initiative_id=id typ="mal" item=goal.id text=goal.text.clone()
                         target_group=Some(goal.target_group.clone()) label=format!("mål {}", g + 1)/>
                     {goal_is_empty.then(|| view! {
@@ -135,7 +137,7 @@ pub fn SchemaEditor(data: SchemaPageData, latest: Vec<super::api::LatestValue>) 
     let goal_form = form.clone().if_posted(form.values.contains_key("mal"));
     let effect_posted = form.values.get(ACTION_FIELD).map(String::as_str) == Some(AddEffect::PATH);
     view! {
-        <section class="page" aria-labelledby="schema-rubrik" id="schema">
+        <section class="page wide schema-editor" aria-labelledby="schema-rubrik" id="schema">
             <p><a href=back>"← "{data.initiative_name.clone()}</a></p>
             <h1 id="schema-rubrik">"Utvärderingsschema"</h1>
             <p class="lead">{data.initiative_name.clone()}" · "{data.status.label()}
@@ -212,8 +214,18 @@ fn MeasureTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {measures.into_iter().map(|m| {
+                    {measures.clone().into_iter().map(|m| {
                         let retired = m.retired;
+                        // Among the active measures of its kind, as the move swaps them.
+                        let siblings: Vec<i64> = measures
+                            .iter()
+                            .filter(|o| o.kind == m.kind && !o.retired)
+                            .map(|o| o.id)
+                            .collect();
+                        let place = Place::of(
+                            siblings.iter().position(|id| *id == m.id).unwrap_or_default(),
+                            siblings.len(),
+                        );
                         let baseline = value_text(&m, m.baseline);
                         let target = value_text(&m, m.target);
                         let milestones = (!m.milestones.is_empty()).then(|| view! {
@@ -241,7 +253,7 @@ fn MeasureTable(
                                     <td class="row-actions">
                                         <a href=format!("/satsningar/{initiative_id}/schema/matt/{}", m.id)
                                             aria-label=format!("Ändra: {} {}", m.code, m.name)>"Ändra"</a>
-                                        <MoveButtons initiative_id typ="matt" item=m.id label=format!("{} {}", m.code, m.name)/>
+                                        <MoveButtons initiative_id typ="matt" item=m.id label=format!("{} {}", m.code, m.name) place/>
                                         {may_delete.then(|| view! {
                                             <DeleteButton initiative_id typ="matt" item=m.id label=format!("{} {}", m.code, m.name)/>
                                         })}
@@ -473,9 +485,33 @@ fn EffectFields(
     }
 }
 
-/// "Flytta upp" / "Flytta ner" for one item, as two small forms.
+/// Where an item stands among its siblings, so that only possible moves are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Place {
+    pub first: bool,
+    pub last: bool,
+}
+
+impl Place {
+    /// Item `index` of `count`.
+    pub fn of(index: usize, count: usize) -> Self {
+        Place {
+            first: index == 0,
+            last: index + 1 >= count,
+        }
+    }
+}
+
+/// "Flytta upp" / "Flytta ner" for one item, as small forms: the first item has no "Flytta
+/// upp", the last no "Flytta ner" (and an only item neither).
 #[component]
-fn MoveButtons(initiative_id: i64, typ: &'static str, item: i64, label: String) -> impl IntoView {
+fn MoveButtons(
+    initiative_id: i64,
+    typ: &'static str,
+    item: i64,
+    label: String,
+    place: Place,
+) -> impl IntoView {
     let action = format!("/satsningar/{initiative_id}/schema");
     let button = move |riktning: &'static str, text: &'static str| {
         let label = format!("{text}: {label}");
@@ -489,5 +525,14 @@ fn MoveButtons(initiative_id: i64, typ: &'static str, item: i64, label: String) 
             </PostForm>
         }
     };
-    view! { <span class="move">{button("upp", "Flytta upp")}{button("ner", "Flytta ner")}</span> }
+    if place.first && place.last {
+        return ().into_any();
+    }
+    view! {
+        <span class="move">
+            {(!place.first).then(|| button("upp", "Flytta upp"))}
+            {(!place.last).then(|| button("ner", "Flytta ner"))}
+        </span>
+    }
+    .into_any()
 }

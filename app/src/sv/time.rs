@@ -11,6 +11,11 @@ pub fn local(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The date in Sweden at `at`: "today" for a page a Swedish user prints.
+pub fn local_date(at: DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&Stockholm).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
