@@ -309,6 +309,9 @@ mod colour_tests {
             let ratio = contrast_on_white(colour);
             assert!(ratio >= 3.0, "{colour} has {ratio:.2}:1 on white");
         }
-        assert!(contrast_on_white("#FFFF00") < 3.0, "the check itself tells yellow apart");
+        assert!(
+            contrast_on_white("#FFFF00") < 3.0,
+            "the check itself tells yellow apart"
+        );
     }
 }
