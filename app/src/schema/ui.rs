@@ -304,6 +304,7 @@ fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl 
                 view! { <p class="hint">"Inga ekonomiska effekter ännu."</p> }.into_any()
             } else {
                 view! {
+                    <div class="table-scroll">
                     <table class="table">
                         <thead><tr>
                             <th scope="col">"Effekt"</th><th scope="col">"Sikt"</th>
@@ -329,6 +330,7 @@ fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl 
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }.into_any()
             }}
             {data.may_edit.then(|| view! {
