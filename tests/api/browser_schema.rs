@@ -78,12 +78,7 @@ async fn the_schema_editor_and_six_column_view_fit_desktop_and_phone_and_pass_ax
                 .await;
 
             // Assert: the page does not scroll sideways; at 1280 px no table is cut off either.
-            // KNOWN PROBLEM (left for the lead): the editor itself still scrolls sideways at
-            // 360 px (by about 630 px; not from its tables, whose scroll boxes hold them), so at
-            // 360 px only the measure form and the six-column view are held to this.
-            if width == 1280 || *name != "schemaredigeraren" {
-                assert_eq!(sideways_overflow(&browser).await, 0, "{name} at {width} px");
-            }
+            assert_eq!(sideways_overflow(&browser).await, 0, "{name} at {width} px");
             if width == 1280 {
                 assert_eq!(
                     cut_off_tables(&browser).await,
