@@ -460,3 +460,59 @@ async fn two_instances_on_postgres_evaluating_at_once_make_one_flag() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(events(&first, found[0].0).await, 1, "one opening, not two");
 }
+
+#[tokio::test]
+async fn the_demo_queue_shows_flags_from_its_values_in_several_states() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let review = app.as_user("beredning@exempel.se").await;
+
+    // Assert: the off-target and missing months of the demo raise flags…
+    let by_rule: Vec<(String, i64)> = app::db_read!(&app.db, |pool| {
+        sqlx::query_as("SELECT rule, COUNT(*) FROM deviation_flag GROUP BY rule ORDER BY rule")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    let rules: Vec<&str> = by_rule.iter().map(|(r, _)| r.as_str()).collect();
+    assert!(rules.contains(&"utanfor_mal"), "{by_rule:?}");
+    assert!(
+        rules.contains(&"saknas"),
+        "El Sistema's missed months: {by_rule:?}"
+    );
+    let utomhus = app
+        .initiative_id("Utomhuspedagogikens inverkan på lärande")
+        .await;
+    let red: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deviation_flag
+             WHERE initiative_id = $1 AND rule = 'utanfor_mal' AND severity = 'rod'",
+        )
+        .bind(utomhus)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert!(red >= 1, "the clearly off-target satsning is red");
+    // …in several states, the explanations marked as example data.
+    let states: Vec<String> = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT DISTINCT status FROM deviation_flag ORDER BY status")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(states, ["forklarad", "hanterad", "ny"]);
+    let reasons: Vec<String> = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT reason FROM deviation_flag WHERE reason <> ''")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    assert!(!reasons.is_empty() && reasons.iter().all(|r| r.starts_with("Exempeldata")));
+    let html = review.get("/avvikelser").await.text().await.unwrap();
+    assert!(html.contains("Utomhuspedagogikens inverkan på lärande"));
+    assert!(html.contains("Exempeldata"));
+    // The projektledare's start page asks for an explanation.
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let start = lead.get("/").await.text().await.unwrap();
+    assert!(start.contains("Avvikelser att förklara"));
+}

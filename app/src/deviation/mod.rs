@@ -592,6 +592,8 @@ pub struct FlagSummary {
     pub decision: Option<Decision>,
     pub opened_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// `opened_at` in Swedish local time ("2026-11-25 15:05").
+    pub opened_text: String,
 }
 
 impl FlagSummary {
@@ -610,6 +612,8 @@ impl FlagSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlagEvent {
     pub at: chrono::DateTime<chrono::Utc>,
+    /// `at` in Swedish local time.
+    pub at_text: String,
     /// Who did it; `None` for Utfall's own evaluation.
     pub actor: Option<String>,
     pub kind: String,

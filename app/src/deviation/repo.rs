@@ -479,6 +479,7 @@ impl SummaryRow {
             status: FlagStatus::from_db(&self.status)?,
             explanation: self.explanation,
             decision: self.decision.as_deref().and_then(Decision::from_db),
+            opened_text: crate::sv::time::local(self.opened_at),
             opened_at: self.opened_at,
             updated_at: self.updated_at,
         })
@@ -658,6 +659,7 @@ pub async fn detail(db: &Db, organisation_id: i64, id: i64) -> Result<FlagDetail
             .into_iter()
             .filter_map(|(at, actor, kind, after, text)| {
                 Some(FlagEvent {
+                    at_text: crate::sv::time::local(at),
                     at,
                     actor,
                     kind,

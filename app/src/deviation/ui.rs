@@ -242,7 +242,7 @@ fn Flag(data: FlagPage) -> impl IntoView {
                 <dt>"Satsning"</dt><dd><a href=format!("/satsningar/{}", s.initiative_id)>{s.initiative_name.clone()}</a></dd>
                 {s.measure.clone().map(|m| view! { <dt>"Mått"</dt><dd>{m}</dd> })}
                 <dt>"Period"</dt><dd>{s.window.clone()}</dd>
-                <dt>"Öppnad"</dt><dd>{crate::sv::time::local(s.opened_at)}</dd>
+                <dt>"Öppnad"</dt><dd>{s.opened_text.clone()}</dd>
             </dl>
             <h2>"Vad Utfall har hittat"</h2>
             <p class="flag-explanation">{s.explanation.clone()}</p>
@@ -302,7 +302,7 @@ fn Flag(data: FlagPage) -> impl IntoView {
             <ol class="timeline">
                 {flag.events.into_iter().map(|e| view! {
                     <li>
-                        <strong>{e.label()}</strong>" "{crate::sv::time::local(e.at)}
+                        <strong>{e.label()}</strong>" "{e.at_text.clone()}
                         " – "{e.actor.clone().unwrap_or_else(|| "Utfall".into())}
                         {(!e.text.is_empty()).then(|| view! { <p class="prewrap">{e.text.clone()}</p> })}
                     </li>
