@@ -614,6 +614,9 @@ struct DetailRow {
     provisional: bool,
 }
 
+/// A history row: when, by whom, kind, status after, text.
+type EventRow = (DateTime<Utc>, Option<String>, String, String, String);
+
 /// Flag `id` of the organisation with its history, oldest event first.
 pub async fn detail(db: &Db, organisation_id: i64, id: i64) -> Result<FlagDetail, AppError> {
     let sql = summary_sql!("WHERE f.organisation_id = $1 AND f.id = $2");
@@ -636,17 +639,16 @@ pub async fn detail(db: &Db, organisation_id: i64, id: i64) -> Result<FlagDetail
         .fetch_one(pool)
         .await
     })?;
-    let events: Vec<(DateTime<Utc>, Option<String>, String, String, String)> =
-        db_read!(db, |pool| {
-            sqlx::query_as(
-                "SELECT e.at, u.name, e.kind, e.status_after, e.text
+    let events: Vec<EventRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT e.at, u.name, e.kind, e.status_after, e.text
                  FROM deviation_event e LEFT JOIN user_account u ON u.id = e.actor_user_id
                  WHERE e.flag_id = $1 ORDER BY e.at, e.id",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await
-        })?;
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+    })?;
     Ok(FlagDetail {
         summary,
         reason: row.reason,
