@@ -207,7 +207,13 @@ pub fn is_multiline_field(name: &str) -> bool {
         .map_or(name, |(_, last)| last.trim_end_matches(']'));
     matches!(
         innermost,
-        "summary" | "budget_years" | "milestones" | "orsak"
+        "summary"
+            | "budget_years"
+            | "milestones"
+            | "orsak"
+            | "explanation"
+            | "planned_action"
+            | "comment"
     ) || name.starts_with("k[")
 }
 

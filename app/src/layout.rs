@@ -90,6 +90,9 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                             <li>
                                 <A href="/rapportering">"Rapportering"</A>
                             </li>
+                            <li>
+                                <A href="/avvikelser">"Avvikelser"</A>
+                            </li>
                         })}
                         {registers.then(|| view! {
                             <li>

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod chart;
 pub mod dashboard;
+pub mod deviation;
 pub mod document;
 pub mod error;
 pub mod form;
@@ -45,6 +46,7 @@ use leptos_router::{SsrMode, path};
 use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
 use crate::auth::ui::{LoginPage, LogoutPage, SetPasswordPage, provide_viewer};
 use crate::dashboard::ui::PortfolioPage;
+use crate::deviation::ui::{DeviationMeetingPage, DeviationPage, DeviationQueuePage};
 use crate::history::ui::{HistoryPage, LogPage};
 use crate::indicator::ui::IndicatorsPage;
 use crate::initiative::ui::{EditInitiativePage, InitiativesPage, NewInitiativePage};
@@ -131,6 +133,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>
                         <Route path=path!("oversikt") ssr=SsrMode::Async view=PortfolioPage/>
                         <Route path=path!("indikatorer") ssr=SsrMode::Async view=IndicatorsPage/>
+                        <Route path=path!("avvikelser") ssr=SsrMode::Async view=DeviationQueuePage/>
+                        <Route path=path!("avvikelser/mote") ssr=SsrMode::Async view=DeviationMeetingPage/>
+                        <Route path=path!("avvikelser/:id") ssr=SsrMode::Async view=DeviationPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -57,6 +57,8 @@ pub struct Config {
     pub max_connections_per_client: usize,
     /// At shutdown, in-flight requests get this long to finish; then connections are dropped.
     pub shutdown_grace: Duration,
+    /// The deviation rules' thresholds (`UTFALL_DEVIATION_*`).
+    pub deviation: app::deviation::Thresholds,
 }
 
 impl Default for Config {
@@ -84,6 +86,7 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             max_connections_per_client: 64,
             shutdown_grace: Duration::from_secs(10),
+            deviation: app::deviation::Thresholds::default(),
         }
     }
 }
@@ -105,6 +108,22 @@ struct Key {
 }
 
 const KEYS: &[Key] = &[
+    Key {
+        file: "deviation_shift_length",
+        env: "UTFALL_DEVIATION_SHIFT_LENGTH",
+    },
+    Key {
+        file: "deviation_trend_length",
+        env: "UTFALL_DEVIATION_TREND_LENGTH",
+    },
+    Key {
+        file: "deviation_provisional_below",
+        env: "UTFALL_DEVIATION_PROVISIONAL_BELOW",
+    },
+    Key {
+        file: "deviation_direction_periods",
+        env: "UTFALL_DEVIATION_DIRECTION_PERIODS",
+    },
     Key {
         file: "report_due_day",
         env: "UTFALL_REPORT_DUE_DAY",
@@ -390,6 +409,20 @@ impl Config {
             "UTFALL_SHUTDOWN_GRACE_SECS" => {
                 self.shutdown_grace =
                     Duration::from_secs(parse_in_range(raw, 0, 3600).map_err(fail)?)
+            }
+            "UTFALL_DEVIATION_SHIFT_LENGTH" => {
+                self.deviation.shift_length = parse_in_range(raw, 3, 50).map_err(fail)? as usize
+            }
+            "UTFALL_DEVIATION_TREND_LENGTH" => {
+                self.deviation.trend_length = parse_in_range(raw, 3, 50).map_err(fail)? as usize
+            }
+            "UTFALL_DEVIATION_PROVISIONAL_BELOW" => {
+                self.deviation.provisional_below =
+                    parse_in_range(raw, 2, 100).map_err(fail)? as usize
+            }
+            "UTFALL_DEVIATION_DIRECTION_PERIODS" => {
+                self.deviation.direction_periods =
+                    parse_in_range(raw, 2, 60).map_err(fail)? as usize
             }
             "UTFALL_REPORT_DUE_DAY" => {
                 self.report_due_day = parse_in_range(raw, 1, 28).map_err(fail)? as u32

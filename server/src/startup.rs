@@ -45,10 +45,19 @@ pub struct AppState {
     pub base_url: BaseUrl,
     pub max_upload_bytes: usize,
     pub reporting: app::report::Rules,
+    pub deviation: app::deviation::Thresholds,
     pub portfolio_cache: app::dashboard::cache::PortfolioCache,
 }
 
 impl AppState {
+    /// What the deviation evaluation needs: its thresholds and the reporting deadlines.
+    pub fn deviation_settings(&self) -> app::deviation::repo::Settings {
+        app::deviation::repo::Settings {
+            thresholds: self.deviation,
+            reporting: self.reporting,
+        }
+    }
+
     /// What every page render and server function finds in its Leptos context.
     pub fn provide_contexts(&self) -> impl Fn() + Clone + Send + Sync + 'static {
         let (db, mailer, base_url, reporting, portfolio_cache) = (
@@ -58,12 +67,15 @@ impl AppState {
             self.reporting,
             self.portfolio_cache.clone(),
         );
+        // Every value change evaluates the satsning's deviation flags right after its commit.
+        let after_values = app::deviation::repo::after_values(self.deviation_settings());
         move || {
             provide_context(db.clone());
             provide_context(mailer.clone());
             provide_context(base_url.clone());
             provide_context(reporting);
             provide_context(portfolio_cache.clone());
+            provide_context(after_values.clone());
         }
     }
 }
@@ -186,6 +198,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
             due_day: config.report_due_day,
             lock_day: config.report_lock_day,
         },
+        deviation: config.deviation,
         portfolio_cache: Default::default(),
     };
     let context = state.provide_contexts();

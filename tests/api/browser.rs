@@ -26,6 +26,17 @@ impl Drop for Browser {
 impl Browser {
     /// Starts chromedriver and a headless Chromium, or returns `None` (skipped) without them.
     pub async fn start() -> Option<Browser> {
+        Self::start_with(true).await
+    }
+
+    /// Like [`Browser::start`], with JavaScript turned off in the pages (the WebDriver still
+    /// drives the browser): what a user without JavaScript gets. Pages never hydrate here, so
+    /// use `client.goto` and wait for elements, not [`Browser::open_hydrated`].
+    pub async fn start_without_javascript() -> Option<Browser> {
+        Self::start_with(false).await
+    }
+
+    async fn start_with(javascript: bool) -> Option<Browser> {
         let axe_path = service("UTFALL_TEST_AXE", "axe-core")?;
         let driver_path = service("UTFALL_TEST_CHROMEDRIVER", "chromium-driver")?;
         if !site_root().join("pkg/utfall.wasm").exists() {
@@ -53,7 +64,8 @@ impl Browser {
                     "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--lang=sv-SE",
                     format!("--user-data-dir={}", profile.path().display()),
-                ]
+                ],
+                "prefs": { "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 } }
             }),
         );
         let mut client = None;

@@ -8,6 +8,7 @@
 mod auth;
 mod backup;
 mod browser;
+mod browser_deviations;
 mod browser_report;
 mod browser_schema;
 mod browser_start;
@@ -17,6 +18,7 @@ mod connections;
 mod dashboards;
 mod database;
 mod demo;
+mod deviations;
 mod documents;
 mod edge;
 mod helpers;

@@ -445,8 +445,11 @@ pub fn page_access(path: &str) -> Access {
         Access::Roles(&[Role::Admin])
     } else if under("/historik") || under("/parter") || under("/indikatorer") {
         Access::Roles(&[Role::Admin, Role::Evaluator])
-    } else if under("/rapportering") {
+    } else if under("/rapportering") || path == "/avvikelser" || under("/avvikelser/mote") {
         Access::Roles(&[Role::Admin, Role::Review, Role::Evaluator])
+    } else if under("/avvikelser") {
+        // A flag's page follows its satsning (checked per object by the server function).
+        Access::Roles(&Role::ALL)
     } else if path == "/satsningar/ny"
         || (path.starts_with("/satsningar/") && path.ends_with("/redigera"))
     {

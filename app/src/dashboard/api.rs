@@ -61,6 +61,19 @@ pub struct MeasureChart<S = String> {
     pub retired: bool,
     /// For indikatorer: the comparison with kommun, län and riket.
     pub comparison: Option<Comparison<S>>,
+    /// The measure's open avvikelser, each with the chart labels of the months it concerns
+    /// (named in the table alternative).
+    pub flags: Vec<ChartFlag>,
+}
+
+/// An open avvikelse on a chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartFlag {
+    pub id: i64,
+    /// The rule's Swedish name.
+    pub rule: String,
+    /// The chart's period labels ("nov 26") of the flagged months.
+    pub labels: Vec<String>,
 }
 
 impl<S> MeasureChart<S> {
@@ -81,6 +94,7 @@ impl<S> MeasureChart<S> {
                 data: c.data,
                 verdict: c.verdict,
             }),
+            flags: self.flags,
         }
     }
 }
@@ -217,6 +231,19 @@ pub async fn initiative_dashboard(
             verdict,
         }
     };
+    let flags = crate::deviation::repo::chart_flags(&db, user.organisation_id, id).await?;
+    let chart_flags = |measure: i64| -> Vec<ChartFlag> {
+        flags
+            .iter()
+            .filter(|(_, m, _, _)| *m == measure)
+            .map(|(flag, _, rule, points)| ChartFlag {
+                id: *flag,
+                rule: crate::deviation::rules::rule(rule)
+                    .map_or_else(|| rule.clone(), |r| r.label.to_string()),
+                labels: points.iter().map(|p| super::period_label(*p)).collect(),
+            })
+            .collect()
+    };
     let chart = |m: &crate::schema::Measure| {
         let own = own_values(m.id);
         let periods = super::measure_periods(m, &months);
@@ -245,6 +272,7 @@ pub async fn initiative_dashboard(
                 .map(|t| crate::report::with_unit(m, (t * 10.0).round() / 10.0)),
             retired: m.retired,
             comparison: (m.kind == MeasureKind::Indicator).then(|| comparison(m)),
+            flags: chart_flags(m.id),
         }
     };
     let all: Vec<&crate::schema::Measure> = schema.measures.iter().collect();
@@ -289,6 +317,8 @@ pub struct PortfolioRow {
     /// How many more measures need attention than are listed.
     pub attention_more: usize,
     pub leads: Vec<String>,
+    /// Open deviation flags of the satsning (linked to its page's list).
+    pub open_flags: usize,
 }
 
 /// The portfolio's totals over the rows shown; the light counts over the rows the other

@@ -250,6 +250,11 @@ pub fn measure_periods(measure: &Measure, months: &[Period]) -> Vec<Period> {
         .collect()
 }
 
+/// A month as a chart labels it: "nov 26".
+pub fn period_label(p: Period) -> String {
+    format!("{} {}", p.short_month(), p.year() % 100)
+}
+
 /// A measure's chart: line for effektmått and indikatorer (values, target line, tolerance
 /// band, baseline), bars for aktivitetsmått. Months without a value are gaps, never zeros.
 pub fn chart_data(measure: &Measure, periods: &[Period], values: &[(Period, f64)]) -> ChartData {
@@ -258,10 +263,7 @@ pub fn chart_data(measure: &Measure, periods: &[Period], values: &[(Period, f64)
     } else {
         ChartKind::Line
     };
-    let labels = periods
-        .iter()
-        .map(|p| format!("{} {}", p.short_month(), p.year() % 100))
-        .collect();
+    let labels = periods.iter().map(|p| period_label(*p)).collect();
     let actual = periods
         .iter()
         .map(|p| values.iter().find(|(q, _)| q == p).map(|(_, v)| *v))
@@ -330,6 +332,40 @@ pub fn make_cumulative(data: &mut ChartData) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The deviation rule "Utanför mål" and the traffic light judge a value the same way.
+    #[test]
+    fn the_off_target_rule_agrees_with_the_traffic_light() {
+        use crate::deviation::rules::{MeasureInput, off_target};
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for direction in [Direction::Higher, Direction::Lower, Direction::Within] {
+            let m = Measure {
+                direction,
+                baseline: Some((50.0, day(2020, 1, 1))),
+                target: Some((50.0, day(2020, 1, 2))),
+                tolerance_yellow: Some(5.0),
+                tolerance_red: Some(10.0),
+                ..Measure::example(2)
+            };
+            for step in 0..=100 {
+                let value = step as f64;
+                let points = [(Period::parse("2026-10").unwrap(), value)];
+                let input = MeasureInput {
+                    measure: &m,
+                    points: &points,
+                    indicator: None,
+                };
+                let light = measure_light(&m, Some((points[0].0.last_day(), value)));
+                let flagged = off_target(&input, &crate::deviation::Thresholds::default())
+                    .map(|f| f.severity.light());
+                assert_eq!(
+                    flagged.unwrap_or(Light::Green),
+                    light,
+                    "{direction:?} {value}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_portfolio_without_filters_puts_problems_first() {

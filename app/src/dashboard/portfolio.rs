@@ -123,6 +123,7 @@ pub async fn organisation_rows(
     let initiatives = crate::initiative::repo::list(db, organisation_id).await?;
     let marks = crate::report::repo::month_marks(db, organisation_id, None, first).await?;
     let judged = crate::report::repo::judged_measures(db, organisation_id).await?;
+    let flags = crate::deviation::repo::open_counts(db, organisation_id).await?;
     let mut lights: std::collections::HashMap<i64, Vec<(String, Light)>> =
         std::collections::HashMap::new();
     for (initiative, m, (period, value)) in &judged {
@@ -179,6 +180,7 @@ pub async fn organisation_rows(
                 attention,
                 attention_more,
                 leads: i.leads.iter().map(|(_, n)| n.clone()).collect(),
+                open_flags: flags.get(&i.id).map_or(0, |(count, _)| *count),
             };
             let html = super::ui::row_html(row.clone());
             (i, row, html)

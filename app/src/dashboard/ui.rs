@@ -113,7 +113,15 @@ fn ChartFigure(chart: MeasureChart<Drawn>) -> impl IntoView {
                 Some(Drawn(svg)) => view! { <div class="chart" inner_html=svg></div> }.into_any(),
                 None => view! { <p class="chart-empty">"Inget att rita ännu: inga värden och ingen målkurva."</p> }.into_any(),
             }}
-            <ChartTable data=chart.chart/>
+            {(!chart.flags.is_empty()).then(|| view! {
+                <ul class="chart-flags">
+                    {chart.flags.iter().map(|f| view! {
+                        <li>"Avvikelse: "<a href=format!("/avvikelser/{}", f.id)>{f.rule.clone()}</a>
+                            {(!f.labels.is_empty()).then(|| format!(" ({})", f.labels.join(", ")))}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <ChartTable data=chart.chart flags=chart.flags/>
             {chart.comparison.map(|c| view! { <ComparisonView comparison=c/> })}
         </figure>
     }
@@ -163,9 +171,19 @@ fn ComparisonView(comparison: super::api::Comparison<Drawn>) -> impl IntoView {
 
 /// "Visa som tabell": the numbers behind a chart.
 #[component]
-fn ChartTable(data: ChartData) -> impl IntoView {
+fn ChartTable(data: ChartData, flags: Vec<super::api::ChartFlag>) -> impl IntoView {
     let number = |v: Option<f64>| v.map_or("–".to_string(), format_decimal);
     let has_target = data.target.iter().any(Option::is_some);
+    let has_flags = !flags.is_empty();
+    // The rules that flagged each month, named in the row: the table's mark for the chart's.
+    let flagged = move |label: &str| {
+        flags
+            .iter()
+            .filter(|f| f.labels.iter().any(|l| l == label))
+            .map(|f| f.rule.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let rows = data
         .labels
         .iter()
@@ -176,6 +194,7 @@ fn ChartTable(data: ChartData) -> impl IntoView {
                     <th scope="row">{label.clone()}</th>
                     <td class="num">{number(data.actual[i])}</td>
                     {has_target.then(|| view! { <td class="num">{number(data.target[i])}</td> })}
+                    {has_flags.then(|| view! { <td>{flagged(label)}</td> })}
                 </tr>
             }
         })
@@ -189,6 +208,7 @@ fn ChartTable(data: ChartData) -> impl IntoView {
                     <th scope="col">"Period"</th>
                     <th scope="col" class="num">{format!("Utfall{}", if data.unit.is_empty() { String::new() } else { format!(" ({})", data.unit) })}</th>
                     {has_target.then(|| view! { <th scope="col" class="num">"Målkurva"</th> })}
+                    {has_flags.then(|| view! { <th scope="col">"Avvikelse"</th> })}
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -319,6 +339,12 @@ fn PortfolioLine(row: super::api::PortfolioRow) -> impl IntoView {
                 {row.is_example.then(|| view! { " " <span class="tag">"Exempeldata"</span> })}
                 <br/><span class="hint">{row.status.label()}
                     {(!row.leads.is_empty()).then(|| format!(" · {}", row.leads.join(", ")))}</span>
+                {(row.open_flags > 0).then(|| view! {
+                    <br/><a href=format!("/satsningar/{id}#avvikelser-rubrik") class="flag-count">{match row.open_flags {
+                        1 => "1 öppen avvikelse".to_string(),
+                        n => format!("{n} öppna avvikelser"),
+                    }}</a>
+                })}
             </th>
             <td><LightBadge light=row.light/></td>
             <td>

@@ -15,6 +15,7 @@
 //! (late), and the rest follow their target lines.
 
 mod course;
+mod deviations;
 mod fictional;
 pub mod kolada;
 mod orebro;
@@ -91,6 +92,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     {
         write::satsning(db, &people, seed, now).await?;
     }
+    deviations::seed(db, &people, organisation.id, now).await?;
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
 }

@@ -23,6 +23,7 @@ pub struct People {
     pub admin: Actor,
     pub evaluator: Actor,
     pub lead: Actor,
+    pub review: Actor,
 }
 
 impl People {
@@ -31,6 +32,7 @@ impl People {
             admin: actor(db, organisation_id, "admin@exempel.se").await?,
             evaluator: actor(db, organisation_id, "utvarderare@exempel.se").await?,
             lead: actor(db, organisation_id, "projektledare@exempel.se").await?,
+            review: actor(db, organisation_id, "beredning@exempel.se").await?,
         })
     }
 }

@@ -45,6 +45,8 @@ pub struct InitiativePageData {
     pub may_upload: bool,
     pub may_see_history: bool,
     pub schema: crate::schema::SchemaSummary,
+    /// The satsning's open deviation flags, red first.
+    pub flags: Vec<crate::deviation::FlagSummary>,
 }
 
 /// The utvärderingsschema at a glance, with what it still lacks ("beslutad" needs it complete).
@@ -98,7 +100,12 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
             ),
         })
         .collect();
+    let open_flags = crate::deviation::QueueFilter {
+        initiative_id: Some(id),
+        ..Default::default()
+    };
     Ok(InitiativePageData {
+        flags: crate::deviation::repo::queue(&db, user.organisation_id, &open_flags).await?,
         schema,
         documents: crate::document::repo::list(&db, id).await?,
         may_upload: crate::document::may_upload(&user, &initiative),
@@ -109,6 +116,28 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         timeline,
         transitions,
         today: chrono::Utc::now().date_naive(),
+    })
+}
+
+/// The satsning's open avvikelser, each linked to its page.
+#[component]
+fn FlagList(flags: Vec<crate::deviation::FlagSummary>) -> impl IntoView {
+    (!flags.is_empty()).then(|| {
+        let count = flags.len();
+        view! {
+            <section aria-labelledby="avvikelser-rubrik" class="flags">
+                <h2 id="avvikelser-rubrik">{format!("Öppna avvikelser ({count})")}</h2>
+                <ul class="cell-list">
+                    {flags.into_iter().map(|f| view! {
+                        <li>
+                            <crate::light::LightBadge light=f.severity.light()/>" "
+                            <a href=format!("/avvikelser/{}", f.id)>{format!("{}: {}", f.rule_label(), f.measure.clone().unwrap_or_else(|| f.window.clone()))}</a>
+                            " – "{f.status.label()}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
     })
 }
 
@@ -234,6 +263,7 @@ fn Details(
                 <dt>"Målgrupp"</dt><dd>{if i.target_group.is_empty() { "–".to_string() } else { i.target_group.clone() }}</dd>
             </dl>
             {data.period_warning.map(|w| view! { <p class="hint">{w}</p> })}
+            <FlagList flags=data.flags.clone()/>
             {(!i.summary.is_empty()).then(|| view! { <h2>"Kort beskrivning"</h2> <p class="prose">{i.summary.clone()}</p> })}
             <h2>"Utvärderingsschema"</h2>
             <p>{data.schema.counts_text()}</p>

@@ -49,6 +49,9 @@ pub struct ToDoList {
     pub reporting: usize,
     /// The running month and its due date.
     pub next: (Period, NaiveDate),
+    /// Avvikelser of the user's satsningar waiting for their explanation (ny, or "åtgärd
+    /// krävs"), each linked to its "Förklara" form.
+    pub flags: Vec<Mention>,
 }
 
 /// A satsning and what is said about it.
@@ -72,6 +75,8 @@ pub struct Changes {
     pub turned_red: Vec<Mention>,
     /// Satsningar red now, for the link into the portfolio.
     pub red_now: usize,
+    /// Avvikelser opened since then (still open), red first.
+    pub new_flags: Vec<Mention>,
 }
 
 /// The fund at a glance.
@@ -190,7 +195,22 @@ mod load {
                 &b.initiative_name,
             ))
         });
+        let flags = crate::deviation::api::to_explain(&db, user)
+            .await?
+            .into_iter()
+            .map(|f| Mention {
+                href: format!("/avvikelser/{}#forklara", f.id),
+                name: f.initiative_name.clone(),
+                detail: format!(
+                    "{} ({}): {}",
+                    f.rule_label(),
+                    f.severity.light().label().to_lowercase(),
+                    f.explanation
+                ),
+            })
+            .collect();
         Ok(ToDoList {
+            flags,
             rows,
             reporting: mine.len(),
             next: crate::report::todo::next_due(&rules, today),
@@ -267,7 +287,24 @@ mod load {
                     .join("; "),
             })
             .collect();
+        let filter = crate::deviation::QueueFilter::default();
+        let new_flags = crate::deviation::repo::queue(&db, user.organisation_id, &filter)
+            .await?
+            .into_iter()
+            .filter(|f| f.opened_at >= from)
+            .map(|f| Mention {
+                href: format!("/avvikelser/{}", f.id),
+                name: f.initiative_name.clone(),
+                detail: format!(
+                    "{} ({}): {}",
+                    f.rule_label(),
+                    f.severity.light().label().to_lowercase(),
+                    f.explanation
+                ),
+            })
+            .collect();
         Ok(Changes {
+            new_flags,
             since,
             reported_total: reported.len(),
             reported: reported.into_iter().take(SHOWN).collect(),
@@ -411,6 +448,21 @@ fn ToDoSection(list: ToDoList) -> impl IntoView {
                     <p class="hint">{next_text}</p>
                 }.into_any()
             }}
+            {(!list.flags.is_empty()).then(|| view! {
+                <h3>{format!("Avvikelser att förklara ({})", list.flags.len())}</h3>
+                <ul class="todo-list">
+                    {list.flags.into_iter().map(|m| {
+                        let label = format!("Förklara avvikelsen för {}", m.name);
+                        view! {
+                            <li class="card todo" data-urgency="flag">
+                                <h4>{m.name.clone()}</h4>
+                                <p>{m.detail.clone()}</p>
+                                <p><a class="button" href=m.href aria-label=label>"Förklara"</a></p>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
             <p><a href="/satsningar">"Mina satsningar"</a></p>
         </section>
     }
@@ -441,6 +493,9 @@ fn ChangesSection(changes: Changes) -> impl IntoView {
             <h3>{format!("Har blivit röda ({})", changes.turned_red.len())}</h3>
             <Mentions items=changes.turned_red empty="Ingen satsning har blivit röd sedan dess."/>
             <p><a href="/oversikt?ljus=rod">{format!("Alla röda satsningar i översikten ({})", changes.red_now)}</a></p>
+            <h3>{format!("Nya avvikelser ({})", changes.new_flags.len())}</h3>
+            <Mentions items=changes.new_flags empty="Inga nya avvikelser sedan dess."/>
+            <p><a href="/avvikelser">"Alla avvikelser"</a>" · "<a href=format!("/avvikelser/mote?sedan={since}")>"Mötesunderlag"</a></p>
         </section>
     }
 }

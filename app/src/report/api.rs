@@ -259,6 +259,9 @@ pub async fn save_report(
         submit,
     };
     let outcome = super::repo::save(&db, actor, id, month, chrono::Utc::now()).await?;
+    if outcome.changed > 0 || outcome.submitted {
+        super::values_changed(&db, id).await;
+    }
     let flag = if submit { "inrapporterad" } else { "sparad" };
     Ok(Saved {
         redirect: format!(

@@ -186,6 +186,7 @@ pub async fn commit_import(
         chrono::Utc::now(),
     )
     .await?;
+    super::values_changed(&db, id).await;
     Ok(Saved {
         redirect: format!("/satsningar/{id}/rapportera?importerade={changed}"),
     })

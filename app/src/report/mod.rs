@@ -122,6 +122,37 @@ impl std::fmt::Display for Period {
     }
 }
 
+/// What runs right after a satsning's values changed (the form, the import, a correction):
+/// the server registers the deviation evaluation here, so reporting does not depend on the
+/// concept built on it. Runs after the save's commit; the save stands whatever it does.
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+pub struct AfterValues(
+    std::sync::Arc<
+        dyn Fn(crate::db::Db, i64) -> futures::future::BoxFuture<'static, ()> + Send + Sync,
+    >,
+);
+
+#[cfg(feature = "ssr")]
+impl AfterValues {
+    pub fn new(
+        hook: impl Fn(crate::db::Db, i64) -> futures::future::BoxFuture<'static, ()>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        Self(std::sync::Arc::new(hook))
+    }
+}
+
+/// Runs the registered [`AfterValues`] for satsning `initiative_id` (nothing when none is).
+#[cfg(feature = "ssr")]
+pub async fn values_changed(db: &crate::db::Db, initiative_id: i64) {
+    if let Some(hook) = leptos::prelude::use_context::<AfterValues>() {
+        (hook.0)(db.clone(), initiative_id).await;
+    }
+}
+
 /// When a month is due and when it locks: on these days of the following month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rules {

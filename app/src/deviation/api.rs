@@ -1,0 +1,270 @@
+//! Server functions for avvikelser: authorize, validate, call the repository. The queue and
+//! the meeting view are the beredningsgrupp's (admin, utvärderare too); a flag's page follows
+//! its satsning (a projektledare sees only their own), and only its projektledare explains
+//! and only the beredningsgrupp decides.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{BulkForm, DecideForm, ExplainForm, FlagDetail, FlagStatus, FlagSummary, QueueFilter};
+use crate::error::AppError;
+use crate::form::Saved;
+
+/// The meeting view looks back this far unless a date is given: the beredningsgrupp meets
+/// every third week.
+pub const MEETING_LOOKBACK_DAYS: i64 = 21;
+
+/// The queue page's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueData {
+    pub flags: Vec<FlagSummary>,
+    /// The organisation's satsningar (id, name) for the filter.
+    pub initiatives: Vec<(i64, String)>,
+    pub filter: QueueFilter,
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// May mark flags as handled (beredning, admin).
+    pub may_decide: bool,
+}
+
+/// The value of a filter parameter: `None` when absent or empty ("Alla").
+fn given(raw: Option<String>) -> Option<String> {
+    raw.map(|r| r.trim().to_string()).filter(|r| !r.is_empty())
+}
+
+/// Reads the queue's filters from the address (`satsning`, `regel`, `status`); unknown values
+/// are a 400 with a Swedish message, not silently ignored.
+pub fn parse_filter(
+    satsning: Option<String>,
+    regel: Option<String>,
+    status: Option<String>,
+) -> Result<QueueFilter, AppError> {
+    let initiative_id = match given(satsning) {
+        Some(raw) => Some(
+            raw.parse()
+                .map_err(|_| AppError::BadRequest("Okänd satsning i filtret.".into()))?,
+        ),
+        None => None,
+    };
+    let rule = given(regel);
+    if rule
+        .as_deref()
+        .is_some_and(|r| super::rules::rule(r).is_none())
+    {
+        return Err(AppError::BadRequest("Okänd regel i filtret.".into()));
+    }
+    let status = match given(status) {
+        Some(raw) => Some(
+            FlagStatus::from_db(&raw)
+                .ok_or_else(|| AppError::BadRequest("Okänd status i filtret.".into()))?,
+        ),
+        None => None,
+    };
+    Ok(QueueFilter {
+        initiative_id,
+        rule,
+        status,
+        led_by: None,
+    })
+}
+
+/// Avvikelser: the organisation's flags, open ones unless a status is chosen.
+#[server(endpoint = "avvikelser/lista")]
+pub async fn deviation_queue(
+    satsning: Option<String>,
+    regel: Option<String>,
+    status: Option<String>,
+) -> Result<QueueData, AppError> {
+    let user = crate::auth::require(&super::QUEUE_ROLES).await?;
+    let filter = parse_filter(satsning, regel, status)?;
+    let db = expect_context::<crate::db::Db>();
+    let flags = super::repo::queue(&db, user.organisation_id, &filter).await?;
+    let initiatives = crate::initiative::repo::list(&db, user.organisation_id)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    Ok(QueueData {
+        flags,
+        initiatives,
+        filter,
+        now: chrono::Utc::now(),
+        may_decide: super::may_decide(&user),
+    })
+}
+
+/// A flag's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlagPage {
+    pub flag: FlagDetail,
+    pub may_explain: bool,
+    pub may_decide: bool,
+    /// The measure's chart on the satsning page, when the flag concerns a measure.
+    pub chart_href: Option<String>,
+}
+
+/// The flag `id` as the user may see it: another organisation's, or one of a satsning the
+/// user may not see, is "not found".
+#[cfg(feature = "ssr")]
+async fn visible_flag(
+    id: i64,
+) -> Result<
+    (
+        crate::auth::CurrentUser,
+        crate::initiative::Initiative,
+        FlagDetail,
+    ),
+    AppError,
+> {
+    let user = crate::auth::require(&crate::auth::Role::ALL).await?;
+    let db = expect_context::<crate::db::Db>();
+    let flag = super::repo::detail(&db, user.organisation_id, id).await?;
+    let initiative =
+        crate::initiative::repo::visible(&db, &user, flag.summary.initiative_id).await?;
+    Ok((user, initiative, flag))
+}
+
+/// Avvikelse: one flag with its history.
+#[server(endpoint = "avvikelser/visa")]
+pub async fn deviation_flag(id: i64) -> Result<FlagPage, AppError> {
+    let (user, initiative, flag) = visible_flag(id).await?;
+    let open = flag.summary.status.is_open();
+    Ok(FlagPage {
+        may_explain: open && super::may_explain(&user, &initiative),
+        may_decide: open && super::may_decide(&user),
+        chart_href: flag
+            .summary
+            .measure_id
+            .map(|m| format!("/satsningar/{}#diagram-{m}", initiative.id)),
+        flag,
+    })
+}
+
+/// Förklara: the projektledare explains a flag and plans an action.
+#[server(endpoint = "avvikelser/forklara")]
+pub async fn explain_deviation(id: i64, flag: ExplainForm) -> Result<Saved, AppError> {
+    let (user, initiative, _) = visible_flag(id).await?;
+    if !super::may_explain(&user, &initiative) {
+        return Err(AppError::Forbidden);
+    }
+    let explanation = flag.parse()?;
+    let db = expect_context::<crate::db::Db>();
+    super::repo::explain(&db, user.actor(), id, &explanation, chrono::Utc::now()).await?;
+    Ok(Saved {
+        redirect: format!("/avvikelser/{id}?forklarad=1"),
+    })
+}
+
+/// Beslut: the beredningsgrupp decides on a flag.
+#[server(endpoint = "avvikelser/besluta")]
+pub async fn decide_deviation(id: i64, decision: DecideForm) -> Result<Saved, AppError> {
+    let (user, _, _) = visible_flag(id).await?;
+    if !super::may_decide(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let (decision, comment) = decision.parse()?;
+    let db = expect_context::<crate::db::Db>();
+    super::repo::decide(
+        &db,
+        user.actor(),
+        &[id],
+        Some(decision),
+        &comment,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(Saved {
+        redirect: format!("/avvikelser/{id}?beslutad=1"),
+    })
+}
+
+/// "Markera som hanterad": the ticked flags of the queue, with one comment.
+#[server(endpoint = "avvikelser/hantera")]
+pub async fn handle_deviations(bulk: BulkForm) -> Result<Saved, AppError> {
+    let user = crate::auth::require(&[crate::auth::Role::Admin, crate::auth::Role::Review]).await?;
+    let (ids, comment) = bulk.parse()?;
+    let db = expect_context::<crate::db::Db>();
+    // Each flag must be the organisation's (another's is "not found").
+    super::repo::initiatives_of(&db, user.organisation_id, &ids).await?;
+    let count =
+        super::repo::decide(&db, user.actor(), &ids, None, &comment, chrono::Utc::now()).await?;
+    Ok(Saved {
+        redirect: format!("/avvikelser?hanterade={count}"),
+    })
+}
+
+/// The meeting view's data: everything new or changed since `since`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingData {
+    pub since: NaiveDate,
+    pub today: NaiveDate,
+    pub flags: Vec<FlagSummary>,
+}
+
+/// The date the meeting view starts from: `raw` (ÅÅÅÅ-MM-DD) or three weeks back; a future
+/// date or a non-date is a 400.
+pub fn meeting_since(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    let raw = raw.map(str::trim).filter(|r| !r.is_empty());
+    let Some(raw) = raw else {
+        return Ok(today - chrono::Duration::days(MEETING_LOOKBACK_DAYS));
+    };
+    match crate::sv::number::parse_date(raw) {
+        Some(date) if date <= today => Ok(date),
+        Some(_) => Err(AppError::BadRequest(
+            "Välj ett datum som redan har varit.".into(),
+        )),
+        None => Err(AppError::BadRequest(
+            "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-10.".into(),
+        )),
+    }
+}
+
+/// Mötesunderlag: flags opened or changed since the last meeting.
+#[server(endpoint = "avvikelser/mote")]
+pub async fn deviation_meeting(sedan: Option<String>) -> Result<MeetingData, AppError> {
+    let user = crate::auth::require(&super::QUEUE_ROLES).await?;
+    let today = chrono::Utc::now().date_naive();
+    let since = meeting_since(sedan.as_deref(), today)?;
+    let db = expect_context::<crate::db::Db>();
+    let from = since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let flags = super::repo::changed_since(&db, user.organisation_id, from).await?;
+    Ok(MeetingData {
+        since,
+        today,
+        flags,
+    })
+}
+
+/// The open flags of satsning `id` (for its page), as the user may see it.
+#[server(endpoint = "avvikelser/satsning")]
+pub async fn initiative_flags(id: i64) -> Result<Vec<FlagSummary>, AppError> {
+    let (user, _) = crate::initiative::api::load_visible(id).await?;
+    let db = expect_context::<crate::db::Db>();
+    let filter = QueueFilter {
+        initiative_id: Some(id),
+        ..QueueFilter::default()
+    };
+    super::repo::queue(&db, user.organisation_id, &filter).await
+}
+
+/// The open flags of the satsningar `user` leads that still wait for their explanation (ny,
+/// or "åtgärd krävs"): the projektledare's Att göra.
+#[cfg(feature = "ssr")]
+pub async fn to_explain(
+    db: &crate::db::Db,
+    user: &crate::auth::CurrentUser,
+) -> Result<Vec<FlagSummary>, AppError> {
+    let filter = QueueFilter {
+        led_by: Some(user.id),
+        ..QueueFilter::default()
+    };
+    Ok(super::repo::queue(db, user.organisation_id, &filter)
+        .await?
+        .into_iter()
+        .filter(|f| {
+            f.status == FlagStatus::New
+                || (f.status == FlagStatus::Handled
+                    && f.decision == Some(super::Decision::ActionRequired))
+        })
+        .collect())
+}

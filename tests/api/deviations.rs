@@ -1,0 +1,518 @@
+//! Avvikelser: a value off its target raises a flag in the queue; the projektledare explains
+//! and the beredningsgrupp decides, each step in the flag's history and the audit trail;
+//! correcting the value closes the flag with a note; evaluating again changes nothing; who
+//! may see and do what; and two instances on PostgreSQL evaluating at once make one flag.
+
+use app::auth::Role;
+use app::deviation::api::{DecideDeviation, ExplainDeviation, HandleDeviations};
+use app::deviation::repo::Settings;
+use app::deviation::{BulkForm, DecideForm, ExplainForm};
+use app::initiative::Status;
+use app::report::Period;
+use app::report::api::SaveReport;
+use app::schema::MeasureKind;
+use app::schema::repo::Parent;
+use reqwest::StatusCode;
+
+use crate::builders::{
+    InitiativeBuilder, SchemaBuilder, TestInitiative, TestUser, UserBuilder, measure_form,
+};
+use crate::helpers::{Backend, TestApp, postgres_database, spawn_app, spawn_app_with};
+
+fn this_month() -> Period {
+    Period::of(chrono::Utc::now().date_naive())
+}
+
+/// A running satsning led by `lead`, begun this month (so no earlier month can be missing),
+/// with one effektmått E1: a share whose target is 60 % throughout, tolerances 5 and 10.
+async fn satsning_with_target(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
+    let start = this_month().first_day();
+    let end = start + chrono::Months::new(24);
+    let initiative = InitiativeBuilder::named("Avvikelsetest")
+        .status(Status::Running)
+        .period(&start.to_string(), &end.to_string())
+        .led_by(lead)
+        .create(app)
+        .await;
+    let schema = SchemaBuilder::new(app, &initiative, lead);
+    let goal = schema.goal("Fler i arbete").await;
+    let activity = schema.activity(goal, "Coachning").await;
+    let mut form = measure_form("E1");
+    form.name = "Andel i arbete".into();
+    form.unit = "%".into();
+    form.value_type = "andel".into();
+    form.baseline = "60".into();
+    form.baseline_date = start.to_string();
+    form.target = "60".into();
+    form.target_date = end.to_string();
+    form.tolerance_yellow = "5".into();
+    form.tolerance_red = "10".into();
+    let e1 = schema
+        .measure(MeasureKind::Effect, Parent::Activity(activity), &form)
+        .await;
+    (initiative, e1)
+}
+
+/// Posts this month's value of `measure` through the reporting form.
+async fn report(user: &TestApp, initiative: i64, measure: i64, value: &str) -> reqwest::Response {
+    let period = this_month();
+    let save = SaveReport {
+        id: initiative,
+        manad: period.to_string(),
+        v: Some([(format!("m{measure}"), value.to_string())].into()),
+        k: Some([(format!("m{measure}"), String::new())].into()),
+        orsak: None,
+        steg: Some("spara".into()),
+        bekrafta: None,
+    };
+    user.submit(
+        &format!("/satsningar/{initiative}/rapportera/{period}"),
+        &save,
+    )
+    .await
+}
+
+/// A satsning whose E1 has this month's value 41 % against its target 60 % (a red flag,
+/// evaluated), and its projektledare.
+pub async fn flagged_satsning(app: &TestApp) -> (TestInitiative, TestUser) {
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(app).await;
+    let (initiative, e1) = satsning_with_target(app, &lead).await;
+    let entries = [app::report::repo::Entry {
+        measure_id: e1,
+        value: Some(41.0),
+        comment: String::new(),
+    }];
+    let month = app::report::repo::MonthSave {
+        period: this_month(),
+        entries: &entries,
+        reason: None,
+        submit: false,
+    };
+    let now = chrono::Utc::now();
+    app::report::repo::save(&app.db, lead.actor, initiative.id, month, now)
+        .await
+        .unwrap();
+    app::deviation::repo::evaluate(&app.db, initiative.id, &Settings::default(), now)
+        .await
+        .unwrap();
+    (initiative, lead)
+}
+
+/// The satsning's flags: (id, rule, severity, status, close note).
+pub async fn flags(app: &TestApp, initiative: i64) -> Vec<(i64, String, String, String, String)> {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_as(
+            "SELECT id, rule, severity, status, close_note FROM deviation_flag
+             WHERE initiative_id = $1 ORDER BY id",
+        )
+        .bind(initiative)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    })
+}
+
+async fn count(app: &TestApp, sql: &'static str, id: i64) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+async fn audit_rows(app: &TestApp, flag: i64) -> i64 {
+    count(
+        app,
+        "SELECT COUNT(*) FROM audit_event WHERE object_type = 'deviation_flag' AND object_id = $1",
+        flag,
+    )
+    .await
+}
+
+async fn events(app: &TestApp, flag: i64) -> i64 {
+    count(
+        app,
+        "SELECT COUNT(*) FROM deviation_event WHERE flag_id = $1",
+        flag,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_off_target_value_is_flagged_explained_decided_and_closed_by_its_correction() {
+    let app = spawn_app().await;
+    let (lead, lead_browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (_, review) = UserBuilder::with_role(Role::Review).login(&app).await;
+    let (initiative, e1) = satsning_with_target(&app, &lead).await;
+
+    // Act: the projektledare reports 41 % against the target 60 %.
+    let saved = report(&lead_browser, initiative.id, e1, "41").await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    // Assert: one red flag, in the beredningsgrupp's queue with its numbers.
+    let found = flags(&app, initiative.id).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (flag, rule, severity, status, _) = found[0].clone();
+    assert_eq!(
+        (rule.as_str(), severity.as_str(), status.as_str()),
+        ("utanfor_mal", "rod", "ny")
+    );
+    let queue = review.get("/avvikelser").await;
+    assert_eq!(queue.status(), 200);
+    let html = queue.text().await.unwrap();
+    assert!(html.contains("Utanför mål"));
+    assert!(
+        html.contains(&format!(
+            "Värdet 41 % i {} ligger under toleransen 55 % för målet 60 %, och även under den röda gränsen 50 %.",
+            this_month().label()
+        )),
+        "the explanation with the numbers"
+    );
+    assert!(html.contains(&format!("href=\"/avvikelser/{flag}\"")));
+
+    // A second evaluation changes nothing.
+    let (rows, history, audited) = (
+        flags(&app, initiative.id).await,
+        events(&app, flag).await,
+        audit_rows(&app, flag).await,
+    );
+    let again = app::deviation::repo::evaluate(
+        &app.db,
+        initiative.id,
+        &Settings::default(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.changed(), 0);
+    assert_eq!(flags(&app, initiative.id).await, rows);
+    assert_eq!(
+        (events(&app, flag).await, audit_rows(&app, flag).await),
+        (history, audited)
+    );
+
+    // The projektledare sees the flag on the start page with "Förklara", not the queue.
+    let start = lead_browser.get("/").await.text().await.unwrap();
+    assert!(start.contains("Avvikelser att förklara (1)"));
+    assert!(start.contains(&format!("href=\"/avvikelser/{flag}#forklara\"")));
+    assert_eq!(lead_browser.get("/avvikelser").await.status(), 403);
+
+    // The projektledare cannot decide.
+    let page = format!("/avvikelser/{flag}");
+    let decision = DecideDeviation {
+        id: flag,
+        decision: DecideForm {
+            decision: "godtas".into(),
+            comment: "Bra".into(),
+        },
+    };
+    assert_eq!(lead_browser.submit(&page, &decision).await.status(), 403);
+
+    // An empty explanation is refused with what was typed kept; then it is explained.
+    let mut explain = ExplainDeviation {
+        id: flag,
+        flag: ExplainForm {
+            explanation: "Två coacher var sjuka i oktober.".into(),
+            planned_action: String::new(),
+        },
+    };
+    let refused = lead_browser.submit(&page, &explain).await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("Skriv vad ni planerar att göra"));
+    assert!(html.contains("Två coacher var sjuka i oktober."));
+    assert_eq!(
+        flags(&app, initiative.id).await[0].3,
+        "ny",
+        "nothing partial is written"
+    );
+    explain.flag.planned_action = "Vikarier från december.".into();
+    assert_eq!(
+        lead_browser.submit(&page, &explain).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(flags(&app, initiative.id).await[0].3, "forklarad");
+
+    // The beredningsgrupp decides.
+    let decision = DecideDeviation {
+        id: flag,
+        decision: DecideForm {
+            decision: "atgard".into(),
+            comment: "Redovisa vikarierna till nästa möte.".into(),
+        },
+    };
+    assert_eq!(
+        review.submit(&page, &decision).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(flags(&app, initiative.id).await[0].3, "hanterad");
+    assert_eq!(
+        audit_rows(&app, flag).await,
+        3,
+        "opened, explained, decided"
+    );
+
+    // Act: the value is corrected.
+    assert_eq!(
+        report(&lead_browser, initiative.id, e1, "60")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Assert: closed by itself with a note, the whole history on its page.
+    let (_, _, _, status, note) = flags(&app, initiative.id).await[0].clone();
+    assert_eq!(status, "stangd");
+    assert!(note.contains("villkoret gäller inte längre"), "{note}");
+    assert_eq!(audit_rows(&app, flag).await, 4);
+    let html = review.get(&page).await.text().await.unwrap();
+    for step in [
+        "Öppnad",
+        "Förklarad",
+        "Hanterad",
+        "Stängd",
+        "Två coacher var sjuka",
+        "Åtgärd krävs",
+    ] {
+        assert!(html.contains(step), "{step}");
+    }
+    assert!(
+        review
+            .get("/avvikelser")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("0 avvikelser.")
+    );
+
+    // The same value again reopens the same flag instead of making another.
+    report(&lead_browser, initiative.id, e1, "41").await;
+    let found = flags(&app, initiative.id).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].3, "ny");
+}
+
+#[tokio::test]
+async fn a_projektledare_sees_only_their_own_satsningar_flags() {
+    let app = spawn_app().await;
+    let (lead, lead_browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (_, other) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning_with_target(&app, &lead).await;
+    report(&lead_browser, initiative.id, e1, "52").await;
+    let flag = flags(&app, initiative.id).await[0].0;
+    assert_eq!(
+        flags(&app, initiative.id).await[0].2,
+        "gul",
+        "52 % is within the red tolerance"
+    );
+
+    // Another projektledare: not found, and cannot explain.
+    let page = format!("/avvikelser/{flag}");
+    assert_eq!(other.get(&page).await.status(), 404);
+    let explain = ExplainDeviation {
+        id: flag,
+        flag: ExplainForm {
+            explanation: "x".into(),
+            planned_action: "y".into(),
+        },
+    };
+    assert_eq!(other.submit(&page, &explain).await.status(), 404);
+    assert_eq!(other.get("/avvikelser").await.status(), 403);
+    assert_eq!(flags(&app, initiative.id).await[0].3, "ny");
+    // Its own projektledare sees it with the form.
+    let html = lead_browser.get(&page).await.text().await.unwrap();
+    assert!(html.contains("Skicka förklaringen"));
+    assert!(!html.contains("Spara beslutet"));
+}
+
+#[tokio::test]
+async fn the_queue_marks_several_flags_as_handled_with_one_comment() {
+    let app = spawn_app().await;
+    let (lead, lead_browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (_, review) = UserBuilder::with_role(Role::Review).login(&app).await;
+    let (one, e1) = satsning_with_target(&app, &lead).await;
+    let (two, e2) = satsning_with_target(&app, &lead).await;
+    report(&lead_browser, one.id, e1, "41").await;
+    report(&lead_browser, two.id, e2, "52").await;
+    let ids = vec![
+        flags(&app, one.id).await[0].0,
+        flags(&app, two.id).await[0].0,
+    ];
+
+    // Without a comment nothing is written.
+    let mut bulk = HandleDeviations {
+        bulk: BulkForm {
+            flags: ids.clone(),
+            comment: String::new(),
+        },
+    };
+    assert_eq!(review.submit("/avvikelser", &bulk).await.status(), 400);
+    assert_eq!(flags(&app, one.id).await[0].3, "ny");
+
+    bulk.bulk.comment = "Genomgångna på mötet.".into();
+    let done = review.submit("/avvikelser", &bulk).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(flags(&app, one.id).await[0].3, "hanterad");
+    assert_eq!(flags(&app, two.id).await[0].3, "hanterad");
+    // The meeting view lists both as changed.
+    let html = review.get("/avvikelser/mote").await.text().await.unwrap();
+    assert!(html.contains("Mötesunderlag"));
+    assert_eq!(html.matches("class=\"agenda-item\"").count(), 2);
+    // A projektledare cannot use the bulk form.
+    assert_eq!(
+        lead_browser.submit("/avvikelser", &bulk).await.status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn the_sweep_flags_a_month_past_its_due_date() {
+    let app = spawn_app().await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, _) = satsning_with_target(&app, &lead).await;
+    let settings = Settings::default();
+    let due = settings.reporting.due_date(this_month());
+
+    // Act: the sweep on the day after the month's due date, nothing reported.
+    let late = (due + chrono::Duration::days(1))
+        .and_hms_opt(8, 0, 0)
+        .unwrap()
+        .and_utc();
+    app::deviation::repo::sweep(&app.db, &settings, late)
+        .await
+        .unwrap();
+
+    // Assert: yellow while it can be reported, red once locked; one flag throughout.
+    let found = flags(&app, initiative.id).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].1.as_str(), found[0].2.as_str()),
+        ("saknas", "gul")
+    );
+    let locked = (settings.reporting.lock_date(this_month()) + chrono::Duration::days(1))
+        .and_hms_opt(8, 0, 0)
+        .unwrap()
+        .and_utc();
+    app::deviation::repo::sweep(&app.db, &settings, locked)
+        .await
+        .unwrap();
+    let found = flags(&app, initiative.id).await;
+    assert_eq!(found.len(), 1, "the same flag: {found:?}");
+    assert_eq!(found[0].2, "rod");
+    let before = flags(&app, initiative.id).await;
+    let again = app::deviation::repo::sweep(&app.db, &settings, locked)
+        .await
+        .unwrap();
+    assert_eq!(again.changed(), 0);
+    assert_eq!(flags(&app, initiative.id).await, before);
+}
+
+#[tokio::test]
+async fn two_instances_on_postgres_evaluating_at_once_make_one_flag() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    let first = spawn_app_with(Backend::Postgres(url.clone()), |_| {}).await;
+    let second = spawn_app_with(Backend::Postgres(url), |_| {}).await;
+    let lead = UserBuilder::with_role(Role::ProjectLead)
+        .create(&first)
+        .await;
+    let (initiative, e1) = satsning_with_target(&first, &lead).await;
+    // The value is written without the hook, so neither instance has evaluated yet.
+    let entries = [app::report::repo::Entry {
+        measure_id: e1,
+        value: Some(41.0),
+        comment: String::new(),
+    }];
+    let month = app::report::repo::MonthSave {
+        period: this_month(),
+        entries: &entries,
+        reason: None,
+        submit: false,
+    };
+    app::report::repo::save(
+        &first.db,
+        lead.actor,
+        initiative.id,
+        month,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+
+    // Act: both instances evaluate at the same moment, several times over.
+    let settings = Settings::default();
+    let now = chrono::Utc::now();
+    for _ in 0..5 {
+        let (a, b) = tokio::join!(
+            app::deviation::repo::evaluate(&first.db, initiative.id, &settings, now),
+            app::deviation::repo::evaluate(&second.db, initiative.id, &settings, now),
+        );
+        a.unwrap();
+        b.unwrap();
+    }
+
+    // Assert
+    let found = flags(&first, initiative.id).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(events(&first, found[0].0).await, 1, "one opening, not two");
+}
+
+#[tokio::test]
+async fn the_demo_queue_shows_flags_from_its_values_in_several_states() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let review = app.as_user("beredning@exempel.se").await;
+
+    // Assert: the off-target and missing months of the demo raise flags…
+    let by_rule: Vec<(String, i64)> = app::db_read!(&app.db, |pool| {
+        sqlx::query_as("SELECT rule, COUNT(*) FROM deviation_flag GROUP BY rule ORDER BY rule")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    let rules: Vec<&str> = by_rule.iter().map(|(r, _)| r.as_str()).collect();
+    assert!(rules.contains(&"utanfor_mal"), "{by_rule:?}");
+    assert!(
+        rules.contains(&"saknas"),
+        "El Sistema's missed months: {by_rule:?}"
+    );
+    let utomhus = app
+        .initiative_id("Utomhuspedagogikens inverkan på lärande")
+        .await;
+    let red: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deviation_flag
+             WHERE initiative_id = $1 AND rule = 'utanfor_mal' AND severity = 'rod'",
+        )
+        .bind(utomhus)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert!(red >= 1, "the clearly off-target satsning is red");
+    // …in several states, the explanations marked as example data.
+    let states: Vec<String> = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT DISTINCT status FROM deviation_flag ORDER BY status")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(states, ["forklarad", "hanterad", "ny"]);
+    let reasons: Vec<String> = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT reason FROM deviation_flag WHERE reason <> ''")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    assert!(!reasons.is_empty() && reasons.iter().all(|r| r.starts_with("Exempeldata")));
+    let html = review.get("/avvikelser").await.text().await.unwrap();
+    assert!(html.contains("Utomhuspedagogikens inverkan på lärande"));
+    assert!(html.contains("Exempeldata"));
+    // The projektledare's start page asks for an explanation.
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let start = lead.get("/").await.text().await.unwrap();
+    assert!(start.contains("Avvikelser att förklara"));
+}
