@@ -23,9 +23,11 @@ mod layering;
 pub mod layout;
 pub mod light;
 pub mod organisation;
+pub mod outbox;
 pub mod page;
 pub mod pages;
 pub mod party;
+pub mod reminder;
 pub mod report;
 pub mod schema;
 pub mod sv;
@@ -53,6 +55,7 @@ use crate::pages::initiative::InitiativePage;
 use crate::pages::schema::SchemaPage;
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 use crate::party::ui::PartiesPage;
+use crate::reminder::ui::{OutboxMessagePage, OutboxPage, ProfilePage};
 use crate::report::import_ui::{ImportPage, ImportPreviewPage};
 use crate::report::ui::{
     ReportCalendarPage, ReportFormPage, ReportHistoryPage, ReportOverviewPage,
@@ -131,6 +134,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>
                         <Route path=path!("oversikt") ssr=SsrMode::Async view=PortfolioPage/>
                         <Route path=path!("indikatorer") ssr=SsrMode::Async view=IndicatorsPage/>
+                        <Route path=path!("profil") ssr=SsrMode::Async view=ProfilePage/>
+                        <Route path=path!("utskick") ssr=SsrMode::Async view=OutboxPage/>
+                        <Route path=path!("utskick/:id") ssr=SsrMode::Async view=OutboxMessagePage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -8,6 +8,7 @@
 mod auth;
 mod backup;
 mod browser;
+mod browser_outbox;
 mod browser_report;
 mod browser_start;
 mod builders;
@@ -23,8 +24,10 @@ mod history;
 mod initiatives;
 mod mail;
 mod markup;
+mod outbox;
 mod parties;
 mod probes;
+mod reminders;
 mod reporting;
 mod schema;
 mod schema_edits;
