@@ -132,7 +132,8 @@ fn OutboxView(data: OutboxData, status: String, typ: String) -> impl IntoView {
             view! { <p>"Inga utskick matchar filtret."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                // Wider than a phone: the region scrolls, so it takes keyboard focus.
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Utskick, nyaste först">
                     <table class="table">
                         <caption class="visually-hidden">"Utskick, nyaste först"</caption>
                         <thead><tr>
@@ -157,7 +158,7 @@ fn OutboxView(data: OutboxData, status: String, typ: String) -> impl IntoView {
         }}
         <h2 id="installningar-rubrik">"Påminnelser per användare"</h2>
         <p>"Vad var och en har valt under Mina inställningar. Inaktiverade konton får inga mejl."</p>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Påminnelser per användare">
             <table class="table" aria-labelledby="installningar-rubrik">
                 <thead><tr>
                     <th scope="col">"Användare"</th>
