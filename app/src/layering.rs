@@ -1,6 +1,11 @@
 //! The layering rule, checked: no two concepts (top-level modules) depend on each other, even
 //! through others. A concept builds on those below it; a page that needs concepts built on its
 //! own moves to `pages`. `lib.rs` (the routes) is the root and may use everything.
+//!
+//! The concepts, bottom to top: organisation, audit, outbox, auth, party, initiative,
+//! document, schema, report, reminder, indicator, deviation, dashboard, history, pages. (`outbox` sits
+//! below `auth` because the password mails are queued with their link; `reminder` above
+//! `report` because it reads reporting status.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

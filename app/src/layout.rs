@@ -109,6 +109,9 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                             <li>
                                 <A href="/admin/anvandare">"Användare"</A>
                             </li>
+                            <li>
+                                <A href="/utskick">"Utskick"</A>
+                            </li>
                         })}
                         <li>
                             <A href="/tillganglighet">"Tillgänglighet"</A>
@@ -116,7 +119,8 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                         {match user {
                             Some(user) => view! {
                                 <li class="account">
-                                    <span class="account__name">{user.name}</span>
+                                    <a class="account__name" href="/profil"
+                                        aria-label=format!("{}, mina inställningar", user.name)>{user.name.clone()}</a>
                                     <form method="post" action="/logga-ut" class="inline-form">
                                         <button type="submit" class="link-button">"Logga ut"</button>
                                     </form>

@@ -24,9 +24,11 @@ mod layering;
 pub mod layout;
 pub mod light;
 pub mod organisation;
+pub mod outbox;
 pub mod page;
 pub mod pages;
 pub mod party;
+pub mod reminder;
 pub mod report;
 pub mod schema;
 pub mod sv;
@@ -55,6 +57,7 @@ use crate::pages::initiative::InitiativePage;
 use crate::pages::schema::SchemaPage;
 use crate::pages::{AccessibilityPage, HomePage, NotFound};
 use crate::party::ui::PartiesPage;
+use crate::reminder::ui::{OutboxMessagePage, OutboxPage, ProfilePage};
 use crate::report::import_ui::{ImportPage, ImportPreviewPage};
 use crate::report::ui::{
     ReportCalendarPage, ReportFormPage, ReportHistoryPage, ReportOverviewPage,
@@ -136,6 +139,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("avvikelser") ssr=SsrMode::Async view=DeviationQueuePage/>
                         <Route path=path!("avvikelser/mote") ssr=SsrMode::Async view=DeviationMeetingPage/>
                         <Route path=path!("avvikelser/:id") ssr=SsrMode::Async view=DeviationPage/>
+                        <Route path=path!("profil") ssr=SsrMode::Async view=ProfilePage/>
+                        <Route path=path!("utskick") ssr=SsrMode::Async view=OutboxPage/>
+                        <Route path=path!("utskick/:id") ssr=SsrMode::Async view=OutboxMessagePage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

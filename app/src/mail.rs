@@ -1,13 +1,18 @@
 //! Sending e-mail: through an SMTP server, or (when none is configured) into a folder.
 //!
 //! The folder mode keeps a development machine or a demo from needing a mail server: every
-//! message is written as an `.eml` file that any mail program opens. Later issues send through
-//! an outbox table so that several app instances deliver each message exactly once; this module
-//! is only the last step, the transport.
+//! message is written as an `.eml` file that any mail program opens. Application mail goes
+//! through the outbox (`crate::outbox`), so that several app instances deliver each message
+//! exactly once; this module is only the last step, the transport.
+//!
+//! Header injection is impossible by construction: every header is built by lettre's typed
+//! builders (names and subjects become RFC 2047 encoded words when they need to), and the
+//! display name and subject are flattened to one line first, so a line break typed into a name
+//! can never start a header of its own.
 
 use std::path::PathBuf;
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -15,12 +20,33 @@ use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl(pub String);
 
-/// An e-mail to send. Plain text keeps it readable everywhere, including screen readers.
-#[derive(Debug, Clone)]
+/// An e-mail to send. Plain text keeps it readable everywhere, including screen readers; an
+/// HTML part, when there is one, is sent next to it as an alternative.
+#[derive(Debug, Clone, Default)]
 pub struct Email {
+    /// The recipient's address.
     pub to: String,
+    /// The recipient's name, shown by mail programs ("Anna Berg <anna@…>").
+    pub to_name: Option<String>,
     pub subject: String,
+    /// The plain-text body.
     pub body: String,
+    /// The HTML body, if any.
+    pub html: Option<String>,
+    /// The `Message-ID` header without its angle brackets' domain part: a stable id (the
+    /// outbox derives it from the idempotency key), so a message sent twice is recognisably
+    /// one message. `None` lets lettre pick a random one.
+    pub message_id: Option<String>,
+}
+
+/// `text` on one line: line breaks and other control characters become single spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Why a message could not be sent.
@@ -91,12 +117,32 @@ impl Mailer {
         let from = match self {
             Mailer::Smtp { from, .. } | Mailer::Folder { from, .. } => from.clone(),
         };
-        let message = Message::builder()
+        let mut to = parse_mailbox(&email.to)?;
+        if let Some(name) = email.to_name.as_deref().map(one_line)
+            && !name.is_empty()
+        {
+            to.name = Some(name);
+        }
+        let domain = from.email.domain().to_string();
+        let builder = Message::builder()
             .from(from)
-            .to(parse_mailbox(&email.to)?)
-            .subject(&email.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.body.clone())?;
+            .to(to)
+            .subject(one_line(&email.subject))
+            .message_id(
+                email
+                    .message_id
+                    .as_ref()
+                    .map(|id| format!("<{id}@{domain}>")),
+            );
+        let message = match &email.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                email.body.clone(),
+                html.clone(),
+            ))?,
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(email.body.clone())?,
+        };
         match self {
             Mailer::Smtp { transport, .. } => {
                 transport.send(message).await?;

@@ -310,6 +310,7 @@ pub async fn send_test_mail(config: &Config, to: &str) -> anyhow::Result<()> {
              Om du läser det fungerar e-postinställningarna.\n",
             config.base_url
         ),
+        ..Email::default()
     };
     mailer
         .send(&email)

@@ -59,6 +59,13 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// The deviation rules' thresholds (`UTFALL_DEVIATION_*`).
     pub deviation: app::deviation::Thresholds,
+    /// Each reminder type's cron expression (`app::reminder::TYPES`), by type id; empty = off.
+    /// Keys `UTFALL_CRON_<ID>` / `cron_<id>`.
+    pub schedules: std::collections::BTreeMap<&'static str, String>,
+    /// The time zone cron expressions are read in.
+    pub schedule_time_zone: chrono_tz::Tz,
+    /// Run the outbox worker and the scheduler in this instance (off: it only serves pages).
+    pub background_jobs: bool,
 }
 
 impl Default for Config {
@@ -87,6 +94,12 @@ impl Default for Config {
             max_connections_per_client: 64,
             shutdown_grace: Duration::from_secs(10),
             deviation: app::deviation::Thresholds::default(),
+            schedules: app::reminder::TYPES
+                .iter()
+                .map(|t| (t.id, t.default_cron.to_string()))
+                .collect(),
+            schedule_time_zone: chrono_tz::Europe::Stockholm,
+            background_jobs: true,
         }
     }
 }
@@ -208,7 +221,28 @@ const KEYS: &[Key] = &[
         file: "shutdown_grace_secs",
         env: "UTFALL_SHUTDOWN_GRACE_SECS",
     },
+    Key {
+        file: "schedule_time_zone",
+        env: "UTFALL_SCHEDULE_TIME_ZONE",
+    },
+    Key {
+        file: "background_jobs",
+        env: "UTFALL_BACKGROUND_JOBS",
+    },
 ];
+
+/// The reminder type a schedule key names: `cron_<id>` in the file, `UTFALL_CRON_<ID>` in the
+/// environment.
+fn schedule_key(name: &str) -> Option<&'static str> {
+    let id = name
+        .strip_prefix("cron_")
+        .or_else(|| name.strip_prefix("UTFALL_CRON_"))?
+        .to_ascii_lowercase();
+    app::reminder::TYPES
+        .iter()
+        .find(|t| t.id == id)
+        .map(|t| t.id)
+}
 
 /// Environment variables that are read but are not ours to warn about.
 const OTHER_ENV: &[&str] = &["UTFALL_CONFIG"];
@@ -249,6 +283,13 @@ impl Config {
                 ),
             })?;
             for (name, value) in table {
+                if let Some(id) = schedule_key(&name)
+                    && name.starts_with("cron_")
+                {
+                    let raw = value.as_str().map(str::to_string).unwrap_or_default();
+                    config.set_schedule(id, &name, &raw)?;
+                    continue;
+                }
                 let Some(key) = KEYS.iter().find(|k| k.file == name) else {
                     return Err(ConfigError {
                         key: name,
@@ -275,6 +316,10 @@ impl Config {
             if let Some(key) = KEYS.iter().find(|k| k.env == name) {
                 base_url_set |= key.env == "UTFALL_BASE_URL";
                 config.apply(key.env, key.env, &raw)?;
+            } else if let Some(id) = schedule_key(&name)
+                && name.starts_with("UTFALL_CRON_")
+            {
+                config.set_schedule(id, &name, &raw)?;
             } else if name.starts_with("UTFALL_") && !OTHER_ENV.contains(&name.as_str()) {
                 warnings.push(format!(
                     "okänd inställning {name} ignoreras / unknown setting ignored"
@@ -295,6 +340,22 @@ impl Config {
             });
         }
         Ok((config, warnings))
+    }
+
+    /// Sets reminder type `id`'s schedule: a cron expression (checked here), blank = off.
+    fn set_schedule(
+        &mut self,
+        id: &'static str,
+        shown: &str,
+        raw: &str,
+    ) -> Result<(), ConfigError> {
+        let raw = raw.trim();
+        crate::scheduler::parse_schedule(raw).map_err(|message| ConfigError {
+            key: shown.to_string(),
+            message,
+        })?;
+        self.schedules.insert(id, raw.to_string());
+        Ok(())
     }
 
     /// Parses one raw value into its field. `shown` is the key name the user wrote.
@@ -430,6 +491,20 @@ impl Config {
             "UTFALL_REPORT_LOCK_DAY" => {
                 self.report_lock_day = parse_in_range(raw, 1, 31).map_err(fail)? as u32
             }
+            "UTFALL_BACKGROUND_JOBS" => {
+                self.background_jobs = parse_bool(raw).ok_or_else(|| {
+                    fail(format!(
+                        "\"{raw}\" ska vara true eller false / must be true or false"
+                    ))
+                })?
+            }
+            "UTFALL_SCHEDULE_TIME_ZONE" => {
+                self.schedule_time_zone = raw.parse().map_err(|_| {
+                    fail(format!(
+                        "\"{raw}\" är ingen tidszon i IANA-databasen, t.ex. Europe/Stockholm / not an IANA time zone"
+                    ))
+                })?
+            }
             other => unreachable!("key {other} is listed in KEYS but not parsed"),
         }
         Ok(())
@@ -491,6 +566,42 @@ mod tests {
         assert!(!config.demo);
         assert!(config.smtp_url.is_none());
         assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn schedules_default_to_the_types_own_and_can_be_changed_or_turned_off() {
+        let (config, _) = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(config.schedules["weekly_digest"], "0 0 7 * * Mon");
+        assert_eq!(config.schedule_time_zone, chrono_tz::Europe::Stockholm);
+        let file = "cron_weekly_digest = \"0 30 8 * * Tue\"\n";
+        let (config, warnings) = Config::from_sources(
+            Some(file),
+            env(&[
+                ("UTFALL_CRON_MONTHLY_REPORTING", ""),
+                ("UTFALL_SCHEDULE_TIME_ZONE", "Europe/Helsinki"),
+            ]),
+        )
+        .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.schedules["weekly_digest"], "0 30 8 * * Tue");
+        assert_eq!(config.schedules["monthly_reporting"], "");
+        assert_eq!(config.schedule_time_zone, chrono_tz::Europe::Helsinki);
+    }
+
+    #[test]
+    fn a_bad_schedule_names_its_key() {
+        let error =
+            Config::from_sources(None, env(&[("UTFALL_CRON_WEEKLY_DIGEST", "varje måndag")]))
+                .unwrap_err();
+        assert_eq!(error.key, "UTFALL_CRON_WEEKLY_DIGEST");
+        let error =
+            Config::from_sources(None, env(&[("UTFALL_SCHEDULE_TIME_ZONE", "Europe/Örebro")]))
+                .unwrap_err();
+        assert_eq!(error.key, "UTFALL_SCHEDULE_TIME_ZONE");
+        // An unknown reminder type is an unknown setting, as any other.
+        let (_, warnings) =
+            Config::from_sources(None, env(&[("UTFALL_CRON_SURVEYS", "0 0 7 * * *")])).unwrap();
+        assert_eq!(warnings.len(), 1);
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub mod edge;
 pub mod exports;
 pub mod forms;
 pub mod indicator_imports;
+pub mod outbox;
+pub mod scheduler;
 pub mod security;
 pub mod serve;
 pub mod startup;

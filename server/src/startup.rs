@@ -47,6 +47,8 @@ pub struct AppState {
     pub reporting: app::report::Rules,
     pub deviation: app::deviation::Thresholds,
     pub portfolio_cache: app::dashboard::cache::PortfolioCache,
+    /// Rings the outbox worker after mail was queued.
+    pub outbox_wake: app::outbox::Wake,
 }
 
 impl AppState {
@@ -69,7 +71,9 @@ impl AppState {
         );
         // Every value change evaluates the satsning's deviation flags right after its commit.
         let after_values = app::deviation::repo::after_values(self.deviation_settings());
+        let outbox_wake = self.outbox_wake.clone();
         move || {
+            provide_context(outbox_wake.clone());
             provide_context(db.clone());
             provide_context(mailer.clone());
             provide_context(base_url.clone());
@@ -87,6 +91,11 @@ pub struct Application {
     limits: Limits,
     db: Db,
     port: u16,
+    mailer: Mailer,
+    outbox_wake: app::outbox::Wake,
+    jobs: Vec<crate::scheduler::Job>,
+    time_zone: chrono_tz::Tz,
+    background_jobs: bool,
 }
 
 impl Application {
@@ -121,7 +130,9 @@ impl Application {
             .await
             .with_context(|| format!("UTFALL_ADDR: kan inte lyssna på {}", config.addr))?;
         let port = listener.local_addr()?.port();
-        let router = router(config, db.clone(), mailer);
+        let outbox_wake = app::outbox::Wake::default();
+        let router = router(config, db.clone(), mailer.clone(), outbox_wake.clone());
+        let jobs = crate::scheduler::jobs(config);
         let limits = Limits {
             header_read_timeout: config.header_read_timeout,
             max_connections_per_client: config.max_connections_per_client,
@@ -134,6 +145,11 @@ impl Application {
             limits,
             db,
             port,
+            mailer,
+            outbox_wake,
+            jobs,
+            time_zone: config.schedule_time_zone,
+            background_jobs: config.background_jobs,
         })
     }
 
@@ -159,8 +175,39 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let db = self.db.clone();
+        // The background work lives as long as the server: the outbox worker and the
+        // scheduler stop before the database closes.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut background = Vec::new();
+        if self.background_jobs {
+            background.push(crate::outbox::spawn(
+                db.clone(),
+                self.mailer.clone(),
+                self.outbox_wake.clone(),
+                stopped.clone(),
+            ));
+            background.push(crate::scheduler::spawn(
+                db.clone(),
+                self.jobs,
+                self.time_zone,
+                self.outbox_wake.clone(),
+                stopped,
+            ));
+        }
         tracing::info!(port = self.port, "Utfall lyssnar");
         serve::serve(self.listener, self.router, self.limits, shutdown).await;
+        let _ = stop.send(true);
+        for task in background {
+            // A mail being sent or a job running gets a moment; then it is dropped (the
+            // outbox lease and the job's idempotency keys make a later retry safe).
+            let abort = task.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
         db.close().await;
         tracing::info!("Utfall har stängts");
         Ok(())
@@ -176,7 +223,7 @@ pub fn build_mailer(config: &Config) -> anyhow::Result<Mailer> {
 }
 
 /// The complete HTTP surface: Leptos pages and server functions, probes, static files.
-pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
+pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox::Wake) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("utfall")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -200,6 +247,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer) -> Router {
         },
         deviation: config.deviation,
         portfolio_cache: Default::default(),
+        outbox_wake,
     };
     let context = state.provide_contexts();
     let routes = route_list();

@@ -34,6 +34,7 @@ fn reminder(to: &str) -> Email {
         to: to.to_string(),
         subject: "Påminnelse: rapportera för november 2026".into(),
         body: "Hej!\n\nMånadsrapporten för Skolfam väntar på dig.\n".into(),
+        ..Email::default()
     }
 }
 

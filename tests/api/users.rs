@@ -318,6 +318,7 @@ async fn expired_link_is_refused() {
         id,
         chrono::TimeDelta::hours(2),
         chrono::Utc::now() - chrono::TimeDelta::hours(3),
+        None,
     )
     .await
     .unwrap();

@@ -162,19 +162,15 @@ fn EditUserForm(user: UserSummary) -> impl IntoView {
     let form = use_form_state();
     let query = use_query_map();
     let flag = move |key: &str| query.with_untracked(|q| q.get(key));
-    let notice = match (flag("skapad"), flag("sparad"), flag("lank"), flag("mejl")) {
-        (Some(_), _, _, Some(_)) => Some(
-            "Användaren skapades, men mejlet med lösenordslänken kunde inte skickas. Försök igen med knappen nedan.",
+    // The mail is queued with the link in one transaction; the outbox sends it and retries
+    // while the mail server is away (its fate shows on Utskick).
+    let notice = match (flag("skapad"), flag("sparad"), flag("lank")) {
+        (Some(_), _, _) => Some(
+            "Användaren skapades och har fått ett mejl med en länk för att välja lösenord. Om mejlet inte kan skickas direkt försöker Utfall igen; läget syns under Utskick.",
         ),
-        (Some(_), _, _, None) => {
-            Some("Användaren skapades och har fått ett mejl med en länk för att välja lösenord.")
-        }
-        (_, Some(_), _, _) => Some("Ändringarna är sparade."),
-        (_, _, Some(l), _) if l == "skickad" => {
-            Some("En ny lösenordslänk har skickats. Den gäller i 2 timmar.")
-        }
-        (_, _, Some(_), _) => Some(
-            "Lösenordslänken kunde inte skickas. Kontrollera e-postinställningarna och försök igen.",
+        (_, Some(_), _) => Some("Ändringarna är sparade."),
+        (_, _, Some(_)) => Some(
+            "En ny lösenordslänk har skickats. Den gäller i 2 timmar. Läget för mejlet syns under Utskick.",
         ),
         _ => None,
     };

@@ -71,25 +71,26 @@ pub async fn create_user(user: super::UserForm) -> Result<Saved, AppError> {
     };
     let id = super::repo::create_user(&db, Some(admin.id), &new_user, now).await?;
     let actor = admin.actor();
-    let token = super::repo::create_password_link(
+    let mail = link_mail(
+        &input.name,
+        &input.email,
+        super::link_mail::LinkKind::Welcome {
+            by: admin.name.clone(),
+        },
+    );
+    super::repo::create_password_link(
         &db,
         Some(actor),
         admin.organisation_id,
         id,
         chrono::TimeDelta::days(7),
         now,
+        Some(&mail),
     )
     .await?;
-    let mailed = send_link_mail(
-        &input.name,
-        &input.email,
-        &token,
-        LinkKind::Welcome { by: admin.name },
-    )
-    .await;
-    let mail_note = if mailed { "" } else { "&mejl=fel" };
+    crate::outbox::wake();
     Ok(Saved {
-        redirect: format!("/admin/anvandare/{id}?skapad=1{mail_note}"),
+        redirect: format!("/admin/anvandare/{id}?skapad=1"),
     })
 }
 
@@ -118,19 +119,20 @@ pub async fn send_password_link(id: i64) -> Result<Saved, AppError> {
         ));
     }
     let actor = admin.actor();
-    let token = super::repo::create_password_link(
+    let mail = link_mail(&user.name, &user.email, super::link_mail::LinkKind::Reset);
+    super::repo::create_password_link(
         &db,
         Some(actor),
         admin.organisation_id,
         id,
         chrono::TimeDelta::hours(2),
         chrono::Utc::now(),
+        Some(&mail),
     )
     .await?;
-    let mailed = send_link_mail(&user.name, &user.email, &token, LinkKind::Reset).await;
-    let outcome = if mailed { "skickad" } else { "fel" };
+    crate::outbox::wake();
     Ok(Saved {
-        redirect: format!("/admin/anvandare/{id}?lank={outcome}"),
+        redirect: format!("/admin/anvandare/{id}?lank=skickad"),
     })
 }
 
@@ -165,49 +167,18 @@ pub async fn set_password(
     })
 }
 
+/// The password mail for `name` at `email`, with links at the configured base URL. It is
+/// queued in the outbox with the link; the worker sends it (and retries while SMTP is down).
 #[cfg(feature = "ssr")]
-enum LinkKind {
-    Welcome { by: String },
-    Reset,
-}
-
-/// Sends the password link; `false` (logged) when the mail could not be sent, so the admin
-/// can be told and try again. (The outbox issue makes this durable and retried.)
-#[cfg(feature = "ssr")]
-async fn send_link_mail(name: &str, email: &str, token: &str, kind: LinkKind) -> bool {
-    use crate::mail::{BaseUrl, Email, Mailer};
-    let base = expect_context::<BaseUrl>();
-    let mailer = expect_context::<Mailer>();
-    let link = format!("{}/losenord/{token}", base.0);
-    let (subject, body) = match kind {
-        LinkKind::Welcome { by } => (
-            "Välkommen till Utfall – välj ditt lösenord".to_string(),
-            format!(
-                "Hej {name}!\n\n{by} har skapat ett konto åt dig i Utfall, kommunens verktyg för \
-                 uppföljning av sociala investeringar.\n\nVälj ditt lösenord här (länken fungerar \
-                 en gång och i 7 dagar):\n{link}\n\nDu loggar in med e-postadressen {email}.\n\n\
-                 Har du inte väntat dig det här mejlet kan du bortse från det.\n"
-            ),
-        ),
-        LinkKind::Reset => (
-            "Nytt lösenord till Utfall".to_string(),
-            format!(
-                "Hej {name}!\n\nDu kan välja ett nytt lösenord till Utfall här (länken fungerar \
-                 en gång och i 2 timmar):\n{link}\n\nHar du inte bett om det kan du bortse från \
-                 mejlet; ditt nuvarande lösenord fungerar som vanligt.\n"
-            ),
-        ),
-    };
-    let message = Email {
-        to: email.to_string(),
-        subject,
-        body,
-    };
-    match mailer.send(&message).await {
-        Ok(()) => true,
-        Err(error) => {
-            tracing::error!(%error, "password link mail failed");
-            false
-        }
+fn link_mail(
+    name: &str,
+    email: &str,
+    kind: super::link_mail::LinkKind,
+) -> super::link_mail::LinkMail {
+    super::link_mail::LinkMail {
+        kind,
+        name: name.to_string(),
+        email: email.to_string(),
+        base_url: expect_context::<crate::mail::BaseUrl>().0,
     }
 }

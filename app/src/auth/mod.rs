@@ -12,6 +12,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod link_mail;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
@@ -441,7 +442,7 @@ pub enum Access {
 pub fn page_access(path: &str) -> Access {
     let path = path.trim_end_matches('/');
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if under("/admin") || under("/historik/user_account") {
+    if under("/admin") || under("/historik/user_account") || under("/utskick") {
         Access::Roles(&[Role::Admin])
     } else if under("/historik") || under("/parter") || under("/indikatorer") {
         Access::Roles(&[Role::Admin, Role::Evaluator])
@@ -454,7 +455,7 @@ pub fn page_access(path: &str) -> Access {
         || (path.starts_with("/satsningar/") && path.ends_with("/redigera"))
     {
         Access::Roles(&[Role::Admin, Role::Evaluator, Role::ProjectLead])
-    } else if under("/satsningar") || under("/oversikt") {
+    } else if under("/satsningar") || under("/oversikt") || under("/profil") {
         Access::Roles(&Role::ALL)
     } else {
         Access::Public

@@ -422,6 +422,7 @@ async fn delete_sessions(tx: &mut crate::db::Tx, user_id: i64) -> Result<(), App
 }
 
 /// Creates a one-time link for choosing a password, valid for `valid_for`; returns the token.
+/// With `mail`, the mail carrying the link is queued in the outbox in the same transaction.
 pub async fn create_password_link(
     db: &Db,
     actor: Option<Actor>,
@@ -429,9 +430,15 @@ pub async fn create_password_link(
     user_id: i64,
     valid_for: TimeDelta,
     now: DateTime<Utc>,
+    mail: Option<&super::link_mail::LinkMail>,
 ) -> Result<String, AppError> {
     let token = super::session::new_token();
     let mut tx = db.begin().await?;
+    if let Some(mail) = mail {
+        let hash = super::session::token_hash(&token);
+        let row = super::link_mail::compose(mail, organisation_id, user_id, &token, &hash);
+        crate::outbox::repo::enqueue(&mut tx, &row, now).await?;
+    }
     on_tx!(&mut tx, |conn| {
         sqlx::query(
             "INSERT INTO password_reset (token_hash, user_id, created_at, expires_at)

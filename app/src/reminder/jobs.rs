@@ -1,0 +1,282 @@
+//! The reminder types' job bodies: plain async functions of (database, settings, clock) that
+//! queue mails in the outbox under idempotency keys. The scheduler (`server/src/scheduler.rs`)
+//! runs them on their cron schedules; tests call them with their own clock.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use futures::future::BoxFuture;
+
+use super::mails::{self, DigestItem, DigestSection};
+use super::repo::{self, Recipient};
+use super::{MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST};
+use crate::auth::Role;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::initiative::{Initiative, Status};
+use crate::outbox::NewMail;
+use crate::report::Period;
+use crate::report::todo::{ToDo, Urgency};
+
+/// `now` as a date in the reminders' calendar.
+fn today(env: &ReminderEnv, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&env.time_zone).date_naive()
+}
+
+/// Months older than this many are locked whatever the rules' days (as the start page).
+const MONTHS_BACK: usize = 3;
+
+/// The satsningar of `organisation_id` that report (decided or later) with their open months
+/// on `today`.
+async fn open_months(
+    db: &Db,
+    env: &ReminderEnv,
+    organisation_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<(Initiative, Vec<ToDo>)>, AppError> {
+    let from = (0..MONTHS_BACK).fold(Period::of(today), |p, _| p.prev());
+    let marks = crate::report::repo::month_marks(db, organisation_id, None, from).await?;
+    Ok(crate::initiative::repo::list(db, organisation_id)
+        .await?
+        .into_iter()
+        .filter(|i| i.status >= Status::Decided)
+        .map(|i| {
+            let months: Vec<Period> = crate::report::reporting_months(i.start, i.end, today)
+                .into_iter()
+                .filter(|p| *p >= from)
+                .collect();
+            let open = crate::report::todo::to_do(&env.rules, &marks, i.id, &months, today);
+            (i, open)
+        })
+        .collect())
+}
+
+/// Queues `mails` in one transaction; returns how many were new.
+async fn queue(db: &Db, mails: &[NewMail], now: DateTime<Utc>) -> Result<usize, AppError> {
+    if mails.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = db.begin().await?;
+    let mut new = 0;
+    for mail in mails {
+        new += usize::from(crate::outbox::repo::enqueue(&mut tx, mail, now).await?);
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
+fn outbox_mail(
+    organisation_id: i64,
+    key: String,
+    kind: &str,
+    to: &Recipient,
+    composed: mails::Composed,
+) -> NewMail {
+    NewMail {
+        organisation_id,
+        key,
+        kind: kind.to_string(),
+        recipient_user_id: Some(to.id),
+        recipient_name: to.name.clone(),
+        recipient_address: to.email.clone(),
+        subject: composed.subject,
+        text: composed.text,
+        html: composed.html,
+    }
+}
+
+/// Månadsrapportering: each projektledare of a reporting satsning gets one mail per month
+/// that is due within a few days and one when it is late, only while something is missing
+/// (not marked as inrapporterad, not locked). Returns the number of mails queued.
+pub async fn monthly_reporting(
+    db: &Db,
+    env: &ReminderEnv,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let today = today(env, now);
+    let mut queued = 0;
+    for organisation in crate::organisation::repo::list(db).await? {
+        let people: HashMap<i64, Recipient> = repo::active_users(db, organisation.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let off = repo::opted_out(db, organisation.id, MONTHLY_REPORTING).await?;
+        let mut mails = Vec::new();
+        for (initiative, open) in open_months(db, env, organisation.id, today).await? {
+            for to_do in open.iter().filter(|t| mails::worth_reminding(t, today)) {
+                for (lead, _) in &initiative.leads {
+                    let Some(person) = people.get(lead).filter(|p| !off.contains(&p.id)) else {
+                        continue;
+                    };
+                    let composed = mails::monthly(
+                        &person.name,
+                        initiative.id,
+                        &initiative.name,
+                        to_do,
+                        &env.base_url.0,
+                    );
+                    let key =
+                        mails::monthly_key(initiative.id, to_do.period, to_do.urgency, person.id);
+                    mails.push(outbox_mail(
+                        organisation.id,
+                        key,
+                        MONTHLY_REPORTING,
+                        person,
+                        composed,
+                    ));
+                }
+            }
+        }
+        queued += queue(db, &mails, now).await?;
+    }
+    Ok(queued)
+}
+
+/// [`monthly_reporting`] as a registered job body.
+pub fn monthly_reporting_job<'a>(
+    db: &'a Db,
+    env: &'a ReminderEnv,
+    now: DateTime<Utc>,
+) -> BoxFuture<'a, Result<usize, AppError>> {
+    Box::pin(monthly_reporting(db, env, now))
+}
+
+/// A section of the weekly digest for one organisation.
+pub type SectionFn = for<'a> fn(
+    &'a Db,
+    &'a ReminderEnv,
+    i64,
+    DateTime<Utc>,
+) -> BoxFuture<'a, Result<DigestSection, AppError>>;
+
+/// The digest's sections, in order. Deviation flags (#16: new and changed flags, flags
+/// explained) and half-year reports (#17: submitted, overdue) each add one function below and
+/// one line here.
+pub const DIGEST_SECTIONS: &[SectionFn] = &[
+    |db, env, org, now| Box::pin(late_months(db, env, org, now)),
+    |db, env, org, now| Box::pin(submitted_months(db, env, org, now)),
+];
+
+/// Months past their due date and still open, per satsning.
+async fn late_months(
+    db: &Db,
+    env: &ReminderEnv,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<DigestSection, AppError> {
+    let items = open_months(db, env, organisation_id, today(env, now))
+        .await?
+        .into_iter()
+        .filter_map(|(initiative, open)| {
+            let late: Vec<String> = open
+                .iter()
+                .filter(|t| t.urgency == Urgency::Late)
+                .map(|t| t.period.label())
+                .collect();
+            (!late.is_empty()).then(|| DigestItem {
+                text: format!(
+                    "{}: {} inte inrapporterad",
+                    initiative.name,
+                    late.join(", ")
+                ),
+                path: format!("/satsningar/{}/rapportera", initiative.id),
+            })
+        })
+        .collect();
+    Ok(DigestSection {
+        heading: "Försenade månader".into(),
+        items,
+    })
+}
+
+/// Months marked as inrapporterad during the last seven days; late ones say so.
+async fn submitted_months(
+    db: &Db,
+    env: &ReminderEnv,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<DigestSection, AppError> {
+    let names: HashMap<i64, String> = crate::initiative::repo::list(db, organisation_id)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    let submitted =
+        crate::report::repo::submitted_since(db, organisation_id, now - Duration::days(7)).await?;
+    let items = submitted
+        .into_iter()
+        .filter_map(|(id, period, at)| {
+            let day = at.with_timezone(&env.time_zone).date_naive();
+            let late = if day > env.rules.due_date(period) {
+                ", efter sista dag"
+            } else {
+                ""
+            };
+            Some(DigestItem {
+                text: format!(
+                    "{}: {} inrapporterad {}{late}",
+                    names.get(&id)?,
+                    period.label(),
+                    crate::sv::date::day_and_month(day)
+                ),
+                path: format!("/satsningar/{id}/rapportera/{period}"),
+            })
+        })
+        .collect();
+    Ok(DigestSection {
+        heading: "Inrapporterat den senaste veckan".into(),
+        items,
+    })
+}
+
+/// Veckobrev: one mail per member of the beredningsgrupp with the digest's sections;
+/// nothing when every section is empty. One mail per organisation, ISO week and person.
+pub async fn weekly_digest(
+    db: &Db,
+    env: &ReminderEnv,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let week = chrono::Datelike::iso_week(&today(env, now));
+    let mut queued = 0;
+    for organisation in crate::organisation::repo::list(db).await? {
+        let off = repo::opted_out(db, organisation.id, WEEKLY_DIGEST).await?;
+        let readers: Vec<Recipient> = repo::active_with_role(db, organisation.id, Role::Review)
+            .await?
+            .into_iter()
+            .filter(|r| !off.contains(&r.id))
+            .collect();
+        if readers.is_empty() {
+            continue;
+        }
+        let mut sections = Vec::with_capacity(DIGEST_SECTIONS.len());
+        for section in DIGEST_SECTIONS {
+            sections.push(section(db, env, organisation.id, now).await?);
+        }
+        let mails: Vec<NewMail> = readers
+            .iter()
+            .filter_map(|reader| {
+                let composed = mails::digest(&reader.name, week, &sections, &env.base_url.0)?;
+                let key = mails::digest_key(organisation.id, week, reader.id);
+                Some(outbox_mail(
+                    organisation.id,
+                    key,
+                    WEEKLY_DIGEST,
+                    reader,
+                    composed,
+                ))
+            })
+            .collect();
+        queued += queue(db, &mails, now).await?;
+    }
+    Ok(queued)
+}
+
+/// [`weekly_digest`] as a registered job body.
+pub fn weekly_digest_job<'a>(
+    db: &'a Db,
+    env: &'a ReminderEnv,
+    now: DateTime<Utc>,
+) -> BoxFuture<'a, Result<usize, AppError>> {
+    Box::pin(weekly_digest(db, env, now))
+}

@@ -1,0 +1,289 @@
+//! The reminder mails' words: Swedish plain text and the same as simple HTML, each with deep
+//! links at the configured base URL and a footer saying why the recipient gets it and how to
+//! turn it off. Pure: the jobs hand in what they found.
+
+use chrono::NaiveDate;
+
+use crate::report::Period;
+use crate::report::todo::{ToDo, Urgency};
+use crate::sv::date::long_date;
+
+/// A composed mail: subject, text, HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// `text` safe inside HTML elements and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Should `to_do` be reminded of on `today`? Late months always (until they lock); months
+/// still due from [`super::DAYS_BEFORE_DUE`] days before their due date.
+pub fn worth_reminding(to_do: &ToDo, today: NaiveDate) -> bool {
+    match to_do.urgency {
+        Urgency::Late => true,
+        Urgency::Due => today >= to_do.due - chrono::Duration::days(super::DAYS_BEFORE_DUE),
+    }
+}
+
+/// The idempotency key of a month's reminder: one per satsning, month, kind and user.
+pub fn monthly_key(initiative_id: i64, period: Period, urgency: Urgency, user_id: i64) -> String {
+    let prefix = match urgency {
+        Urgency::Due => "manad-paminnelse",
+        Urgency::Late => "manad-forsenad",
+    };
+    format!("{prefix}:{initiative_id}:{period}:{user_id}")
+}
+
+fn footer_text(why: &str, base_url: &str) -> String {
+    format!(
+        "\n-- \n{why}\nVill du inte ha den här sortens mejl? Stäng av dem under Mina inställningar: \
+         {base_url}/profil\n"
+    )
+}
+
+fn footer_html(why: &str, base_url: &str) -> String {
+    format!(
+        "<hr><p style=\"font-size:90%\">{}<br>Vill du inte ha den här sortens mejl? Stäng av dem under \
+         <a href=\"{}/profil\">Mina inställningar</a>.</p>",
+        escape(why),
+        escape(base_url)
+    )
+}
+
+fn html_page(body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"></head>\
+         <body style=\"font-family:sans-serif;line-height:1.5\">{body}</body></html>"
+    )
+}
+
+/// The monthly reporting reminder to projektledare `name` for satsning `initiative`.
+pub fn monthly(
+    name: &str,
+    initiative_id: i64,
+    initiative: &str,
+    to_do: &ToDo,
+    base_url: &str,
+) -> Composed {
+    let month = to_do.period.label();
+    let link = format!(
+        "{base_url}/satsningar/{initiative_id}/rapportera/{}",
+        to_do.period
+    );
+    let due = long_date(to_do.due);
+    let open_until = long_date(to_do.open_until);
+    let (subject, lead) = match to_do.urgency {
+        Urgency::Due => (
+            format!("Påminnelse: rapportera {month} för {initiative}"),
+            format!("Värdena för {month} i ”{initiative}” ska vara inrapporterade senast {due}."),
+        ),
+        Urgency::Late => (
+            format!("Försenad: {month} för {initiative} är inte inrapporterad"),
+            format!(
+                "Värdena för {month} i ”{initiative}” skulle ha varit inrapporterade senast {due}. \
+                 Du kan rapportera till och med {open_until}; sedan låses månaden."
+            ),
+        ),
+    };
+    let started = if to_do.started {
+        "En del värden är sparade, men månaden är inte markerad som inrapporterad."
+    } else {
+        "Inga värden är sparade för månaden ännu."
+    };
+    let why = format!(
+        "Du får det här mejlet eftersom du är projektledare för ”{initiative}” i Utfall och något \
+         saknas för {month}."
+    );
+    let text = format!(
+        "Hej {name}!\n\n{lead}\n{started}\n\nRapportera här:\n{link}\n{}",
+        footer_text(&why, base_url)
+    );
+    let html = html_page(&format!(
+        "<p>Hej {}!</p><p>{}<br>{}</p><p><a href=\"{}\">Rapportera {} för {}</a></p>{}",
+        escape(name),
+        escape(&lead),
+        escape(started),
+        escape(&link),
+        escape(&month),
+        escape(initiative),
+        footer_html(&why, base_url)
+    ));
+    Composed {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// One line of a digest section: what, and where to look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestItem {
+    pub text: String,
+    /// A path under the base URL, e.g. `/satsningar/4/rapportera`.
+    pub path: String,
+}
+
+/// One section of the weekly digest (empty sections are left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestSection {
+    pub heading: String,
+    pub items: Vec<DigestItem>,
+}
+
+/// The idempotency key of a digest: one per organisation, ISO week and user.
+pub fn digest_key(organisation_id: i64, week: chrono::IsoWeek, user_id: i64) -> String {
+    format!(
+        "veckobrev:{organisation_id}:{}-V{:02}:{user_id}",
+        week.year(),
+        week.week()
+    )
+}
+
+/// The weekly digest for `name`, or `None` when every section is empty (no mail then).
+pub fn digest(
+    name: &str,
+    week: chrono::IsoWeek,
+    sections: &[DigestSection],
+    base_url: &str,
+) -> Option<Composed> {
+    let sections: Vec<&DigestSection> = sections.iter().filter(|s| !s.items.is_empty()).collect();
+    if sections.is_empty() {
+        return None;
+    }
+    let subject = format!("Veckobrev från Utfall, vecka {}", week.week());
+    let why = "Du får det här mejlet eftersom du ingår i beredningsgruppen i Utfall.";
+    let mut text = format!("Hej {name}!\n\nDet här har hänt i satsningarna den senaste veckan.\n");
+    let mut html = format!(
+        "<p>Hej {}!</p><p>Det här har hänt i satsningarna den senaste veckan.</p>",
+        escape(name)
+    );
+    for section in &sections {
+        text.push_str(&format!("\n{}\n", section.heading));
+        html.push_str(&format!("<h2>{}</h2><ul>", escape(&section.heading)));
+        for item in &section.items {
+            let link = format!("{base_url}{}", item.path);
+            text.push_str(&format!("- {}\n  {link}\n", item.text));
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                escape(&link),
+                escape(&item.text)
+            ));
+        }
+        html.push_str("</ul>");
+    }
+    text.push_str(&format!(
+        "\nÖversikten över alla satsningar: {base_url}/oversikt\n{}",
+        footer_text(why, base_url)
+    ));
+    html.push_str(&format!(
+        "<p><a href=\"{}/oversikt\">Översikten över alla satsningar</a></p>{}",
+        escape(base_url),
+        footer_html(why, base_url)
+    ));
+    Some(Composed {
+        subject,
+        text,
+        html: html_page(&html),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn november(urgency: Urgency) -> ToDo {
+        ToDo {
+            period: Period::new(2026, 11).unwrap(),
+            urgency,
+            started: false,
+            due: date(2026, 12, 10),
+            open_until: date(2026, 12, 20),
+        }
+    }
+
+    #[test]
+    fn due_months_wait_until_three_days_before_and_late_ones_are_always_reminded() {
+        let due = november(Urgency::Due);
+        assert!(!worth_reminding(&due, date(2026, 12, 6)));
+        assert!(worth_reminding(&due, date(2026, 12, 7)));
+        assert!(worth_reminding(
+            &november(Urgency::Late),
+            date(2026, 12, 11)
+        ));
+    }
+
+    #[test]
+    fn the_monthly_mail_links_to_the_month_and_says_why() {
+        let mail = monthly(
+            "Anna <Berg>",
+            12,
+            "Skolfam & co",
+            &november(Urgency::Late),
+            "https://utfall.orebro.se",
+        );
+        assert_eq!(
+            mail.subject,
+            "Försenad: november 2026 för Skolfam & co är inte inrapporterad"
+        );
+        assert!(
+            mail.text
+                .contains("https://utfall.orebro.se/satsningar/12/rapportera/2026-11")
+        );
+        assert!(mail.text.contains("20 december 2026"));
+        assert!(mail.text.contains("projektledare för ”Skolfam & co”"));
+        assert!(mail.text.contains("https://utfall.orebro.se/profil"));
+        assert!(mail.html.contains("Anna &lt;Berg&gt;"));
+        assert!(mail.html.contains("Skolfam &amp; co"));
+        assert!(!mail.html.contains("<Berg>"));
+        assert_eq!(
+            monthly_key(12, november(Urgency::Due).period, Urgency::Due, 7),
+            "manad-paminnelse:12:2026-11:7"
+        );
+    }
+
+    #[test]
+    fn an_empty_digest_is_no_mail() {
+        let week = date(2026, 12, 7).iso_week();
+        let empty = DigestSection {
+            heading: "Försenade månader".into(),
+            items: vec![],
+        };
+        assert_eq!(
+            digest("Bo", week, std::slice::from_ref(&empty), "http://x.se"),
+            None
+        );
+        let late = DigestSection {
+            heading: "Försenade månader".into(),
+            items: vec![DigestItem {
+                text: "Skolfam: november 2026".into(),
+                path: "/satsningar/3/rapportera".into(),
+            }],
+        };
+        let mail = digest("Bo", week, &[empty, late], "http://x.se").unwrap();
+        assert_eq!(mail.subject, "Veckobrev från Utfall, vecka 50");
+        assert!(mail.text.contains("http://x.se/satsningar/3/rapportera"));
+        assert!(mail.text.contains("beredningsgruppen"));
+        assert_eq!(digest_key(1, week, 5), "veckobrev:1:2026-V50:5");
+    }
+}

@@ -1,0 +1,180 @@
+//! Påminnelser: the reminder e-mails Utfall sends on a schedule, and who gets which.
+//!
+//! Each reminder type is one entry in [`TYPES`]: its id (config key `UTFALL_CRON_<ID>`,
+//! preference), its Swedish name, its default cron schedule and its job body. A job body is a
+//! plain `async fn(&Db, &ReminderEnv, now)` (in `jobs.rs`) that finds who should be reminded of
+//! what, composes the mails (`mails.rs`, pure) and queues them in the outbox under
+//! idempotency keys, so running it twice sends nothing twice.
+//!
+//! **Adding a type** (half-year reports #17, surveys #15, deviation flags #16): write its job
+//! body in `jobs.rs` and add one [`ReminderType`] to [`TYPES`]. The scheduler, the setting
+//! `UTFALL_CRON_<ID>`, the profile's on/off choice and the Utskick filter follow from the entry.
+//! A new section of the weekly digest is one function in `jobs.rs` and one line in
+//! `jobs::DIGEST_SECTIONS`.
+//!
+//! The Utskick page (the outbox as admin sees it) lives here too: it names mails by their
+//! reminder type, and the outbox itself sits below `auth` in the layers.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+pub mod mails;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod ui;
+
+use serde::{Deserialize, Serialize};
+
+/// A reminder type's job body.
+#[cfg(feature = "ssr")]
+pub type JobBody =
+    for<'a> fn(
+        &'a crate::db::Db,
+        &'a ReminderEnv,
+        chrono::DateTime<chrono::Utc>,
+    ) -> futures::future::BoxFuture<'a, Result<usize, crate::error::AppError>>;
+
+/// Påminnelsetyp: one kind of scheduled reminder mail.
+pub struct ReminderType {
+    /// English id: config key suffix, preference and outbox kind.
+    pub id: &'static str,
+    /// Swedish name, as the profile and the Utskick page show it.
+    pub label: &'static str,
+    /// Who gets it and when, for the profile page.
+    pub description: &'static str,
+    /// Cron expression used when the configuration does not set one (`sec min hour day month
+    /// weekday`, read in `UTFALL_SCHEDULE_TIME_ZONE`).
+    pub default_cron: &'static str,
+    #[cfg(feature = "ssr")]
+    pub run: JobBody,
+}
+
+/// Every reminder type. One entry per type; see the module comment.
+pub const TYPES: &[ReminderType] = &[
+    ReminderType {
+        id: MONTHLY_REPORTING,
+        label: "Påminnelse om månadsrapportering",
+        description: "Till projektledare: när en månad snart ska vara inrapporterad och när den är försenad, bara om något saknas.",
+        // Every morning; the job itself decides whether a month is due soon or late.
+        default_cron: "0 0 8 * * *",
+        #[cfg(feature = "ssr")]
+        run: jobs::monthly_reporting_job,
+    },
+    ReminderType {
+        id: WEEKLY_DIGEST,
+        label: "Veckobrev till beredningsgruppen",
+        description: "Till beredningsgruppen varje måndag: försenade månader och vad som rapporterats in under veckan. Inget mejl när inget har hänt.",
+        default_cron: "0 0 7 * * Mon",
+        #[cfg(feature = "ssr")]
+        run: jobs::weekly_digest_job,
+    },
+];
+
+pub const MONTHLY_REPORTING: &str = "monthly_reporting";
+pub const WEEKLY_DIGEST: &str = "weekly_digest";
+
+/// The type with `id`, if any.
+pub fn reminder_type(id: &str) -> Option<&'static ReminderType> {
+    TYPES.iter().find(|t| t.id == id)
+}
+
+/// The Swedish name of an outbox kind: a reminder type or the password mail.
+pub fn kind_label(kind: &str) -> &str {
+    if kind == crate::outbox::KIND_PASSWORD_LINK {
+        return "Lösenordslänk";
+    }
+    reminder_type(kind).map_or(kind, |t| t.label)
+}
+
+/// What the job bodies need from the configuration.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct ReminderEnv {
+    /// Links in mails start here.
+    pub base_url: crate::mail::BaseUrl,
+    /// Due and lock days of monthly reporting.
+    pub rules: crate::report::Rules,
+    /// The calendar the reminders' "today" is read in.
+    pub time_zone: chrono_tz::Tz,
+}
+
+/// Days before a month's due date its reminder goes out.
+pub const DAYS_BEFORE_DUE: i64 = 3;
+
+/// One user's reminder settings: (type id, on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub on: Vec<(String, bool)>,
+}
+
+impl Settings {
+    /// Every type on, except those in `off`.
+    pub fn from_off(off: &[String]) -> Settings {
+        Settings {
+            on: TYPES
+                .iter()
+                .map(|t| (t.id.to_string(), !off.iter().any(|o| o == t.id)))
+                .collect(),
+        }
+    }
+}
+
+/// The profile's reminder form, posted as `settings[...]`: one checkbox per type,
+/// `settings[on][weekly_digest]=ja`; `settings[sent]` is always there, so a form with every
+/// box cleared still arrives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    pub sent: String,
+    #[serde(default)]
+    pub on: std::collections::BTreeMap<String, String>,
+}
+
+impl SettingsForm {
+    /// The known types the form turns off (unknown names are ignored).
+    pub fn off(&self) -> Vec<String> {
+        TYPES
+            .iter()
+            .filter(|t| !self.on.contains_key(t.id))
+            .map(|t| t.id.to_string())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_ids_are_unique_and_fit_a_config_key() {
+        for (n, t) in TYPES.iter().enumerate() {
+            assert!(TYPES[..n].iter().all(|o| o.id != t.id), "{}", t.id);
+            assert!(
+                t.id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{}",
+                t.id
+            );
+        }
+    }
+
+    #[test]
+    fn a_cleared_box_turns_its_type_off() {
+        let mut form = SettingsForm::default();
+        form.on.insert(WEEKLY_DIGEST.into(), "ja".into());
+        form.on.insert("okand".into(), "ja".into());
+        assert_eq!(form.off(), vec![MONTHLY_REPORTING.to_string()]);
+        let settings = Settings::from_off(&form.off());
+        assert_eq!(
+            settings.on,
+            vec![
+                (MONTHLY_REPORTING.to_string(), false),
+                (WEEKLY_DIGEST.to_string(), true)
+            ]
+        );
+        assert_eq!(kind_label("password_link"), "Lösenordslänk");
+        assert_eq!(
+            kind_label(WEEKLY_DIGEST),
+            "Veckobrev till beredningsgruppen"
+        );
+    }
+}

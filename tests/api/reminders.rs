@@ -1,0 +1,493 @@
+//! Reminder types and the scheduler: the right people get the right Swedish mail with links
+//! at the base URL, once per key, only when something is missing; opted-out and deactivated
+//! users get nothing; ticks on DST edges, after downtime and on two instances run once.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use app::auth::Role;
+use app::db::Db;
+use app::initiative::Status;
+use app::mail::{BaseUrl, Mailer};
+use app::reminder::{MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST};
+use app::report::Period;
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Europe::Stockholm;
+use server::scheduler::{Job, JobFn, parse_schedule, tick};
+
+use crate::builders::{InitiativeBuilder, TestUser, UserBuilder};
+use crate::helpers::{Backend, TestApp, postgres_database, rand_suffix};
+use crate::mail::wait_for_mail;
+use crate::outbox::{mails_containing, quiet_app, test_organisation};
+
+const BASE: &str = "https://utfall.exempel.se";
+
+fn env() -> ReminderEnv {
+    ReminderEnv {
+        base_url: BaseUrl(BASE.into()),
+        rules: app::report::Rules::default(), // due the 10th, locked after the 20th
+        time_zone: Stockholm,
+    }
+}
+
+/// `h:m` Stockholm time on `y-m-d`, as UTC.
+fn stockholm(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Stockholm
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A satsning reporting through 2027, led by `lead`.
+async fn reporting_initiative(app: &TestApp, name: &str, lead: &TestUser) -> i64 {
+    InitiativeBuilder::named(name)
+        .status(Status::Running)
+        .period("2026-01-01", "2027-12-31")
+        .led_by(lead)
+        .create(app)
+        .await
+        .id
+}
+
+/// Marks `period` of satsning `id` as inrapporterad at `at`.
+async fn mark_reported(app: &TestApp, by: &TestUser, id: i64, period: Period, at: DateTime<Utc>) {
+    let month = app::report::repo::MonthSave {
+        period,
+        entries: &[],
+        reason: None,
+        submit: true,
+    };
+    app::report::repo::save(&app.db, by.actor, id, month, at)
+        .await
+        .unwrap();
+}
+
+/// (key, recipient, subject, text) of the queued mails of `kind`.
+async fn queued(db: &Db, kind: &str) -> Vec<(String, String, String, String)> {
+    app::db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT idempotency_key, recipient_address, subject, body_text FROM outbox_message
+             WHERE kind = $1 ORDER BY id",
+        )
+        .bind(kind)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    })
+}
+
+fn november() -> Period {
+    Period::new(2026, 11).unwrap()
+}
+
+#[tokio::test]
+async fn project_leads_are_reminded_of_a_missing_month_once_and_when_it_is_late() {
+    let app = quiet_app(Backend::Sqlite).await;
+    let lead = UserBuilder::with_role(Role::ProjectLead)
+        .named("Åsa Lind")
+        .create(&app)
+        .await;
+    let done_lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let missing = reporting_initiative(&app, "Läxhjälp i Vivalla", &lead).await;
+    let reported = reporting_initiative(&app, "Skolfam", &done_lead).await;
+    mark_reported(
+        &app,
+        &done_lead,
+        reported,
+        november(),
+        stockholm(2026, 12, 1, 9, 0),
+    )
+    .await;
+
+    // Act: 6 December (four days before the due date): nothing yet.
+    let early =
+        app::reminder::jobs::monthly_reporting(&app.db, &env(), stockholm(2026, 12, 6, 8, 0))
+            .await
+            .unwrap();
+    assert_eq!(early, 0);
+    // 8 December at 08:00: due in two days. The job runs twice (as on two instances).
+    let now = stockholm(2026, 12, 8, 8, 0);
+    let first = app::reminder::jobs::monthly_reporting(&app.db, &env(), now)
+        .await
+        .unwrap();
+    let again = app::reminder::jobs::monthly_reporting(&app.db, &env(), now)
+        .await
+        .unwrap();
+
+    // Assert: one mail, to the lead of the satsning with the missing month only.
+    assert_eq!((first, again), (1, 0));
+    let mails = queued(&app.db, MONTHLY_REPORTING).await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let (key, to, subject, text) = &mails[0];
+    assert_eq!(
+        key,
+        &format!("manad-paminnelse:{missing}:2026-11:{}", lead.id)
+    );
+    assert_eq!(to, &lead.email);
+    assert_eq!(
+        subject,
+        "Påminnelse: rapportera november 2026 för Läxhjälp i Vivalla"
+    );
+    assert!(text.starts_with("Hej Åsa Lind!"), "{text}");
+    assert!(text.contains(&format!("{BASE}/satsningar/{missing}/rapportera/2026-11")));
+    assert!(text.contains("senast 10 december 2026"));
+    assert!(
+        text.contains(&format!("{BASE}/profil")),
+        "how to turn it off"
+    );
+    assert!(text.contains("eftersom du är projektledare"), "why");
+
+    // 11 December: late, a second mail with its own key; 21 December: locked, nothing.
+    let late =
+        app::reminder::jobs::monthly_reporting(&app.db, &env(), stockholm(2026, 12, 11, 8, 0))
+            .await
+            .unwrap();
+    assert_eq!(late, 1);
+    let mails = queued(&app.db, MONTHLY_REPORTING).await;
+    assert_eq!(
+        mails[1].0,
+        format!("manad-forsenad:{missing}:2026-11:{}", lead.id)
+    );
+    assert!(mails[1].2.starts_with("Försenad: november 2026"));
+    let locked =
+        app::reminder::jobs::monthly_reporting(&app.db, &env(), stockholm(2026, 12, 21, 8, 0))
+            .await
+            .unwrap();
+    assert_eq!(locked, 0);
+}
+
+#[tokio::test]
+async fn opted_out_and_deactivated_users_get_nothing() {
+    let app = quiet_app(Backend::Sqlite).await;
+    let (admin, _) = UserBuilder::with_role(Role::Admin).login(&app).await;
+    let (quiet, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let gone = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    reporting_initiative(&app, "Brobyggare", &quiet).await;
+    reporting_initiative(&app, "Team Oxhagen", &gone).await;
+
+    // Act: one turns monthly reminders off on Mina inställningar (a plain form post)...
+    let mut on = std::collections::BTreeMap::new();
+    on.insert(WEEKLY_DIGEST.to_string(), "ja".to_string());
+    let form = app::reminder::api::SaveReminderSettings {
+        settings: app::reminder::SettingsForm {
+            sent: "ja".into(),
+            on,
+        },
+    };
+    let response = browser.submit("/profil", &form).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/profil?sparad=1");
+    // ...and the admin deactivates the other.
+    let input = app::auth::UserInput {
+        name: "Test Projektledare".into(),
+        email: gone.email.clone(),
+        roles: vec![Role::ProjectLead],
+    };
+    app::auth::repo::update_user(&app.db, admin.actor, gone.id, &input, false, Utc::now())
+        .await
+        .unwrap();
+    let queued_now =
+        app::reminder::jobs::monthly_reporting(&app.db, &env(), stockholm(2026, 12, 11, 8, 0))
+            .await
+            .unwrap();
+
+    // Assert
+    assert_eq!(queued_now, 0);
+    assert!(queued(&app.db, MONTHLY_REPORTING).await.is_empty());
+    let page = browser.get("/profil").await.text().await.unwrap();
+    assert!(page.contains("Påminnelse om månadsrapportering"));
+    // The admin sees everyone's settings on Utskick.
+    let admin_browser = app.with_new_client();
+    admin_browser
+        .login(&admin.email, crate::builders::PASSWORD)
+        .await;
+    let utskick = admin_browser.get("/utskick").await;
+    assert_eq!(utskick.status(), 200);
+    let html = scraper::Html::parse_document(&utskick.text().await.unwrap());
+    let row = scraper::Selector::parse("tr").unwrap();
+    let quiet_row = html
+        .select(&row)
+        .map(|r| r.text().collect::<String>())
+        .find(|t| t.contains(&quiet.email))
+        .expect("a row for the user");
+    assert!(quiet_row.contains("Av"), "{quiet_row}");
+    let gone_row = html
+        .select(&row)
+        .map(|r| r.text().collect::<String>())
+        .find(|t| t.contains(&gone.email))
+        .unwrap();
+    assert!(gone_row.contains("Inaktiverat"), "{gone_row}");
+}
+
+#[tokio::test]
+async fn the_weekly_digest_goes_to_the_beredningsgrupp_and_not_when_nothing_happened() {
+    let app = quiet_app(Backend::Sqlite).await;
+    let reviewer = UserBuilder::with_role(Role::Review)
+        .named("Bertil Öst")
+        .create(&app)
+        .await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let monday = stockholm(2026, 12, 14, 7, 0);
+
+    // Nothing has happened: no mail.
+    let none = app::reminder::jobs::weekly_digest(&app.db, &env(), monday)
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
+
+    // Act: a satsning whose November is late on Monday 14 December; another reported on time.
+    let late = reporting_initiative(&app, "Seniorpuls", &lead).await;
+    let on_time = reporting_initiative(&app, "El Sistema", &lead).await;
+    mark_reported(
+        &app,
+        &lead,
+        on_time,
+        november(),
+        monday - TimeDelta::days(6),
+    )
+    .await;
+    let sent = app::reminder::jobs::weekly_digest(&app.db, &env(), monday)
+        .await
+        .unwrap();
+    let again = app::reminder::jobs::weekly_digest(&app.db, &env(), monday + TimeDelta::hours(1))
+        .await
+        .unwrap();
+
+    // Assert: one mail for the week, to the reviewer only, with both sections and links.
+    assert_eq!((sent, again), (1, 0));
+    let mails = queued(&app.db, WEEKLY_DIGEST).await;
+    assert_eq!(mails.len(), 1);
+    let (key, to, subject, text) = &mails[0];
+    assert!(key.starts_with("veckobrev:") && key.ends_with(&format!(":2026-V51:{}", reviewer.id)));
+    assert_eq!(to, &reviewer.email);
+    assert_eq!(subject, "Veckobrev från Utfall, vecka 51");
+    assert!(text.contains("Försenade månader"), "{text}");
+    assert!(
+        text.contains("Seniorpuls: november 2026 inte inrapporterad"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{BASE}/satsningar/{late}/rapportera")));
+    assert!(
+        text.contains("El Sistema: november 2026 inrapporterad"),
+        "{text}"
+    );
+    assert!(text.contains("beredningsgruppen"));
+}
+
+#[tokio::test]
+async fn a_reminder_reaches_the_smtp_sink_with_its_links_at_the_base_url() {
+    let Some(url) = crate::helpers::service("UTFALL_TEST_SMTP_URL", "SMTP-mottagaren") else {
+        return;
+    };
+    let maildir = crate::helpers::service("UTFALL_TEST_MAILDIR", "Maildir").unwrap();
+    let app = quiet_app(Backend::Sqlite).await;
+    let lead = UserBuilder::with_role(Role::ProjectLead)
+        .named("Örjan Ärlig")
+        .create(&app)
+        .await;
+    let id =
+        reporting_initiative(&app, &format!("Utomhuspedagogik {}", rand_suffix()), &lead).await;
+    let now = stockholm(2026, 12, 9, 8, 0);
+    app::reminder::jobs::monthly_reporting(&app.db, &env(), now)
+        .await
+        .unwrap();
+
+    let mailer = Mailer::smtp(&url, "Utfall <utfall@exempel.se>").unwrap();
+    let drained = server::outbox::drain_once(&app.db, &mailer, now)
+        .await
+        .unwrap();
+
+    assert_eq!(drained.sent, 1);
+    let raw = wait_for_mail(Path::new(&maildir), &lead.email).await;
+    assert_eq!(mails_containing(Path::new(&maildir), &lead.email).len(), 1);
+    let parsed = mailparse::parse_mail(&raw).unwrap();
+    let subject = parsed
+        .headers
+        .iter()
+        .find(|h| h.get_key() == "Subject")
+        .unwrap()
+        .get_value();
+    assert!(subject.starts_with("Påminnelse: rapportera november 2026 för Utomhuspedagogik"));
+    let bodies: Vec<String> = parsed
+        .subparts
+        .iter()
+        .map(|p| p.get_body().unwrap())
+        .collect();
+    let link = format!("{BASE}/satsningar/{id}/rapportera/2026-11");
+    assert!(
+        bodies[0].contains("Hej Örjan Ärlig!") && bodies[0].contains(&link),
+        "{}",
+        bodies[0]
+    );
+    assert!(
+        bodies[1].contains(&format!("href=\"{link}\"")),
+        "{}",
+        bodies[1]
+    );
+}
+
+/// A job that counts its runs.
+fn counting_job(schedule: &str) -> (Job, Arc<AtomicUsize>) {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = runs.clone();
+    let run: JobFn = Arc::new(move |_db, _now| {
+        let counter = counter.clone();
+        Box::pin(async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok(0)
+        })
+    });
+    let job = Job {
+        name: "test_job",
+        schedule: parse_schedule(schedule).unwrap().unwrap(),
+        run,
+    };
+    (job, runs)
+}
+
+async fn fresh_db() -> (Db, tempfile::TempDir) {
+    let temp = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/utfall.db?mode=rwc", temp.path().display());
+    let db = Db::connect(&url, &Default::default()).await.unwrap();
+    test_organisation(&db).await;
+    (db, temp)
+}
+
+fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+}
+
+#[tokio::test]
+async fn a_tick_in_the_skipped_spring_hour_runs_once() {
+    let (db, _temp) = fresh_db().await;
+    let (job, runs) = counting_job("0 30 2 * * *");
+    let jobs = [job];
+    let count = |at| {
+        let (db, jobs) = (&db, &jobs);
+        async move { tick(db, jobs, Stockholm, at).await.unwrap().len() }
+    };
+    // First sight on Saturday: a starting point, no run.
+    assert_eq!(count(utc(2026, 3, 28, 12, 0)).await, 0);
+    // Sunday 29 March 2026, 01:59 CET: not yet. At 01:00 UTC the clock jumps 02:00 → 03:00.
+    assert_eq!(count(utc(2026, 3, 29, 0, 59)).await, 0);
+    assert_eq!(count(utc(2026, 3, 29, 1, 0)).await, 1);
+    assert_eq!(count(utc(2026, 3, 29, 1, 30)).await, 0);
+    assert_eq!(count(utc(2026, 3, 29, 23, 0)).await, 0);
+    // Monday 02:30 CEST as usual.
+    assert_eq!(count(utc(2026, 3, 30, 0, 30)).await, 1);
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_tick_in_the_repeated_autumn_hour_runs_once() {
+    let (db, _temp) = fresh_db().await;
+    let (job, runs) = counting_job("0 30 2 * * *");
+    let jobs = [job];
+    let ran = |at| {
+        let (db, jobs) = (&db, &jobs);
+        async move { tick(db, jobs, Stockholm, at).await.unwrap() }
+    };
+    assert!(ran(utc(2026, 10, 24, 12, 0)).await.is_empty());
+    // Sunday 25 October 2026: 02:30 CEST (00:30 UTC), then again 02:30 CET (01:30 UTC).
+    assert!(ran(utc(2026, 10, 25, 0, 29)).await.is_empty());
+    assert_eq!(
+        ran(utc(2026, 10, 25, 0, 31)).await,
+        vec![("test_job", "2026-10-25T02:30:00".to_string())]
+    );
+    assert!(
+        ran(utc(2026, 10, 25, 1, 31)).await.is_empty(),
+        "the second 02:30"
+    );
+    assert!(ran(utc(2026, 10, 25, 12, 0)).await.is_empty());
+    assert_eq!(ran(utc(2026, 10, 26, 1, 31)).await.len(), 1);
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn ticks_missed_during_downtime_are_caught_up_once() {
+    let (db, _temp) = fresh_db().await;
+    let (job, runs) = counting_job("0 0 7 * * Mon");
+    let jobs = [job];
+    tick(&db, &jobs, Stockholm, stockholm(2026, 11, 2, 6, 0))
+        .await
+        .unwrap();
+    // Down from before Monday 2 November 07:00 until Wednesday 25 November: four Mondays.
+    let back = stockholm(2026, 11, 25, 12, 0);
+    let ran = tick(&db, &jobs, Stockholm, back).await.unwrap();
+    assert_eq!(ran, vec![("test_job", "2026-11-23T07:00:00".to_string())]);
+    assert!(
+        tick(&db, &jobs, Stockholm, back + TimeDelta::minutes(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+/// Two instances (own pools on one database) tick the same schedule at the same moment.
+async fn two_instances_tick_once(url: &str) {
+    let options = app::db::DbOptions { max_connections: 4 };
+    let (one, two) = (
+        Db::connect(url, &options).await.unwrap(),
+        Db::connect(url, &options).await.unwrap(),
+    );
+    let (job, runs) = counting_job("0 0 7 * * Mon");
+    let jobs = [job];
+    tick(&one, &jobs, Stockholm, stockholm(2026, 12, 6, 12, 0))
+        .await
+        .unwrap();
+    let monday = stockholm(2026, 12, 7, 7, 0);
+    for round in 0..5 {
+        let at = monday + TimeDelta::weeks(round);
+        let (a, b) = tokio::join!(
+            tick(&one, &jobs, Stockholm, at),
+            tick(&two, &jobs, Stockholm, at)
+        );
+        assert_eq!(a.unwrap().len() + b.unwrap().len(), 1, "round {round}");
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 5);
+}
+
+#[tokio::test]
+async fn two_instances_on_sqlite_tick_once() {
+    let temp = tempfile::tempdir().unwrap();
+    two_instances_tick_once(&format!(
+        "sqlite://{}/utfall.db?mode=rwc",
+        temp.path().display()
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn two_instances_on_postgres_tick_once() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    two_instances_tick_once(&url).await;
+}
+
+#[tokio::test]
+async fn two_instances_on_postgres_running_the_digest_at_once_queue_one_mail() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    let app = quiet_app(Backend::Postgres(url.clone())).await;
+    let reviewer = UserBuilder::with_role(Role::Review).create(&app).await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    reporting_initiative(&app, "Seniorpuls", &lead).await;
+    let other = Db::connect(&url, &Default::default()).await.unwrap();
+    let monday = stockholm(2026, 12, 14, 7, 0);
+    let env = env();
+
+    let (a, b) = tokio::join!(
+        app::reminder::jobs::weekly_digest(&app.db, &env, monday),
+        app::reminder::jobs::weekly_digest(&other, &env, monday)
+    );
+
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let mails = queued(&app.db, WEEKLY_DIGEST).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].1, reviewer.email);
+}
