@@ -599,7 +599,8 @@ async fn schema_pages_are_accessible() {
         .text()
         .await
         .unwrap();
-    assert!(summary.contains("Ange en kod"), "{summary}");
+    // The code is suggested (the next free E-code), so the missing name is what is asked for.
+    assert!(summary.contains("Ange måttets namn"), "{summary}");
     browser.assert_accessible("nytt mått med fel").await;
 
     // The reporting pages as the evaluation team sees them, and the registers.

@@ -300,7 +300,7 @@ fn Portfolio(data: super::api::PortfolioData, filter: Filter) -> impl IntoView {
             view! { <p>"Inga satsningar matchar filtret."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
                     <table class="table portfolio-table">
                         <caption class="visually-hidden">"Satsningar med status, rapportering, trafikljus och budget"</caption>
                         <thead><tr>

@@ -100,7 +100,7 @@ fn Queue(data: QueueData) -> impl IntoView {
         })
         .collect_view();
     let table = view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
             <table class="table queue">
                 <caption class="visually-hidden">"Avvikelser, röda först och sedan de äldsta"</caption>
                 <thead><tr>

@@ -149,7 +149,7 @@ fn LogView(data: LogData) -> impl IntoView {
 #[component]
 fn EventTable(rows: Vec<LogEntry>, with_object: bool) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
             <table class="table">
                 <caption class="visually-hidden">"Händelser, nyaste först"</caption>
                 <thead>

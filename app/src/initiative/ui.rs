@@ -90,7 +90,7 @@ fn Listing(list: InitiativeList, filter: ListFilter) -> impl IntoView {
             view! { <p>"Inga satsningar matchar filtret."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
                 <table class="table">
                     <caption class="visually-hidden">"Satsningar"</caption>
                     <thead>

@@ -141,7 +141,7 @@ fn Preview(data: super::import_api::ImportPreviewData) -> impl IntoView {
                     <button type="submit" class="button">{format!("Importera {total} rader")}</button>
                 </PostForm>
             })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
                 <table class="table">
                     <caption class="visually-hidden">"Raderna i filen"</caption>
                     <thead><tr>

@@ -552,7 +552,7 @@ fn History(data: HistoryData) -> impl IntoView {
                 view! { <p>"Inga värden har sparats för månaden ännu."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
                         <table class="table">
                             <thead><tr>
                                 <th scope="col">"Tid"</th><th scope="col">"Av"</th><th scope="col">"Mått"</th>
@@ -614,7 +614,7 @@ fn Overview(data: OverviewData) -> impl IntoView {
                 view! { <p>"Inga satsningar rapporterar ännu."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
                         <table class="table overview-table">
                             <caption class="visually-hidden">"Status per satsning och månad"</caption>
                             <thead><tr>

@@ -140,7 +140,7 @@ fn SixColumns(data: SchemaPageData) -> impl IntoView {
             </dl>
             <h1 id="tabell-rubrik">{format!("Utvärderingsschema – {}", data.initiative_name)}</h1>
             {data.is_example.then(|| view! { <p><span class="tag">"Exempeldata"</span></p> })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
                 <table class="table schema-table">
                     <caption class="visually-hidden">"Utvärderingsschema i sex kolumner"</caption>
                     <thead>

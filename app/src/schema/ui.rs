@@ -198,7 +198,7 @@ fn MeasureTable(
     }
     let action = format!("/satsningar/{initiative_id}/schema");
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
             <table class="table">
                 <thead>
                     <tr>
@@ -304,7 +304,7 @@ fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl 
                 view! { <p class="hint">"Inga ekonomiska effekter ännu."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
                     <table class="table">
                         <thead><tr>
                             <th scope="col">"Effekt"</th><th scope="col">"Sikt"</th>
