@@ -6,6 +6,18 @@ use leptos_router::components::A;
 use crate::auth::Role;
 use crate::auth::ui::viewer;
 
+/// A wide table's box: it scrolls sideways on a narrow screen and, since it can be scrolled,
+/// is a named region that takes keyboard focus (WCAG 2.1.1, axe `scrollable-region-focusable`).
+/// `label` names the table ("Avvikelser"); the region's name adds that it scrolls.
+#[component]
+pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{label}, tabell som kan rullas i sidled")>
+            {children()}
+        </div>
+    }
+}
+
 /// Per-request nonce for the Content-Security-Policy, put into the request's extensions by
 /// the server's security-header middleware and stamped on every inline script Leptos writes.
 #[cfg(feature = "ssr")]

@@ -1,7 +1,8 @@
 //! Page scaffolding: one loader for a page's data and one view for a page that cannot be shown.
 //!
 //! A data page is a [`Resource`] of `Result<T, AppError>` handed to [`loaded`] with the view
-//! for its data (`app/src/party/ui.rs` is the shortest example). While the data loads the page
+//! for its data (`app/src/party/ui.rs` is the shortest example); a page about one object gets
+//! its resource from [`by_id`] with the route's [`route_id`]. While the data loads the page
 //! says so; when loading fails it shows [`Problem`], which is also the one place a page's HTTP
 //! status is set from an [`AppError`] (server functions get theirs in `server/src/edge.rs`).
 
@@ -41,6 +42,30 @@ where
     load(data, waiting, part, |error| {
         view! { <ProblemNotice error/> }.into_any()
     })
+}
+
+/// The data of a page about one object, by the id in its address: `fetch(id)`, or "not found"
+/// when the address has no id that is a number (one rule for every such page).
+pub fn by_id<T, Fut>(
+    id: impl Fn() -> Option<i64> + Send + Sync + 'static,
+    fetch: impl Fn(i64) -> Fut + Copy + Send + Sync + 'static,
+) -> Resource<Result<T, AppError>>
+where
+    T: Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    Resource::new_blocking(id, move |id| async move {
+        match id {
+            Some(id) => fetch(id).await,
+            None => Err(AppError::NotFound),
+        }
+    })
+}
+
+/// The route's `{id}`, when it is a number.
+pub fn route_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
 
 fn load<T, V>(

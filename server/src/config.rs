@@ -59,7 +59,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// The deviation rules' thresholds (`UTFALL_DEVIATION_*`).
     pub deviation: app::deviation::Thresholds,
-    /// Each reminder type's cron expression (`app::reminder::TYPES`), by type id; empty = off.
+    /// Each scheduled job's cron expression (the reminder types of `app::reminder::TYPES` and
+    /// `scheduler::UPKEEP`), by id; empty = off.
     /// Keys `UTFALL_CRON_<ID>` / `cron_<id>`.
     pub schedules: std::collections::BTreeMap<&'static str, String>,
     /// The time zone cron expressions are read in.
@@ -94,9 +95,8 @@ impl Default for Config {
             max_connections_per_client: 64,
             shutdown_grace: Duration::from_secs(10),
             deviation: app::deviation::Thresholds::default(),
-            schedules: app::reminder::TYPES
-                .iter()
-                .map(|t| (t.id, t.default_cron.to_string()))
+            schedules: crate::scheduler::schedule_defaults()
+                .map(|(id, cron)| (id, cron.to_string()))
                 .collect(),
             schedule_time_zone: chrono_tz::Europe::Stockholm,
             background_jobs: true,
@@ -238,10 +238,9 @@ fn schedule_key(name: &str) -> Option<&'static str> {
         .strip_prefix("cron_")
         .or_else(|| name.strip_prefix("UTFALL_CRON_"))?
         .to_ascii_lowercase();
-    app::reminder::TYPES
-        .iter()
-        .find(|t| t.id == id)
-        .map(|t| t.id)
+    crate::scheduler::schedule_defaults()
+        .find(|(known, _)| *known == id)
+        .map(|(known, _)| known)
 }
 
 /// Environment variables that are read but are not ours to warn about.

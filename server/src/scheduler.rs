@@ -32,8 +32,8 @@ pub const TICK: Duration = Duration::from_secs(30);
 /// The slot format: sorts as text in time order.
 const SLOT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
-/// A job body: given the database and the clock, does its work; returns how many mails it
-/// queued.
+/// A job body: given the database and the clock, does its work; returns how much it did
+/// (mails queued, flags changed), for the log.
 pub type JobFn =
     Arc<dyn Fn(Db, DateTime<Utc>) -> BoxFuture<'static, anyhow::Result<usize>> + Send + Sync>;
 
@@ -64,7 +64,48 @@ pub fn parse_schedule(raw: &str) -> Result<Option<cron::Schedule>, String> {
     })
 }
 
-/// The jobs of the reminder types whose schedule is not blank.
+/// The deviation sweep: the time-based rules (missing and late months) change with the
+/// calendar, not with a save, so every satsning is evaluated again on this schedule.
+pub const DEVIATION_SWEEP: &str = "deviation_sweep";
+
+/// Scheduled upkeep that sends no mail of its own: (id, default cron). Its schedule is set like
+/// a reminder type's (`UTFALL_CRON_<ID>`, blank = off); its body is one arm of [`upkeep_run`].
+pub const UPKEEP: &[(&str, &str)] = &[
+    // Every hour at five past: a month turns late at midnight, the flag follows within the hour.
+    (DEVIATION_SWEEP, "0 5 * * * *"),
+];
+
+/// Every scheduled job's id and default cron: the reminder types, then the upkeep.
+pub fn schedule_defaults() -> impl Iterator<Item = (&'static str, &'static str)> {
+    app::reminder::TYPES
+        .iter()
+        .map(|t| (t.id, t.default_cron))
+        .chain(UPKEEP.iter().copied())
+}
+
+/// The body of upkeep job `id`.
+fn upkeep_run(id: &'static str, config: &Config) -> Option<JobFn> {
+    match id {
+        DEVIATION_SWEEP => {
+            let settings = app::deviation::repo::Settings {
+                thresholds: config.deviation,
+                reporting: app::report::Rules {
+                    due_day: config.report_due_day,
+                    lock_day: config.report_lock_day,
+                },
+            };
+            Some(Arc::new(move |db: Db, now: DateTime<Utc>| {
+                Box::pin(async move {
+                    let outcome = app::deviation::repo::sweep(&db, &settings, now).await?;
+                    Ok(outcome.changed())
+                })
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// The jobs whose schedule is not blank: the reminder types' and the upkeep's.
 pub fn jobs(config: &Config) -> Vec<Job> {
     let env = app::reminder::ReminderEnv {
         base_url: app::mail::BaseUrl(config.base_url.clone()),
@@ -91,6 +132,15 @@ pub fn jobs(config: &Config) -> Vec<Job> {
                 run,
             })
         })
+        .chain(UPKEEP.iter().filter_map(|(id, _)| {
+            let raw = config.schedules.get(id)?;
+            let schedule = parse_schedule(raw).ok().flatten()?;
+            Some(Job {
+                name: id,
+                schedule,
+                run: upkeep_run(id, config)?,
+            })
+        }))
         .collect()
 }
 

@@ -605,7 +605,7 @@ async fn schema_pages_are_accessible() {
 
     // The reporting pages as the evaluation team sees them, and the registers.
     let laxhjalp = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
-    let locked = app::report::Period::of(chrono::Utc::now().date_naive())
+    let locked = app::report::Period::of(app::sv::time::local_date(chrono::Utc::now()))
         .prev()
         .prev();
     for (path, what) in [
@@ -826,7 +826,7 @@ async fn lead_fills_a_month_and_sees_it_reported_in_the_calendar() {
     browser.client.set_window_size(390, 844).await.unwrap();
     browser.login(&app, "projektledare@exempel.se").await;
     let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
-    let month = app::report::Period::of(chrono::Utc::now().date_naive());
+    let month = app::report::Period::of(app::sv::time::local_date(chrono::Utc::now()));
     let a1: i64 = app::db_read!(&app.db, |pool| {
         sqlx::query_scalar("SELECT id FROM measure WHERE initiative_id = $1 AND code = 'A1'")
             .bind(id)

@@ -15,7 +15,7 @@ use crate::helpers::TestApp;
 const LAXHJALP: &str = "Läxhjälp i Vivalla (fiktiv)";
 
 fn this_month() -> Period {
-    Period::of(chrono::Utc::now().date_naive())
+    Period::of(app::sv::time::local_date(chrono::Utc::now()))
 }
 
 async fn measure_id(app: &TestApp, initiative: i64, code: &str) -> i64 {

@@ -420,7 +420,7 @@ async fn laxhjalp_row(reader: &TestApp) -> String {
 /// `b` are two app instances on one database (or the same instance twice).
 async fn portfolio_follows_changes(a: &TestApp, b: &TestApp) {
     let reader = a.as_user("lasare@exempel.se").await;
-    let month = app::report::Period::of(chrono::Utc::now().date_naive());
+    let month = app::report::Period::of(app::sv::time::local_date(chrono::Utc::now()));
     let reported = format!("{} inrapporterad", month.label());
     let before = laxhjalp_row(&reader).await;
     assert!(!before.contains(&reported), "{before}");

@@ -124,7 +124,7 @@ async fn the_portfolio_shows_a_red_satsning_and_a_late_one() {
     // month before last month locked on the 20th of last month, whatever day it is today.
     let all = reader.get("/oversikt").await.text().await.unwrap();
     let late = row(&all, "Tidigt stöd för unga vuxna (fiktiv)");
-    let this_month = Period::of(Utc::now().date_naive());
+    let this_month = Period::of(app::sv::time::local_date(Utc::now()));
     for missed in [this_month.prev().prev(), this_month.prev().prev().prev()] {
         let words = format!("{} låst", missed.label());
         assert!(late.contains(&words), "{words}: {late}");

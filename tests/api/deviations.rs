@@ -20,7 +20,7 @@ use crate::builders::{
 use crate::helpers::{Backend, TestApp, postgres_database, spawn_app, spawn_app_with};
 
 fn this_month() -> Period {
-    Period::of(chrono::Utc::now().date_naive())
+    Period::of(app::sv::time::local_date(chrono::Utc::now()))
 }
 
 /// A running satsning led by `lead`, begun this month (so no earlier month can be missing),
@@ -329,6 +329,113 @@ async fn a_projektledare_sees_only_their_own_satsningar_flags() {
 }
 
 #[tokio::test]
+async fn the_queue_is_narrowed_by_namnd_and_projektledare_and_refuses_unknown_filters() {
+    let app = spawn_app().await;
+    let (_, review) = UserBuilder::with_role(Role::Review).login(&app).await;
+    let (one, _) = flagged_satsning(&app).await;
+    let (two, two_lead) = flagged_satsning(&app).await;
+    let rows = |html: &str| {
+        let doc = scraper::Html::parse_document(html);
+        let row = scraper::Selector::parse("table.queue tbody tr").unwrap();
+        doc.select(&row)
+            .filter_map(|r| r.value().attr("id").map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let row_of = |flag: i64| format!("avvikelse-{flag}");
+    let (flag_one, flag_two) = (
+        flags(&app, one.id).await[0].0,
+        flags(&app, two.id).await[0].0,
+    );
+    let get = |path: String| {
+        let review = &review;
+        async move { review.get(&path).await }
+    };
+
+    // Act & assert: each filter keeps the one satsning it names.
+    let all = get("/avvikelser".into()).await.text().await.unwrap();
+    assert!(rows(&all).contains(&row_of(flag_one)) && rows(&all).contains(&row_of(flag_two)));
+    assert!(all.contains("Nämnd eller part") && all.contains("filter-projektledare"));
+    let by_party = get(format!("/avvikelser?namnd={}", one.parties[0]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows(&by_party), vec![row_of(flag_one)]);
+    let by_lead = get(format!("/avvikelser?projektledare={}", two_lead.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows(&by_lead), vec![row_of(flag_two)]);
+    // Both at once, contradicting: nothing, with the empty state.
+    let neither = get(format!(
+        "/avvikelser?namnd={}&projektledare={}",
+        one.parties[0], two_lead.id
+    ))
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(rows(&neither).is_empty());
+    assert!(neither.contains("Inga avvikelser med det här urvalet."));
+    // The chosen filter stays chosen.
+    assert!(
+        by_lead.contains(&format!("<option value=\"{}\" selected", two_lead.id)),
+        "{by_lead}"
+    );
+    // A filter that is not a number is a Swedish 400, not a 500.
+    let bad = get("/avvikelser?projektledare=alla".into()).await;
+    assert_eq!(bad.status(), 400);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Okänd projektledare i filtret.")
+    );
+}
+
+#[tokio::test]
+async fn the_chart_marks_the_flagged_month_and_names_the_rule_in_its_table() {
+    let app = spawn_app().await;
+    let (initiative, lead) = flagged_satsning(&app).await;
+    let browser = app.with_new_client();
+    browser.login(&lead.email, crate::builders::PASSWORD).await;
+
+    // Act
+    let html = browser
+        .get(&format!("/satsningar/{}", initiative.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    // Assert: E1's chart has a diamond at the flagged month, a legend entry, a description and
+    // a table column that say so.
+    let doc = scraper::Html::parse_document(&html);
+    let card = scraper::Selector::parse("figure.chart-card").unwrap();
+    let e1 = doc
+        .select(&card)
+        .find(|c| c.text().any(|t| t.contains("E1 Andel i arbete")))
+        .expect("E1's chart");
+    let e1_html = e1.html();
+    let flagged = app::chart::FLAGGED;
+    let plot = scraper::Selector::parse(&format!("g[stroke='{flagged}'] polygon")).unwrap();
+    let legend = scraper::Selector::parse(&format!("polygon[stroke='{flagged}']")).unwrap();
+    assert_eq!(e1.select(&plot).count(), 1, "one month marked: {e1_html}");
+    assert_eq!(e1.select(&legend).count(), 1, "and the legend's mark");
+    assert!(e1_html.contains("Avvikelse markerad: "), "{e1_html}");
+    let month = app::dashboard::period_label(this_month());
+    let row = scraper::Selector::parse("details.chart-table tbody tr").unwrap();
+    let flagged_row = e1
+        .select(&row)
+        .find(|r| r.text().any(|t| t == month))
+        .expect("the month's row")
+        .text()
+        .collect::<String>();
+    assert!(flagged_row.contains("Utanför mål"), "{flagged_row}");
+}
+
+#[tokio::test]
 async fn the_queue_marks_several_flags_as_handled_with_one_comment() {
     let app = spawn_app().await;
     let (lead, lead_browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
@@ -368,22 +475,35 @@ async fn the_queue_marks_several_flags_as_handled_with_one_comment() {
     );
 }
 
+/// Runs the configured scheduler's deviation sweep as a tick at `now` would.
+async fn scheduled_sweep(app: &TestApp, now: chrono::DateTime<chrono::Utc>) -> usize {
+    let config = server::config::Config::default();
+    let jobs: Vec<_> = server::scheduler::jobs(&config)
+        .into_iter()
+        .filter(|j| j.name == server::scheduler::DEVIATION_SWEEP)
+        .collect();
+    assert_eq!(jobs.len(), 1, "the sweep is scheduled by default");
+    server::scheduler::tick(&app.db, &jobs, chrono_tz::Europe::Stockholm, now)
+        .await
+        .unwrap()
+        .len()
+}
+
 #[tokio::test]
-async fn the_sweep_flags_a_month_past_its_due_date() {
+async fn the_scheduled_sweep_flags_a_month_past_its_due_date() {
     let app = spawn_app().await;
     let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
     let (initiative, _) = satsning_with_target(&app, &lead).await;
     let settings = Settings::default();
     let due = settings.reporting.due_date(this_month());
+    let at_eight = |day: chrono::NaiveDate| day.and_hms_opt(8, 0, 0).unwrap().and_utc();
 
-    // Act: the sweep on the day after the month's due date, nothing reported.
-    let late = (due + chrono::Duration::days(1))
-        .and_hms_opt(8, 0, 0)
-        .unwrap()
-        .and_utc();
-    app::deviation::repo::sweep(&app.db, &settings, late)
-        .await
-        .unwrap();
+    // Act: the scheduler first sees the sweep on the due date, then ticks the day after it,
+    // with nothing reported.
+    assert_eq!(scheduled_sweep(&app, at_eight(due)).await, 0, "first sight");
+    assert!(flags(&app, initiative.id).await.is_empty());
+    let late = at_eight(due + chrono::Duration::days(1));
+    assert_eq!(scheduled_sweep(&app, late).await, 1);
 
     // Assert: yellow while it can be reported, red once locked; one flag throughout.
     let found = flags(&app, initiative.id).await;
@@ -392,17 +512,17 @@ async fn the_sweep_flags_a_month_past_its_due_date() {
         (found[0].1.as_str(), found[0].2.as_str()),
         ("saknas", "gul")
     );
-    let locked = (settings.reporting.lock_date(this_month()) + chrono::Duration::days(1))
-        .and_hms_opt(8, 0, 0)
-        .unwrap()
-        .and_utc();
-    app::deviation::repo::sweep(&app.db, &settings, locked)
-        .await
-        .unwrap();
+    let locked = at_eight(settings.reporting.lock_date(this_month()) + chrono::Duration::days(1));
+    assert_eq!(scheduled_sweep(&app, locked).await, 1);
     let found = flags(&app, initiative.id).await;
     assert_eq!(found.len(), 1, "the same flag: {found:?}");
     assert_eq!(found[0].2, "rod");
     let before = flags(&app, initiative.id).await;
+    assert_eq!(
+        scheduled_sweep(&app, locked).await,
+        0,
+        "the slot ran already"
+    );
     let again = app::deviation::repo::sweep(&app.db, &settings, locked)
         .await
         .unwrap();

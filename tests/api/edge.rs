@@ -239,7 +239,7 @@ async fn numbers_and_dates_outside_the_domain_are_refused() {
         .await
         .unwrap()
     });
-    let month = app::report::Period::of(chrono::Utc::now().date_naive()).to_string();
+    let month = app::report::Period::of(app::sv::time::local_date(chrono::Utc::now())).to_string();
     let values = count(&app, "SELECT COUNT(*) FROM measure_value").await;
     for (raw, message) in [
         ("1e308", "Skriv ett tal"),
@@ -351,7 +351,7 @@ async fn refused_pages_carry_no_data_in_their_hydration_script() {
             .await
             .unwrap()
     });
-    let month = app::report::Period::of(chrono::Utc::now().date_naive()).to_string();
+    let month = app::report::Period::of(app::sv::time::local_date(chrono::Utc::now())).to_string();
     let pages = [
         format!("/satsningar/{initiative}/schema/matt/{measure}"),
         format!("/satsningar/{initiative}/schema/nytt-matt?typ=aktivitet"),

@@ -216,7 +216,7 @@ async fn planted_markup_is_text_on_every_page_export_and_chart() {
          WHERE m.kind = 'aktivitet' AND m.retired_at IS NULL ORDER BY v.period DESC LIMIT 1",
     )
     .await[0];
-    let month = app::report::Period::of(chrono::Utc::now().date_naive()).to_string();
+    let month = app::report::Period::of(app::sv::time::local_date(chrono::Utc::now())).to_string();
     let comment = payload("kommentar via formuläret");
     let saved = lead
         .post_form(

@@ -10,7 +10,7 @@ use app::auth::Role;
 use app::db::Db;
 use app::initiative::Status;
 use app::mail::{BaseUrl, Mailer};
-use app::reminder::{MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST};
+use app::reminder::{FLAG_EXPLAINED, MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST};
 use app::report::Period;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
@@ -179,6 +179,17 @@ async fn opted_out_and_deactivated_users_get_nothing() {
     let response = browser.submit("/profil", &form).await;
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/profil?sparad=1");
+    // A mail for the other was queued before their account is deactivated.
+    let before_key = format!("test-inaktiverad:{}", gone.id);
+    let mut before = crate::outbox::mail(
+        admin.actor.organisation_id,
+        &before_key,
+        &gone.email,
+        "Gone",
+        "Påminnelse",
+    );
+    before.recipient_user_id = Some(gone.id);
+    crate::outbox::enqueue(&app.db, &[before], Utc::now()).await;
     // ...and the admin deactivates the other.
     let input = app::auth::UserInput {
         name: "Test Projektledare".into(),
@@ -193,9 +204,24 @@ async fn opted_out_and_deactivated_users_get_nothing() {
             .await
             .unwrap();
 
+    let folder = tempfile::tempdir().unwrap();
+    let mailer = app::mail::Mailer::folder(folder.path(), "Utfall <utfall@exempel.se>").unwrap();
+    let drained = server::outbox::drain_once(&app.db, &mailer, Utc::now())
+        .await
+        .unwrap();
+
     // Assert
     assert_eq!(queued_now, 0);
     assert!(queued(&app.db, MONTHLY_REPORTING).await.is_empty());
+    assert_eq!(
+        drained.sent, 0,
+        "the mail queued before deactivation is not sent"
+    );
+    assert_eq!(
+        crate::outbox::row(&app.db, &before_key).await.0,
+        app::outbox::Status::Failed
+    );
+    assert!(crate::outbox::mails_containing(folder.path(), &gone.email).is_empty());
     let page = browser.get("/profil").await.text().await.unwrap();
     assert!(page.contains("Påminnelse om månadsrapportering"));
     // The admin sees everyone's settings on Utskick.
@@ -213,12 +239,17 @@ async fn opted_out_and_deactivated_users_get_nothing() {
         .find(|t| t.contains(&quiet.email))
         .expect("a row for the user");
     assert!(quiet_row.contains("Av"), "{quiet_row}");
-    let gone_row = html
+    // The deactivated user's rows: the settings row says so (the mail queued before is listed
+    // too, as not sent).
+    let gone_rows: Vec<String> = html
         .select(&row)
         .map(|r| r.text().collect::<String>())
-        .find(|t| t.contains(&gone.email))
-        .unwrap();
-    assert!(gone_row.contains("Inaktiverat"), "{gone_row}");
+        .filter(|t| t.contains(&gone.email))
+        .collect();
+    assert!(
+        gone_rows.iter().any(|r| r.contains("Inaktiverat")),
+        "{gone_rows:?}"
+    );
 }
 
 #[tokio::test]
@@ -274,6 +305,73 @@ async fn the_weekly_digest_goes_to_the_beredningsgrupp_and_not_when_nothing_happ
         "{text}"
     );
     assert!(text.contains("beredningsgruppen"));
+}
+
+#[tokio::test]
+async fn an_explained_flag_is_announced_to_the_beredningsgrupp_once_and_the_digest_lists_it() {
+    let app = quiet_app(Backend::Sqlite).await;
+    let reviewer = UserBuilder::with_role(Role::Review)
+        .named("Bertil Öst")
+        .create(&app)
+        .await;
+    let (initiative, lead) = crate::deviations::flagged_satsning(&app).await;
+    let flag = crate::deviations::flags(&app, initiative.id).await[0].0;
+    let now = Utc::now();
+    // Nothing explained yet: no notice.
+    let before = app::reminder::jobs::flag_explained(&app.db, &env(), now)
+        .await
+        .unwrap();
+
+    // Act: the projektledare explains the flag; the job runs, and runs again.
+    let explanation = app::deviation::Explanation {
+        explanation: "Två coacher var sjukskrivna i <oktober>.".into(),
+        planned_action: "Vikarie från november.".into(),
+    };
+    app::deviation::repo::explain(&app.db, lead.actor, flag, &explanation, now)
+        .await
+        .unwrap();
+    let later = now + TimeDelta::minutes(5);
+    let sent = app::reminder::jobs::flag_explained(&app.db, &env(), later)
+        .await
+        .unwrap();
+    let again = app::reminder::jobs::flag_explained(&app.db, &env(), later + TimeDelta::minutes(5))
+        .await
+        .unwrap();
+    let digest = app::reminder::jobs::weekly_digest(&app.db, &env(), later)
+        .await
+        .unwrap();
+
+    // Assert: one notice, to the reviewer, quoting the explanation and linking to the flag.
+    assert_eq!((before, sent, again), (0, 1, 0));
+    let notices = queued(&app.db, FLAG_EXPLAINED).await;
+    assert_eq!(notices.len(), 1);
+    let (key, to, subject, text) = &notices[0];
+    assert!(key.starts_with("avvikelse-forklarad:") && key.ends_with(&format!(":{}", reviewer.id)));
+    assert_eq!(to, &reviewer.email);
+    assert!(subject.starts_with("Avvikelse förklarad: "), "{subject}");
+    assert!(subject.ends_with(" i Avvikelsetest"), "{subject}");
+    assert!(
+        text.contains("Två coacher var sjukskrivna i <oktober>."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Planerad åtgärd: Vikarie från november."),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{BASE}/avvikelser/{flag}")),
+        "{text}"
+    );
+    // The week's digest lists the flag, explained, with its link.
+    assert_eq!(digest, 1);
+    let (_, _, _, text) = &queued(&app.db, WEEKLY_DIGEST).await[0];
+    assert!(text.contains("Nya och ändrade avvikelser"), "{text}");
+    assert!(text.contains("Avvikelsetest: "), "{text}");
+    assert!(text.contains("förklarad)"), "{text}");
+    assert!(
+        text.contains(&format!("{BASE}/avvikelser/{flag}")),
+        "{text}"
+    );
 }
 
 #[tokio::test]

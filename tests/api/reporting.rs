@@ -13,7 +13,7 @@ use crate::helpers::{Backend, TestApp, postgres_database, spawn_app_with, spawn_
 const LAXHJALP: &str = "Läxhjälp i Vivalla (fiktiv)";
 
 fn this_month() -> Period {
-    Period::of(chrono::Utc::now().date_naive())
+    Period::of(app::sv::time::local_date(chrono::Utc::now()))
 }
 
 /// A month that is locked under the default rules (lock on the 20th of the next month).

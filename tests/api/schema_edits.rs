@@ -514,6 +514,58 @@ async fn inom_intervall_takes_a_lower_and_an_upper_bound_checked_and_kept() {
 }
 
 #[tokio::test]
+async fn an_effektmatt_keeps_its_own_statistical_signal_settings() {
+    let app = spawn_demo_app().await;
+    let evaluator = app.as_user("utvarderare@exempel.se").await;
+    let id = app.initiative_id("Läxhjälp i Vivalla (fiktiv)").await;
+    let activity = scalar(
+        &app,
+        "SELECT a.id FROM activity a JOIN goal g ON g.id = a.goal_id WHERE g.initiative_id = $1",
+        id,
+    )
+    .await;
+    let new = format!("/satsningar/{id}/schema/nytt-matt?typ=effekt&aktivitet={activity}");
+    let form = |off: &str, run: &str| {
+        new_measure(
+            id,
+            "effekt",
+            Parent::Activity(activity),
+            MeasureForm {
+                name: "Upplevd trygghet".into(),
+                signals_off: off.into(),
+                signal_run_length: run.into(),
+                ..measure_fields("E3", false)
+            },
+        )
+    };
+    let page = evaluator.get(&new).await.text().await.unwrap();
+    assert!(
+        page.contains("Statistiska signaler"),
+        "offered for an effektmått"
+    );
+
+    // A run length outside 5–15: a Swedish field error, what was typed kept, nothing saved.
+    let refused = evaluator.submit(&new, &form("ja", "3")).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("Ange ett heltal från 5 till 15"));
+    assert!(html.contains(r#"name="measure[signal_run_length]" type="text" value="3""#));
+    assert!(
+        html.contains(r#"name="measure[signals_off]" value="ja" checked"#),
+        "{html}"
+    );
+
+    // Accepted: stored, and offered again on the measure's own form.
+    let saved = evaluator.submit(&new, &form("ja", "9")).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let stored = "SELECT signal_run_length FROM measure WHERE initiative_id = $1 AND code = 'E3'";
+    assert_eq!(scalar(&app, stored, id).await, 9);
+    let off = "SELECT CASE WHEN signals_off THEN 1 ELSE 0 END FROM measure
+               WHERE initiative_id = $1 AND code = 'E3'";
+    assert_eq!(scalar(&app, off, id).await, 1);
+}
+
+#[tokio::test]
 async fn only_possible_moves_are_offered() {
     // Arrange: Skolfam has one mål, two aktiviteter, one measure of each kind per aktivitet;
     // a second aktivitetsmått is added to the first aktivitet.

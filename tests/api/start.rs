@@ -25,7 +25,7 @@ pub(crate) async fn open_month_app() -> TestApp {
 }
 
 pub(crate) fn last_month() -> Period {
-    Period::of(Utc::now().date_naive()).prev()
+    Period::of(app::sv::time::local_date(Utc::now())).prev()
 }
 
 /// A running satsning led by `lead` from two years back to next year.
@@ -165,7 +165,7 @@ async fn the_review_group_sees_what_changed_since_a_date_with_links() {
     let page = review.get("/").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    let default = Utc::now().date_naive() - chrono::Duration::days(21);
+    let default = app::sv::time::local_date(Utc::now()) - chrono::Duration::days(21);
     assert!(
         html.contains(&format!("value=\"{default}\"")),
         "the date field shows it"
@@ -191,7 +191,7 @@ async fn the_review_group_sees_what_changed_since_a_date_with_links() {
     assert!(html.contains("href=\"/oversikt?ljus=rod\""));
 
     // Since today, last month's value was already known: nothing has turned red since.
-    let today = Utc::now().date_naive();
+    let today = app::sv::time::local_date(Utc::now());
     let html = review
         .get(&format!("/?sedan={today}"))
         .await

@@ -40,6 +40,10 @@ const LEGEND_ROW: f32 = 20.0;
 const LEGEND_MARK: f32 = 22.0;
 const LEGEND_GAP: f32 = 14.0;
 const EDGE: f32 = 4.0;
+/// Half-diagonal of a flagged point's diamond, in px: larger than a value's dot, so it rings it.
+const DIAMOND_SIZE: f32 = 6.0;
+/// A dash pattern with no visible dash: the flagged series draws its symbols and no line.
+const DIAMOND_DASH: &str = "0,100000";
 /// Marks charts-rs's tick labels, so they can be rewritten the Swedish way ("1 300", never
 /// "1.3k"). A private-use character: it never occurs in a label of its own.
 const TICK_MARKER: char = '\u{E000}';
@@ -87,6 +91,15 @@ pub fn svg(data: &ChartData, id: &str) -> Option<String> {
                     ));
                     axis_values.push(baseline);
                 }
+            }
+            super::FLAGGED_NAME => {
+                let mut marks = styled(
+                    Series::new_nullable(style.name.clone(), f32s(&data.flagged_values())),
+                    style,
+                );
+                // Drawn over the bars too, as points.
+                marks.0.category = Some(charts_rs::SeriesCategory::Line);
+                series.push(marks);
             }
             // The band is drawn with the target line.
             _ => {}
@@ -146,9 +159,17 @@ pub fn svg_lines(data: &MultiSeries, id: &str) -> Option<String> {
 
 /// A charts-rs series drawn as `style` says, with its colour.
 fn styled(mut series: Series, style: &SeriesStyle) -> (Series, &'static str) {
-    if let Mark::Line { dash, dots } = style.mark {
-        series.stroke_dash_array = dash.map(str::to_string);
-        series.symbol = if dots { None } else { Some(Symbol::None) };
+    match style.mark {
+        Mark::Line { dash, dots } => {
+            series.stroke_dash_array = dash.map(str::to_string);
+            series.symbol = if dots { None } else { Some(Symbol::None) };
+        }
+        Mark::Diamond => {
+            // Only the marks: the line between two flagged points is dashed away.
+            series.stroke_dash_array = Some(DIAMOND_DASH.to_string());
+            series.symbol = Some(Symbol::Diamond(DIAMOND_SIZE, Some(Color::from("#FFFFFF"))));
+        }
+        Mark::Bars | Mark::Band => {}
     }
     (series, style.color)
 }
@@ -373,6 +394,16 @@ impl Legend {
                     "<rect x=\"{x}\" y=\"{}\" width=\"{LEGEND_MARK}\" height=\"10\" fill=\"{color}\" fill-opacity=\"{BAND_OPACITY}\"/>",
                     middle - 5.0
                 )),
+                Mark::Diamond => {
+                    let (cx, r) = (x + LEGEND_MARK / 2.0, DIAMOND_SIZE);
+                    out.push_str(&format!(
+                        "<polygon points=\"{cx},{} {},{middle} {cx},{} {},{middle}\" stroke=\"{color}\" stroke-width=\"2\" fill=\"#FFFFFF\"/>",
+                        middle - r,
+                        cx + r,
+                        middle + r,
+                        cx - r
+                    ));
+                }
                 Mark::Line { dash, dots } => {
                     let dash = dash
                         .map(|d| format!(" stroke-dasharray=\"{d}\""))
@@ -443,6 +474,7 @@ mod tests {
                 vec![Some(55.0), Some(60.0), Some(65.0)],
             )),
             baseline: Some(48.0),
+            flagged: vec![],
         }
     }
 
@@ -456,6 +488,7 @@ mod tests {
             actual: values,
             band: None,
             baseline: None,
+            flagged: vec![],
         }
     }
 
@@ -591,6 +624,56 @@ mod tests {
                 "and scaled only down from it"
             );
         }
+    }
+
+    #[test]
+    fn flagged_points_are_ringed_by_diamonds_named_in_the_legend_and_the_description() {
+        use super::super::FLAGGED;
+        // Flagged: jan (a value), feb (no value: nothing to mark), mar (a value).
+        let flagged = ChartData {
+            flagged: vec![0, 1, 2],
+            ..line()
+        };
+        let mut flagged_bars = bars(vec![Some(3.0), Some(4.0), None]);
+        flagged_bars.flagged = vec![1];
+        for (data, points) in [(&flagged, 2), (&flagged_bars, 1)] {
+            let drawn = svg(data, "d1").unwrap();
+            let doc = Document::parse(&drawn).unwrap();
+            // charts-rs groups a series' symbols under one <g> with its stroke.
+            let marks: usize = in_plot(&doc, &[("stroke", FLAGGED)])
+                .iter()
+                .filter(|n| n.has_tag_name("g"))
+                .map(|g| {
+                    g.descendants()
+                        .filter(|c| c.has_tag_name("polygon"))
+                        .count()
+                })
+                .sum();
+            assert_eq!(marks, points, "{drawn}");
+            for path in in_plot(&doc, &[("stroke", FLAGGED)])
+                .into_iter()
+                .filter(|n| n.has_tag_name("path"))
+            {
+                assert_eq!(path.attribute("stroke-dasharray"), Some(DIAMOND_DASH));
+            }
+            let legend = legend_of(&doc);
+            let (name, mark) = legend.last().unwrap();
+            assert_eq!(name, "Avvikelse");
+            assert!(mark.has_tag_name("polygon"));
+            assert_eq!(mark.attribute("stroke"), Some(FLAGGED));
+        }
+        assert!(
+            flagged
+                .description()
+                .ends_with("Avvikelse markerad: jan 26, feb 26, mar 26."),
+            "{}",
+            flagged.description()
+        );
+        // Nothing flagged: no mark, no legend entry.
+        let plain = svg(&line(), "d1").unwrap();
+        let doc = Document::parse(&plain).unwrap();
+        assert!(in_plot(&doc, &[("stroke", FLAGGED)]).is_empty());
+        assert!(legend_of(&doc).iter().all(|(name, _)| name != "Avvikelse"));
     }
 
     #[test]

@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 pub const ACTUAL: &str = "#0072B2";
 pub const TARGET: &str = "#D55E00";
 pub const BASELINE: &str = "#6B6B6B";
+/// Points a deviation flag concerns: a dark red diamond (the shape tells it apart, not only
+/// the colour).
+pub const FLAGGED: &str = "#A4161A";
 
 /// How a measure is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +49,10 @@ pub struct ChartData {
     /// Lower and upper edge of the tolerance band around the target.
     pub band: Option<Band>,
     pub baseline: Option<f64>,
+    /// Indexes (into `labels`) of the points an open deviation flag concerns: marked on the
+    /// chart, named in its description and its table.
+    #[serde(default)]
+    pub flagged: Vec<usize>,
 }
 
 impl ChartData {
@@ -92,7 +99,35 @@ impl ChartData {
                 crate::sv::number::format_decimal(baseline)
             ));
         }
+        let flagged = self.flagged_labels();
+        if !flagged.is_empty() {
+            text.push_str(&format!(" Avvikelse markerad: {}.", flagged.join(", ")));
+        }
         text
+    }
+
+    /// The labels of the flagged points, in order.
+    pub fn flagged_labels(&self) -> Vec<&str> {
+        let mut at: Vec<usize> = self.flagged.clone();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter()
+            .filter_map(|i| self.labels.get(i).map(String::as_str))
+            .collect()
+    }
+
+    /// The flagged points' values (a gap elsewhere): what the marks are drawn at. A flagged
+    /// month without a value (a missing report) has no point to mark.
+    pub fn flagged_values(&self) -> Gappy {
+        (0..self.labels.len())
+            .map(|i| {
+                self.actual
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .filter(|_| self.flagged.contains(&i))
+            })
+            .collect()
     }
 
     /// Anything to draw at all?
@@ -109,8 +144,12 @@ impl ChartData {
             color,
             mark,
         };
+        let flagged = self.flagged_values().iter().any(Option::is_some);
+        let flag_style = || style(FLAGGED_NAME, FLAGGED, Mark::Diamond);
         if self.kind == ChartKind::Bars {
-            return vec![style(ACTUAL_NAME, ACTUAL, Mark::Bars)];
+            let mut styles = vec![style(ACTUAL_NAME, ACTUAL, Mark::Bars)];
+            styles.extend(flagged.then(flag_style));
+            return styles;
         }
         let mut styles = vec![style(
             ACTUAL_NAME,
@@ -143,6 +182,7 @@ impl ChartData {
                 },
             ));
         }
+        styles.extend(flagged.then(flag_style));
         styles
     }
 }
@@ -152,6 +192,7 @@ pub const ACTUAL_NAME: &str = "Utfall";
 pub const TARGET_NAME: &str = "Målkurva";
 pub const BAND_NAME: &str = "Toleransband";
 pub const BASELINE_NAME: &str = "Baslinje";
+pub const FLAGGED_NAME: &str = "Avvikelse";
 /// Dashes of the target line and of the baseline (`stroke-dasharray`).
 pub const TARGET_DASH: &str = "6,4";
 pub const BASELINE_DASH: &str = "2,3";
@@ -170,6 +211,8 @@ pub enum Mark {
     },
     /// A filled band (the tolerance around the target line).
     Band,
+    /// A diamond on each marked point, no line (the flagged points).
+    Diamond,
 }
 
 /// One series' name, colour and mark; the plot and the legend are drawn from the same style.
@@ -305,7 +348,7 @@ mod colour_tests {
     #[test]
     fn every_series_colour_stands_out_from_the_white_card() {
         // WCAG 1.4.11: lines and bars that carry the data need 3:1 against what they sit on.
-        for colour in MULTI.iter().chain([&BASELINE]) {
+        for colour in MULTI.iter().chain([&BASELINE, &FLAGGED]) {
             let ratio = contrast_on_white(colour);
             assert!(ratio >= 3.0, "{colour} has {ratio:.2}:1 on white");
         }

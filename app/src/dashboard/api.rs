@@ -165,7 +165,7 @@ pub async fn initiative_dashboard(
             empty: Some("Schemat har inga mått ännu.".into()),
         });
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::sv::time::local_date(chrono::Utc::now());
     let months = if initiative.status >= Status::Decided {
         crate::report::reporting_months(initiative.start, initiative.end, today)
     } else {
@@ -251,6 +251,10 @@ pub async fn initiative_dashboard(
         if kumulativ == Some(true) && m.kind == MeasureKind::Activity {
             super::make_cumulative(&mut data);
         }
+        let flags = chart_flags(m.id);
+        data.flagged = (0..data.labels.len())
+            .filter(|i| flags.iter().any(|f| f.labels.contains(&data.labels[*i])))
+            .collect();
         let latest = own.last().copied();
         let light = if m.retired {
             Light::Unknown
@@ -272,7 +276,7 @@ pub async fn initiative_dashboard(
                 .map(|t| crate::report::with_unit(m, (t * 10.0).round() / 10.0)),
             retired: m.retired,
             comparison: (m.kind == MeasureKind::Indicator).then(|| comparison(m)),
-            flags: chart_flags(m.id),
+            flags,
         }
     };
     let all: Vec<&crate::schema::Measure> = schema.measures.iter().collect();
@@ -378,7 +382,7 @@ pub async fn snapshot(
     let db = expect_context::<crate::db::Db>();
     let cache = expect_context::<super::cache::PortfolioCache>();
     let rules = crate::report::api::rules();
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::sv::time::local_date(chrono::Utc::now());
     // Read with the session at the start of the request (server functions and pages alike).
     let known = use_context::<http::request::Parts>().and_then(|parts| {
         parts

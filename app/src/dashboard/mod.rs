@@ -315,6 +315,7 @@ pub fn chart_data(measure: &Measure, periods: &[Period], values: &[(Period, f64)
             .baseline
             .map(|(v, _)| v)
             .filter(|_| kind == ChartKind::Line),
+        flagged: Vec::new(),
     }
 }
 

@@ -21,6 +21,8 @@ use crate::sv::number::format_decimal;
 #[cfg(feature = "ssr")]
 use crate::sv::number::format_sek;
 
+#[cfg(feature = "ssr")]
+use crate::layout::TableScroll;
 use crate::light::LightBadge;
 
 /// The charts of the satsning in `id`, to hand to [`InitiativeCharts`]. `?kumulativ=1` draws
@@ -300,7 +302,7 @@ fn Portfolio(data: super::api::PortfolioData, filter: Filter) -> impl IntoView {
             view! { <p>"Inga satsningar matchar filtret."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+                <TableScroll label="Satsningar">
                     <table class="table portfolio-table">
                         <caption class="visually-hidden">"Satsningar med status, rapportering, trafikljus och budget"</caption>
                         <thead><tr>
@@ -314,7 +316,7 @@ fn Portfolio(data: super::api::PortfolioData, filter: Filter) -> impl IntoView {
                         // Rows rendered once per data version (see `row_html`).
                         <tbody inner_html=data.rows_html></tbody>
                     </table>
-                </div>
+                </TableScroll>
             }.into_any()
         }}
     }

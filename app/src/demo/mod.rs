@@ -281,6 +281,7 @@ mod tests {
                 source: input.source,
                 comparison: input.comparison,
                 retired: false,
+                signals: input.signals,
             };
             (measure, m.course)
         };

@@ -222,7 +222,7 @@ async fn write_values(
             (m, c)
         })
         .collect();
-    let today = now.date_naive();
+    let today = crate::sv::time::local_date(now);
     let mut months = crate::report::reporting_months(start, end, today);
     // This month is still going on: its values are not due yet.
     let running = months.last() == Some(&Period::of(today));

@@ -21,6 +21,10 @@ pub struct QueueData {
     pub flags: Vec<FlagSummary>,
     /// The organisation's satsningar (id, name) for the filter.
     pub initiatives: Vec<(i64, String)>,
+    /// The nämnder and other parties taking part in a satsning (id, name), for the filter.
+    pub parties: Vec<(i64, String)>,
+    /// The satsningar's projektledare (id, name), for the filter.
+    pub leads: Vec<(i64, String)>,
     pub filter: QueueFilter,
     pub now: chrono::DateTime<chrono::Utc>,
     /// May mark flags as handled (beredning, admin).
@@ -32,28 +36,38 @@ fn given(raw: Option<String>) -> Option<String> {
     raw.map(|r| r.trim().to_string()).filter(|r| !r.is_empty())
 }
 
-/// Reads the queue's filters from the address (`satsning`, `regel`, `status`); unknown values
-/// are a 400 with a Swedish message, not silently ignored.
-pub fn parse_filter(
-    satsning: Option<String>,
-    regel: Option<String>,
-    status: Option<String>,
-) -> Result<QueueFilter, AppError> {
-    let initiative_id = match given(satsning) {
-        Some(raw) => Some(
+/// An id in a filter parameter (`None` when absent or "Alla"); not a number is a 400 that
+/// names the filter.
+fn id_filter(raw: Option<String>, what: &str) -> Result<Option<i64>, AppError> {
+    given(raw)
+        .map(|raw| {
             raw.parse()
-                .map_err(|_| AppError::BadRequest("Okänd satsning i filtret.".into()))?,
-        ),
-        None => None,
-    };
-    let rule = given(regel);
+                .map_err(|_| AppError::BadRequest(format!("Okänd {what} i filtret.")))
+        })
+        .transpose()
+}
+
+/// The queue's filters as the address carries them (`?satsning=…&regel=…`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterQuery {
+    pub satsning: Option<String>,
+    pub regel: Option<String>,
+    pub status: Option<String>,
+    pub namnd: Option<String>,
+    pub projektledare: Option<String>,
+}
+
+/// Reads the queue's filters from the address; unknown values are a 400 with a Swedish
+/// message, not silently ignored.
+pub fn parse_filter(query: FilterQuery) -> Result<QueueFilter, AppError> {
+    let rule = given(query.regel);
     if rule
         .as_deref()
         .is_some_and(|r| super::rules::rule(r).is_none())
     {
         return Err(AppError::BadRequest("Okänd regel i filtret.".into()));
     }
-    let status = match given(status) {
+    let status = match given(query.status) {
         Some(raw) => Some(
             FlagStatus::from_db(&raw)
                 .ok_or_else(|| AppError::BadRequest("Okänd status i filtret.".into()))?,
@@ -61,32 +75,39 @@ pub fn parse_filter(
         None => None,
     };
     Ok(QueueFilter {
-        initiative_id,
+        initiative_id: id_filter(query.satsning, "satsning")?,
         rule,
         status,
-        led_by: None,
+        led_by: id_filter(query.projektledare, "projektledare")?,
+        party_id: id_filter(query.namnd, "nämnd")?,
     })
 }
 
 /// Avvikelser: the organisation's flags, open ones unless a status is chosen.
 #[server(endpoint = "avvikelser/lista")]
-pub async fn deviation_queue(
-    satsning: Option<String>,
-    regel: Option<String>,
-    status: Option<String>,
-) -> Result<QueueData, AppError> {
+pub async fn deviation_queue(query: FilterQuery) -> Result<QueueData, AppError> {
     let user = crate::auth::require(&super::QUEUE_ROLES).await?;
-    let filter = parse_filter(satsning, regel, status)?;
+    let filter = parse_filter(query)?;
     let db = expect_context::<crate::db::Db>();
     let flags = super::repo::queue(&db, user.organisation_id, &filter).await?;
-    let initiatives = crate::initiative::repo::list(&db, user.organisation_id)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i.name))
-        .collect();
+    let all = crate::initiative::repo::list(&db, user.organisation_id).await?;
+    let initiatives = all.iter().map(|i| (i.id, i.name.clone())).collect();
+    let sorted = |pairs: std::collections::BTreeMap<i64, String>| {
+        let mut pairs: Vec<(i64, String)> = pairs.into_iter().collect();
+        pairs.sort_by(|a, b| a.1.cmp(&b.1));
+        pairs
+    };
+    let parties = sorted(
+        all.iter()
+            .flat_map(|i| i.parties.iter().map(|p| (p.id, p.name.clone())))
+            .collect(),
+    );
+    let leads = sorted(all.iter().flat_map(|i| i.leads.iter().cloned()).collect());
     Ok(QueueData {
         flags,
         initiatives,
+        parties,
+        leads,
         filter,
         now: chrono::Utc::now(),
         may_decide: super::may_decide(&user),
@@ -204,26 +225,14 @@ pub struct MeetingData {
 /// The date the meeting view starts from: `raw` (ÅÅÅÅ-MM-DD) or three weeks back; a future
 /// date or a non-date is a 400.
 pub fn meeting_since(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
-    let raw = raw.map(str::trim).filter(|r| !r.is_empty());
-    let Some(raw) = raw else {
-        return Ok(today - chrono::Duration::days(MEETING_LOOKBACK_DAYS));
-    };
-    match crate::sv::number::parse_date(raw) {
-        Some(date) if date <= today => Ok(date),
-        Some(_) => Err(AppError::BadRequest(
-            "Välj ett datum som redan har varit.".into(),
-        )),
-        None => Err(AppError::BadRequest(
-            "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-10.".into(),
-        )),
-    }
+    crate::sv::date::since(raw, today, MEETING_LOOKBACK_DAYS)
 }
 
 /// Mötesunderlag: flags opened or changed since the last meeting.
 #[server(endpoint = "avvikelser/mote")]
 pub async fn deviation_meeting(sedan: Option<String>) -> Result<MeetingData, AppError> {
     let user = crate::auth::require(&super::QUEUE_ROLES).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::sv::time::local_date(chrono::Utc::now());
     let since = meeting_since(sedan.as_deref(), today)?;
     let db = expect_context::<crate::db::Db>();
     let from = since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();

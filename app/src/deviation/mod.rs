@@ -151,7 +151,8 @@ impl Decision {
 }
 
 /// Thresholds of the rules. Defaults here and in the server's configuration
-/// (`UTFALL_DEVIATION_*`); a per-measure override may come later.
+/// (`UTFALL_DEVIATION_*`); a measure may turn its statistical signals off or set its own run
+/// length (`schema::Signals`, see [`Thresholds::for_measure`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
     /// Skift: this many values in a row on one side of the mean (default 7).
@@ -168,6 +169,20 @@ pub struct Thresholds {
     pub direction_periods: usize,
     /// Budget: spending may exceed budget × elapsed share by this many percentage points.
     pub budget_tolerance_percent: f64,
+}
+
+impl Thresholds {
+    /// These thresholds with a measure's own settings: its run length for skift and trend.
+    pub fn for_measure(&self, measure: &crate::schema::Measure) -> Thresholds {
+        match measure.signals.run_length {
+            Some(run) => Thresholds {
+                shift_length: run,
+                trend_length: run,
+                ..*self
+            },
+            None => *self,
+        }
+    }
 }
 
 impl Default for Thresholds {
@@ -325,6 +340,17 @@ pub fn evaluate(subject: &Subject<'_>, thresholds: &Thresholds) -> Vec<Raised> {
             Check::Measure(check) => {
                 for input in &subject.measures {
                     if let Some(finding) = check(input, thresholds) {
+                        raised.push(Raised {
+                            rule: rule.id,
+                            measure_id: Some(input.measure.id),
+                            finding,
+                        });
+                    }
+                }
+            }
+            Check::Signal(check) => {
+                for input in subject.measures.iter().filter(|m| !m.measure.signals.off) {
+                    if let Some(finding) = check(input, &thresholds.for_measure(input.measure)) {
                         raised.push(Raised {
                             rule: rule.id,
                             measure_id: Some(input.measure.id),
@@ -608,6 +634,17 @@ impl FlagSummary {
     }
 }
 
+/// A flag's explanation as it was given: the event, the flag, who wrote it and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explained {
+    pub event_id: i64,
+    pub flag: FlagSummary,
+    /// The projektledare's name.
+    pub by: String,
+    /// The förklaring and the planerad åtgärd, as the history keeps them.
+    pub text: String,
+}
+
 /// One event in a flag's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlagEvent {
@@ -662,8 +699,11 @@ pub struct QueueFilter {
     pub rule: Option<String>,
     /// `None`: every open flag (ny, förklarad, hanterad).
     pub status: Option<FlagStatus>,
-    /// Only the satsningar these projektledare lead (a projektledare's own view).
+    /// Only the satsningar this projektledare leads (the projektledare filter, and a
+    /// projektledare's own view).
     pub led_by: Option<i64>,
+    /// Only the satsningar this nämnd (or other party) takes part in.
+    pub party_id: Option<i64>,
 }
 
 /// Sorted as the queue shows them: red before yellow, then the oldest first.

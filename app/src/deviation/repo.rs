@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{
-    Decision, Explanation, FlagDetail, FlagEvent, FlagStatus, FlagSummary, QueueFilter, Raised,
-    Severity, Step, Stored, Thresholds,
+    Decision, Explained, Explanation, FlagDetail, FlagEvent, FlagStatus, FlagSummary, QueueFilter,
+    Raised, Severity, Step, Stored, Thresholds,
 };
 use crate::audit::repo::{record, record_change};
 use crate::audit::{Action, Actor, Event};
@@ -66,7 +66,7 @@ pub async fn evaluate(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    let today = now.date_naive();
+    let today = crate::sv::time::local_date(now);
     let row: Option<InitiativeRow> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT organisation_id, status, start_date, end_date FROM initiative WHERE id = $1",
@@ -112,6 +112,9 @@ pub async fn evaluate(
     apply(db, row.organisation_id, initiative_id, &raised, now).await
 }
 
+/// Satsningar the sweep evaluates at once.
+const SWEEP_CONCURRENCY: usize = 4;
+
 /// Evaluates every satsning that reports, in every organisation: the time-based rules
 /// (missing and late months) change with the calendar, not with a save. The scheduler calls
 /// it; tests call it with their own `now`.
@@ -133,14 +136,22 @@ pub async fn sweep(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Result<O
         .fetch_all(pool)
         .await
     })?;
-    let mut total = Outcome::default();
-    for (id, status) in ids {
-        // Those that do not report are looked at only if they still have open flags.
-        if reporting.contains(&status.as_str()) || flagged.contains(&id) {
-            total.add(evaluate(db, id, settings, now).await?);
-        }
-    }
-    Ok(total)
+    use futures::{StreamExt, TryStreamExt};
+    let flagged: HashSet<i64> = flagged.into_iter().collect();
+    // Those that do not report are looked at only if they still have open flags.
+    let due = ids
+        .into_iter()
+        .filter(|(id, status)| reporting.contains(&status.as_str()) || flagged.contains(id))
+        .map(|(id, _)| id);
+    // A few at a time: one satsning's reads wait on the database while another's rules run.
+    futures::stream::iter(due)
+        .map(|id| evaluate(db, id, settings, now))
+        .buffer_unordered(SWEEP_CONCURRENCY)
+        .try_fold(Outcome::default(), |mut total, outcome| async move {
+            total.add(outcome);
+            Ok(total)
+        })
+        .await
 }
 
 #[derive(sqlx::FromRow)]
@@ -173,19 +184,13 @@ fn points_of(text: &str) -> Vec<Period> {
         .collect()
 }
 
-/// The flags of a satsning as [`super::reconcile`] compares them.
-async fn stored(tx: &mut Tx, initiative_id: i64) -> Result<Vec<Stored>, AppError> {
-    let rows: Vec<StoredRow> = on_tx!(tx, |conn| {
-        sqlx::query_as(
-            "SELECT id, rule, measure_id, window_key, severity, status, explanation, numbers, points
-             FROM deviation_flag WHERE initiative_id = $1 ORDER BY id",
-        )
-        .bind(initiative_id)
-        .fetch_all(conn)
-        .await
-    })?;
-    Ok(rows
-        .into_iter()
+/// The stored flags' columns [`super::reconcile`] compares.
+const STORED_SQL: &str =
+    "SELECT id, rule, measure_id, window_key, severity, status, explanation, numbers, points
+     FROM deviation_flag WHERE initiative_id = $1 ORDER BY id";
+
+fn stored_of(rows: Vec<StoredRow>) -> Vec<Stored> {
+    rows.into_iter()
         .filter_map(|r| {
             Some(Stored {
                 id: r.id,
@@ -199,7 +204,18 @@ async fn stored(tx: &mut Tx, initiative_id: i64) -> Result<Vec<Stored>, AppError
                 explanation: r.explanation,
             })
         })
-        .collect())
+        .collect()
+}
+
+/// The flags of a satsning as [`super::reconcile`] compares them, read in `tx`.
+async fn stored(tx: &mut Tx, initiative_id: i64) -> Result<Vec<Stored>, AppError> {
+    let rows: Vec<StoredRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(STORED_SQL)
+            .bind(initiative_id)
+            .fetch_all(conn)
+            .await
+    })?;
+    Ok(stored_of(rows))
 }
 
 /// One line of a flag's history, and its audit row (by `actor`, or Utfall's own when `None`).
@@ -271,6 +287,17 @@ async fn apply(
     raised: &[Raised],
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
+    // Most evaluations change nothing: find that out without taking the write lock. What this
+    // read sees may be stale; only the transaction below decides what is written.
+    let current: Vec<StoredRow> = db_read!(db, |pool| {
+        sqlx::query_as(STORED_SQL)
+            .bind(initiative_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    if super::reconcile(&stored_of(current), raised).is_empty() {
+        return Ok(Outcome::default());
+    }
     let mut tx = db.begin().await?;
     let stored = stored(&mut tx, initiative_id).await?;
     let steps = super::reconcile(&stored, raised);
@@ -515,6 +542,8 @@ pub async fn queue(
            AND (($4 IS NULL AND f.status <> 'stangd') OR f.status = $4)
            AND ($5 IS NULL OR f.initiative_id IN
                 (SELECT initiative_id FROM initiative_lead WHERE user_id = $5))
+           AND ($6 IS NULL OR f.initiative_id IN
+                (SELECT initiative_id FROM initiative_party WHERE party_id = $6))
          ORDER BY f.id"
     );
     let status = filter.status.map(FlagStatus::as_db);
@@ -525,6 +554,7 @@ pub async fn queue(
             .bind(filter.rule.as_deref())
             .bind(status)
             .bind(filter.led_by)
+            .bind(filter.party_id)
             .fetch_all(pool)
             .await
     })?;
@@ -673,6 +703,83 @@ pub async fn detail(db: &Db, organisation_id: i64, id: i64) -> Result<FlagDetail
     })
 }
 
+/// The explanations given at or after `since` in the organisation, oldest first, each with its
+/// flag as the queue shows it (for the beredningsgrupp's notification).
+pub async fn explained_since(
+    db: &Db,
+    organisation_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<Explained>, AppError> {
+    let events: Vec<(i64, i64, Option<String>, String)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT e.id, e.flag_id, u.name, e.text
+             FROM deviation_event e
+             JOIN deviation_flag f ON f.id = e.flag_id
+             LEFT JOIN user_account u ON u.id = e.actor_user_id
+             WHERE f.organisation_id = $1 AND e.kind = 'forklarad' AND e.at >= $2
+             ORDER BY e.at, e.id",
+        )
+        .bind(organisation_id)
+        .bind(since)
+        .fetch_all(pool)
+        .await
+    })?;
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = summary_sql!(
+        "WHERE f.organisation_id = $1 AND f.id IN
+            (SELECT flag_id FROM deviation_event WHERE kind = 'forklarad' AND at >= $2)"
+    );
+    let flags: HashMap<i64, FlagSummary> = db_read!(db, |pool| {
+        sqlx::query_as::<_, SummaryRow>(sql)
+            .bind(organisation_id)
+            .bind(since)
+            .fetch_all(pool)
+            .await
+    })?
+    .into_iter()
+    .filter_map(SummaryRow::summary)
+    .map(|f| (f.id, f))
+    .collect();
+    Ok(events
+        .into_iter()
+        .filter_map(|(event_id, flag_id, by, text)| {
+            Some(Explained {
+                event_id,
+                flag: flags.get(&flag_id)?.clone(),
+                by: by.unwrap_or_default(),
+                text,
+            })
+        })
+        .collect())
+}
+
+/// Where a flag stands for a step that needs it open.
+enum Standing {
+    Open(FlagStatus),
+    Closed,
+    Missing,
+}
+
+/// Flag `id` of the actor's organisation, read in `tx`.
+async fn standing(tx: &mut Tx, actor: Actor, id: i64) -> Result<Standing, AppError> {
+    let status: Option<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT status FROM deviation_flag WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(id)
+        .bind(actor.organisation_id)
+        .fetch_optional(conn)
+        .await
+    })?;
+    Ok(match status.as_deref().and_then(FlagStatus::from_db) {
+        Some(status) if status.is_open() => Standing::Open(status),
+        Some(_) => Standing::Closed,
+        None => Standing::Missing,
+    })
+}
+
 /// Förklara: the projektledare's explanation and planned action; the flag becomes förklarad.
 /// A closed flag cannot be explained (409).
 pub async fn explain(
@@ -683,25 +790,17 @@ pub async fn explain(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    let before: Option<String> = on_tx!(&mut tx, |conn| {
-        sqlx::query_scalar(
-            "SELECT status FROM deviation_flag WHERE id = $1 AND organisation_id = $2",
-        )
-        .bind(id)
-        .bind(actor.organisation_id)
-        .fetch_optional(conn)
-        .await
-    })?;
-    let Some(before) = before.as_deref().and_then(FlagStatus::from_db) else {
-        return tx.abort(AppError::NotFound).await;
+    let before = match standing(&mut tx, actor, id).await? {
+        Standing::Open(status) => status,
+        Standing::Missing => return tx.abort(AppError::NotFound).await,
+        Standing::Closed => {
+            return tx
+                .abort(AppError::Conflict(
+                    "Avvikelsen är redan stängd och kan inte förklaras.".into(),
+                ))
+                .await;
+        }
     };
-    if !before.is_open() {
-        return tx
-            .abort(AppError::Conflict(
-                "Avvikelsen är redan stängd och kan inte förklaras.".into(),
-            ))
-            .await;
-    }
     on_tx!(&mut tx, |conn| {
         sqlx::query(
             "UPDATE deviation_flag SET status = 'forklarad', reason = $2, planned_action = $3,
@@ -749,26 +848,18 @@ pub async fn decide(
 ) -> Result<usize, AppError> {
     let mut tx = db.begin().await?;
     for &id in ids {
-        let before: Option<String> = on_tx!(&mut tx, |conn| {
-            sqlx::query_scalar(
-                "SELECT status FROM deviation_flag WHERE id = $1 AND organisation_id = $2",
-            )
-            .bind(id)
-            .bind(actor.organisation_id)
-            .fetch_optional(conn)
-            .await
-        })?;
-        let Some(before) = before.as_deref().and_then(FlagStatus::from_db) else {
-            return tx.abort(AppError::NotFound).await;
+        let before = match standing(&mut tx, actor, id).await? {
+            Standing::Open(status) => status,
+            Standing::Missing => return tx.abort(AppError::NotFound).await,
+            Standing::Closed => {
+                return tx
+                    .abort(AppError::Conflict(
+                        "En av avvikelserna har stängts under tiden. Ladda om sidan och försök igen."
+                            .into(),
+                    ))
+                    .await;
+            }
         };
-        if !before.is_open() {
-            return tx
-                .abort(AppError::Conflict(
-                    "En av avvikelserna har stängts under tiden. Ladda om sidan och försök igen."
-                        .into(),
-                ))
-                .await;
-        }
         on_tx!(&mut tx, |conn| {
             sqlx::query(
                 "UPDATE deviation_flag SET status = 'hanterad', decision = $2,

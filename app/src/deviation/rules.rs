@@ -57,6 +57,9 @@ pub struct InitiativeInput {
 #[derive(Clone, Copy)]
 pub enum Check {
     Measure(fn(&MeasureInput<'_>, &Thresholds) -> Option<Finding>),
+    /// A statistical signal over one measure's values: off for a measure that turns its
+    /// signals off, and read with the measure's own run length (`schema::Signals`).
+    Signal(fn(&MeasureInput<'_>, &Thresholds) -> Option<Finding>),
     Month(fn(&MonthInput, &Thresholds) -> Option<Finding>),
     Initiative(fn(&InitiativeInput, &Thresholds) -> Option<Finding>),
 }
@@ -90,25 +93,25 @@ pub const RULES: &[Rule] = &[
         id: "spc_grans",
         label: "Utanför processgränserna",
         about: "Senaste värdet ligger utanför medelvärdet ± 2,66 × genomsnittligt glidande variationsbredd.",
-        check: Check::Measure(outside_limits),
+        check: Check::Signal(outside_limits),
     },
     Rule {
         id: "spc_skift",
         label: "Skift",
         about: "Minst sju värden i rad på samma sida om medelvärdet.",
-        check: Check::Measure(shift),
+        check: Check::Signal(shift),
     },
     Rule {
         id: "spc_trend",
         label: "Trend",
         about: "Minst sju värden i rad som stiger eller sjunker.",
-        check: Check::Measure(trend),
+        check: Check::Signal(trend),
     },
     Rule {
         id: "serie",
         label: "Serie (Anhøj)",
         about: "Längsta serien på ena sidan om medianen är för lång, eller serien korsar medianen för sällan.",
-        check: Check::Measure(run_chart),
+        check: Check::Signal(run_chart),
     },
     Rule {
         id: "riktning",

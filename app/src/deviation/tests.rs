@@ -329,6 +329,71 @@ fn a_shift_of_seven_below_the_mean_is_flagged_with_its_months() {
 }
 
 #[test]
+fn a_measure_can_turn_its_signals_off_or_shorten_its_runs() {
+    // Six below the mean: no shift by the default seven.
+    let points = full(
+        "2025-01",
+        &[
+            20.0, 21.0, 19.0, 20.0, 22.0, 21.0, 15.0, 14.0, 16.0, 15.0, 14.0, 15.0,
+        ],
+    );
+    let raised = |m: &Measure| {
+        let subject = Subject {
+            measures: vec![input(m, &points)],
+            ..Subject::default()
+        };
+        evaluate(&subject, &t())
+            .into_iter()
+            .map(|r| r.rule)
+            .collect::<Vec<_>>()
+    };
+    let default = Measure::example(1);
+    assert!(
+        !raised(&default).contains(&"spc_skift"),
+        "{:?}",
+        raised(&default)
+    );
+    // Its own run length of six finds the shift.
+    let short = Measure {
+        signals: crate::schema::Signals {
+            off: false,
+            run_length: Some(6),
+        },
+        ..Measure::example(1)
+    };
+    assert!(
+        raised(&short).contains(&"spc_skift"),
+        "{:?}",
+        raised(&short)
+    );
+    assert_eq!(t().for_measure(&short).trend_length, 6);
+    // Signals off: no statistical rule at all, the target rules still apply.
+    let off = Measure {
+        signals: crate::schema::Signals {
+            off: true,
+            run_length: Some(6),
+        },
+        ..share()
+    };
+    let found = raised(&off);
+    assert!(
+        found
+            .iter()
+            .all(|r| !["spc_grans", "spc_skift", "spc_trend", "serie"].contains(r)),
+        "{found:?}"
+    );
+    let on = Measure {
+        signals: crate::schema::Signals::default(),
+        ..off.clone()
+    };
+    assert_eq!(
+        raised(&on).contains(&"utanfor_mal"),
+        found.contains(&"utanfor_mal"),
+        "the target rule does not depend on the signals"
+    );
+}
+
+#[test]
 fn a_trend_needs_seven_points_and_gaps_do_not_break_it() {
     let m = Measure {
         direction: Direction::Lower,

@@ -4,19 +4,19 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    DecideDeviation, ExplainDeviation, FlagPage, HandleDeviations, MeetingData, QueueData,
-    deviation_flag, deviation_meeting, deviation_queue,
+    DecideDeviation, ExplainDeviation, FilterQuery, FlagPage, HandleDeviations, MeetingData,
+    QueueData, deviation_flag, deviation_meeting, deviation_queue,
 };
 use super::{Decision, FlagStatus, FlagSummary, rules::RULES};
 use crate::auth::ui::Guard;
-use crate::error::AppError;
 use crate::form::{ErrorSummary, PostForm, TextField, use_form_state};
 use crate::html::PageTitle;
+use crate::layout::TableScroll;
 use crate::light::LightBadge;
-use crate::page::loaded;
+use crate::page::{by_id, loaded, route_id};
 use crate::sv::date::long_date;
 
 /// A flag's status as a word with a class (never colour alone).
@@ -49,8 +49,16 @@ pub fn DeviationQueuePage() -> impl IntoView {
 fn QueueLoader() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new_blocking(
-        move || query.with(|q| (q.get("satsning"), q.get("regel"), q.get("status"))),
-        |(satsning, regel, status)| deviation_queue(satsning, regel, status),
+        move || {
+            query.with(|q| FilterQuery {
+                satsning: q.get("satsning"),
+                regel: q.get("regel"),
+                status: q.get("status"),
+                namnd: q.get("namnd"),
+                projektledare: q.get("projektledare"),
+            })
+        },
+        deviation_queue,
     );
     loaded(data, "Hämtar avvikelser…", |data| view! { <Queue data/> })
 }
@@ -65,6 +73,8 @@ fn Queue(data: QueueData) -> impl IntoView {
         .map(|i| i.to_string())
         .unwrap_or_default();
     let selected_rule = filter.rule.clone().unwrap_or_default();
+    let selected_party = filter.party_id.map(|i| i.to_string()).unwrap_or_default();
+    let selected_lead = filter.led_by.map(|i| i.to_string()).unwrap_or_default();
     let selected_status = filter
         .status
         .map(|s| s.as_db().to_string())
@@ -100,7 +110,7 @@ fn Queue(data: QueueData) -> impl IntoView {
         })
         .collect_view();
     let table = view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+        <TableScroll label="Avvikelser">
             <table class="table queue">
                 <caption class="visually-hidden">"Avvikelser, röda först och sedan de äldsta"</caption>
                 <thead><tr>
@@ -111,7 +121,7 @@ fn Queue(data: QueueData) -> impl IntoView {
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     };
     view! {
         <section class="page" aria-labelledby="avvikelser-rubrik">
@@ -126,6 +136,26 @@ fn Queue(data: QueueData) -> impl IntoView {
                         <option value="">"Alla"</option>
                         {data.initiatives.into_iter().map(|(id, name)| {
                             let is = id.to_string() == selected_initiative;
+                            view! { <option value=id.to_string() selected=is>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-namnd">"Nämnd eller part"</label>
+                    <select id="filter-namnd" name="namnd">
+                        <option value="">"Alla"</option>
+                        {data.parties.into_iter().map(|(id, name)| {
+                            let is = id.to_string() == selected_party;
+                            view! { <option value=id.to_string() selected=is>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-projektledare">"Projektledare"</label>
+                    <select id="filter-projektledare" name="projektledare">
+                        <option value="">"Alla"</option>
+                        {data.leads.into_iter().map(|(id, name)| {
+                            let is = id.to_string() == selected_lead;
                             view! { <option value=id.to_string() selected=is>{name}</option> }
                         }).collect_view()}
                     </select>
@@ -195,16 +225,7 @@ pub fn DeviationPage() -> impl IntoView {
 
 #[component]
 fn FlagLoader() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())),
-        |id| async move {
-            match id {
-                Some(id) => deviation_flag(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = by_id(route_id(), deviation_flag);
     loaded(data, "Hämtar avvikelsen…", |data| view! { <Flag data/> })
 }
 

@@ -12,6 +12,7 @@ use crate::auth::ui::Guard;
 use crate::error::AppError;
 use crate::form::FilterSelect;
 use crate::html::PageTitle;
+use crate::layout::TableScroll;
 use crate::page::loaded_within;
 
 /// Historik för ett objekt: `/historik/{typ}/{id}`.
@@ -149,7 +150,7 @@ fn LogView(data: LogData) -> impl IntoView {
 #[component]
 fn EventTable(rows: Vec<LogEntry>, with_object: bool) -> impl IntoView {
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+        <TableScroll label="Händelser">
             <table class="table">
                 <caption class="visually-hidden">"Händelser, nyaste först"</caption>
                 <thead>
@@ -196,6 +197,6 @@ fn EventTable(rows: Vec<LogEntry>, with_object: bool) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }

@@ -96,7 +96,7 @@ pub async fn list_initiatives(
         leads: crate::auth::repo::users_with_role(&db, user.organisation_id, Role::ProjectLead)
             .await?,
         may_create: user.has_any(&[Role::Admin, Role::Evaluator, Role::ProjectLead]),
-        today: chrono::Utc::now().date_naive(),
+        today: crate::sv::time::local_date(chrono::Utc::now()),
     })
 }
 

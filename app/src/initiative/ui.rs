@@ -16,6 +16,7 @@ use crate::form::{
     ErrorSummary, FilterSelect, FormState, PostForm, TextField, field_id, ticked_ids,
     use_form_state,
 };
+use crate::layout::TableScroll;
 use crate::page::{loaded, loaded_within};
 use crate::sv::number::format_sek;
 
@@ -90,7 +91,7 @@ fn Listing(list: InitiativeList, filter: ListFilter) -> impl IntoView {
             view! { <p>"Inga satsningar matchar filtret."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+                <TableScroll label="Satsningar">
                 <table class="table">
                     <caption class="visually-hidden">"Satsningar"</caption>
                     <thead>
@@ -129,7 +130,7 @@ fn Listing(list: InitiativeList, filter: ListFilter) -> impl IntoView {
                         </tr>
                     </tfoot>
                 </table>
-                </div>
+                </TableScroll>
             }.into_any()
         }}
     }

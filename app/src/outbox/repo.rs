@@ -55,12 +55,29 @@ pub struct Claimed {
     pub attempts: i64,
 }
 
+/// Why a pending mail was not sent: its recipient was deactivated meanwhile.
+pub const DEACTIVATED: &str = "Inte skickat: mottagarens konto är inaktiverat.";
+
 /// Claims up to `limit` due rows for this instance: each gets one more attempt and its next
 /// attempt moved [`LEASE_SECONDS`] ahead, in one transaction, so no other instance takes it
 /// meanwhile. PostgreSQL skips rows another instance has locked (`FOR UPDATE SKIP LOCKED`);
 /// SQLite's immediate transaction holds the one write lock, so claims never overlap.
 pub async fn claim_due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<Claimed>, AppError> {
     let mut tx = db.begin().await?;
+    // A user deactivated after their mail was queued gets nothing: the row ends as failed,
+    // with the reason on Utskick, before anything is claimed.
+    on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE outbox_message SET status = 'failed', last_error = $2
+             WHERE status = 'pending' AND next_attempt_at <= $1
+               AND recipient_user_id IN (SELECT id FROM user_account WHERE NOT active)",
+        )
+        .bind(now.timestamp())
+        .bind(DEACTIVATED)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })?;
     let select = match &tx {
         Tx::Sqlite(_) => {
             "SELECT id FROM outbox_message

@@ -115,7 +115,7 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         initiative,
         timeline,
         transitions,
-        today: chrono::Utc::now().date_naive(),
+        today: crate::sv::time::local_date(chrono::Utc::now()),
     })
 }
 

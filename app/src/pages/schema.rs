@@ -3,7 +3,6 @@
 //! (both build on `schema`, so the page that joins them lives here).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::ui::Guard;
@@ -28,7 +27,7 @@ pub async fn schema_editor(id: i64) -> Result<SchemaEditorData, AppError> {
     let months = crate::report::reporting_months(
         initiative.start,
         initiative.end,
-        chrono::Utc::now().date_naive(),
+        crate::sv::time::local_date(chrono::Utc::now()),
     );
     let values = match (months.first(), months.last()) {
         (Some(first), Some(last)) => crate::report::repo::values(&db, id, *first, *last)
@@ -45,14 +44,7 @@ pub async fn schema_editor(id: i64) -> Result<SchemaEditorData, AppError> {
 /// Utvärderingsschema (editor).
 #[component]
 pub fn SchemaPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let data = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => schema_editor(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = crate::page::by_id(crate::page::route_id(), schema_editor);
     view! {
         <PageTitle text="Utvärderingsschema"/>
         <Guard access=access()>

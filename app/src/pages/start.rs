@@ -100,22 +100,8 @@ pub struct StartData {
 }
 
 /// The date "what changed" starts from: `raw` (ÅÅÅÅ-MM-DD) if given, else three weeks back.
-/// A date not yet come or not a date is refused (400) with a Swedish message; the date field
-/// is a date picker, so that is rare.
 pub fn since_date(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
-    let raw = raw.map(str::trim).filter(|r| !r.is_empty());
-    let Some(raw) = raw else {
-        return Ok(today - chrono::Duration::days(DEFAULT_LOOKBACK_DAYS));
-    };
-    match crate::sv::number::parse_date(raw) {
-        Some(date) if date <= today => Ok(date),
-        Some(_) => Err(AppError::BadRequest(
-            "Välj ett datum som redan har varit.".into(),
-        )),
-        None => Err(AppError::BadRequest(
-            "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-10.".into(),
-        )),
-    }
+    crate::sv::date::since(raw, today, DEFAULT_LOOKBACK_DAYS)
 }
 
 /// The start page of the signed-in user; `sedan` is the date "what changed" starts from.
@@ -123,7 +109,7 @@ pub fn since_date(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppE
 pub async fn start_overview(sedan: Option<String>) -> Result<StartData, AppError> {
     use crate::auth::Role;
     let user = crate::auth::require(&Role::ALL).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::sv::time::local_date(chrono::Utc::now());
     let since = since_date(sedan.as_deref(), today)?;
     let reviews = user.has_any(&[Role::Admin, Role::Review, Role::Evaluator]);
     let leads = user.has_any(&[Role::ProjectLead]);
@@ -240,7 +226,7 @@ mod load {
                     detail: format!(
                         "{} inrapporterad {}",
                         period.label(),
-                        super::day_and_month(at.date_naive())
+                        super::day_and_month(crate::sv::time::local_date(*at))
                     ),
                 })
             })

@@ -9,7 +9,7 @@ use futures::future::BoxFuture;
 
 use super::mails::{self, DigestItem, DigestSection};
 use super::repo::{self, Recipient};
-use super::{MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST};
+use super::{FLAG_EXPLAINED, MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST};
 use crate::auth::Role;
 use crate::db::Db;
 use crate::error::AppError;
@@ -150,13 +150,48 @@ pub type SectionFn = for<'a> fn(
     DateTime<Utc>,
 ) -> BoxFuture<'a, Result<DigestSection, AppError>>;
 
-/// The digest's sections, in order. Deviation flags (#16: new and changed flags, flags
-/// explained) and half-year reports (#17: submitted, overdue) each add one function below and
-/// one line here.
+/// The digest's sections, in order. Half-year reports (#17: submitted, overdue) add one
+/// function below and one line here.
 pub const DIGEST_SECTIONS: &[SectionFn] = &[
+    |db, env, org, now| Box::pin(changed_flags(db, env, org, now)),
     |db, env, org, now| Box::pin(late_months(db, env, org, now)),
     |db, env, org, now| Box::pin(submitted_months(db, env, org, now)),
 ];
+
+/// Deviation flags opened or changed during the last seven days (explained, decided, closed),
+/// red first: what the beredningsgrupp will take up.
+async fn changed_flags(
+    db: &Db,
+    _env: &ReminderEnv,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<DigestSection, AppError> {
+    let flags =
+        crate::deviation::repo::changed_since(db, organisation_id, now - Duration::days(7)).await?;
+    let items = flags
+        .into_iter()
+        .map(|f| {
+            let about = f
+                .measure
+                .as_ref()
+                .map_or_else(String::new, |m| format!(", {m}"));
+            DigestItem {
+                text: format!(
+                    "{}: {}{about} ({}, {})",
+                    f.initiative_name,
+                    f.rule_label(),
+                    f.severity.light().label().to_lowercase(),
+                    f.status.label().to_lowercase()
+                ),
+                path: format!("/avvikelser/{}", f.id),
+            }
+        })
+        .collect();
+    Ok(DigestSection {
+        heading: "Nya och ändrade avvikelser".into(),
+        items,
+    })
+}
 
 /// Months past their due date and still open, per satsning.
 async fn late_months(
@@ -270,6 +305,58 @@ pub async fn weekly_digest(
         queued += queue(db, &mails, now).await?;
     }
     Ok(queued)
+}
+
+/// How far back an explanation is still announced: a day covers any sensible schedule and a
+/// short downtime; the idempotency key keeps each explanation to one mail per person.
+const EXPLAINED_WITHIN_HOURS: i64 = 24;
+
+/// Avvikelse förklarad: each member of the beredningsgrupp gets one mail per explanation a
+/// projektledare has given (unless they turned the type off).
+pub async fn flag_explained(
+    db: &Db,
+    env: &ReminderEnv,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let since = now - Duration::hours(EXPLAINED_WITHIN_HOURS);
+    let mut queued = 0;
+    for organisation in crate::organisation::repo::list(db).await? {
+        let explained = crate::deviation::repo::explained_since(db, organisation.id, since).await?;
+        if explained.is_empty() {
+            continue;
+        }
+        let off = repo::opted_out(db, organisation.id, FLAG_EXPLAINED).await?;
+        let readers: Vec<Recipient> = repo::active_with_role(db, organisation.id, Role::Review)
+            .await?
+            .into_iter()
+            .filter(|r| !off.contains(&r.id))
+            .collect();
+        let mails: Vec<NewMail> = explained
+            .iter()
+            .flat_map(|notice| {
+                readers.iter().map(move |reader| {
+                    outbox_mail(
+                        organisation.id,
+                        mails::explained_key(notice.event_id, reader.id),
+                        FLAG_EXPLAINED,
+                        reader,
+                        mails::explained(&reader.name, notice, &env.base_url.0),
+                    )
+                })
+            })
+            .collect();
+        queued += queue(db, &mails, now).await?;
+    }
+    Ok(queued)
+}
+
+/// [`flag_explained`] as a registered job body.
+pub fn flag_explained_job<'a>(
+    db: &'a Db,
+    env: &'a ReminderEnv,
+    now: DateTime<Utc>,
+) -> BoxFuture<'a, Result<usize, AppError>> {
+    Box::pin(flag_explained(db, env, now))
 }
 
 /// [`weekly_digest`] as a registered job body.

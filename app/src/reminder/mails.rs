@@ -203,6 +203,54 @@ pub fn digest(
     })
 }
 
+/// The idempotency key of a flag-explained notice: one per explanation and user.
+pub fn explained_key(event_id: i64, user_id: i64) -> String {
+    format!("avvikelse-forklarad:{event_id}:{user_id}")
+}
+
+/// The notice to `name` in the beredningsgrupp that a flag has been explained.
+pub fn explained(name: &str, explained: &crate::deviation::Explained, base_url: &str) -> Composed {
+    let flag = &explained.flag;
+    let rule = flag.rule_label();
+    let about = flag
+        .measure
+        .as_ref()
+        .map_or_else(String::new, |m| format!(" för {m}"));
+    let initiative = &flag.initiative_name;
+    let link = format!("{base_url}/avvikelser/{}", flag.id);
+    let by = if explained.by.is_empty() {
+        "Projektledaren".to_string()
+    } else {
+        explained.by.clone()
+    };
+    let subject = format!("Avvikelse förklarad: {rule} i {initiative}");
+    let lead = format!("{by} har förklarat avvikelsen ”{rule}”{about} i ”{initiative}”.");
+    let why = "Du får det här mejlet eftersom du ingår i beredningsgruppen i Utfall, som beslutar \
+               om förklarade avvikelser.";
+    let text = format!(
+        "Hej {name}!\n\n{lead}\n\n{}\n\nLäs och besluta här:\n{link}\n{}",
+        explained.text,
+        footer_text(why, base_url)
+    );
+    let paragraphs: String = explained
+        .text
+        .lines()
+        .map(|line| format!("{}<br>", escape(line)))
+        .collect();
+    let html = html_page(&format!(
+        "<p>Hej {}!</p><p>{}</p><blockquote>{paragraphs}</blockquote><p><a href=\"{}\">Läs och besluta</a></p>{}",
+        escape(name),
+        escape(&lead),
+        escape(&link),
+        footer_html(why, base_url)
+    ));
+    Composed {
+        subject,
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +333,50 @@ mod tests {
         assert!(mail.text.contains("http://x.se/satsningar/3/rapportera"));
         assert!(mail.text.contains("beredningsgruppen"));
         assert_eq!(digest_key(1, week, 5), "veckobrev:1:2026-V50:5");
+    }
+
+    #[test]
+    fn the_explained_notice_quotes_the_explanation_and_links_to_the_flag() {
+        let flag = crate::deviation::FlagSummary {
+            id: 9,
+            initiative_id: 3,
+            initiative_name: "Skolfam & co".into(),
+            is_example: false,
+            measure_id: Some(4),
+            measure: Some("E1 Andel <godkända>".into()),
+            rule: "utanfor_mal".into(),
+            window: "2026-10".into(),
+            severity: crate::deviation::Severity::Red,
+            status: crate::deviation::FlagStatus::Explained,
+            explanation: String::new(),
+            decision: None,
+            opened_at: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+            opened_text: String::new(),
+        };
+        let notice = crate::deviation::Explained {
+            event_id: 21,
+            flag,
+            by: "Anna Berg".into(),
+            text: "Sjukskrivning\nPlanerad åtgärd: <ny> personal".into(),
+        };
+        let mail = explained("Bo", &notice, "http://x.se");
+        assert_eq!(
+            mail.subject,
+            format!(
+                "Avvikelse förklarad: {} i Skolfam & co",
+                notice.flag.rule_label()
+            )
+        );
+        assert!(mail.text.contains("Anna Berg har förklarat avvikelsen"));
+        assert!(
+            mail.text
+                .contains("för E1 Andel <godkända> i ”Skolfam & co”")
+        );
+        assert!(mail.text.contains("Planerad åtgärd: <ny> personal"));
+        assert!(mail.text.contains("http://x.se/avvikelser/9"));
+        assert!(mail.html.contains("&lt;ny&gt; personal<br>"));
+        assert!(!mail.html.contains("<ny>"));
+        assert_eq!(explained_key(21, 5), "avvikelse-forklarad:21:5");
     }
 }

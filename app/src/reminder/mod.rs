@@ -6,7 +6,7 @@
 //! what, composes the mails (`mails.rs`, pure) and queues them in the outbox under
 //! idempotency keys, so running it twice sends nothing twice.
 //!
-//! **Adding a type** (half-year reports #17, surveys #15, deviation flags #16): write its job
+//! **Adding a type** (half-year reports #17, surveys #15): write its job
 //! body in `jobs.rs` and add one [`ReminderType`] to [`TYPES`]. The scheduler, the setting
 //! `UTFALL_CRON_<ID>`, the profile's on/off choice and the Utskick filter follow from the entry.
 //! A new section of the weekly digest is one function in `jobs.rs` and one line in
@@ -63,15 +63,25 @@ pub const TYPES: &[ReminderType] = &[
     ReminderType {
         id: WEEKLY_DIGEST,
         label: "Veckobrev till beredningsgruppen",
-        description: "Till beredningsgruppen varje måndag: försenade månader och vad som rapporterats in under veckan. Inget mejl när inget har hänt.",
+        description: "Till beredningsgruppen varje måndag: nya och ändrade avvikelser, försenade månader och vad som rapporterats in under veckan. Inget mejl när inget har hänt.",
         default_cron: "0 0 7 * * Mon",
         #[cfg(feature = "ssr")]
         run: jobs::weekly_digest_job,
+    },
+    ReminderType {
+        id: FLAG_EXPLAINED,
+        label: "Avvikelse förklarad",
+        description: "Till beredningsgruppen: ett mejl när en projektledare har förklarat en avvikelse, med förklaringen och en länk för beslut.",
+        // Every five minutes: the notice follows the explanation closely.
+        default_cron: "0 */5 * * * *",
+        #[cfg(feature = "ssr")]
+        run: jobs::flag_explained_job,
     },
 ];
 
 pub const MONTHLY_REPORTING: &str = "monthly_reporting";
 pub const WEEKLY_DIGEST: &str = "weekly_digest";
+pub const FLAG_EXPLAINED: &str = "flag_explained";
 
 /// The type with `id`, if any.
 pub fn reminder_type(id: &str) -> Option<&'static ReminderType> {
@@ -162,13 +172,17 @@ mod tests {
         let mut form = SettingsForm::default();
         form.on.insert(WEEKLY_DIGEST.into(), "ja".into());
         form.on.insert("okand".into(), "ja".into());
-        assert_eq!(form.off(), vec![MONTHLY_REPORTING.to_string()]);
+        assert_eq!(
+            form.off(),
+            vec![MONTHLY_REPORTING.to_string(), FLAG_EXPLAINED.to_string()]
+        );
         let settings = Settings::from_off(&form.off());
         assert_eq!(
             settings.on,
             vec![
                 (MONTHLY_REPORTING.to_string(), false),
-                (WEEKLY_DIGEST.to_string(), true)
+                (WEEKLY_DIGEST.to_string(), true),
+                (FLAG_EXPLAINED.to_string(), false)
             ]
         );
         assert_eq!(kind_label("password_link"), "Lösenordslänk");

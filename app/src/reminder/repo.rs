@@ -87,15 +87,7 @@ pub async fn everyone(
     db: &Db,
     organisation_id: i64,
 ) -> Result<Vec<(i64, String, String, bool, Vec<String>)>, AppError> {
-    let users: Vec<(i64, String, String, bool)> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT id, name, email, active FROM user_account
-             WHERE organisation_id = $1 ORDER BY name, id",
-        )
-        .bind(organisation_id)
-        .fetch_all(pool)
-        .await
-    })?;
+    let users = crate::auth::repo::list(db, organisation_id).await?;
     let off: Vec<(i64, String)> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT o.user_id, o.kind FROM reminder_opt_out o
@@ -107,13 +99,13 @@ pub async fn everyone(
     })?;
     Ok(users
         .into_iter()
-        .map(|(id, name, email, active)| {
+        .map(|(user, _)| {
             let mine = off
                 .iter()
-                .filter(|(user, _)| *user == id)
+                .filter(|(id, _)| *id == user.id)
                 .map(|(_, kind)| kind.clone())
                 .collect();
-            (id, name, email, active, mine)
+            (user.id, user.name, user.email, user.active, mine)
         })
         .collect())
 }

@@ -3,18 +3,18 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     OutboxData, ProfileData, ResendMessage, SaveReminderSettings, TypeChoice, outbox_entry,
     outbox_list, profile,
 };
 use crate::auth::ui::Guard;
-use crate::error::AppError;
 use crate::form::{ErrorSummary, FilterSelect, PostForm, use_form_state};
 use crate::html::PageTitle;
+use crate::layout::TableScroll;
 use crate::outbox::{OutboxMessage, Status};
-use crate::page::{loaded, loaded_within};
+use crate::page::{by_id, loaded, loaded_within, route_id};
 
 /// Mina inställningar.
 #[component]
@@ -133,7 +133,7 @@ fn OutboxView(data: OutboxData, status: String, typ: String) -> impl IntoView {
         } else {
             view! {
                 // Wider than a phone: the region scrolls, so it takes keyboard focus.
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Utskick, nyaste först">
+                <TableScroll label="Utskick, nyaste först">
                     <table class="table">
                         <caption class="visually-hidden">"Utskick, nyaste först"</caption>
                         <thead><tr>
@@ -153,12 +153,12 @@ fn OutboxView(data: OutboxData, status: String, typ: String) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             }.into_any()
         }}
         <h2 id="installningar-rubrik">"Påminnelser per användare"</h2>
         <p>"Vad var och en har valt under Mina inställningar. Inaktiverade konton får inga mejl."</p>
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Påminnelser per användare">
+        <TableScroll label="Påminnelser per användare">
             <table class="table" aria-labelledby="installningar-rubrik">
                 <thead><tr>
                     <th scope="col">"Användare"</th>
@@ -177,7 +177,7 @@ fn OutboxView(data: OutboxData, status: String, typ: String) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -194,14 +194,7 @@ pub fn OutboxMessagePage() -> impl IntoView {
 
 #[component]
 fn Message() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let message = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => outbox_entry(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let message = by_id(route_id(), outbox_entry);
     loaded(
         message,
         "Hämtar mejlet…",

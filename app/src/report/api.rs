@@ -76,7 +76,7 @@ pub fn rules() -> super::Rules {
 
 #[cfg(feature = "ssr")]
 pub(super) fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+    crate::sv::time::local_date(chrono::Utc::now())
 }
 
 /// The reporting form of a satsning's month.

@@ -12,6 +12,7 @@ use super::ui::{access, url_params};
 use crate::auth::ui::Guard;
 use crate::error::AppError;
 use crate::form::{ErrorSummary, PostForm, use_form_state};
+use crate::layout::TableScroll;
 use crate::page::loaded;
 
 /// Importera värden: the upload form (multipart, works without JavaScript).
@@ -28,15 +29,7 @@ pub fn ImportPage() -> impl IntoView {
 #[component]
 fn ImportLoader() -> impl IntoView {
     let (id, _) = url_params();
-    let data = Resource::new_blocking(
-        move || id,
-        |id| async move {
-            match id {
-                Some(id) => import_calendar(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = crate::page::by_id(move || id, import_calendar);
     loaded(
         data,
         "Hämtar importsidan…",
@@ -141,7 +134,7 @@ fn Preview(data: super::import_api::ImportPreviewData) -> impl IntoView {
                     <button type="submit" class="button">{format!("Importera {total} rader")}</button>
                 </PostForm>
             })}
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+            <TableScroll label="Raderna i filen">
                 <table class="table">
                     <caption class="visually-hidden">"Raderna i filen"</caption>
                     <thead><tr>
@@ -161,7 +154,7 @@ fn Preview(data: super::import_api::ImportPreviewData) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
         </section>
     }
 }

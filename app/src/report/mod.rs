@@ -687,6 +687,7 @@ mod tests {
             source: Source::Manual,
             comparison: String::new(),
             retired: false,
+            signals: crate::schema::Signals::default(),
         };
         assert_eq!(target_on(&measure, date(2025, 6, 1)), None);
         assert_eq!(target_on(&measure, date(2026, 1, 1)), Some(40.0));

@@ -576,6 +576,7 @@ async fn judged(
                 source: Source::Manual,
                 comparison: String::new(),
                 retired: false,
+                signals: crate::schema::Signals::default(),
             };
             Ok((r.initiative_id, measure, (period, r.latest_value)))
         })

@@ -15,6 +15,7 @@ use super::api::{
 use crate::auth::ui::Guard;
 use crate::error::AppError;
 use crate::form::{ErrorSummary, FormState, PostForm, field_id, use_form_state};
+use crate::layout::TableScroll;
 use crate::page::loaded;
 
 pub(super) fn access() -> crate::auth::Access {
@@ -119,15 +120,7 @@ pub fn ReportCalendarPage() -> impl IntoView {
 #[component]
 fn CalendarLoader() -> impl IntoView {
     let (id, _) = url_params();
-    let data = Resource::new_blocking(
-        move || id,
-        |id| async move {
-            match id {
-                Some(id) => report_calendar(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = crate::page::by_id(move || id, report_calendar);
     loaded(
         data,
         "Hämtar rapporteringen…",
@@ -552,7 +545,7 @@ fn History(data: HistoryData) -> impl IntoView {
                 view! { <p>"Inga värden har sparats för månaden ännu."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+                    <TableScroll label="Ändringshistorik">
                         <table class="table">
                             <thead><tr>
                                 <th scope="col">"Tid"</th><th scope="col">"Av"</th><th scope="col">"Mått"</th>
@@ -570,7 +563,7 @@ fn History(data: HistoryData) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>
@@ -614,7 +607,7 @@ fn Overview(data: OverviewData) -> impl IntoView {
                 view! { <p>"Inga satsningar rapporterar ännu."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+                    <TableScroll label="Status per satsning och månad">
                         <table class="table overview-table">
                             <caption class="visually-hidden">"Status per satsning och månad"</caption>
                             <thead><tr>
@@ -644,7 +637,7 @@ fn Overview(data: OverviewData) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                     <p class="legend">
                         {MonthStatus::ALL.into_iter().map(|s| view! { <StatusBadge status=s/>" " }).collect_view()}
                     </p>

@@ -56,6 +56,12 @@ pub struct MeasureForm {
     /// Källa och jämförelsenivåer (indikatorer only).
     #[serde(default)]
     pub comparison: String,
+    /// Statistiska signaler av ("ja" when the box is ticked).
+    #[serde(default)]
+    pub signals_off: String,
+    /// Skift och trend: antal värden i rad (tomt = standard).
+    #[serde(default)]
+    pub signal_run_length: String,
 }
 
 /// A validated measure (without its place in the schema).
@@ -77,6 +83,7 @@ pub struct MeasureInput {
     pub interval: Option<(f64, f64)>,
     pub source: Source,
     pub comparison: String,
+    pub signals: super::Signals,
 }
 
 impl MeasureInput {
@@ -267,6 +274,23 @@ impl MeasureInput {
                 _ => {}
             }
         }
+        let run_length = match form.signal_run_length.trim() {
+            "" => None,
+            raw => match raw.parse::<usize>() {
+                Ok(n) if super::Signals::RUN_LENGTHS.contains(&n) => Some(n),
+                _ => {
+                    error(
+                        "measure[signal_run_length]",
+                        "Ange ett heltal från 5 till 15, eller lämna fältet tomt för standard.",
+                    );
+                    None
+                }
+            },
+        };
+        let signals = super::Signals {
+            off: !form.signals_off.trim().is_empty(),
+            run_length,
+        };
         if let (Some(y), Some(r)) = (yellow, red)
             && (y < 0.0 || r < y)
         {
@@ -295,6 +319,7 @@ impl MeasureInput {
                     interval,
                     source,
                     comparison: form.comparison.trim().to_string(),
+                    signals,
                 })
             }
             _ => Err(AppError::Validation(errors)),
@@ -371,6 +396,43 @@ pub fn format_milestones(list: &[(NaiveDate, f64)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statistical_signals_can_be_turned_off_or_given_their_own_run_length() {
+        let form = MeasureForm {
+            code: "E2".into(),
+            name: "Trygghet".into(),
+            value_type: "andel".into(),
+            frequency: "manad".into(),
+            direction: "hogre".into(),
+            source: "manuell".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            MeasureInput::parse(&form).unwrap().signals,
+            super::super::Signals::default(),
+            "on, with the configured length"
+        );
+        let own = MeasureForm {
+            signals_off: "ja".into(),
+            signal_run_length: " 9 ".into(),
+            ..form.clone()
+        };
+        let signals = MeasureInput::parse(&own).unwrap().signals;
+        assert!(signals.off);
+        assert_eq!(signals.run_length, Some(9));
+        for bad in ["4", "16", "sju", "7,5"] {
+            let form = MeasureForm {
+                signal_run_length: bad.into(),
+                ..form.clone()
+            };
+            let Err(AppError::Validation(errors)) = MeasureInput::parse(&form) else {
+                panic!("{bad} is refused");
+            };
+            assert_eq!(errors[0].field, "measure[signal_run_length]", "{bad}");
+            assert!(errors[0].message.contains("från 5 till 15"));
+        }
+    }
 
     #[test]
     fn measure_form_rules() {

@@ -184,6 +184,22 @@ fn NewMeasureForm(data: SchemaPageData) -> impl IntoView {
                         hint="Minst lika stor som den gula. Tomt: aldrig rött, som mest gult."
                         value=form.value_or("measure[tolerance_red]", &stored.tolerance_red) error=form.error("measure[tolerance_red]")/>
                 </fieldset>
+                {(kind != MeasureKind::Activity).then(|| {
+                    let off = form.checked_or("measure[signals_off]", stored.signals_off == "ja");
+                    view! {
+                        <fieldset class="field-group">
+                            <legend>"Statistiska signaler"</legend>
+                            <p class="hint">"Utfall letar efter mönster i värdena (punkter utanför styrgränserna, skift och trender) och flaggar dem som avvikelser när de går åt fel håll. Gränserna mot målkurvan gäller alltid."</p>
+                            <div class="checkbox">
+                                <input type="checkbox" id="measure-signals-off" name="measure[signals_off]" value="ja" checked=off/>
+                                <label for="measure-signals-off">"Inga statistiska signaler för det här måttet"</label>
+                            </div>
+                            <TextField name="measure[signal_run_length]" label="Skift och trend: antal värden i rad"
+                                hint="5–15. Tomt: standard (7). Färre värden i rad ger tidigare men fler signaler."
+                                value=form.value_or("measure[signal_run_length]", &stored.signal_run_length) error=form.error("measure[signal_run_length]")/>
+                        </fieldset>
+                    }
+                })}
                 {select("measure[source]", "Datakälla", Source::ALL.iter().map(|v| (v.as_db().into(), v.label().into())).collect(), &stored.source)}
                 {(kind == MeasureKind::Indicator).then(|| view! {
                     <TextField name="measure[comparison]" label="Källa och jämförelsenivåer" hint="Till exempel Kolada N00945; kommun, län, riket"
@@ -238,6 +254,16 @@ fn stored_form(m: &Measure) -> MeasureForm {
         interval_upper: number(m.interval.map(|i| i.1)),
         source: m.source.as_db().to_string(),
         comparison: m.comparison.clone(),
+        signals_off: if m.signals.off {
+            "ja".into()
+        } else {
+            String::new()
+        },
+        signal_run_length: m
+            .signals
+            .run_length
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
     }
 }
 

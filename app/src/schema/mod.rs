@@ -189,6 +189,23 @@ pub struct Measure {
     /// For indikatorer: source and comparison levels, e.g. "Kolada N00945; kommun, län, riket".
     pub comparison: String,
     pub retired: bool,
+    /// Statistiska signaler: the deviation rules' per-measure settings.
+    pub signals: Signals,
+}
+
+/// A measure's own settings for the statistical deviation signals; the default keeps them on
+/// with the configured thresholds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signals {
+    /// No statistical signals for this measure (the target rules still apply).
+    pub off: bool,
+    /// Skift and trend: this many values in a row, instead of the configured length.
+    pub run_length: Option<usize>,
+}
+
+impl Signals {
+    /// The shortest and longest run length a measure may set.
+    pub const RUN_LENGTHS: std::ops::RangeInclusive<usize> = 5..=15;
 }
 
 /// Aktivitet.
@@ -507,6 +524,7 @@ impl Measure {
             source: Source::Manual,
             comparison: String::new(),
             retired: false,
+            signals: Signals::default(),
         }
     }
 }

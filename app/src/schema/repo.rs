@@ -59,6 +59,8 @@ struct MeasureRow {
     source: String,
     comparison: String,
     retired: bool,
+    signals_off: bool,
+    signal_run_length: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -101,7 +103,8 @@ pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
             "SELECT id, kind, activity_id, goal_id, code, name, definition, unit,
                     value_type, frequency, direction, baseline_value, baseline_date, target_value,
                     target_date, tolerance_yellow, tolerance_red, interval_lower, interval_upper,
-                    source, comparison, (retired_at IS NOT NULL) AS retired
+                    source, comparison, (retired_at IS NOT NULL) AS retired, signals_off,
+                    signal_run_length
              FROM measure WHERE initiative_id = $1 ORDER BY position, id",
         )
         .bind(initiative_id)
@@ -195,5 +198,9 @@ fn to_measure(m: MeasureRow, milestones: &[(i64, NaiveDate, f64)]) -> Result<Mea
         interval: m.interval_lower.zip(m.interval_upper),
         comparison: m.comparison,
         retired: m.retired,
+        signals: super::Signals {
+            off: m.signals_off,
+            run_length: m.signal_run_length.and_then(|n| usize::try_from(n).ok()),
+        },
     })
 }

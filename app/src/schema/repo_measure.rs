@@ -33,6 +33,8 @@ macro_rules! bind_fields {
             .bind(&$input.comparison)
             .bind($input.interval.map(|i| i.0))
             .bind($input.interval.map(|i| i.1))
+            .bind($input.signals.off)
+            .bind($input.signals.run_length.map(|n| n as i64))
     };
 }
 
@@ -54,6 +56,8 @@ fn measure_json(m: &MeasureInput) -> serde_json::Value {
         "tolerance_yellow": m.tolerance_yellow, "tolerance_red": m.tolerance_red,
         "source": m.source.as_db(), "comparison": m.comparison,
         "interval": m.interval.map(|(l, u)| format!("{l}–{u}")),
+        "signals_off": m.signals.off,
+        "signal_run_length": m.signals.run_length,
     })
 }
 
@@ -135,10 +139,11 @@ pub async fn add_measure(
             "INSERT INTO measure (initiative_id, kind, activity_id, goal_id, position, code, name,
                definition, unit, value_type, frequency, direction, baseline_value, baseline_date,
                target_value, target_date, tolerance_yellow, tolerance_red, source, comparison,
-               interval_lower, interval_upper)
+               interval_lower, interval_upper, signals_off, signal_run_length)
              VALUES ($1, $2, $3, $4,
                (SELECT COALESCE(MAX(position), 0) + 1 FROM measure WHERE initiative_id = $1),
-               $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+               $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+               $22, $23)
              RETURNING id",
         )
         .bind(initiative_id)
@@ -275,8 +280,9 @@ pub async fn update_measure(
             "UPDATE measure SET code = $1, name = $2, definition = $3, unit = $4, value_type = $5,
                frequency = $6, direction = $7, baseline_value = $8, baseline_date = $9,
                target_value = $10, target_date = $11, tolerance_yellow = $12, tolerance_red = $13,
-               source = $14, comparison = $15, interval_lower = $16, interval_upper = $17
-             WHERE id = $18 AND initiative_id = $19",
+               source = $14, comparison = $15, interval_lower = $16, interval_upper = $17,
+               signals_off = $18, signal_run_length = $19
+             WHERE id = $20 AND initiative_id = $21",
         );
         bind_fields!(update, input)
             .bind(measure_id)
@@ -326,5 +332,6 @@ pub fn as_input(measure: &Measure) -> MeasureInput {
         interval: measure.interval,
         source: measure.source,
         comparison: measure.comparison.clone(),
+        signals: measure.signals,
     }
 }

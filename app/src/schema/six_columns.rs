@@ -7,6 +7,7 @@ use super::ui::{WithSchema, access};
 use super::{Measure, MeasureKind};
 use crate::auth::ui::Guard;
 use crate::html::PageTitle;
+use crate::layout::TableScroll;
 use crate::sv::number::format_sek;
 
 /// Six-column view: Mål | Aktivitet | Aktivitetsmått | Effektmått | Indikatorer | Ekonomiska
@@ -140,7 +141,7 @@ fn SixColumns(data: SchemaPageData) -> impl IntoView {
             </dl>
             <h1 id="tabell-rubrik">{format!("Utvärderingsschema – {}", data.initiative_name)}</h1>
             {data.is_example.then(|| view! { <p><span class="tag">"Exempeldata"</span></p> })}
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+            <TableScroll label="Utvärderingsschema i sex kolumner">
                 <table class="table schema-table">
                     <caption class="visually-hidden">"Utvärderingsschema i sex kolumner"</caption>
                     <thead>
@@ -163,7 +164,7 @@ fn SixColumns(data: SchemaPageData) -> impl IntoView {
                         </tbody>
                     })}
                 </table>
-            </div>
+            </TableScroll>
             {schema.goals.is_empty().then(|| view! { <p>"Schemat har inga mål ännu."</p> })}
         </section>
     }

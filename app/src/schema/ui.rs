@@ -14,6 +14,7 @@ use super::{Horizon, Measure, MeasureKind};
 use crate::form::{
     ACTION_FIELD, ErrorSummary, FormState, PostForm, TextField, field_id, use_form_state,
 };
+use crate::layout::TableScroll;
 use crate::sv::number::format_decimal;
 use crate::sv::number::format_sek;
 
@@ -198,7 +199,7 @@ fn MeasureTable(
     }
     let action = format!("/satsningar/{initiative_id}/schema");
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+        <TableScroll label="Mått">
             <table class="table">
                 <thead>
                     <tr>
@@ -276,7 +277,7 @@ fn MeasureTable(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }.into_any()
 }
 
@@ -303,8 +304,8 @@ fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl 
             {if data.schema.effects.is_empty() {
                 view! { <p class="hint">"Inga ekonomiska effekter ännu."</p> }.into_any()
             } else {
-                view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell, kan rullas i sidled">
+                // Rendered here: the scroll box's children cannot borrow the page's data.
+                let table = view! {
                     <table class="table">
                         <thead><tr>
                             <th scope="col">"Effekt"</th><th scope="col">"Sikt"</th>
@@ -330,8 +331,8 @@ fn EconomicEffects(data: SchemaPageData, form: FormState, posted: bool) -> impl 
                             }).collect_view()}
                         </tbody>
                     </table>
-                    </div>
-                }.into_any()
+                };
+                view! { <TableScroll label="Ekonomiska effekter">{table}</TableScroll> }.into_any()
             }}
             {data.may_edit.then(|| view! {
                 <h3>"Ny ekonomisk effekt"</h3>

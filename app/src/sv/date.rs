@@ -33,6 +33,30 @@ pub fn day_and_month(date: NaiveDate) -> String {
     format!("{} {}", date.day(), MONTHS[date.month0() as usize])
 }
 
+/// A "since" date of a page's query (`?sedan=ÅÅÅÅ-MM-DD`): `raw` if given, else `lookback_days`
+/// before `today`. A date not yet come or not a date is refused with a Swedish message (a 400);
+/// the field is a date picker, so that is rare.
+pub fn since(
+    raw: Option<&str>,
+    today: NaiveDate,
+    lookback_days: i64,
+) -> Result<NaiveDate, crate::error::AppError> {
+    use crate::error::AppError;
+    let raw = raw.map(str::trim).filter(|r| !r.is_empty());
+    let Some(raw) = raw else {
+        return Ok(today - chrono::Duration::days(lookback_days));
+    };
+    match crate::sv::number::parse_date(raw) {
+        Some(date) if date <= today => Ok(date),
+        Some(_) => Err(AppError::BadRequest(
+            "Välj ett datum som redan har varit.".into(),
+        )),
+        None => Err(AppError::BadRequest(
+            "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-10.".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
