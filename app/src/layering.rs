@@ -3,9 +3,10 @@
 //! own moves to `pages`. `lib.rs` (the routes) is the root and may use everything.
 //!
 //! The concepts, bottom to top: organisation, audit, outbox, auth, party, initiative,
-//! document, schema, report, reminder, indicator, deviation, dashboard, history, pages. (`outbox` sits
-//! below `auth` because the password mails are queued with their link; `reminder` above
-//! `report` because it reads reporting status.)
+//! document, schema, report, survey, reminder, indicator, deviation, dashboard, history, pages.
+//! (`outbox` sits below `auth` because the password mails are queued with their link; `survey`
+//! above `report` because it writes values through reporting; `reminder` above `report` because
+//! it reads reporting status.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -280,6 +280,7 @@ fn Details(
                 {(i.status >= Status::Decided).then(|| view! {
                     <a class="button" href=format!("/satsningar/{}/rapportera", i.id)>"Rapportering"</a>
                 })}
+                <a class="button button--secondary" href=format!("/satsningar/{}/enkater", i.id)>"Enkäter"</a>
                 {data.may_edit.then(|| view! { <a class="button button--secondary" href=edit>"Ändra uppgifter"</a> })}
                 {data.may_see_history.then(|| view! { <a href=format!("/historik/initiative/{}", i.id)>"Historik"</a> })}
             </p>

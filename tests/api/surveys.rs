@@ -1,0 +1,610 @@
+//! Enkäter: who may build a survey; a participant answers through a link or a single-use code
+//! (once, also when the same code is posted twice at the same moment); a retried post stores
+//! nothing twice; closed waves and malformed answers are refused with Swedish messages and
+//! nothing stored; the response table cannot hold a token, an address or a time; the
+//! builder refuses changes once there are answers; and a wave's answers reach the linked
+//! effektmått through reporting, audited, while a cell below the threshold writes nothing.
+
+use std::collections::BTreeMap;
+
+use app::auth::Role;
+use app::initiative::Status;
+use app::schema::MeasureKind;
+use app::schema::repo::Parent;
+use app::survey::api::{AddQuestion, CreateSurvey, DeleteQuestion, SubmitSurvey, TransferWave};
+use app::survey::{QuestionForm, SurveyForm};
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+
+use crate::builders::{
+    InitiativeBuilder, SchemaBuilder, TestInitiative, TestUser, UserBuilder, measure_form,
+};
+use crate::helpers::{TestApp, spawn_app};
+
+/// A running satsning led by `lead` with one effektmått E1 (a share, %).
+pub async fn satsning(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
+    let today = Utc::now().date_naive();
+    let start = today - Duration::days(60);
+    let end = today + Duration::days(700);
+    let initiative = InitiativeBuilder::named("Trygg skolväg")
+        .status(Status::Running)
+        .period(&start.to_string(), &end.to_string())
+        .led_by(lead)
+        .create(app)
+        .await;
+    let schema = SchemaBuilder::new(app, &initiative, lead);
+    let goal = schema.goal("Fler elever känner sig trygga").await;
+    let activity = schema.activity(goal, "Vuxna på skolvägen").await;
+    let mut form = measure_form("E1");
+    form.name = "Andel trygga elever".into();
+    form.unit = "%".into();
+    form.value_type = "andel".into();
+    form.source = "enkat".into();
+    let e1 = schema
+        .measure(MeasureKind::Effect, Parent::Activity(activity), &form)
+        .await;
+    (initiative, e1)
+}
+
+/// A survey with a required Likert question feeding `measure` (share ≥ 4), an optional
+/// number question (0–120) and an optional ja/nej question; returns (survey, question ids).
+pub async fn survey(app: &TestApp, lead: &TestUser, initiative: i64, measure: i64) -> (i64, Vec<i64>) {
+    let now = Utc::now();
+    let id = app::survey::repo::create(&app.db, lead.actor, initiative, "Trygghet", "", now)
+        .await
+        .unwrap();
+    let forms = [
+        QuestionForm {
+            kind: "likert".into(),
+            text: "Jag känner mig trygg på väg till skolan".into(),
+            required: true,
+            low_label: "Inte alls".into(),
+            high_label: "Helt".into(),
+            measure: measure.to_string(),
+            aggregation: "andel_minst".into(),
+            threshold: "4".into(),
+            ..QuestionForm::default()
+        },
+        QuestionForm {
+            kind: "tal".into(),
+            text: "Hur många minuter tar vägen?".into(),
+            min: "0".into(),
+            max: "120".into(),
+            ..QuestionForm::default()
+        },
+        QuestionForm {
+            kind: "janej".into(),
+            text: "Går du med en kompis?".into(),
+            ..QuestionForm::default()
+        },
+    ];
+    let mut questions = Vec::new();
+    for form in forms {
+        let input = form.parse(&[measure]).expect("a valid question");
+        questions.push(
+            app::survey::repo::add_question(&app.db, lead.actor, id, &input, now)
+                .await
+                .unwrap(),
+        );
+    }
+    (id, questions)
+}
+
+/// A wave open from `opens` to `closes` days from today; returns its id.
+pub async fn wave(app: &TestApp, lead: &TestUser, survey: i64, opens: i64, closes: i64) -> i64 {
+    let today = Utc::now().date_naive();
+    let dates = (
+        "Före",
+        today + Duration::days(opens),
+        today + Duration::days(closes),
+    );
+    app::survey::repo::add_wave(&app.db, lead.actor, survey, dates, Utc::now())
+        .await
+        .unwrap()
+}
+
+/// A new token of `wave`: an open link, or a single-use code.
+pub async fn token(app: &TestApp, lead: &TestUser, wave: i64, single_use: bool) -> String {
+    let token = app::survey::new_token(if single_use { 8 } else { 26 });
+    app::survey::repo::add_links(
+        &app.db,
+        lead.actor,
+        wave,
+        std::slice::from_ref(&token),
+        single_use,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    token
+}
+
+/// The submission id the participant's page carries.
+async fn submission_id(participant: &TestApp, token: &str) -> String {
+    let page = participant.get(&format!("/enkat/{token}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let at = html
+        .find("name=\"inlamning\" value=\"")
+        .expect("the form carries a submission id");
+    let rest = &html[at + "name=\"inlamning\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+/// The participant's post: answers `svar[q<id>]` for the one-value questions.
+fn answers(token: &str, wave: i64, submission: &str, pairs: &[(i64, &str)]) -> SubmitSurvey {
+    SubmitSurvey {
+        token: token.into(),
+        vag: wave,
+        inlamning: submission.into(),
+        svar: Some(
+            pairs
+                .iter()
+                .map(|(q, v)| (format!("q{q}"), v.to_string()))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        flera: None,
+    }
+}
+
+pub async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+    })
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn admin_utvarderare_and_the_satsnings_projektledare_build_surveys_others_do_not() {
+    // Arrange
+    let app = spawn_app().await;
+    let (lead, lead_browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, _) = satsning(&app, &lead).await;
+    let id = initiative.id;
+    let page = format!("/satsningar/{id}/enkater");
+    let create = |title: &str| CreateSurvey {
+        id,
+        survey: SurveyForm {
+            title: title.into(),
+            intro: String::new(),
+        },
+    };
+    // Act / Assert: the builders may.
+    let admin = UserBuilder::with_role(Role::Admin).login(&app).await.1;
+    let evaluator = UserBuilder::with_role(Role::Evaluator).login(&app).await.1;
+    for (who, browser) in [
+        ("admin", &admin),
+        ("utvärderare", &evaluator),
+        ("projektledare", &lead_browser),
+    ] {
+        let response = browser.submit(&page, &create("Trygghet")).await;
+        assert_eq!(response.status(), 303, "{who}");
+        assert!(location(&response).starts_with(&format!("/satsningar/{id}/enkater/")));
+    }
+    // The others may not: 403 for staff who see it, 404 for a projektledare who does not.
+    for (role, status) in [
+        (Role::Review, StatusCode::FORBIDDEN),
+        (Role::Reader, StatusCode::FORBIDDEN),
+        (Role::ProjectLead, StatusCode::NOT_FOUND),
+    ] {
+        let (_, browser) = UserBuilder::with_role(role).login(&app).await;
+        let response = browser.submit(&page, &create("Förbjuden")).await;
+        assert_eq!(response.status(), status, "{role:?}");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey").await, 3);
+    // Everyone who sees the satsning reads the list.
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
+    let listing = reader.get(&page).await;
+    assert_eq!(listing.status(), 200);
+    assert!(listing.text().await.unwrap().contains("Trygghet"));
+}
+
+#[tokio::test]
+async fn a_code_answers_once_also_when_posted_twice_at_the_same_moment() {
+    // Arrange: one code, opened in two browsers (two forms, two submission ids).
+    let app = spawn_app().await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let w = wave(&app, &lead, sid, -1, 10).await;
+    let code = token(&app, &lead, w, true).await;
+    let (one, two) = (app.with_new_client(), app.with_new_client());
+    let (first, second) = (
+        submission_id(&one, &code).await,
+        submission_id(&two, &code).await,
+    );
+    assert_ne!(first, second);
+    // Act: both post at once; the printed form (lower case, dash) is the same code.
+    let page = format!("/enkat/{code}");
+    let printed = app::survey::printed_code(&code).to_lowercase();
+    let post_one = answers(&code, w, &first, &[(q[0], "4")]);
+    let post_two = answers(&printed, w, &second, &[(q[0], "5")]);
+    let (a, b) = tokio::join!(one.submit(&page, &post_one), two.submit(&page, &post_two));
+    // Assert: one stored, the other told calmly that the code is used.
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [303, 409]);
+    let refused = if a.status() == 409 { a } else { b };
+    assert!(refused.text().await.unwrap().contains("redan använts"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 1);
+    // The page now says so too, and the code cannot be used again.
+    let again = app.with_new_client().get(&page).await;
+    assert!(again.text().await.unwrap().contains("redan använts"));
+}
+
+#[tokio::test]
+async fn a_retried_or_double_clicked_post_stores_the_answers_once() {
+    let app = spawn_app().await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let w = wave(&app, &lead, sid, 0, 0).await;
+    let link = token(&app, &lead, w, false).await;
+    let participant = app.with_new_client();
+    let submission = submission_id(&participant, &link).await;
+    let post = answers(&link, w, &submission, &[(q[0], "3"), (q[1], "15")]);
+    let page = format!("/enkat/{link}");
+    let (a, b) = tokio::join!(
+        participant.submit(&page, &post),
+        participant.submit(&page, &post)
+    );
+    let again = participant.submit(&page, &post).await;
+    for response in [a, b, again] {
+        assert_eq!(response.status(), 303);
+        assert_eq!(location(&response), "/enkat/tack");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_answer").await, 2);
+    // An open link takes the next participant's answers.
+    let next = app.with_new_client();
+    let other = submission_id(&next, &link).await;
+    let response = next
+        .submit(&page, &answers(&link, w, &other, &[(q[0], "5")]))
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 2);
+}
+
+#[tokio::test]
+async fn a_closed_or_unopened_wave_takes_no_answers_and_says_so_calmly() {
+    let app = spawn_app().await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let closed = wave(&app, &lead, sid, -20, -1).await;
+    let later = wave(&app, &lead, sid, 5, 20).await;
+    for (w, words) in [(closed, "stängde"), (later, "öppnar")] {
+        let link = token(&app, &lead, w, false).await;
+        let page = format!("/enkat/{link}");
+        let participant = app.with_new_client();
+        let shown = participant.get(&page).await;
+        assert_eq!(shown.status(), 200);
+        assert!(shown.text().await.unwrap().contains(words));
+        let post = answers(&link, w, "ABCDEFGHJKLMNPQRSTUVWXYZ23", &[(q[0], "4")]);
+        let response = participant.submit(&page, &post).await;
+        assert_eq!(response.status(), 409);
+        assert!(response.text().await.unwrap().contains(words));
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 0);
+    // An unknown token is "not found".
+    let unknown = app.get("/enkat/FINNSINTEFINNSINTEFINNSINT").await;
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn malformed_answers_are_refused_in_swedish_keep_what_was_typed_and_store_nothing() {
+    // Arrange
+    let app = spawn_app().await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let w = wave(&app, &lead, sid, 0, 3).await;
+    let other = wave(&app, &lead, sid, 0, 3).await;
+    let link = token(&app, &lead, w, false).await;
+    let page = format!("/enkat/{link}");
+    let participant = app.with_new_client();
+    let submission = submission_id(&participant, &link).await;
+    let long = "å".repeat(app::survey::MAX_ANSWER_CHARS + 1);
+    let cases: Vec<(SubmitSurvey, &str, &str)> = vec![
+        (
+            answers(&link, w, &submission, &[(q[1], "17")]),
+            "Frågan behöver ett svar.",
+            "value=\"17\"",
+        ),
+        (
+            answers(&link, w, &submission, &[(q[0], "4"), (q[1], "121")]),
+            "Svara med ett tal från 0 till 120.",
+            "value=\"121\"",
+        ),
+        (
+            answers(&link, w, &submission, &[(q[0], "9")]),
+            "Välj ett av svarsalternativen.",
+            "",
+        ),
+        (
+            answers(&link, w, &submission, &[(q[0], "4"), (q[2], "kanske")]),
+            "Välj ett av svarsalternativen.",
+            "",
+        ),
+        (
+            answers(&link, w, &submission, &[(q[0], "4"), (999_999, "1")]),
+            "frågor som inte finns",
+            "",
+        ),
+        (
+            answers(&link, other, &submission, &[(q[0], "4")]),
+            "hör inte till den här enkäten",
+            "",
+        ),
+    ];
+    // Act / Assert
+    for (post, message, kept) in cases {
+        let response = participant.submit(&page, &post).await;
+        assert!(response.status().is_client_error(), "{message}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(message), "{message}: {html}");
+        assert!(html.contains(kept));
+    }
+    // A huge text (on a survey with a free-text question) and broken UTF-8.
+    let text_question = QuestionForm {
+        kind: "fritext".into(),
+        text: "Något mer?".into(),
+        ..QuestionForm::default()
+    }
+    .parse(&[])
+    .unwrap();
+    let fresh = app::survey::repo::create(&app.db, lead.actor, initiative.id, "Fritext", "", Utc::now())
+        .await
+        .unwrap();
+    let tq = app::survey::repo::add_question(&app.db, lead.actor, fresh, &text_question, Utc::now())
+        .await
+        .unwrap();
+    let tw = wave(&app, &lead, fresh, 0, 3).await;
+    let tlink = token(&app, &lead, tw, false).await;
+    let tpage = format!("/enkat/{tlink}");
+    let tsub = submission_id(&participant, &tlink).await;
+    let response = participant
+        .submit(&tpage, &answers(&tlink, tw, &tsub, &[(tq, &long)]))
+        .await;
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("högst 2000 tecken"));
+    let body = format!(
+        "_atgard={}&token={tlink}&vag={tw}&inlamning={tsub}&svar%5Bq{tq}%5D=%FF%FE",
+        urlencode(SubmitSurvey::PATH)
+    );
+    let response = participant
+        .client
+        .post(format!("{}{tpage}", participant.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("teckenkodning"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_answer").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_submission").await, 0);
+}
+
+fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("x", text)]).unwrap()[2..].to_string()
+}
+
+#[tokio::test]
+async fn responses_hold_no_token_code_address_or_time_only_the_date() {
+    let app = spawn_app().await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let w = wave(&app, &lead, sid, 0, 3).await;
+    let code = token(&app, &lead, w, true).await;
+    let participant = app.with_new_client();
+    let submission = submission_id(&participant, &code).await;
+    let response = participant
+        .submit(
+            &format!("/enkat/{code}"),
+            &answers(&code, w, &submission, &[(q[0], "4")]),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let columns = |table: &'static str| async move {
+        let sql = match &app.db {
+            app::db::Db::Sqlite(_) => "SELECT name FROM pragma_table_info($1)",
+            app::db::Db::Postgres(_) => {
+                "SELECT column_name::text FROM information_schema.columns WHERE table_name = $1"
+            }
+        };
+        let mut names: Vec<String> = app::db_read!(&app.db, |pool| {
+            sqlx::query_scalar(sql)
+                .bind(table)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        });
+        names.sort();
+        names
+    };
+    assert_eq!(
+        columns("survey_response").await,
+        ["answered_on", "id", "source", "wave_id"]
+    );
+    assert_eq!(
+        columns("survey_answer").await,
+        ["id", "number", "question_id", "response_id", "text"]
+    );
+    let day: String = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT CAST(answered_on AS TEXT) FROM survey_response")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(day, Utc::now().date_naive().to_string());
+    // The code is kept only as its hash, and no stored text anywhere holds it.
+    let hashes: Vec<String> = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT token_hash FROM survey_link")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(hashes, [app::survey::token_hash(&code)]);
+    let audit = count(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type = 'survey_response'").await;
+    assert_eq!(audit, 0);
+    let leaks: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE changes LIKE $1")
+            .bind(format!("%{code}%"))
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(leaks, 0);
+}
+
+#[tokio::test]
+async fn the_builder_refuses_to_change_questions_once_a_wave_has_answers() {
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let id = initiative.id;
+    let page = format!("/satsningar/{id}/enkater/{sid}");
+    let add = AddQuestion {
+        id,
+        enkat: sid,
+        question: QuestionForm {
+            kind: "janej".into(),
+            text: "Har du en vuxen att prata med?".into(),
+            ..QuestionForm::default()
+        },
+    };
+    // Before any answer the builder changes freely.
+    assert_eq!(browser.submit(&page, &add).await.status(), 303);
+    let w = wave(&app, &lead, sid, 0, 3).await;
+    let link = token(&app, &lead, w, false).await;
+    let participant = app.with_new_client();
+    let submission = submission_id(&participant, &link).await;
+    let post = answers(&link, w, &submission, &[(q[0], "2")]);
+    assert_eq!(
+        participant
+            .submit(&format!("/enkat/{link}"), &post)
+            .await
+            .status(),
+        303
+    );
+    // After: refused, with the reason, and nothing changed.
+    let response = browser.submit(&page, &add).await;
+    assert_eq!(response.status(), 409);
+    assert!(response.text().await.unwrap().contains("kan inte ändras"));
+    let delete = DeleteQuestion {
+        id,
+        enkat: sid,
+        fraga: q[1],
+    };
+    assert_eq!(browser.submit(&page, &delete).await.status(), 409);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_question").await, 4);
+}
+
+#[tokio::test]
+async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_writes_nothing() {
+    // Arrange: seven participants answer the Likert question (released: the first five);
+    // only three answer the optional number question.
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let schema = SchemaBuilder::new(&app, &initiative, &lead);
+    let goal = schema.goal("Kortare väg").await;
+    let activity = schema.activity(goal, "Ny gångväg").await;
+    let e2 = schema
+        .measure(MeasureKind::Effect, Parent::Activity(activity), &measure_form("E2"))
+        .await;
+    let minutes = QuestionForm {
+        kind: "tal".into(),
+        text: "Minuter i dag".into(),
+        min: "0".into(),
+        max: "120".into(),
+        measure: e2.to_string(),
+        aggregation: "medel".into(),
+        ..QuestionForm::default()
+    }
+    .parse(&[e2])
+    .unwrap();
+    let q4 = app::survey::repo::add_question(&app.db, lead.actor, sid, &minutes, Utc::now())
+        .await
+        .unwrap();
+    let w = wave(&app, &lead, sid, -3, 0).await;
+    let link = token(&app, &lead, w, false).await;
+    let steps = ["5", "4", "2", "4", "3", "1", "1"];
+    for (i, step) in steps.iter().enumerate() {
+        let participant = app.with_new_client();
+        let submission = submission_id(&participant, &link).await;
+        let mut pairs = vec![(q[0], *step)];
+        if i < 3 {
+            pairs.push((q4, "20"));
+        }
+        let post = answers(&link, w, &submission, &pairs);
+        let response = participant.submit(&format!("/enkat/{link}"), &post).await;
+        assert_eq!(response.status(), 303);
+    }
+    // Act
+    let id = initiative.id;
+    let transfer = TransferWave {
+        id,
+        enkat: sid,
+        vag: w,
+    };
+    let response = browser
+        .submit(&format!("/satsningar/{id}/enkater/{sid}"), &transfer)
+        .await;
+    assert_eq!(response.status(), 303);
+    // Assert: E1 gets the share ≥ 4 of the first five answers (5, 4, 2, 4, 3 → 60 %) for the
+    // wave's month, marked as from the survey and audited; E2 (three answers) gets nothing.
+    let period = app::report::Period::of(Utc::now().date_naive());
+    let stored: Vec<(i64, Option<f64>, String)> = app::db_read!(&app.db, |pool| {
+        sqlx::query_as("SELECT measure_id, value, comment FROM measure_value WHERE period = $1")
+            .bind(period.as_db())
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(stored[0].0, e1);
+    assert_eq!(stored[0].1, Some(60.0));
+    assert!(stored[0].2.contains("Från enkäten Trygghet"));
+    let latest: Option<f64> = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT latest_value FROM measure WHERE id = $1")
+            .bind(e1)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(latest, Some(60.0));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type = 'measure_value'").await,
+        1
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type = 'survey_transfer'").await,
+        2
+    );
+    // The results page says what went where, and why E2 got nothing.
+    let results = browser
+        .get(&format!("/satsningar/{id}/enkater/{sid}/resultat"))
+        .await;
+    assert_eq!(results.status(), 200);
+    let html = results.text().await.unwrap();
+    assert!(html.contains("färre än 5 svar"));
+    assert!(html.contains("60"));
+    // The CSV shows the suppressed cell as "döljs", never its numbers.
+    let csv = browser
+        .get(&format!("/satsningar/{id}/enkater/{sid}/resultat.csv"))
+        .await;
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(text.contains("Minuter i dag"));
+    let minutes_rows: Vec<&str> = text.lines().filter(|l| l.contains("Minuter i dag")).collect();
+    assert!(minutes_rows.iter().all(|l| l.contains("döljs")), "{minutes_rows:?}");
+}
