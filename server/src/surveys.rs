@@ -166,9 +166,15 @@ pub async fn new_link(
     let token = app::survey::new_token(26);
     let now = chrono::Utc::now();
     let actor = visible.user.actor();
-    if let Err(error) =
-        app::survey::repo::add_links(&state.db, actor, vag, std::slice::from_ref(&token), false, now)
-            .await
+    if let Err(error) = app::survey::repo::add_links(
+        &state.db,
+        actor,
+        vag,
+        std::slice::from_ref(&token),
+        false,
+        now,
+    )
+    .await
     {
         return problem(&error);
     }
@@ -263,17 +269,24 @@ pub async fn results_csv(
     Path((_, enkat)): Path<(i64, i64)>,
     visible: VisibleInitiative,
 ) -> Response {
-    let survey =
-        match survey_for(&state.db, &visible.user, &visible.initiative, enkat, false).await {
-            Ok(survey) => survey,
-            Err(error) => return problem(&error),
-        };
+    let survey = match survey_for(&state.db, &visible.user, &visible.initiative, enkat, false).await
+    {
+        Ok(survey) => survey,
+        Err(error) => return problem(&error),
+    };
     let (waves, results) = match results_of(&state.db, &survey, state.survey).await {
         Ok(found) => found,
         Err(error) => return problem(&error),
     };
     let mut csv = app::sv::csv::Writer::with_bom();
-    csv.line(["Fråga", "Utskick", "Svar", "Antal", "Andel (%)", "Antal svar på frågan"]);
+    csv.line([
+        "Fråga",
+        "Utskick",
+        "Svar",
+        "Antal",
+        "Andel (%)",
+        "Antal svar på frågan",
+    ]);
     for result in &results {
         let q = &result.question;
         for (cell, wave) in result.cells.iter().zip(&waves) {
@@ -282,13 +295,24 @@ pub async fn results_csv(
                 Cell::Suppressed { .. } => csv_row(&mut csv, [question, wave, ""], None, "döljs"),
                 Cell::Texts { n, texts } => {
                     for text in texts {
-                        csv_row(&mut csv, [question, wave, text.as_str()], None, &n.to_string());
+                        csv_row(
+                            &mut csv,
+                            [question, wave, text.as_str()],
+                            None,
+                            &n.to_string(),
+                        );
                     }
                 }
                 Cell::Shown { n, counts, mean } => {
                     for (label, count) in counts {
-                        let shown = count.map(|c| (c, (c as f64 * 1000.0 / *n as f64).round() / 10.0));
-                        csv_row(&mut csv, [question, wave, label.as_str()], shown, &n.to_string());
+                        let shown =
+                            count.map(|c| (c, (c as f64 * 1000.0 / *n as f64).round() / 10.0));
+                        csv_row(
+                            &mut csv,
+                            [question, wave, label.as_str()],
+                            shown,
+                            &n.to_string(),
+                        );
                     }
                     if matches!(q.kind, QuestionKind::Number | QuestionKind::Likert) {
                         csv.text(question)
@@ -310,7 +334,10 @@ pub async fn results_csv(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/csv; charset=utf-8"),
             ),
-            (header::CONTENT_DISPOSITION, crate::exports::attachment(&name)),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::exports::attachment(&name),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         csv.take(),

@@ -14,6 +14,7 @@ use app::schema::repo::Parent;
 use app::survey::api::{AddQuestion, CreateSurvey, DeleteQuestion, SubmitSurvey, TransferWave};
 use app::survey::{QuestionForm, SurveyForm};
 use chrono::{Duration, Utc};
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 
 use crate::builders::{
@@ -48,7 +49,12 @@ pub async fn satsning(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
 
 /// A survey with a required Likert question feeding `measure` (share ≥ 4), an optional
 /// number question (0–120) and an optional ja/nej question; returns (survey, question ids).
-pub async fn survey(app: &TestApp, lead: &TestUser, initiative: i64, measure: i64) -> (i64, Vec<i64>) {
+pub async fn survey(
+    app: &TestApp,
+    lead: &TestUser,
+    initiative: i64,
+    measure: i64,
+) -> (i64, Vec<i64>) {
     let now = Utc::now();
     let id = app::survey::repo::create(&app.db, lead.actor, initiative, "Trygghet", "", now)
         .await
@@ -356,12 +362,20 @@ async fn malformed_answers_are_refused_in_swedish_keep_what_was_typed_and_store_
     }
     .parse(&[])
     .unwrap();
-    let fresh = app::survey::repo::create(&app.db, lead.actor, initiative.id, "Fritext", "", Utc::now())
-        .await
-        .unwrap();
-    let tq = app::survey::repo::add_question(&app.db, lead.actor, fresh, &text_question, Utc::now())
-        .await
-        .unwrap();
+    let fresh = app::survey::repo::create(
+        &app.db,
+        lead.actor,
+        initiative.id,
+        "Fritext",
+        "",
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let tq =
+        app::survey::repo::add_question(&app.db, lead.actor, fresh, &text_question, Utc::now())
+            .await
+            .unwrap();
     let tw = wave(&app, &lead, fresh, 0, 3).await;
     let tlink = token(&app, &lead, tw, false).await;
     let tpage = format!("/enkat/{tlink}");
@@ -387,7 +401,10 @@ async fn malformed_answers_are_refused_in_swedish_keep_what_was_typed_and_store_
     assert!(response.text().await.unwrap().contains("teckenkodning"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_answer").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_submission").await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM survey_submission").await,
+        0
+    );
 }
 
 fn urlencode(text: &str) -> String {
@@ -411,14 +428,15 @@ async fn responses_hold_no_token_code_address_or_time_only_the_date() {
         )
         .await;
     assert_eq!(response.status(), 303);
+    let db = &app.db;
     let columns = |table: &'static str| async move {
-        let sql = match &app.db {
+        let sql = match db {
             app::db::Db::Sqlite(_) => "SELECT name FROM pragma_table_info($1)",
             app::db::Db::Postgres(_) => {
                 "SELECT column_name::text FROM information_schema.columns WHERE table_name = $1"
             }
         };
-        let mut names: Vec<String> = app::db_read!(&app.db, |pool| {
+        let mut names: Vec<String> = app::db_read!(db, |pool| {
             sqlx::query_scalar(sql)
                 .bind(table)
                 .fetch_all(pool)
@@ -451,7 +469,11 @@ async fn responses_hold_no_token_code_address_or_time_only_the_date() {
             .unwrap()
     });
     assert_eq!(hashes, [app::survey::token_hash(&code)]);
-    let audit = count(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type = 'survey_response'").await;
+    let audit = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_event WHERE object_type = 'survey_response'",
+    )
+    .await;
     assert_eq!(audit, 0);
     let leaks: i64 = app::db_read!(&app.db, |pool| {
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE changes LIKE $1")
@@ -519,7 +541,11 @@ async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_write
     let goal = schema.goal("Kortare väg").await;
     let activity = schema.activity(goal, "Ny gångväg").await;
     let e2 = schema
-        .measure(MeasureKind::Effect, Parent::Activity(activity), &measure_form("E2"))
+        .measure(
+            MeasureKind::Effect,
+            Parent::Activity(activity),
+            &measure_form("E2"),
+        )
         .await;
     let minutes = QuestionForm {
         kind: "tal".into(),
@@ -583,11 +609,19 @@ async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_write
     });
     assert_eq!(latest, Some(60.0));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type = 'measure_value'").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_event WHERE object_type = 'measure_value'"
+        )
+        .await,
         1
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM audit_event WHERE object_type = 'survey_transfer'").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_event WHERE object_type = 'survey_transfer'"
+        )
+        .await,
         2
     );
     // The results page says what went where, and why E2 got nothing.
@@ -605,6 +639,12 @@ async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_write
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.unwrap();
     assert!(text.contains("Minuter i dag"));
-    let minutes_rows: Vec<&str> = text.lines().filter(|l| l.contains("Minuter i dag")).collect();
-    assert!(minutes_rows.iter().all(|l| l.contains("döljs")), "{minutes_rows:?}");
+    let minutes_rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("Minuter i dag"))
+        .collect();
+    assert!(
+        minutes_rows.iter().all(|l| l.contains("döljs")),
+        "{minutes_rows:?}"
+    );
 }

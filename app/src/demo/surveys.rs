@@ -43,7 +43,11 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
         low_label: "Stämmer inte alls".into(),
         high_label: "Stämmer helt".into(),
         measure: effect.map(|m| m.to_string()).unwrap_or_default(),
-        aggregation: if effect.is_some() { "andel_minst".into() } else { String::new() },
+        aggregation: if effect.is_some() {
+            "andel_minst".into()
+        } else {
+            String::new()
+        },
         threshold: "4".into(),
         ..QuestionForm::default()
     };
@@ -66,17 +70,34 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
     }
     let today = now.date_naive();
     let waves = [
-        ("Före", today - Duration::days(120), today - Duration::days(100), 30, 12),
-        ("Efter", today - Duration::days(10), today + Duration::days(20), 17, 4),
+        (
+            "Före",
+            today - Duration::days(120),
+            today - Duration::days(100),
+            30,
+            12,
+        ),
+        (
+            "Efter",
+            today - Duration::days(10),
+            today + Duration::days(20),
+            17,
+            4,
+        ),
     ];
     for (w, (name, opens, closes, responses, texts)) in waves.into_iter().enumerate() {
-        let wave = crate::survey::repo::add_wave(db, lead, survey, (name, opens, closes), now).await?;
+        let wave =
+            crate::survey::repo::add_wave(db, lead, survey, (name, opens, closes), now).await?;
         for i in 0..responses {
             // "Efter" leans higher: more pupils get help and hand in their homework.
             let step = 1 + ((i * 7 + w * 3) % 5) as i64;
             let step = if w == 1 { (step + 1).min(5) } else { step };
             let mut answers = vec![
-                Answer { question_id: ids[0], number: Some(step as f64), text: None },
+                Answer {
+                    question_id: ids[0],
+                    number: Some(step as f64),
+                    text: None,
+                },
                 Answer {
                     question_id: ids[1],
                     number: Some(if (i + w) % 3 == 0 { 0.0 } else { 1.0 }),
@@ -84,7 +105,12 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
                 },
             ];
             if i < texts {
-                let text = ["Mer tid med läxhjälparna", "Fler datorer", "Lugnare rum", "Fika"];
+                let text = [
+                    "Mer tid med läxhjälparna",
+                    "Fler datorer",
+                    "Lugnare rum",
+                    "Fika",
+                ];
                 answers.push(Answer {
                     question_id: ids[2],
                     number: None,

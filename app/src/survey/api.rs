@@ -362,7 +362,9 @@ pub async fn transfer_wave(id: i64, enkat: i64, vag: i64) -> Result<Saved, AppEr
         crate::report::values_changed(&db, id).await;
     }
     Ok(Saved {
-        redirect: format!("/satsningar/{id}/enkater/{enkat}/resultat?overfort={changed}#overforingar"),
+        redirect: format!(
+            "/satsningar/{id}/enkater/{enkat}/resultat?overfort={changed}#overforingar"
+        ),
     })
 }
 
@@ -420,7 +422,12 @@ pub async fn results_of(
                 .map(|answers| {
                     let mine: Vec<Vec<super::Answer>> = answers
                         .iter()
-                        .map(|r| r.iter().filter(|a| a.question_id == q.id).cloned().collect())
+                        .map(|r| {
+                            r.iter()
+                                .filter(|a| a.question_id == q.id)
+                                .cloned()
+                                .collect()
+                        })
                         .collect();
                     super::cell(&q, &mine, limits)
                 })
@@ -440,24 +447,26 @@ pub async fn survey_results(id: i64, enkat: i64) -> Result<ResultsData, AppError
     let transfers = super::repo::transfers(&db, enkat)
         .await?
         .into_iter()
-        .map(|(wave_id, question_id, period, value, n, note)| TransferItem {
-            wave: waves
-                .iter()
-                .find(|w| w.wave.id == wave_id)
-                .map(|w| w.wave.name.clone())
-                .unwrap_or_default(),
-            question: results
-                .iter()
-                .find(|r| r.question.id == question_id)
-                .map(|r| r.question.text.clone())
-                .unwrap_or_default(),
-            period: crate::report::Period::from_db(period)
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
-            value: value.map(crate::sv::number::format_decimal),
-            n,
-            note,
-        })
+        .map(
+            |(wave_id, question_id, period, value, n, note)| TransferItem {
+                wave: waves
+                    .iter()
+                    .find(|w| w.wave.id == wave_id)
+                    .map(|w| w.wave.name.clone())
+                    .unwrap_or_default(),
+                question: results
+                    .iter()
+                    .find(|r| r.question.id == question_id)
+                    .map(|r| r.question.text.clone())
+                    .unwrap_or_default(),
+                period: crate::report::Period::from_db(period)
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+                value: value.map(crate::sv::number::format_decimal),
+                n,
+                note,
+            },
+        )
         .collect();
     Ok(ResultsData {
         initiative_id: id,

@@ -421,9 +421,8 @@ pub fn aggregate(rule: Aggregation, numbers: &[f64]) -> Option<f64> {
     if numbers.is_empty() {
         return (rule == Aggregation::Count).then_some(0.0);
     }
-    let share = |hit: &dyn Fn(f64) -> bool| {
-        numbers.iter().filter(|&&x| hit(x)).count() as f64 * 100.0 / n
-    };
+    let share =
+        |hit: &dyn Fn(f64) -> bool| numbers.iter().filter(|&&x| hit(x)).count() as f64 * 100.0 / n;
     Some(match rule {
         Aggregation::Mean => numbers.iter().sum::<f64>() / n,
         Aggregation::ShareAtLeast(t) => share(&|x| x >= t),
@@ -591,7 +590,10 @@ impl QuestionForm {
                 if let (Some(lo), Some(hi)) = (min, max)
                     && lo > hi
                 {
-                    errors.push(err(&f("max"), "Största värdet måste vara minst det minsta."));
+                    errors.push(err(
+                        &f("max"),
+                        "Största värdet måste vara minst det minsta.",
+                    ));
                 }
             }
             Some(QuestionKind::Single | QuestionKind::Multiple) => {
@@ -603,7 +605,10 @@ impl QuestionForm {
                     .map(str::to_string)
                     .collect();
                 if options.len() < 2 {
-                    errors.push(err(&f("options"), "Skriv minst två svarsalternativ, ett per rad."));
+                    errors.push(err(
+                        &f("options"),
+                        "Skriv minst två svarsalternativ, ett per rad.",
+                    ));
                 }
                 if options.len() > 20 {
                     errors.push(err(&f("options"), "Högst 20 svarsalternativ."));
@@ -619,7 +624,10 @@ impl QuestionForm {
             raw => match raw.parse::<i64>() {
                 Ok(id) if effect_measures.contains(&id) => Some(id),
                 _ => {
-                    errors.push(err(&f("measure"), "Välj ett effektmått i satsningens schema."));
+                    errors.push(err(
+                        &f("measure"),
+                        "Välj ett effektmått i satsningens schema.",
+                    ));
                     None
                 }
             },
@@ -628,7 +636,10 @@ impl QuestionForm {
         let aggregation = match self.aggregation.trim() {
             "" => None,
             "andel_minst" if threshold.is_none() => {
-                errors.push(err(&f("threshold"), "Ange gränsen för andelen (till exempel 4)."));
+                errors.push(err(
+                    &f("threshold"),
+                    "Ange gränsen för andelen (till exempel 4).",
+                ));
                 None
             }
             raw => match Aggregation::from_db(raw, threshold) {
@@ -644,7 +655,11 @@ impl QuestionForm {
         {
             errors.push(err(
                 &f("aggregation"),
-                &format!("{} går inte att räkna för frågetypen {}.", rule.label(), kind.label().to_lowercase()),
+                &format!(
+                    "{} går inte att räkna för frågetypen {}.",
+                    rule.label(),
+                    kind.label().to_lowercase()
+                ),
             ));
         }
         if measure_id.is_some() != aggregation.is_some() {
@@ -654,7 +669,10 @@ impl QuestionForm {
             ));
         }
         if kind == Some(QuestionKind::FreeText) && measure_id.is_some() {
-            errors.push(err(&f("measure"), "Fritextsvar kan inte föras över till ett effektmått."));
+            errors.push(err(
+                &f("measure"),
+                "Fritextsvar kan inte föras över till ett effektmått.",
+            ));
         }
         match (kind, errors.is_empty()) {
             (Some(kind), true) => Ok(QuestionInput {
@@ -689,7 +707,10 @@ impl WaveForm {
         let mut errors = Vec::new();
         let name = self.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
-            errors.push(err("wave[name]", "Ge utskicket ett namn, till exempel Före eller Efter (högst 100 tecken)."));
+            errors.push(err(
+                "wave[name]",
+                "Ge utskicket ett namn, till exempel Före eller Efter (högst 100 tecken).",
+            ));
         }
         let opens = parse_date(&self.opens_on);
         if opens.is_none() {
@@ -702,7 +723,10 @@ impl WaveForm {
         if let (Some(o), Some(c)) = (opens, closes)
             && c < o
         {
-            errors.push(err("wave[closes_on]", "Utskicket kan inte stänga före det öppnar."));
+            errors.push(err(
+                "wave[closes_on]",
+                "Utskicket kan inte stänga före det öppnar.",
+            ));
         }
         match (opens, closes, errors.is_empty()) {
             (Some(o), Some(c), true) => Ok((name, o, c)),
@@ -722,7 +746,11 @@ pub fn read_answers(
     let mut errors = Vec::new();
     let mut answers = Vec::new();
     let known: Vec<String> = questions.iter().map(|q| format!("q{}", q.id)).collect();
-    if single.keys().chain(multiple.keys()).any(|k| !known.contains(k)) {
+    if single
+        .keys()
+        .chain(multiple.keys())
+        .any(|k| !known.contains(k))
+    {
         errors.push(err(
             "svar",
             "Formuläret innehöll svar på frågor som inte finns i enkäten. Ladda om sidan och försök igen.",
@@ -741,7 +769,9 @@ pub fn read_answers(
             })
         };
         match q.kind {
-            QuestionKind::Likert | QuestionKind::Single | QuestionKind::YesNo if !raw.is_empty() => {
+            QuestionKind::Likert | QuestionKind::Single | QuestionKind::YesNo
+                if !raw.is_empty() =>
+            {
                 match raw.parse::<i64>() {
                     Ok(v) if q.choices().iter().any(|(c, _)| *c == v) => one(Some(v as f64), None),
                     _ => errors.push(err(&field, "Välj ett av svarsalternativen.")),
@@ -765,7 +795,9 @@ pub fn read_answers(
                 if raw.chars().count() > MAX_ANSWER_CHARS {
                     errors.push(err(
                         &field,
-                        &format!("Svaret får vara högst {MAX_ANSWER_CHARS} tecken. Korta det lite."),
+                        &format!(
+                            "Svaret får vara högst {MAX_ANSWER_CHARS} tecken. Korta det lite."
+                        ),
                     ));
                 } else {
                     one(None, Some(raw.to_string()));
@@ -775,7 +807,10 @@ pub fn read_answers(
                 let ticked = multiple.get(&key).cloned().unwrap_or_default();
                 let mut numbers = Vec::new();
                 for choice in ticked.keys() {
-                    match choice.strip_prefix('o').and_then(|n| n.parse::<usize>().ok()) {
+                    match choice
+                        .strip_prefix('o')
+                        .and_then(|n| n.parse::<usize>().ok())
+                    {
                         Some(n) if (1..=q.options.len()).contains(&n) => numbers.push(n),
                         _ => {
                             errors.push(err(&field, "Välj bland svarsalternativen."));

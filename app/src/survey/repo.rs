@@ -198,7 +198,9 @@ pub async fn add_question(
 ) -> Result<i64, AppError> {
     let mut tx = db.begin().await?;
     if answered(&mut tx, survey_id).await? {
-        return tx.abort(AppError::Conflict(super::FIXED_MESSAGE.into())).await;
+        return tx
+            .abort(AppError::Conflict(super::FIXED_MESSAGE.into()))
+            .await;
     }
     let id: i64 = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
@@ -232,7 +234,16 @@ pub async fn add_question(
         "text": { "after": input.text },
         "measure_id": { "after": input.measure_id },
     });
-    record_change(&mut tx, actor, Action::Create, "survey_question", id, changes, now).await?;
+    record_change(
+        &mut tx,
+        actor,
+        Action::Create,
+        "survey_question",
+        id,
+        changes,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -247,7 +258,9 @@ pub async fn delete_question(
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     if answered(&mut tx, survey_id).await? {
-        return tx.abort(AppError::Conflict(super::FIXED_MESSAGE.into())).await;
+        return tx
+            .abort(AppError::Conflict(super::FIXED_MESSAGE.into()))
+            .await;
     }
     let text: Option<String> = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
@@ -304,7 +317,16 @@ pub async fn add_wave(
         "opens_on": { "after": opens_on.to_string() },
         "closes_on": { "after": closes_on.to_string() },
     });
-    record_change(&mut tx, actor, Action::Create, "survey_wave", id, changes, now).await?;
+    record_change(
+        &mut tx,
+        actor,
+        Action::Create,
+        "survey_wave",
+        id,
+        changes,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -333,11 +355,24 @@ pub async fn add_links(
             insert.build().execute(conn).await.map(|_| ())
         })?;
     }
-    let field = if single_use { "codes_added" } else { "links_added" };
+    let field = if single_use {
+        "codes_added"
+    } else {
+        "links_added"
+    };
     let mut changes = serde_json::Map::new();
     changes.insert(field.into(), serde_json::json!({ "after": tokens.len() }));
     let changes = serde_json::Value::Object(changes);
-    record_change(&mut tx, actor, Action::Update, "survey_wave", wave_id, changes, now).await?;
+    record_change(
+        &mut tx,
+        actor,
+        Action::Update,
+        "survey_wave",
+        wave_id,
+        changes,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -384,7 +419,20 @@ pub async fn find_link(db: &Db, token: &str) -> Result<Option<Target>, AppError>
         .await
     })?;
     Ok(row.map(
-        |(link_id, single_use, used, wave_id, name, opens_on, closes_on, sid, iid, title, intro, is_example)| Target {
+        |(
+            link_id,
+            single_use,
+            used,
+            wave_id,
+            name,
+            opens_on,
+            closes_on,
+            sid,
+            iid,
+            title,
+            intro,
+            is_example,
+        )| Target {
             link_id,
             single_use,
             used,
@@ -640,7 +688,16 @@ pub async fn transfer(
             "n": { "after": row.n },
             "note": { "after": row.note },
         });
-        record_change(&mut tx, actor, Action::Create, "survey_transfer", id, changes, now).await?;
+        record_change(
+            &mut tx,
+            actor,
+            Action::Create,
+            "survey_transfer",
+            id,
+            changes,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(outcome.changed)

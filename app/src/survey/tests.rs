@@ -100,7 +100,11 @@ fn malformed_answers_are_refused_with_swedish_messages_and_nothing_is_returned()
         message(&[], "svar[q1]").as_deref(),
         Some("Frågan behöver ett svar.")
     );
-    assert!(message(&[("q1", "6")], "svar[q1]").unwrap().contains("Välj"));
+    assert!(
+        message(&[("q1", "6")], "svar[q1]")
+            .unwrap()
+            .contains("Välj")
+    );
     assert!(message(&[("q1", "3"), ("q3", "9")], "svar[q3]").is_some());
     assert_eq!(
         message(&[("q1", "3"), ("q4", "121")], "svar[q4]").as_deref(),
@@ -122,7 +126,10 @@ fn malformed_answers_are_refused_with_swedish_messages_and_nothing_is_returned()
 fn aggregation_rules_give_means_shares_and_counts() {
     let likert = [1.0, 4.0, 5.0, 4.0, 2.0];
     assert_eq!(aggregate(Aggregation::Mean, &likert), Some(3.2));
-    assert_eq!(aggregate(Aggregation::ShareAtLeast(4.0), &likert), Some(60.0));
+    assert_eq!(
+        aggregate(Aggregation::ShareAtLeast(4.0), &likert),
+        Some(60.0)
+    );
     assert_eq!(
         aggregate(Aggregation::ShareYes, &[1.0, 0.0, 1.0, 1.0]),
         Some(75.0)
@@ -209,7 +216,10 @@ fn a_cell_with_too_few_answers_is_suppressed_and_free_text_needs_more() {
             .collect()
     };
     assert_eq!(cell(&text, &texts(9), limits), Cell::Suppressed { min: 10 });
-    assert!(matches!(cell(&text, &texts(10), limits), Cell::Texts { n: 10, .. }));
+    assert!(matches!(
+        cell(&text, &texts(10), limits),
+        Cell::Texts { n: 10, .. }
+    ));
 }
 
 /// Property: whatever the counts, a shown non-zero count is at least the threshold, and hidden
@@ -340,7 +350,10 @@ fn tokens_are_long_random_and_hashed_after_normalising() {
 
 #[test]
 fn logs_never_see_a_participants_token() {
-    assert_eq!(loggable_path("/enkat/ABCDEFGHJKLMNPQRSTUVWXYZ23"), "/enkat/…");
+    assert_eq!(
+        loggable_path("/enkat/ABCDEFGHJKLMNPQRSTUVWXYZ23"),
+        "/enkat/…"
+    );
     assert_eq!(loggable_path("/enkat/tack"), "/enkat/tack");
     assert_eq!(loggable_path("/satsningar/4"), "/satsningar/4");
 }

@@ -7,9 +7,9 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AddQuestion, AddWave, BuilderData, CreateSurvey, DeleteQuestion, ParticipantData,
-    ResultsData, SubmitSurvey, SurveysData, TransferWave, participant_form, survey_builder,
-    survey_results, surveys,
+    AddQuestion, AddWave, BuilderData, CreateSurvey, DeleteQuestion, ParticipantData, ResultsData,
+    SubmitSurvey, SurveysData, TransferWave, participant_form, survey_builder, survey_results,
+    surveys,
 };
 use super::{Aggregation, Cell, Question, QuestionKind};
 use crate::auth::ui::Guard;
@@ -111,7 +111,14 @@ pub fn SurveyBuilderPage() -> impl IntoView {
 /// "Skala 1–5 · obligatorisk · Andel ≥ 4 (%) → E1 Andel trygga".
 fn question_facts(q: &Question, measures: &[(i64, String)]) -> String {
     let mut parts = vec![q.kind.label().to_string()];
-    parts.push(if q.required { "obligatorisk" } else { "frivillig" }.into());
+    parts.push(
+        if q.required {
+            "obligatorisk"
+        } else {
+            "frivillig"
+        }
+        .into(),
+    );
     match q.kind {
         QuestionKind::Likert if !q.low_label.is_empty() || !q.high_label.is_empty() => {
             parts.push(format!("1 = {}, 5 = {}", q.low_label, q.high_label))
@@ -154,20 +161,32 @@ fn Builder(data: BuilderData) -> impl IntoView {
     });
     let editable = data.may_build && !data.fixed;
     let measures = data.measures.clone();
-    let question_form = form.clone().if_posted(form.values.get(crate::form::ACTION_FIELD).map(String::as_str) == Some(AddQuestion::PATH));
-    let wave_form = form.clone().if_posted(form.values.get(crate::form::ACTION_FIELD).map(String::as_str) == Some(AddWave::PATH));
-    let other_problem = (!form.is_clean() && question_form.is_clean() && wave_form.is_clean()).then(|| form.clone());
+    let question_form = form.clone().if_posted(
+        form.values
+            .get(crate::form::ACTION_FIELD)
+            .map(String::as_str)
+            == Some(AddQuestion::PATH),
+    );
+    let wave_form = form.clone().if_posted(
+        form.values
+            .get(crate::form::ACTION_FIELD)
+            .map(String::as_str)
+            == Some(AddWave::PATH),
+    );
+    let other_problem = (!form.is_clean() && question_form.is_clean() && wave_form.is_clean())
+        .then(|| form.clone());
     let questions = data
         .questions
         .iter()
         .map(|q| {
             let facts = question_facts(q, &measures);
+            let (qid, label) = (q.id, format!(" frågan {}", q.text));
             let delete = editable.then(|| view! {
                 <PostForm action=page.clone() fn_path=DeleteQuestion::PATH class="inline-form">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <input type="hidden" name="enkat" value=enkat.to_string()/>
-                    <input type="hidden" name="fraga" value=q.id.to_string()/>
-                    <button type="submit" class="button button--secondary">"Ta bort"<span class="visually-hidden">{format!(" frågan {}", q.text)}</span></button>
+                    <input type="hidden" name="fraga" value=qid.to_string()/>
+                    <button type="submit" class="button button--secondary">"Ta bort"<span class="visually-hidden">{label}</span></button>
                 </PostForm>
             });
             view! {
@@ -187,12 +206,13 @@ fn Builder(data: BuilderData) -> impl IntoView {
             let wid = w.wave.id;
             let base = format!("/satsningar/{id}/enkater/{enkat}/utskick/{wid}");
             let rate = w.response_rate().unwrap_or_else(|| "–".into());
+            let which = format!(" ({})", w.wave.name);
             let transfer = data.may_build.then(|| view! {
                 <PostForm action=page.clone() fn_path=TransferWave::PATH class="inline-form">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <input type="hidden" name="enkat" value=enkat.to_string()/>
                     <input type="hidden" name="vag" value=wid.to_string()/>
-                    <button type="submit" class="button button--secondary">"Överför till effektmått"<span class="visually-hidden">{format!(" ({})", w.wave.name)}</span></button>
+                    <button type="submit" class="button button--secondary">"Överför till effektmått"<span class="visually-hidden">{which}</span></button>
                 </PostForm>
             });
             let links = (data.may_build && w.state != super::WaveState::Closed).then(|| {
@@ -300,6 +320,11 @@ fn QuestionFormView(
         form.error(field)
             .map(|m| view! { <p class="field-error" id=format!("{}-fel", field_id(field))>{m}</p> })
     };
+    let (kind_error, measure_error, aggregation_error) = (
+        select_error("question[kind]"),
+        select_error("question[measure]"),
+        select_error("question[aggregation]"),
+    );
     view! {
         <h3>"Lägg till fråga"</h3>
         <ErrorSummary state=form.clone()/>
@@ -308,7 +333,7 @@ fn QuestionFormView(
             <input type="hidden" name="enkat" value=enkat.to_string()/>
             <div class="field">
                 <label for="question-kind">"Frågetyp"</label>
-                {select_error("question[kind]")}
+                {kind_error}
                 <select id="question-kind" name="question[kind]">
                     {QuestionKind::ALL.into_iter().map(|k| {
                         let is = k.as_db() == kind;
@@ -342,7 +367,7 @@ fn QuestionFormView(
                 <legend>"Till effektmått (frivilligt)"</legend>
                 <div class="field">
                     <label for="question-measure">"Effektmått"</label>
-                    {select_error("question[measure]")}
+                    {measure_error}
                     <select id="question-measure" name="question[measure]">
                         <option value="">"Inget"</option>
                         {measures.into_iter().map(|(mid, name)| {
@@ -353,7 +378,7 @@ fn QuestionFormView(
                 </div>
                 <div class="field">
                     <label for="question-aggregation">"Sammanvägning"</label>
-                    {select_error("question[aggregation]")}
+                    {aggregation_error}
                     <select id="question-aggregation" name="question[aggregation]">
                         {rules.into_iter().map(|(value, label)| {
                             let is = value == aggregation;
