@@ -506,10 +506,10 @@ impl Config {
                 self.report_lock_day = parse_in_range(raw, 1, 31).map_err(fail)? as u32
             }
             "UTFALL_SURVEY_MIN_N" => {
-                self.survey_min_n = parse_in_range(raw, 3, 100).map_err(fail)? as u64
+                self.survey_min_n = parse_in_range(raw, 3, 100).map_err(fail)?
             }
             "UTFALL_SURVEY_MIN_N_TEXT" => {
-                self.survey_min_n_text = parse_in_range(raw, 3, 100).map_err(fail)? as u64
+                self.survey_min_n_text = parse_in_range(raw, 3, 100).map_err(fail)?
             }
             "UTFALL_BACKGROUND_JOBS" => {
                 self.background_jobs = parse_bool(raw).ok_or_else(|| {
