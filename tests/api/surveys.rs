@@ -20,7 +20,28 @@ use reqwest::StatusCode;
 use crate::builders::{
     InitiativeBuilder, SchemaBuilder, TestInitiative, TestUser, UserBuilder, measure_form,
 };
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{Backend, TestApp, postgres_database, spawn_app, spawn_app_with};
+
+/// `name` as two tests: on SQLite always, on PostgreSQL when `TEST_DATABASE_URL` is set.
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name(super::spawn_app().await).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                let Some(url) = super::postgres_database().await else {
+                    return;
+                };
+                super::$name(super::spawn_app_with(super::Backend::Postgres(url), |_| {}).await)
+                    .await;
+            }
+        }
+    };
+}
 
 /// A running satsning led by `lead` with one effektmått E1 (a share, %).
 pub async fn satsning(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
@@ -208,10 +229,10 @@ async fn admin_utvarderare_and_the_satsnings_projektledare_build_surveys_others_
     assert!(listing.text().await.unwrap().contains("Trygghet"));
 }
 
-#[tokio::test]
-async fn a_code_answers_once_also_when_posted_twice_at_the_same_moment() {
+both_backends!(a_code_answers_once_also_when_posted_twice_at_the_same_moment);
+
+async fn a_code_answers_once_also_when_posted_twice_at_the_same_moment(app: TestApp) {
     // Arrange: one code, opened in two browsers (two forms, two submission ids).
-    let app = spawn_app().await;
     let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
     let (initiative, e1) = satsning(&app, &lead).await;
     let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
@@ -300,10 +321,12 @@ async fn a_closed_or_unopened_wave_takes_no_answers_and_says_so_calmly() {
     assert_eq!(unknown.status(), 404);
 }
 
-#[tokio::test]
-async fn malformed_answers_are_refused_in_swedish_keep_what_was_typed_and_store_nothing() {
+both_backends!(malformed_answers_are_refused_in_swedish_keep_what_was_typed_and_store_nothing);
+
+async fn malformed_answers_are_refused_in_swedish_keep_what_was_typed_and_store_nothing(
+    app: TestApp,
+) {
     // Arrange
-    let app = spawn_app().await;
     let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
     let (initiative, e1) = satsning(&app, &lead).await;
     let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
@@ -411,9 +434,9 @@ fn urlencode(text: &str) -> String {
     serde_urlencoded::to_string([("x", text)]).unwrap()[2..].to_string()
 }
 
-#[tokio::test]
-async fn responses_hold_no_token_code_address_or_time_only_the_date() {
-    let app = spawn_app().await;
+both_backends!(responses_hold_no_token_code_address_or_time_only_the_date);
+
+async fn responses_hold_no_token_code_address_or_time_only_the_date(app: TestApp) {
     let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
     let (initiative, e1) = satsning(&app, &lead).await;
     let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
@@ -529,11 +552,13 @@ async fn the_builder_refuses_to_change_questions_once_a_wave_has_answers() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_question").await, 4);
 }
 
-#[tokio::test]
-async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_writes_nothing() {
+both_backends!(a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_writes_nothing);
+
+async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_writes_nothing(
+    app: TestApp,
+) {
     // Arrange: seven participants answer the Likert question (released: the first five);
     // only three answer the optional number question.
-    let app = spawn_app().await;
     let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
     let (initiative, e1) = satsning(&app, &lead).await;
     let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
