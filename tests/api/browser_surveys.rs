@@ -9,7 +9,9 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 
 use crate::browser::Browser;
-use crate::builders::UserBuilder;
+use crate::builders::{PASSWORD, TestUser, UserBuilder};
+use chrono::Utc;
+
 use crate::helpers::spawn_app;
 use crate::surveys::{count, satsning, survey, token, wave};
 
@@ -49,6 +51,7 @@ async fn a_participant_answers_on_a_phone_with_the_keyboard_only_and_every_state
     // The empty form, then the error state after sending it unanswered.
     browser.open_hydrated(&page).await;
     browser.assert_accessible("enkät, tom").await;
+    browser.screenshot("enkat-360").await;
     browser
         .client
         .find(Locator::Css("form.survey-form button[type=submit]"))
@@ -62,6 +65,7 @@ async fn a_participant_answers_on_a_phone_with_the_keyboard_only_and_every_state
         .await
         .expect("the error summary");
     browser.assert_accessible("enkät, felmeddelande").await;
+    browser.screenshot("enkat-fel-360").await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 0);
 
     // Act: keyboard only. Into the Likert group (focus lands on its first choice), three
@@ -122,4 +126,59 @@ async fn a_participant_answers_on_a_phone_with_the_keyboard_only_and_every_state
         .await;
     browser.assert_accessible("enkät, stängd").await;
     browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_builder_preview_and_results_pages_pass_axe_on_phone_and_desktop() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    // Arrange: a survey with answers in a closed wave (results shown) and an open one.
+    let app = spawn_app().await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let before = wave(&app, &lead, sid, -30, -10).await;
+    wave(&app, &lead, sid, 0, 10).await;
+    for i in 0..6 {
+        let answers = [app::survey::Answer {
+            question_id: q[0],
+            number: Some((i % 5 + 1) as f64),
+            text: None,
+        }];
+        let day = Utc::now().date_naive() - chrono::Duration::days(20);
+        app::survey::repo::insert_answers(&app.db, before, &answers, day, "papper")
+            .await
+            .unwrap();
+    }
+    browser.client.set_window_size(1280, 900).await.unwrap();
+    log_in(&browser, &app, &lead).await;
+    let id = initiative.id;
+    for page in [
+        format!("/satsningar/{id}/enkater"),
+        format!("/satsningar/{id}/enkater/{sid}"),
+        format!("/satsningar/{id}/enkater/{sid}/forhandsvisning"),
+        format!("/satsningar/{id}/enkater/{sid}/resultat"),
+    ] {
+        browser
+            .open_hydrated(&format!("{}{page}", app.address))
+            .await;
+        browser.assert_accessible(&page).await;
+        browser.screenshot(&page.replace('/', "_")).await;
+    }
+    browser.client.clone().close().await.unwrap();
+}
+
+pub async fn log_in(browser: &Browser, app: &crate::helpers::TestApp, user: &TestUser) {
+    browser
+        .open_hydrated(&format!("{}/logga-in", app.address))
+        .await;
+    for (id, text) in [("epost", user.email.as_str()), ("losenord", PASSWORD)] {
+        let field = browser.client.find(Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+    browser
+        .click_and_wait_for_page("main form.form button[type=submit]")
+        .await;
 }
