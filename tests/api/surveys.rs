@@ -673,3 +673,31 @@ async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_write
         "{minutes_rows:?}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_has_a_survey_with_two_waves_labelled_as_example_data_and_one_hidden_cell() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let lead = app.as_user("projektledare@exempel.se").await;
+    let id = app.initiative_id(app::demo::DEMO_SURVEY_SATSNING).await;
+    let list = lead.get(&format!("/satsningar/{id}/enkater")).await;
+    assert_eq!(list.status(), 200);
+    let html = list.text().await.unwrap();
+    assert!(html.contains("Exempeldata"));
+    assert!(html.contains("Hur går skolarbetet? (exempel)"));
+    let sid: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM survey WHERE initiative_id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let results = lead
+        .get(&format!("/satsningar/{id}/enkater/{sid}/resultat"))
+        .await;
+    assert_eq!(results.status(), 200);
+    let html = results.text().await.unwrap();
+    assert!(html.contains("Före") && html.contains("Efter"));
+    // Efter's free text has four answers: hidden, with the reason; Före's twelve are shown.
+    assert!(html.contains("färre än 10 svar"), "{html}");
+    assert!(html.contains("Exempel: Fler datorer"));
+}

@@ -22,6 +22,7 @@ pub mod kolada;
 mod orebro;
 mod pdf;
 mod surveys;
+pub use surveys::SATSNING as DEMO_SURVEY_SATSNING;
 mod write;
 
 use chrono::{DateTime, Utc};
