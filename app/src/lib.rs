@@ -66,8 +66,8 @@ use crate::report::ui::{
 use crate::schema::measure_form::{EditMeasurePage, NewMeasurePage};
 use crate::schema::six_columns::SixColumnPage;
 use crate::survey::ui::{
-    ParticipantPage, SurveyBuilderPage, SurveyPreviewPage, SurveyResultsPage, SurveyThanksPage,
-    SurveysPage,
+    ParticipantPage, SurveyBuilderPage, SurveyPaperPage, SurveyPreviewPage, SurveyResultsPage,
+    SurveyThanksPage, SurveysPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/enkater/:enkat") ssr=SsrMode::Async view=SurveyBuilderPage/>
                         <Route path=path!("satsningar/:id/enkater/:enkat/forhandsvisning") ssr=SsrMode::Async view=SurveyPreviewPage/>
                         <Route path=path!("satsningar/:id/enkater/:enkat/resultat") ssr=SsrMode::Async view=SurveyResultsPage/>
+                        <Route path=path!("satsningar/:id/enkater/:enkat/utskick/:vag/papper") ssr=SsrMode::Async view=SurveyPaperPage/>
                         <Route path=path!("enkat/tack") view=SurveyThanksPage/>
                         <Route path=path!("enkat/:token") ssr=SsrMode::Async view=ParticipantPage/>
                         <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>

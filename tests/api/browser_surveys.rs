@@ -159,6 +159,7 @@ async fn the_builder_preview_and_results_pages_pass_axe_on_phone_and_desktop() {
         format!("/satsningar/{id}/enkater/{sid}"),
         format!("/satsningar/{id}/enkater/{sid}/forhandsvisning"),
         format!("/satsningar/{id}/enkater/{sid}/resultat"),
+        format!("/satsningar/{id}/enkater/{sid}/utskick/{before}/papper"),
     ] {
         browser
             .open_hydrated(&format!("{}{page}", app.address))

@@ -11,7 +11,9 @@ use app::auth::Role;
 use app::initiative::Status;
 use app::schema::MeasureKind;
 use app::schema::repo::Parent;
-use app::survey::api::{AddQuestion, CreateSurvey, DeleteQuestion, SubmitSurvey, TransferWave};
+use app::survey::api::{
+    AddQuestion, CreateSurvey, DeleteQuestion, EnterPaper, SubmitSurvey, TransferWave,
+};
 use app::survey::{QuestionForm, SurveyForm};
 use chrono::{Duration, Utc};
 use leptos::server_fn::ServerFn;
@@ -700,4 +702,62 @@ async fn the_demo_has_a_survey_with_two_waves_labelled_as_example_data_and_one_h
     // Efter's free text has four answers: hidden, with the reason; Före's twelve are shown.
     assert!(html.contains("färre än 10 svar"), "{html}");
     assert!(html.contains("Exempel: Fler datorer"));
+}
+
+#[tokio::test]
+async fn staff_type_in_paper_answers_once_each_and_only_builders_may() {
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let w = wave(&app, &lead, sid, -20, -5).await;
+    let id = initiative.id;
+    let page = format!("/satsningar/{id}/enkater/{sid}/utskick/{w}/papper");
+    let shown = browser.get(&page).await;
+    assert_eq!(shown.status(), 200);
+    let html = shown.text().await.unwrap();
+    let at = html.find("name=\"inlamning\" value=\"").unwrap() + 25;
+    let submission = html[at..at + 26].to_string();
+    let entry = EnterPaper {
+        id,
+        enkat: sid,
+        vag: w,
+        inlamning: submission,
+        svar: Some([(format!("q{}", q[0]), "5".to_string())].into()),
+        flera: None,
+    };
+    // A closed wave still takes paper answers; a double click stores one.
+    let (a, b) = tokio::join!(browser.submit(&page, &entry), browser.submit(&page, &entry));
+    assert_eq!(
+        (a.status(), b.status()),
+        (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER)
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM survey_response WHERE source = 'papper'"
+        )
+        .await,
+        1
+    );
+    // The same checks as a participant's: a missing required answer stores nothing.
+    let mut empty = entry;
+    empty.inlamning = "ABCDEFGHJKLMNPQRSTUVWXYZ99".into();
+    empty.svar = None;
+    let refused = browser.submit(&page, &empty).await;
+    assert_eq!(refused.status(), 400);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Frågan behöver ett svar.")
+    );
+    // A läsare may read results but not type answers in.
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
+    assert_eq!(reader.get(&page).await.status(), 403);
+    let mut theirs = empty;
+    theirs.svar = Some([(format!("q{}", q[0]), "1".to_string())].into());
+    assert_eq!(reader.submit(&page, &theirs).await.status(), 403);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 1);
 }

@@ -567,3 +567,77 @@ pub async fn submit_survey(
         redirect: "/enkat/tack".into(),
     })
 }
+
+/// The paper-entry page's data: the wave and its questions, with a fresh submission id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaperData {
+    pub initiative_id: i64,
+    pub initiative_name: String,
+    pub is_example: bool,
+    pub survey: Survey,
+    pub wave: Wave,
+    pub questions: Vec<Question>,
+    pub submission: String,
+    /// Paper answers entered so far in this wave.
+    pub paper_count: i64,
+}
+
+/// Pappersenkäter: the form staff type one paper questionnaire into.
+#[server(endpoint = "enkater/papper")]
+pub async fn paper_form(id: i64, enkat: i64, vag: i64) -> Result<PaperData, AppError> {
+    let (_, initiative, survey) = load_survey(id, enkat, true).await?;
+    let db = expect_context::<crate::db::Db>();
+    let wave = wave_of(&db, enkat, vag).await?;
+    let questions = super::repo::questions(&db, enkat).await?;
+    let paper_count = super::repo::paper_count(&db, vag).await?;
+    Ok(PaperData {
+        initiative_id: id,
+        initiative_name: initiative.name.clone(),
+        is_example: initiative.is_example,
+        survey,
+        wave,
+        questions,
+        submission: super::new_token(26),
+        paper_count,
+    })
+}
+
+/// Spara pappersenkät: the same checks as a participant's answers, counted in the wave.
+#[server(endpoint = "enkater/papper/spara")]
+pub async fn enter_paper(
+    id: i64,
+    enkat: i64,
+    vag: i64,
+    inlamning: String,
+    svar: Option<BTreeMap<String, String>>,
+    flera: Option<BTreeMap<String, BTreeMap<String, String>>>,
+) -> Result<Saved, AppError> {
+    let (user, _, _) = load_survey(id, enkat, true).await?;
+    let db = expect_context::<crate::db::Db>();
+    let wave = wave_of(&db, enkat, vag).await?;
+    let submission = inlamning.trim();
+    if submission.len() < 20 || submission.len() > 64 {
+        return Err(AppError::BadRequest(
+            "Formuläret kunde inte läsas. Ladda om sidan och försök igen.".into(),
+        ));
+    }
+    let questions = super::repo::questions(&db, enkat).await?;
+    let answers = super::read_answers(
+        &questions,
+        &svar.unwrap_or_default(),
+        &flera.unwrap_or_default(),
+    )
+    .map_err(AppError::Validation)?;
+    super::repo::store_paper(
+        &db,
+        user.actor(),
+        wave.id,
+        submission,
+        &answers,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(Saved {
+        redirect: format!("/satsningar/{id}/enkater/{enkat}/utskick/{vag}/papper?sparad=1"),
+    })
+}

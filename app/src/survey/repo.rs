@@ -511,6 +511,49 @@ pub async fn store_response(
     Ok(Stored::New)
 }
 
+/// Stores one paper questionnaire typed in by staff as a response of `wave_id` (source
+/// "papper"): the submission key makes a double click store once; the audit row counts the
+/// entry on the wave and names no response.
+pub async fn store_paper(
+    db: &Db,
+    actor: Actor,
+    wave_id: i64,
+    submission: &str,
+    answers: &[Answer],
+    now: DateTime<Utc>,
+) -> Result<Stored, AppError> {
+    let mut tx = db.begin().await?;
+    let fresh = on_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "INSERT INTO survey_submission (key_hash, wave_id) VALUES ($1, $2)
+             ON CONFLICT (key_hash) DO NOTHING",
+        )
+        .bind(super::token_hash(submission))
+        .bind(wave_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if fresh == 0 {
+        tx.rollback().await?;
+        return Ok(Stored::Repeat);
+    }
+    insert_response(&mut tx, wave_id, answers, now.date_naive(), "papper").await?;
+    let changes = serde_json::json!({ "paper_answers_added": { "after": 1 } });
+    record_change(
+        &mut tx,
+        actor,
+        Action::Update,
+        "survey_wave",
+        wave_id,
+        changes,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Stored::New)
+}
+
 /// Stores one response of `wave_id` that did not come through a link (paper answers typed in
 /// by staff, the demo's invented ones): same anonymity, no submission key.
 pub async fn insert_answers(
@@ -603,6 +646,18 @@ pub async fn wave_answers(
         total as u64,
         grouped.into_iter().map(|(_, list)| list).collect(),
     ))
+}
+
+/// How many paper questionnaires a wave has.
+pub async fn paper_count(db: &Db, wave_id: i64) -> Result<i64, AppError> {
+    Ok(db_read!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM survey_response WHERE wave_id = $1 AND source = 'papper'",
+        )
+        .bind(wave_id)
+        .fetch_one(pool)
+        .await
+    })?)
 }
 
 /// Per wave of the survey: (wave id, codes made, codes used).

@@ -1,15 +1,16 @@
 //! Pages for enkäter: the satsning's list (`/satsningar/{id}/enkater`), the builder
 //! (`…/enkater/{enkat}`), the preview (`…/forhandsvisning`), the results (`…/resultat`), and
-//! the participant's page (`/enkat/{token}`, no login). Every form is a plain post.
+//! the participant's page (`/enkat/{token}`, no login), and paper entry
+//! (`…/utskick/{vag}/papper`). Every form is a plain post.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AddQuestion, AddWave, BuilderData, CreateSurvey, DeleteQuestion, ParticipantData, ResultsData,
-    SubmitSurvey, SurveysData, TransferWave, participant_form, survey_builder, survey_results,
-    surveys,
+    AddQuestion, AddWave, BuilderData, CreateSurvey, DeleteQuestion, EnterPaper, PaperData,
+    ParticipantData, ResultsData, SubmitSurvey, SurveysData, TransferWave, paper_form,
+    participant_form, survey_builder, survey_results, surveys,
 };
 use super::{Aggregation, Cell, Question, QuestionKind};
 use crate::auth::ui::Guard;
@@ -228,6 +229,9 @@ fn Builder(data: BuilderData) -> impl IntoView {
                     </form>
                 }
             });
+            let paper = data.may_build.then(|| view! {
+                <a class="button button--secondary" href=format!("{base}/papper")>"Mata in pappersenkäter"<span class="visually-hidden">{format!(" för {}", w.wave.name)}</span></a>
+            });
             view! {
                 <tr>
                     <th scope="row">{w.wave.name.clone()}</th>
@@ -235,7 +239,7 @@ fn Builder(data: BuilderData) -> impl IntoView {
                     <td>{w.state_label()}</td>
                     <td>{w.released.to_string()}</td>
                     <td>{rate}</td>
-                    <td>{links}{transfer}</td>
+                    <td>{links}{transfer}{paper}</td>
                 </tr>
             }
         })
@@ -787,6 +791,63 @@ fn Results(data: ResultsData) -> impl IntoView {
             } else {
                 view! { <p>"Inget är överfört än."</p> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Pappersenkäter: staff type in one paper questionnaire at a time for a wave.
+#[component]
+pub fn SurveyPaperPage() -> impl IntoView {
+    let id = param("id");
+    let enkat = param("enkat");
+    let vag = param("vag");
+    let data = Resource::new_blocking(
+        move || (id(), enkat(), vag()),
+        |(id, enkat, vag)| async move {
+            match (id, enkat, vag) {
+                (Some(id), Some(enkat), Some(vag)) => paper_form(id, enkat, vag).await,
+                _ => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <PageTitle text="Mata in pappersenkät"/>
+        <Guard access=crate::auth::page_access("/satsningar/0/enkater/0")>
+            {loaded(data, "Hämtar enkäten…", |data| view! { <PaperEntry data/> })}
+        </Guard>
+    }
+}
+
+#[component]
+fn PaperEntry(data: PaperData) -> impl IntoView {
+    let form = use_form_state();
+    let saved = use_query_map().with_untracked(|q| q.get("sparad").is_some());
+    let (id, enkat, vag) = (data.initiative_id, data.survey.id, data.wave.id);
+    let page = format!("/satsningar/{id}/enkater/{enkat}/utskick/{vag}/papper");
+    let of = data.questions.len();
+    let submission = form.value_or("inlamning", &data.submission);
+    let fields = data
+        .questions
+        .into_iter()
+        .enumerate()
+        .map(|(i, q)| view! { <QuestionField q number=i + 1 of form=form.clone()/> })
+        .collect_view();
+    view! {
+        <section class="page survey-page" aria-labelledby="papper-rubrik">
+            <p><a href=format!("/satsningar/{id}/enkater/{enkat}#utskick")>"← "{data.survey.title.clone()}</a></p>
+            <h1 id="papper-rubrik">"Mata in pappersenkät"</h1>
+            <p class="lead">{format!("{}, utskick {}", data.survey.title, data.wave.name)}{example_tag(data.is_example)}</p>
+            {saved.then(|| view! { <p class="notice" role="status">"Svaret är sparat. Mata in nästa enkät nedan."</p> })}
+            <p>{format!("{} pappersenkäter är inmatade i utskicket. Svaren räknas som utskickets svar och är lika anonyma: inget om vem som fyllde i eller när sparas med dem.", data.paper_count)}</p>
+            <ErrorSummary state=form.clone()/>
+            <PostForm action=page fn_path=EnterPaper::PATH class="form survey-form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="enkat" value=enkat.to_string()/>
+                <input type="hidden" name="vag" value=vag.to_string()/>
+                <input type="hidden" name="inlamning" value=submission/>
+                {fields}
+                <button type="submit" class="button button--large">"Spara och mata in nästa"</button>
+            </PostForm>
         </section>
     }
 }
