@@ -126,6 +126,30 @@ fn problem(error: &app::error::AppError) -> Response {
     )
 }
 
+/// `text` as a QR code in SVG (error correction level M, a quiet zone of four modules), one
+/// path of dark squares; labelled for screen readers, since the address is printed beside it.
+pub fn qr_svg(text: &str) -> String {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    let Ok(code) = QrCode::encode_text(text, QrCodeEcc::Medium) else {
+        return String::new();
+    };
+    let size = code.size();
+    let mut path = String::new();
+    for y in 0..size {
+        for x in 0..size {
+            if code.get_module(x, y) {
+                path.push_str(&format!("M{} {}h1v1h-1z", x + 4, y + 4));
+            }
+        }
+    }
+    let full = size + 8;
+    format!(
+        "<svg class=\"qr\" viewBox=\"0 0 {full} {full}\" width=\"120\" height=\"120\" role=\"img\" \
+         aria-label=\"QR-kod med adressen\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{full}\" height=\"{full}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    )
+}
+
 /// The survey and wave of the path, for a builder; or the refusal page.
 async fn builder_wave(
     state: &AppState,
@@ -182,7 +206,7 @@ pub async fn new_link(
     let body = format!(
         "{back}<p>Öppen länk till <strong>{title}</strong>, utskick <strong>{wave}</strong> \
          (öppet {opens} – {closes}). Alla som har länken kan svara, en gång per besök.</p>\
-         <p class=\"sheet-url\"><a href=\"{url}\">{url}</a></p>\
+         <p class=\"sheet-url\"><a href=\"{url}\">{url}</a></p>{qr}\
          <p class=\"notice\">Länken visas bara nu: Utfall sparar den inte i klartext. \
          Kopiera den innan du lämnar sidan. Behövs en ny kan du skapa en till.</p>",
         back = back_link(id, enkat),
@@ -190,6 +214,7 @@ pub async fn new_link(
         wave = escape(&wave.name),
         opens = wave.opens_on,
         closes = wave.closes_on,
+        qr = qr_svg(&url),
         url = escape(&url),
     );
     page(StatusCode::OK, "Ny öppen länk", &body)
@@ -202,7 +227,7 @@ pub struct CodesForm {
 }
 
 /// POST /satsningar/{id}/enkater/{enkat}/utskick/{vag}/koder: a batch of single-use codes,
-/// shown once as a printable A4 sheet (code and address per slip).
+/// shown once as a printable A4 sheet (a QR code, the address and the code per slip).
 pub async fn new_codes(
     State(state): State<AppState>,
     Path((id, enkat, vag)): Path<(i64, i64, i64)>,
@@ -239,10 +264,11 @@ pub async fn new_codes(
         .iter()
         .map(|code| {
             format!(
-                "<li class=\"code-slip\"><p class=\"code-title\">{title}</p>\
+                "<li class=\"code-slip\">{qr}<p class=\"code-title\">{title}</p>\
                  <p>Gå till <span class=\"code-url\">{base}/enkat/{code}</span></p>\
                  <p>Din kod: <strong class=\"code\">{printed}</strong></p>\
                  <p class=\"code-hint\">Koden fungerar en gång, till och med {closes}. Dina svar är anonyma.</p></li>",
+                qr = qr_svg(&format!("{base}/enkat/{code}")),
                 title = escape(&survey.title),
                 base = escape(&base),
                 printed = printed_code(code),

@@ -761,3 +761,89 @@ async fn staff_type_in_paper_answers_once_each_and_only_builders_may() {
     assert_eq!(reader.submit(&page, &theirs).await.status(), 403);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 1);
 }
+
+#[tokio::test]
+async fn codes_and_links_are_shown_once_on_their_sheet_and_stored_only_as_hashes() {
+    // Arrange
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, _) = survey(&app, &lead, initiative.id, e1).await;
+    let w = wave(&app, &lead, sid, 0, 10).await;
+    let base = format!("/satsningar/{}/enkater/{sid}/utskick/{w}", initiative.id);
+    // Act: three codes, then an open link.
+    let sheet = browser
+        .post_form(&format!("{base}/koder"), &[("antal", "3")])
+        .await;
+    assert_eq!(sheet.status(), 200);
+    assert_eq!(sheet.headers()["cache-control"], "no-store");
+    let html = sheet.text().await.unwrap();
+    let link = browser.post_form(&format!("{base}/lank"), &[]).await;
+    assert_eq!(link.status(), 200);
+    let link_html = link.text().await.unwrap();
+    // Assert: three slips, each with a QR code and its code; the codes work, once stored
+    // only as their hashes; the link's token has 26 symbols (130 bits).
+    assert_eq!(html.matches("class=\"code-slip\"").count(), 3);
+    assert_eq!(html.matches("<svg class=\"qr\"").count(), 3);
+    let codes: Vec<String> = html
+        .split("<strong class=\"code\">")
+        .skip(1)
+        .map(|rest| rest[..rest.find('<').unwrap()].to_string())
+        .collect();
+    assert_eq!(codes.len(), 3);
+    let at = link_html.find("/enkat/").unwrap() + "/enkat/".len();
+    let token: String = link_html[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    assert_eq!(token.len(), 26);
+    let hashes: Vec<String> = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT token_hash FROM survey_link ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    let mut expected: Vec<String> = codes.iter().map(|c| app::survey::token_hash(c)).collect();
+    expected.push(app::survey::token_hash(&token));
+    assert_eq!(hashes, expected);
+    let participant = app.with_new_client();
+    let page = participant
+        .get(&format!("/enkat/{}", codes[0].replace('-', "")))
+        .await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Skicka svaren"));
+    // Refused: a bad count, a läsare, a closed wave.
+    let bad = browser
+        .post_form(&format!("{base}/koder"), &[("antal", "0")])
+        .await;
+    assert_eq!(bad.status(), 400);
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
+    let refused = reader
+        .post_form(&format!("{base}/koder"), &[("antal", "2")])
+        .await;
+    assert_eq!(refused.status(), 403);
+    let closed = wave(&app, &lead, sid, -10, -1).await;
+    let late = browser
+        .post_form(
+            &format!(
+                "/satsningar/{}/enkater/{sid}/utskick/{closed}/lank",
+                initiative.id
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(late.status(), 409);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_link").await, 4);
+}
+
+#[tokio::test]
+async fn guessing_codes_is_stopped_after_twenty_misses_a_minute() {
+    let app = spawn_app().await;
+    for _ in 0..server::surveys::GUESSES_PER_MINUTE {
+        let miss = app.get("/enkat/ABCDEFGH").await;
+        assert_eq!(miss.status(), 404);
+    }
+    let stopped = app.get("/enkat/ABCDEFGJ").await;
+    assert_eq!(stopped.status(), 429);
+    assert!(stopped.text().await.unwrap().contains("Vänta"));
+}
