@@ -167,6 +167,27 @@ async fn the_builder_preview_and_results_pages_pass_axe_on_phone_and_desktop() {
         browser.assert_accessible(&page).await;
         browser.screenshot(&page.replace('/', "_")).await;
     }
+    // The printable code sheet, reached with the builder's own form.
+    browser
+        .open_hydrated(&format!("{}/satsningar/{id}/enkater/{sid}", app.address))
+        .await;
+    browser
+        .client
+        .find(Locator::Css("form[action$='/koder'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("ul.code-sheet"))
+        .await
+        .expect("the code sheet");
+    browser.assert_accessible("kodark").await;
+    browser.screenshot("kodark").await;
     browser.client.clone().close().await.unwrap();
 }
 
