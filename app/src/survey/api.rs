@@ -185,7 +185,7 @@ async fn wave_items(
     let mut items = Vec::new();
     let mut any = false;
     for wave in waves {
-        let (total, _) = super::repo::wave_answers(db, wave.id, 0).await?;
+        let total = super::repo::response_count(db, wave.id).await?;
         any |= total > 0;
         let (_, made, used) = codes
             .iter()
@@ -299,9 +299,9 @@ pub async fn planned_transfer(
     limits: super::Thresholds,
 ) -> Result<Vec<super::repo::TransferRow>, AppError> {
     let questions = super::repo::questions(db, survey.id).await?;
-    let (total, _) = super::repo::wave_answers(db, wave.id, 0).await?;
+    let total = super::repo::response_count(db, wave.id).await?;
     let released = super::released(total, limits.min_n);
-    let (_, answers) = super::repo::wave_answers(db, wave.id, released).await?;
+    let answers = super::repo::wave_answers(db, wave.id, released).await?;
     Ok(questions
         .iter()
         .filter_map(|q| Some((q, q.measure_id?, q.aggregation?)))
@@ -411,7 +411,7 @@ pub async fn results_of(
     let (waves, _) = wave_items(db, survey.id, limits).await?;
     let mut per_wave = Vec::new();
     for w in &waves {
-        let (_, answers) = super::repo::wave_answers(db, w.wave.id, w.released).await?;
+        let answers = super::repo::wave_answers(db, w.wave.id, w.released).await?;
         per_wave.push(answers);
     }
     let results = questions

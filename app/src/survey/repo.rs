@@ -605,19 +605,20 @@ async fn insert_response(
     Ok(())
 }
 
-/// A wave's responses: how many there are, and the answers of the first `limit` of them
-/// (results use a released prefix only), grouped per response.
-pub async fn wave_answers(
-    db: &Db,
-    wave_id: i64,
-    limit: u64,
-) -> Result<(u64, Vec<Vec<Answer>>), AppError> {
+/// How many responses a wave has.
+pub async fn response_count(db: &Db, wave_id: i64) -> Result<u64, AppError> {
     let total: i64 = db_read!(db, |pool| {
         sqlx::query_scalar("SELECT COUNT(*) FROM survey_response WHERE wave_id = $1")
             .bind(wave_id)
             .fetch_one(pool)
             .await
     })?;
+    Ok(total as u64)
+}
+
+/// The answers of a wave's first `limit` responses (results use a released prefix only),
+/// grouped per response.
+pub async fn wave_answers(db: &Db, wave_id: i64, limit: u64) -> Result<Vec<Vec<Answer>>, AppError> {
     let rows: Vec<(i64, i64, Option<f64>, Option<String>)> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT a.response_id, a.question_id, a.number, a.text FROM survey_answer a
@@ -642,10 +643,7 @@ pub async fn wave_answers(
             _ => grouped.push((response, vec![answer])),
         }
     }
-    Ok((
-        total as u64,
-        grouped.into_iter().map(|(_, list)| list).collect(),
-    ))
+    Ok(grouped.into_iter().map(|(_, list)| list).collect())
 }
 
 /// How many paper questionnaires a wave has.
