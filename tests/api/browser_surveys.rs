@@ -27,6 +27,20 @@ async fn tab_to(browser: &Browser, name: &str) {
     panic!("Tab never reached {name}");
 }
 
+/// How far the document is wider than the viewport (0 when nothing scrolls sideways).
+async fn sideways_overflow(browser: &Browser) -> i64 {
+    browser
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap()
+}
+
 async fn press(browser: &Browser, keys: &str) {
     let active = browser.client.active_element().await.unwrap();
     active.send_keys(keys).await.unwrap();
@@ -66,6 +80,10 @@ async fn a_participant_answers_on_a_phone_with_the_keyboard_only_and_every_state
         .expect("the error summary");
     browser.assert_accessible("enkät, felmeddelande").await;
     browser.screenshot("enkat-fel-360").await;
+    // Reflow: at 320 px (WCAG 1.4.10) nothing scrolls sideways, error state included.
+    browser.client.set_window_size(320, 800).await.unwrap();
+    assert_eq!(sideways_overflow(&browser).await, 0, "320 px, error state");
+    browser.client.set_window_size(360, 800).await.unwrap();
     assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_response").await, 0);
 
     // Act: keyboard only. Into the Likert group (focus lands on its first choice), three
