@@ -602,8 +602,20 @@ async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_write
         let response = participant.submit(&format!("/enkat/{link}"), &post).await;
         assert_eq!(response.status(), 303);
     }
-    // Act
+    // A wave that has not opened, or closes in a later month (not reported yet), transfers
+    // nothing.
     let id = initiative.id;
+    let page = format!("/satsningar/{id}/enkater/{sid}");
+    for (opens, closes) in [(3, 5), (-3, 45)] {
+        let early = wave(&app, &lead, sid, opens, closes).await;
+        let refused = TransferWave {
+            id,
+            enkat: sid,
+            vag: early,
+        };
+        assert_eq!(browser.submit(&page, &refused).await.status(), 409);
+    }
+    // Act
     let transfer = TransferWave {
         id,
         enkat: sid,

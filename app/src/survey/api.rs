@@ -344,12 +344,23 @@ pub async fn planned_transfer(
 }
 
 /// Överför till effektmått: the wave's aggregated values go to the linked effektmått for the
-/// wave's month, through reporting's write; a suppressed cell writes nothing and says why.
+/// month the wave closes, through reporting's write; a suppressed cell writes nothing and says
+/// why. Refused before the wave opens and for a month the satsning does not report (yet).
 #[server(endpoint = "enkater/overfor")]
 pub async fn transfer_wave(id: i64, enkat: i64, vag: i64) -> Result<Saved, AppError> {
-    let (user, _, survey) = load_survey(id, enkat, true).await?;
+    let (user, initiative, survey) = load_survey(id, enkat, true).await?;
     let db = expect_context::<crate::db::Db>();
     let wave = wave_of(&db, enkat, vag).await?;
+    if wave.state(today()) == WaveState::NotOpen {
+        return Err(AppError::Conflict(
+            "Utskicket har inte öppnat än, så det finns inga svar att föra över.".into(),
+        ));
+    }
+    // The same months as the reporting form: the satsning must be decided, and the wave's
+    // month within its period and not in the future.
+    if let Some(reason) = crate::report::month::closed_reason(&initiative, wave.period(), today()) {
+        return Err(AppError::Conflict(reason));
+    }
     let rows = planned_transfer(&db, &survey, &wave, super::thresholds()).await?;
     if rows.is_empty() {
         return Err(AppError::Conflict(
