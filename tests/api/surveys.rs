@@ -714,6 +714,11 @@ async fn the_demo_has_a_survey_with_two_waves_labelled_as_example_data_and_one_h
     // Efter's free text has four answers: hidden, with the reason; Före's twelve are shown.
     assert!(html.contains("färre än 10 svar"), "{html}");
     assert!(html.contains("Exempel: Fler datorer"));
+    // The satsning page lists the survey beside what it feeds.
+    let page = lead.get(&format!("/satsningar/{id}")).await;
+    let html = page.text().await.unwrap();
+    assert!(html.contains("enkater-rubrik"));
+    assert!(html.contains("Jag får hjälp med läxorna när jag behöver det →"), "{html}");
 }
 
 #[tokio::test]

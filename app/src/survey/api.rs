@@ -652,3 +652,51 @@ pub async fn enter_paper(
         redirect: format!("/satsningar/{id}/enkater/{enkat}/utskick/{vag}/papper?sparad=1"),
     })
 }
+
+/// A survey as the satsning page lists it: its answers and the effektmått it feeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyFeed {
+    pub id: i64,
+    pub title: String,
+    pub responses: i64,
+    /// "Jag känner mig trygg … → E1 Andel trygga (andel ≥ 4 (%))".
+    pub feeds: Vec<String>,
+}
+
+/// The satsning's surveys with the measures their questions feed (for the satsning page).
+#[cfg(feature = "ssr")]
+pub async fn feeds(db: &crate::db::Db, initiative_id: i64) -> Result<Vec<SurveyFeed>, AppError> {
+    let surveys = super::repo::list(db, initiative_id).await?;
+    if surveys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let schema = crate::schema::repo::load(db, initiative_id).await?;
+    let mut out = Vec::new();
+    for s in surveys {
+        let questions = super::repo::questions(db, s.id).await?;
+        let feeds = questions
+            .iter()
+            .filter_map(|q| {
+                let measure = schema
+                    .measures
+                    .iter()
+                    .find(|m| Some(m.id) == q.measure_id)?;
+                let rule = q.aggregation?;
+                Some(format!(
+                    "{} → {} {} ({})",
+                    q.text,
+                    measure.code,
+                    measure.name,
+                    rule.label().to_lowercase()
+                ))
+            })
+            .collect();
+        out.push(SurveyFeed {
+            id: s.id,
+            title: s.title,
+            responses: s.responses,
+            feeds,
+        });
+    }
+    Ok(out)
+}
