@@ -200,7 +200,7 @@ pub fn TextField(
 /// Form fields whose text may span several lines (the `<textarea>` fields); in every other
 /// field a tab or line break is refused like any other control character. A form struct's field
 /// (`initiative[summary]`) is judged by its own, innermost name; report comments are named
-/// `k[m{measure}]`.
+/// `k[m{measure}]` and survey answers `svar[q{question}]` (free text).
 pub fn is_multiline_field(name: &str) -> bool {
     let innermost = name
         .rsplit_once('[')
@@ -214,7 +214,10 @@ pub fn is_multiline_field(name: &str) -> bool {
             | "explanation"
             | "planned_action"
             | "comment"
+            | "intro"
+            | "options"
     ) || name.starts_with("k[")
+        || name.starts_with("svar[")
 }
 
 /// Serde helpers for checkboxes in form structs (`#[serde(default, with = "…")]`): a browser

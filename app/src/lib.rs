@@ -31,6 +31,7 @@ pub mod party;
 pub mod reminder;
 pub mod report;
 pub mod schema;
+pub mod survey;
 pub mod sv;
 
 #[cfg(feature = "ssr")]
@@ -64,6 +65,10 @@ use crate::report::ui::{
 };
 use crate::schema::measure_form::{EditMeasurePage, NewMeasurePage};
 use crate::schema::six_columns::SixColumnPage;
+use crate::survey::ui::{
+    ParticipantPage, SurveyBuilderPage, SurveyPaperPage, SurveyPreviewPage, SurveyResultsPage,
+    SurveyThanksPage, SurveysPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -133,6 +138,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/rapportera/:manad/historik") ssr=SsrMode::Async view=ReportHistoryPage/>
                         <Route path=path!("satsningar/:id/import") ssr=SsrMode::Async view=ImportPage/>
                         <Route path=path!("satsningar/:id/import/:import") ssr=SsrMode::Async view=ImportPreviewPage/>
+                        <Route path=path!("satsningar/:id/enkater") ssr=SsrMode::Async view=SurveysPage/>
+                        <Route path=path!("satsningar/:id/enkater/:enkat") ssr=SsrMode::Async view=SurveyBuilderPage/>
+                        <Route path=path!("satsningar/:id/enkater/:enkat/forhandsvisning") ssr=SsrMode::Async view=SurveyPreviewPage/>
+                        <Route path=path!("satsningar/:id/enkater/:enkat/resultat") ssr=SsrMode::Async view=SurveyResultsPage/>
+                        <Route path=path!("satsningar/:id/enkater/:enkat/utskick/:vag/papper") ssr=SsrMode::Async view=SurveyPaperPage/>
+                        <Route path=path!("enkat/tack") view=SurveyThanksPage/>
+                        <Route path=path!("enkat/:token") ssr=SsrMode::Async view=ParticipantPage/>
                         <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>
                         <Route path=path!("oversikt") ssr=SsrMode::Async view=PortfolioPage/>
                         <Route path=path!("indikatorer") ssr=SsrMode::Async view=IndicatorsPage/>

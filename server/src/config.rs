@@ -44,6 +44,10 @@ pub struct Config {
     pub report_due_day: u32,
     /// After this day of the following month a month is locked for projektledare.
     pub report_lock_day: u32,
+    /// Survey results resting on fewer answers are suppressed.
+    pub survey_min_n: u64,
+    /// The same for free-text answers.
+    pub survey_min_n_text: u64,
     /// A session ends after this long without a request.
     pub session_idle: Duration,
     /// A session ends this long after login, whatever happens.
@@ -88,6 +92,8 @@ impl Default for Config {
             max_upload_bytes: 20 * 1024 * 1024,
             report_due_day: 10,
             report_lock_day: 20,
+            survey_min_n: 5,
+            survey_min_n_text: 10,
             session_idle: Duration::from_secs(60 * 60),
             session_max: Duration::from_secs(12 * 60 * 60),
             login_attempts_per_minute: 10,
@@ -144,6 +150,14 @@ const KEYS: &[Key] = &[
     Key {
         file: "report_lock_day",
         env: "UTFALL_REPORT_LOCK_DAY",
+    },
+    Key {
+        file: "survey_min_n",
+        env: "UTFALL_SURVEY_MIN_N",
+    },
+    Key {
+        file: "survey_min_n_text",
+        env: "UTFALL_SURVEY_MIN_N_TEXT",
     },
     Key {
         file: "database_url",
@@ -489,6 +503,12 @@ impl Config {
             }
             "UTFALL_REPORT_LOCK_DAY" => {
                 self.report_lock_day = parse_in_range(raw, 1, 31).map_err(fail)? as u32
+            }
+            "UTFALL_SURVEY_MIN_N" => {
+                self.survey_min_n = parse_in_range(raw, 3, 100).map_err(fail)?
+            }
+            "UTFALL_SURVEY_MIN_N_TEXT" => {
+                self.survey_min_n_text = parse_in_range(raw, 3, 100).map_err(fail)?
             }
             "UTFALL_BACKGROUND_JOBS" => {
                 self.background_jobs = parse_bool(raw).ok_or_else(|| {

@@ -14,6 +14,7 @@ pub mod scheduler;
 pub mod security;
 pub mod serve;
 pub mod startup;
+pub mod surveys;
 pub mod telemetry;
 pub mod uploads;
 pub mod value_exports;

@@ -182,7 +182,7 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     if !safe && is_cross_site(&request) {
         tracing::warn!(
             method = %request.method(),
-            path = %request.uri().path(),
+            path = %app::survey::loggable_path(request.uri().path()),
             "cross-site request refused"
         );
         return (

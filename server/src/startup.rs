@@ -28,7 +28,9 @@ use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
 use crate::security;
 use crate::serve::{self, Limits};
-use crate::{documents, edge, exports, forms, indicator_imports, value_exports, value_imports};
+use crate::{
+    documents, edge, exports, forms, indicator_imports, surveys, value_exports, value_imports,
+};
 
 /// Stack size of the server's worker threads (see `main.rs`).
 pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -49,6 +51,10 @@ pub struct AppState {
     pub portfolio_cache: app::dashboard::cache::PortfolioCache,
     /// Rings the outbox worker after mail was queued.
     pub outbox_wake: app::outbox::Wake,
+    /// Small-cell limits for survey results.
+    pub survey: app::survey::Thresholds,
+    /// Failed look-ups of survey codes per address.
+    pub survey_guesses: Arc<crate::surveys::GuessThrottle>,
 }
 
 impl AppState {
@@ -62,12 +68,13 @@ impl AppState {
 
     /// What every page render and server function finds in its Leptos context.
     pub fn provide_contexts(&self) -> impl Fn() + Clone + Send + Sync + 'static {
-        let (db, mailer, base_url, reporting, portfolio_cache) = (
+        let (db, mailer, base_url, reporting, portfolio_cache, survey) = (
             self.db.clone(),
             self.mailer.clone(),
             self.base_url.clone(),
             self.reporting,
             self.portfolio_cache.clone(),
+            self.survey,
         );
         // Every value change evaluates the satsning's deviation flags right after its commit.
         let after_values = app::deviation::repo::after_values(self.deviation_settings());
@@ -80,6 +87,7 @@ impl AppState {
             provide_context(reporting);
             provide_context(portfolio_cache.clone());
             provide_context(after_values.clone());
+            provide_context(survey);
         }
     }
 }
@@ -248,6 +256,11 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         deviation: config.deviation,
         portfolio_cache: Default::default(),
         outbox_wake,
+        survey: app::survey::Thresholds {
+            min_n: config.survey_min_n,
+            min_n_text: config.survey_min_n_text,
+        },
+        survey_guesses: Default::default(),
     };
     let context = state.provide_contexts();
     let routes = route_list();
@@ -275,6 +288,18 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         .route("/satsningar/varden.csv", get(value_exports::all_csv))
         .route("/satsningar/varden.xlsx", get(value_exports::all_xlsx))
         .route("/satsningar/{id}/dokument/{doc}", get(documents::download))
+        .route(
+            "/satsningar/{id}/enkater/{enkat}/resultat.csv",
+            get(surveys::results_csv),
+        )
+        .route(
+            "/satsningar/{id}/enkater/{enkat}/utskick/{vag}/lank",
+            post(surveys::new_link),
+        )
+        .route(
+            "/satsningar/{id}/enkater/{enkat}/utskick/{vag}/koder",
+            post(surveys::new_codes),
+        )
         .method_not_allowed_fallback(forms::form_post)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -324,6 +349,10 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
             state.clone(),
             auth::load_user,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            surveys::guard,
+        ))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -334,8 +363,19 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         .layer(axum::middleware::from_fn(move |request, next| {
             security::security_headers(https, request, next)
         }))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The span of one request in the logs: method and path, with a survey participant's token
+/// left out (`/enkat/…`), and never the query string.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %app::survey::loggable_path(request.uri().path()),
+        version = ?request.version(),
+    )
 }
 
 /// The app's routes, generated once per process. Generating them runs the app with resource

@@ -12,7 +12,8 @@
 //! end, an application and a final report. Everything goes in through the same repositories
 //! (and the same validation of forms) as user input. The values are deterministic
 //! ([`course`]): one is clearly off target (red), one fictional satsning stopped reporting
-//! (late), and the rest follow their target lines.
+//! (late), and the rest follow their target lines. One fictional satsning has an enkät with
+//! two waves of invented answers ([`surveys`]), one of its cells below the threshold.
 
 mod course;
 mod deviations;
@@ -20,6 +21,8 @@ mod fictional;
 pub mod kolada;
 mod orebro;
 mod pdf;
+mod surveys;
+pub use surveys::SATSNING as DEMO_SURVEY_SATSNING;
 mod write;
 
 use chrono::{DateTime, Utc};
@@ -93,6 +96,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         write::satsning(db, &people, seed, now).await?;
     }
     deviations::seed(db, &people, organisation.id, now).await?;
+    surveys::seed(db, &people, now).await?;
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
 }

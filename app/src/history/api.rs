@@ -33,6 +33,10 @@ pub fn object_label(object_type: &str) -> Option<&'static str> {
         "report_period" => Some("rapporteringsmånad"),
         "value_import" => Some("värdeimport"),
         "indicator_import" => Some("import av jämförelsevärden"),
+        "survey" => Some("enkät"),
+        "survey_question" => Some("enkätfråga"),
+        "survey_wave" => Some("utskick av enkät"),
+        "survey_transfer" => Some("överföring från enkät"),
         "server_fn" => Some("anrop"),
         _ => None,
     }

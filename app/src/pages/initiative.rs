@@ -47,6 +47,8 @@ pub struct InitiativePageData {
     pub schema: crate::schema::SchemaSummary,
     /// The satsning's open deviation flags, red first.
     pub flags: Vec<crate::deviation::FlagSummary>,
+    /// Its enkäter and the effektmått they feed.
+    pub surveys: Vec<crate::survey::api::SurveyFeed>,
 }
 
 /// The utvärderingsschema at a glance, with what it still lacks ("beslutad" needs it complete).
@@ -106,6 +108,7 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
     };
     Ok(InitiativePageData {
         flags: crate::deviation::repo::queue(&db, user.organisation_id, &open_flags).await?,
+        surveys: crate::survey::api::feeds(&db, id).await?,
         schema,
         documents: crate::document::repo::list(&db, id).await?,
         may_upload: crate::document::may_upload(&user, &initiative),
@@ -116,6 +119,29 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         timeline,
         transitions,
         today: crate::sv::time::local_date(chrono::Utc::now()),
+    })
+}
+
+/// The satsning's enkäter: answers so far and the effektmått each feeds.
+#[component]
+fn SurveyFeeds(initiative_id: i64, surveys: Vec<crate::survey::api::SurveyFeed>) -> impl IntoView {
+    (!surveys.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="enkater-rubrik" class="surveys">
+                <h2 id="enkater-rubrik">"Enkäter"</h2>
+                <ul class="cell-list">
+                    {surveys.into_iter().map(|s| view! {
+                        <li>
+                            <a href=format!("/satsningar/{initiative_id}/enkater/{}/resultat", s.id)>{s.title.clone()}</a>
+                            {format!(" – {} svar", s.responses)}
+                            {(!s.feeds.is_empty()).then(|| view! {
+                                <ul>{s.feeds.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                            })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
     })
 }
 
@@ -264,6 +290,7 @@ fn Details(
             </dl>
             {data.period_warning.map(|w| view! { <p class="hint">{w}</p> })}
             <FlagList flags=data.flags.clone()/>
+            <SurveyFeeds initiative_id=i.id surveys=data.surveys.clone()/>
             {(!i.summary.is_empty()).then(|| view! { <h2>"Kort beskrivning"</h2> <p class="prose">{i.summary.clone()}</p> })}
             <h2>"Utvärderingsschema"</h2>
             <p>{data.schema.counts_text()}</p>
@@ -280,6 +307,7 @@ fn Details(
                 {(i.status >= Status::Decided).then(|| view! {
                     <a class="button" href=format!("/satsningar/{}/rapportera", i.id)>"Rapportering"</a>
                 })}
+                <a class="button button--secondary" href=format!("/satsningar/{}/enkater", i.id)>"Enkäter"</a>
                 {data.may_edit.then(|| view! { <a class="button button--secondary" href=edit>"Ändra uppgifter"</a> })}
                 {data.may_see_history.then(|| view! { <a href=format!("/historik/initiative/{}", i.id)>"Historik"</a> })}
             </p>

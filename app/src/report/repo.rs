@@ -202,8 +202,8 @@ pub async fn save(
     Ok(outcome)
 }
 
-/// [`save`] inside a transaction the caller commits.
-pub(super) async fn write_month(
+/// [`save`] inside a transaction the caller commits (also the survey transfer's write).
+pub async fn write_month(
     tx: &mut crate::db::Tx,
     actor: Actor,
     initiative_id: i64,
