@@ -3,9 +3,10 @@
 //! own moves to `pages`. `lib.rs` (the routes) is the root and may use everything.
 //!
 //! The concepts, bottom to top: organisation, audit, outbox, auth, party, initiative,
-//! document, schema, report, reminder, indicator, deviation, dashboard, history, pages. (`outbox` sits
-//! below `auth` because the password mails are queued with their link; `reminder` above
-//! `report` because it reads reporting status.)
+//! document, schema, report, reminder, indicator, economics, deviation, dashboard, history,
+//! pages. (`outbox` sits below `auth` because the password mails are queued with their link;
+//! `reminder` above `report` because it reads reporting status; `economics` below `deviation`
+//! and `dashboard` so that a budget rule and the fund overview can use it.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -15,6 +15,7 @@ pub mod security;
 pub mod serve;
 pub mod startup;
 pub mod telemetry;
+pub mod unit_cost_exports;
 pub mod uploads;
 pub mod value_exports;
 pub mod value_imports;

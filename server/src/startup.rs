@@ -28,7 +28,10 @@ use crate::auth::{self, CookieSettings, LoginThrottle};
 use crate::config::Config;
 use crate::security;
 use crate::serve::{self, Limits};
-use crate::{documents, edge, exports, forms, indicator_imports, value_exports, value_imports};
+use crate::{
+    documents, edge, exports, forms, indicator_imports, unit_cost_exports, value_exports,
+    value_imports,
+};
 
 /// Stack size of the server's worker threads (see `main.rs`).
 pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -49,6 +52,8 @@ pub struct AppState {
     pub portfolio_cache: app::dashboard::cache::PortfolioCache,
     /// Rings the outbox worker after mail was queued.
     pub outbox_wake: app::outbox::Wake,
+    /// The defaults of a new economic calculation.
+    pub economics: app::economics::Defaults,
 }
 
 impl AppState {
@@ -72,7 +77,9 @@ impl AppState {
         // Every value change evaluates the satsning's deviation flags right after its commit.
         let after_values = app::deviation::repo::after_values(self.deviation_settings());
         let outbox_wake = self.outbox_wake.clone();
+        let economics = self.economics;
         move || {
+            provide_context(economics);
             provide_context(outbox_wake.clone());
             provide_context(db.clone());
             provide_context(mailer.clone());
@@ -248,6 +255,9 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         deviation: config.deviation,
         portfolio_cache: Default::default(),
         outbox_wake,
+        economics: app::economics::Defaults {
+            discount_rate_percent: config.discount_rate_percent,
+        },
     };
     let context = state.provide_contexts();
     let routes = route_list();
@@ -262,6 +272,11 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         })
         .route("/logga-in", post(auth::login))
         .route("/logga-ut", post(auth::logout))
+        .route("/enhetskostnader.csv", get(unit_cost_exports::register_csv))
+        .route(
+            "/enhetskostnader.xlsx",
+            get(unit_cost_exports::register_xlsx),
+        )
         .route("/satsningar/{id}/schema.csv", get(exports::schema_csv))
         .route("/satsningar/{id}/schema.xlsx", get(exports::schema_xlsx))
         .route(

@@ -16,6 +16,7 @@
 
 mod course;
 mod deviations;
+mod economics;
 mod fictional;
 pub mod kolada;
 mod orebro;
@@ -93,6 +94,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         write::satsning(db, &people, seed, now).await?;
     }
     deviations::seed(db, &people, organisation.id, now).await?;
+    economics::seed(db, &people, now).await?;
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
 }
