@@ -833,8 +833,8 @@ mod tests {
             2021,
             costs,
             &settings,
-            &[row.clone()],
-            &[cost.clone()],
+            std::slice::from_ref(&row),
+            std::slice::from_ref(&cost),
             &index,
         )
         .unwrap();

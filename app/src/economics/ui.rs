@@ -110,7 +110,7 @@ fn RegisterView(register: Register) -> impl IntoView {
     let indexing = form.values.get(ACTION_FIELD).map(String::as_str) == Some(SetPriceIndex::PATH);
     let index_form = form.clone().if_posted(indexing);
     let other_error =
-        (!form.is_clean() && !adding && !indexing && form.values.get("cost_id").is_none())
+        (!form.is_clean() && !adding && !indexing && !form.values.contains_key("cost_id"))
             .then(|| form.clone());
     let costs = register.costs.clone();
     view! {
