@@ -334,9 +334,23 @@ async fn bad_input_is_refused_in_swedish_and_nothing_is_written() {
 
 #[tokio::test]
 async fn the_calculation_page_shows_the_computed_verdict() {
+    the_calculation_page_shows_the_computed_verdict_on(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_calculation_page_shows_the_computed_verdict_on_postgres() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    the_calculation_page_shows_the_computed_verdict_on(
+        spawn_app_with(Backend::Postgres(url), |_| {}).await,
+    )
+    .await;
+}
+
+async fn the_calculation_page_shows_the_computed_verdict_on(app: TestApp) {
     // Arrange: a satsning 2027–2029 with a budget of 1 000 000 kr (all in 2027) and a unit
     // cost of 100 000 kr a year in 2027's prices.
-    let app = spawn_app().await;
     let (_, evaluator) = UserBuilder::with_role(Role::Evaluator).login(&app).await;
     let (lead_user, lead) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
     let (_, other_lead) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
@@ -493,8 +507,22 @@ async fn the_calculation_page_shows_the_computed_verdict() {
 
 #[tokio::test]
 async fn repayments_are_planned_recorded_and_balanced_per_namnd() {
+    repayments_are_planned_recorded_and_balanced_per_namnd_on(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn repayments_are_planned_recorded_and_balanced_per_namnd_on_postgres() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    repayments_are_planned_recorded_and_balanced_per_namnd_on(
+        spawn_app_with(Backend::Postgres(url), |_| {}).await,
+    )
+    .await;
+}
+
+async fn repayments_are_planned_recorded_and_balanced_per_namnd_on(app: TestApp) {
     // Arrange: one satsning under the återföringsmodell, one outside it.
-    let app = spawn_app().await;
     let (_, evaluator) = UserBuilder::with_role(Role::Evaluator).login(&app).await;
     let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
     let (_, lead) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
