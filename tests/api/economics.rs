@@ -647,3 +647,43 @@ async fn repayments_are_planned_recorded_and_balanced_per_namnd_on(app: TestApp)
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM repayment").await, before);
 }
+
+#[tokio::test]
+async fn the_demo_has_example_unit_costs_and_a_complete_calculation() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let reader = app.as_user("lasare@exempel.se").await;
+    assert!(count(&app, "SELECT COUNT(DISTINCT post) FROM unit_cost").await >= 20);
+    assert_eq!(
+        count(&app, "SELECT COUNT(DISTINCT area) FROM unit_cost").await,
+        6
+    );
+    assert!(count(&app, "SELECT COUNT(DISTINCT price_year) FROM unit_cost").await >= 3);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM unit_cost WHERE is_example = FALSE"
+        )
+        .await,
+        0,
+        "every demo cost is example data"
+    );
+    let register = reader.get("/enhetskostnader").await.text().await.unwrap();
+    assert!(register.contains("Exempeldata"));
+    let skolfam = app.initiative_id("Skolfam").await;
+    let page = reader
+        .get(&format!("/satsningar/{skolfam}/ekonomi"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Exempeldata"));
+    assert_eq!(
+        text_of(&page, "#bedomning").trim(),
+        "Uppfyller kravet: besparingar ≥ kostnad: Ja"
+    );
+    assert!(page.contains("Färre sammanbrott och omplaceringar i familjehem"));
+    assert!(
+        page.contains("Saldo per nämnd"),
+        "Skolfam has an återföring plan"
+    );
+}

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::write::People;
 use crate::db::Db;
+use crate::economics::repayment::RepaymentInput;
 use crate::economics::{EffectRow, Internal, UnitCostInput};
 use crate::error::AppError;
 
@@ -302,6 +303,49 @@ async fn skolfam(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), App
         };
         crate::economics::repo::add_effect_row(db, people.evaluator, initiative.id, &row, now)
             .await?;
+    }
+    // Återföring: a plan for the two nämnder, the first years paid (one of them in part).
+    let plan = [
+        ("Socialförvaltningen", 2020, 400_000, Some(400_000)),
+        ("Socialförvaltningen", 2021, 400_000, Some(400_000)),
+        ("Socialförvaltningen", 2022, 400_000, None),
+        (
+            "Förvaltningen förskola och skola",
+            2020,
+            300_000,
+            Some(250_000),
+        ),
+        ("Förvaltningen förskola och skola", 2021, 300_000, None),
+    ];
+    for (name, year, planned, paid) in plan {
+        let Some(party_id) = party(name) else {
+            continue;
+        };
+        let line = |amount_sek, note: &str| RepaymentInput {
+            party_id,
+            year,
+            amount_sek,
+            note: note.into(),
+        };
+        crate::economics::repo::set_plan(
+            db,
+            people.evaluator,
+            initiative.id,
+            &line(planned, ""),
+            now,
+        )
+        .await?;
+        if let Some(paid) = paid {
+            let note = "Exempeldata: återbetalt vid helårsbokslutet";
+            crate::economics::repo::add_payment(
+                db,
+                people.evaluator,
+                initiative.id,
+                &line(paid, note),
+                now,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
