@@ -81,3 +81,14 @@ CREATE TABLE repayment (
     created_at     TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX repayment_initiative ON repayment (initiative_id, year);
+
+-- Import av enhetskostnader: an uploaded file's lines, staged (JSON) until the preview is
+-- confirmed; nothing reaches unit_cost unless every line is fine.
+CREATE TABLE unit_cost_import (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    organisation_id  BIGINT NOT NULL REFERENCES organisation (id),
+    created_by       BIGINT NOT NULL REFERENCES user_account (id),
+    file_name        TEXT   NOT NULL,
+    lines            TEXT   NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL
+);

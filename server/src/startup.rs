@@ -29,8 +29,8 @@ use crate::config::Config;
 use crate::security;
 use crate::serve::{self, Limits};
 use crate::{
-    documents, edge, exports, forms, indicator_imports, unit_cost_exports, value_exports,
-    value_imports,
+    documents, edge, exports, forms, indicator_imports, unit_cost_exports, unit_cost_imports,
+    value_exports, value_imports,
 };
 
 /// Stack size of the server's worker threads (see `main.rs`).
@@ -314,6 +314,16 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         .route(
             "/indikatorer/fil",
             post(indicator_imports::upload)
+                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(
+                    config.max_upload_bytes,
+                ))
+                .layer(RequestBodyLimitLayer::new(
+                    config.max_upload_bytes + 64 * 1024,
+                )),
+        )
+        .route(
+            "/enhetskostnader/import/fil",
+            post(unit_cost_imports::upload)
                 .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(
                     config.max_upload_bytes,
                 ))

@@ -4,8 +4,8 @@
 
 use app::auth::Role;
 use app::economics::api::{
-    AddEffectRow, AddUnitCost, DeleteUnitCost, PlanRepayment, RecordRepayment,
-    SaveEconomicsSettings, SetPriceIndex, UnitCostRegister, UpdateUnitCost,
+    AddEffectRow, AddUnitCost, CommitUnitCostImport, DeleteUnitCost, PlanRepayment,
+    RecordRepayment, SaveEconomicsSettings, SetPriceIndex, UnitCostRegister, UpdateUnitCost,
 };
 use app::economics::repayment::RepaymentForm;
 use app::economics::{EffectRowForm, IndexForm, SettingsForm, UnitCostForm};
@@ -685,5 +685,103 @@ async fn the_demo_has_example_unit_costs_and_a_complete_calculation() {
     assert!(
         page.contains("Saldo per nämnd"),
         "Skolfam has an återföring plan"
+    );
+}
+
+async fn upload(user: &TestApp, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    use reqwest::multipart::{Form, Part};
+    let form = Form::new().part("fil", Part::bytes(bytes).file_name(name.to_string()));
+    user.client
+        .post(format!("{}/enhetskostnader/import/fil", user.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_import_previews_every_line_and_saves_all_or_nothing() {
+    let app = spawn_app().await;
+    let (_, evaluator) = UserBuilder::with_role(Role::Evaluator).login(&app).await;
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
+    let good = "\u{feff}\"Post\";\"Verksamhetsområde\";\"Enhet\";\"Kostnad (kr)\";\"Prisår\";\"Källa\";\"OH-påslag % (internt)\"\r\n\
+                \"Hemtjänst\";\"Vård och omsorg\";\"per timme\";560;2024;\"KPB\";7,5\r\n\
+                \"Klotter, sanering\";\"Skadegörelse\";\"per kvadratmeter\";450;2024;\"\";\r\n";
+
+    // A läsare may not import at all.
+    let denied = upload(&reader, "kostnader.csv", good.as_bytes().to_vec()).await;
+    assert_eq!(denied.status(), StatusCode::FORBIDDEN);
+
+    // Act: upload, preview, save.
+    let staged = upload(&evaluator, "kostnader.csv", good.as_bytes().to_vec()).await;
+    assert_eq!(staged.status(), StatusCode::SEE_OTHER);
+    let preview = staged.headers()["location"].to_str().unwrap().to_string();
+    let page = evaluator.get(&preview).await.text().await.unwrap();
+    assert_eq!(
+        text_of(&page, "#import-sammanfattning"),
+        "Alla 2 rader kan sparas."
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM unit_cost").await,
+        0,
+        "a preview saves nothing"
+    );
+    let import_id: i64 = preview.rsplit('/').next().unwrap().parse().unwrap();
+    let saved = evaluator
+        .submit(&preview, &CommitUnitCostImport { import_id })
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM unit_cost").await, 2);
+    let overhead: Option<f64> = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT overhead_percent FROM unit_cost WHERE post = 'Hemtjänst'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(overhead, Some(7.5), "decimal comma read");
+
+    // A file with one bad line and one already in the register saves nothing.
+    let bad = "Post;Verksamhetsområde;Enhet;Kostnad (kr);Prisår\r\n\
+               Korttidsplats;Vård och omsorg;per dygn;3 300;2024\r\n\
+               Hemtjänst;Vård och omsorg;per timme;560;2024\r\n\
+               Familjehem;Individ- och familjeomsorg;per år;mycket;2024\r\n";
+    let staged = upload(&evaluator, "fel.csv", bad.as_bytes().to_vec()).await;
+    let preview = staged.headers()["location"].to_str().unwrap().to_string();
+    let page = evaluator.get(&preview).await.text().await.unwrap();
+    assert!(text_of(&page, "#import-sammanfattning").starts_with("2 av 3 rader har fel."));
+    assert!(page.contains("redan en kostnad för 2024") && page.contains("hela kronor"));
+    assert!(!page.contains("Spara 3 enhetskostnader"), "no save button");
+    let import_id: i64 = preview.rsplit('/').next().unwrap().parse().unwrap();
+    let refused = evaluator
+        .submit(&preview, &CommitUnitCostImport { import_id })
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM unit_cost").await, 2);
+
+    // The register's own .xlsx reads back: every line is there already.
+    let xlsx = evaluator
+        .get("/enhetskostnader.xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let staged = upload(&evaluator, "enhetskostnader.xlsx", xlsx.to_vec()).await;
+    assert_eq!(staged.status(), StatusCode::SEE_OTHER);
+    let preview = staged.headers()["location"].to_str().unwrap().to_string();
+    let page = evaluator.get(&preview).await.text().await.unwrap();
+    assert!(
+        text_of(&page, "#import-sammanfattning").starts_with("2 av 2 rader har fel."),
+        "{page}"
+    );
+
+    // A file without the columns is refused at once, in Swedish.
+    let wrong = upload(&evaluator, "x.csv", b"Namn;Belopp\r\nA;1\r\n".to_vec()).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Filen saknar kolumnerna Post, Verksamhetsområde")
     );
 }

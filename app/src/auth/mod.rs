@@ -446,7 +446,11 @@ pub fn page_access(path: &str) -> Access {
         Access::Roles(&[Role::Admin])
     } else if under("/fonden") {
         Access::Roles(&[Role::Admin, Role::Evaluator, Role::Review, Role::Reader])
-    } else if under("/historik") || under("/parter") || under("/indikatorer") {
+    } else if under("/historik")
+        || under("/parter")
+        || under("/indikatorer")
+        || under("/enhetskostnader/import")
+    {
         Access::Roles(&[Role::Admin, Role::Evaluator])
     } else if under("/rapportering") || path == "/avvikelser" || under("/avvikelser/mote") {
         Access::Roles(&[Role::Admin, Role::Review, Role::Evaluator])

@@ -484,3 +484,62 @@ pub async fn fund_overview() -> Result<FundData, AppError> {
         decided_total,
     })
 }
+
+/// The preview of a staged import: every line's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub import_id: i64,
+    pub file_name: String,
+    pub lines: Vec<super::import::CheckedLine>,
+    /// Every line is fine: the import can be saved.
+    pub ready: bool,
+}
+
+/// Förhandsgranskning: the staged file checked against the register as it is now.
+#[server(endpoint = "enhetskostnader/import/forhandsgranska")]
+pub async fn unit_cost_import_preview(import_id: i64) -> Result<ImportPreview, AppError> {
+    let user = crate::auth::require(&super::EDIT_ROLES).await?;
+    let db = expect_context::<crate::db::Db>();
+    let (file_name, lines) =
+        super::repo::staged_import(&db, user.organisation_id, import_id).await?;
+    let existing = existing_posts(&db, user.organisation_id).await?;
+    let (lines, inputs) = super::import::check(&lines, &existing);
+    Ok(ImportPreview {
+        import_id,
+        file_name,
+        lines,
+        ready: inputs.is_some(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn existing_posts(
+    db: &crate::db::Db,
+    organisation_id: i64,
+) -> Result<Vec<(String, i32)>, AppError> {
+    Ok(super::repo::unit_costs(db, organisation_id, false)
+        .await?
+        .into_iter()
+        .map(|c| (c.post, c.price_year))
+        .collect())
+}
+
+/// Spara importen: every line, or (when any line is bad) nothing.
+#[server(endpoint = "enhetskostnader/import/spara")]
+pub async fn commit_unit_cost_import(import_id: i64) -> Result<Saved, AppError> {
+    let user = crate::auth::require(&super::EDIT_ROLES).await?;
+    let db = expect_context::<crate::db::Db>();
+    let (_, lines) = super::repo::staged_import(&db, user.organisation_id, import_id).await?;
+    let existing = existing_posts(&db, user.organisation_id).await?;
+    let (_, inputs) = super::import::check(&lines, &existing);
+    let Some(inputs) = inputs else {
+        return Err(AppError::Conflict(
+            "Filen har rader som inte kan sparas. Rätta filen och ladda upp den igen. Inget har sparats."
+                .into(),
+        ));
+    };
+    super::repo::commit_import(&db, user.actor(), import_id, &inputs, chrono::Utc::now()).await?;
+    Ok(Saved {
+        redirect: format!("/enhetskostnader?importerade={}", inputs.len()),
+    })
+}

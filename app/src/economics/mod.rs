@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod calc;
+pub mod import;
 pub mod repayment;
 #[cfg(feature = "ssr")]
 pub mod repo;

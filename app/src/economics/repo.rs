@@ -137,7 +137,20 @@ pub async fn add_unit_cost(
     if post_year_taken(&mut tx, actor.organisation_id, input, 0).await? {
         return tx.abort(taken_error()).await;
     }
-    let id: i64 = on_tx!(&mut tx, |conn| {
+    let id = insert_cost(&mut tx, actor, input, is_example, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts one unit cost and its audit row in `tx`.
+async fn insert_cost(
+    tx: &mut crate::db::Tx,
+    actor: Actor,
+    input: &UnitCostInput,
+    is_example: bool,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let id: i64 = on_tx!(tx, |conn| {
         sqlx::query_scalar(
             "INSERT INTO unit_cost (organisation_id, post, area, unit, cost_sek, price_year, source,
                                     comment, volume, overhead_percent, is_example, created_at, updated_at)
@@ -166,7 +179,7 @@ pub async fn add_unit_cost(
         .map(|(k, v)| (k.clone(), serde_json::json!({ "after": v })))
         .collect();
     record_change(
-        &mut tx,
+        tx,
         actor,
         Action::Create,
         "unit_cost",
@@ -175,7 +188,6 @@ pub async fn add_unit_cost(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -848,4 +860,81 @@ pub async fn fund_overview(
         .await
     })?;
     Ok((rows, decided))
+}
+
+/// Stages an uploaded file's lines for the preview; returns the import's id.
+pub async fn stage_import(
+    db: &Db,
+    actor: Actor,
+    file_name: &str,
+    lines: &[super::import::Line],
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let json = serde_json::to_string(lines).map_err(|_| AppError::Internal)?;
+    Ok(db_write!(db, |pool| {
+        sqlx::query_scalar(
+            "INSERT INTO unit_cost_import (organisation_id, created_by, file_name, lines, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(actor.organisation_id)
+        .bind(actor.user_id)
+        .bind(file_name)
+        .bind(&json)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+    })?)
+}
+
+/// A staged import of the organisation: its file name and lines.
+pub async fn staged_import(
+    db: &Db,
+    organisation_id: i64,
+    id: i64,
+) -> Result<(String, Vec<super::import::Line>), AppError> {
+    let row: Option<(String, String)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT file_name, lines FROM unit_cost_import WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(id)
+        .bind(organisation_id)
+        .fetch_optional(pool)
+        .await
+    })?;
+    let (name, json) = row.ok_or(AppError::NotFound)?;
+    let lines = serde_json::from_str(&json).map_err(|_| AppError::Internal)?;
+    Ok((name, lines))
+}
+
+/// Saves every line of a checked import in one transaction (each with its audit row) and
+/// removes the staged file; a post and year taken meanwhile rolls everything back.
+pub async fn commit_import(
+    db: &Db,
+    actor: Actor,
+    id: i64,
+    inputs: &[UnitCostInput],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    for input in inputs {
+        if post_year_taken(&mut tx, actor.organisation_id, input, 0).await? {
+            return tx
+                .abort(AppError::Conflict(format!(
+                    "{} har redan en kostnad för {}. Inget har sparats.",
+                    input.post, input.price_year
+                )))
+                .await;
+        }
+        insert_cost(&mut tx, actor, input, false, now).await?;
+    }
+    on_tx!(&mut tx, |conn| {
+        sqlx::query("DELETE FROM unit_cost_import WHERE id = $1 AND organisation_id = $2")
+            .bind(id)
+            .bind(actor.organisation_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ use super::api::{
     FundData, PlanRepayment, RecordRepayment, Register, RepaymentView, SaveEconomicsSettings,
     SetPriceIndex, UpdateUnitCost, economics, fund_overview, unit_cost_register,
 };
+use super::api::{CommitUnitCostImport, ImportPreview, unit_cost_import_preview};
 use super::{AREAS, UnitCost, area_label};
 use crate::auth::ui::Guard;
 use crate::form::{
@@ -83,6 +84,8 @@ fn UnitCostRegister() -> impl IntoView {
             Some("Enhetskostnaden är borttagen.")
         } else if q.get("index").is_some() {
             Some("Prisindex är uppdaterat.")
+        } else if q.get("importerade").is_some() {
+            Some("Importen är sparad.")
         } else {
             None
         }
@@ -162,6 +165,7 @@ fn RegisterView(register: Register) -> impl IntoView {
                 <p class="actions">
                     <a href="/enhetskostnader.csv" rel="external" download>"Ladda ner som CSV"</a>
                     <a href="/enhetskostnader.xlsx" rel="external" download>"Ladda ner som Excel (.xlsx)"</a>
+                    {may_edit.then(|| view! { <a href="/enhetskostnader/import">"Importera från fil"</a> })}
                 </p>
             }.into_any()
         }}
@@ -951,5 +955,111 @@ fn repayment_fields(
             <TextField name="repayment[note]" id=note_id label="Anteckning" hint="Till exempel delår 2"
                 value=note.0 error=note.1/>
         })}
+    }
+}
+
+/// Importera enhetskostnader: the upload form (multipart, works without JavaScript).
+#[component]
+pub fn UnitCostImportPage() -> impl IntoView {
+    let form = use_form_state();
+    view! {
+        <PageTitle text="Importera enhetskostnader"/>
+        <Guard access=crate::auth::page_access("/enhetskostnader/import")>
+            <section class="page narrow" aria-labelledby="import-rubrik">
+                <p><a href="/enhetskostnader">"← Enhetskostnader"</a></p>
+                <h1 id="import-rubrik">"Importera enhetskostnader"</h1>
+                <ErrorSummary state=form.clone()/>
+                <p>"Filen ska ha samma kolumner som en nedladdad fil: "<strong>"Post"</strong>", "
+                    <strong>"Verksamhetsområde"</strong>", "<strong>"Enhet"</strong>", "<strong>"Kostnad (kr)"</strong>" och "
+                    <strong>"Prisår"</strong>", gärna också Källa, Kommentar, Volym (internt) och OH-påslag % (internt). "
+                    "CSV (semikolon, som Excel sparar) och Excel (.xlsx) går bra. Importen lägger till nya poster och prisår."</p>
+                <p><a href="/enhetskostnader.csv" rel="external" download>"Ladda ner registret som mall (CSV)"</a></p>
+                <p>"Först visas en förhandsgranskning med eventuella fel per rad. Inget sparas förrän du bekräftar, och då sparas allt eller inget."</p>
+                <form method="post" action="/enhetskostnader/import/fil" enctype="multipart/form-data" class="form">
+                    <div class="field">
+                        <label for="fil">"Fil att importera"</label>
+                        <input id="fil" name="fil" type="file"
+                            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>
+                    </div>
+                    <button type="submit" class="button">"Förhandsgranska"</button>
+                </form>
+            </section>
+        </Guard>
+    }
+}
+
+/// Förhandsgranskning av en import av enhetskostnader, and the confirmation.
+#[component]
+pub fn UnitCostImportPreviewPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Förhandsgranska import"/>
+        <Guard access=crate::auth::page_access("/enhetskostnader/import/0")>
+            <ImportPreviewLoader/>
+        </Guard>
+    }
+}
+
+#[component]
+fn ImportPreviewLoader() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("import").and_then(|id| id.parse::<i64>().ok()));
+    let data = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => unit_cost_import_preview(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    loaded(
+        data,
+        "Kontrollerar filen…",
+        |data| view! { <ImportPreviewView data/> },
+    )
+}
+
+#[component]
+fn ImportPreviewView(data: ImportPreview) -> impl IntoView {
+    let form = use_form_state();
+    let bad = data.lines.iter().filter(|l| !l.problems.is_empty()).count();
+    let action = format!("/enhetskostnader/import/{}", data.import_id);
+    view! {
+        <section class="page wide" aria-labelledby="forhandsgranska-rubrik">
+            <p><a href="/enhetskostnader/import">"← Importera enhetskostnader"</a></p>
+            <h1 id="forhandsgranska-rubrik">"Förhandsgranska import"</h1>
+            <p class="lead">{data.file_name.clone()}</p>
+            <ErrorSummary state=form/>
+            <p id="import-sammanfattning" role="status">{if data.ready {
+                format!("Alla {} rader kan sparas.", data.lines.len())
+            } else if data.lines.is_empty() {
+                "Filen har inga rader. Inget kan sparas.".to_string()
+            } else {
+                format!("{bad} av {} rader har fel. Rätta filen och ladda upp den igen. Inget har sparats.", data.lines.len())
+            }}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Filens rader, kan rullas i sidled">
+                <table class="table">
+                    <caption class="visually-hidden">"Filens rader"</caption>
+                    <thead><tr>
+                        <th scope="col" class="num">"Rad"</th><th scope="col">"Post"</th><th scope="col" class="num">"Prisår"</th>
+                        <th scope="col" class="num">"Kostnad"</th><th scope="col">"Kontroll"</th>
+                    </tr></thead>
+                    <tbody>
+                        {data.lines.iter().map(|l| view! {
+                            <tr>
+                                <td class="num">{l.line}</td>
+                                <th scope="row">{l.post.clone()}</th>
+                                <td class="num">{l.price_year.clone()}</td>
+                                <td class="num">{l.cost_sek.clone()}</td>
+                                <td>{if l.problems.is_empty() { "OK".to_string() } else { format!("Fel: {}", l.problems.join(" ")) }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {data.ready.then(|| view! {
+                <PostForm action=action.clone() fn_path=CommitUnitCostImport::PATH class="form">
+                    <input type="hidden" name="import_id" value=data.import_id.to_string()/>
+                    <button type="submit" class="button">{format!("Spara {} enhetskostnader", data.lines.len())}</button>
+                </PostForm>
+            })}
+        </section>
     }
 }
