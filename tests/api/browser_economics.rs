@@ -1,5 +1,6 @@
-//! Browser tests of ekonomi: the register and a satsning's calculation are axe-clean at 360
-//! and 1280 px; an utvärderare adds a unit cost in a browser without JavaScript.
+//! Browser tests of ekonomi: the register, its import page, the fund overview and a satsning's
+//! calculation (with its återföring forms) are axe-clean at 360 and 1280 px; an utvärderare
+//! adds a unit cost in a browser without JavaScript.
 
 use std::time::Duration;
 
@@ -83,7 +84,12 @@ async fn the_register_and_a_calculation_pass_axe_on_phone_and_desktop() {
     log_in(&browser, &app, &evaluator).await;
     for (width, height) in [(360, 800), (1280, 900)] {
         browser.client.set_window_size(width, height).await.unwrap();
-        for path in ["/enhetskostnader", page.as_str()] {
+        for path in [
+            "/enhetskostnader",
+            "/enhetskostnader/import",
+            "/fonden",
+            page.as_str(),
+        ] {
             browser
                 .open_hydrated(&format!("{}{path}", app.address))
                 .await;
