@@ -162,6 +162,18 @@ pub struct EconomicsData {
     pub unit_costs: Vec<(i64, String)>,
     pub parties: Vec<(i64, String)>,
     pub repayment: RepaymentView,
+    /// Utfall mot prognos: the rows whose effektmått has a baseline and a reported value.
+    pub follow_ups: Vec<super::FollowUp>,
+    /// The calculation with those rows' measured reductions (when there are any).
+    pub updated: Option<Updated>,
+}
+
+/// Uppdaterad prognos: the result with the measured effects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Updated {
+    pub pv_savings: i64,
+    pub net: i64,
+    pub meets: bool,
 }
 
 /// Återbetalning as recorded.
@@ -214,6 +226,37 @@ pub async fn economics(id: i64) -> Result<EconomicsData, AppError> {
     };
     let rows = super::repo::effect_rows(&db, id).await?;
     let schema = crate::schema::repo::load(&db, id).await?;
+    let latest = super::repo::latest_values(&db, id).await?;
+    let follow_ups: Vec<super::FollowUp> = rows
+        .iter()
+        .filter_map(|row| {
+            let effect = schema
+                .effects
+                .iter()
+                .find(|e| Some(e.id) == row.economic_effect_id)?;
+            let measure = schema
+                .measures
+                .iter()
+                .find(|m| Some(m.id) == effect.effect_measure_id)?;
+            let latest = latest
+                .iter()
+                .find(|(m, _)| *m == measure.id)
+                .and_then(|(_, v)| *v)?;
+            let baseline = measure.baseline.map(|b| b.0)?;
+            let measured =
+                super::measured_reduction(measure.direction, Some(baseline), Some(latest))?;
+            Some(super::FollowUp {
+                row_id: row.id,
+                name: row.name.clone(),
+                measure: format!("{} {}", measure.code, measure.name),
+                unit: measure.unit.clone(),
+                baseline,
+                latest,
+                forecast: row.reduction_per_year,
+                measured,
+            })
+        })
+        .collect();
     let costs = super::yearly_costs(&initiative.budget_years, initiative.budget_sek, first_year);
     let plan = super::repo::repayment_plan(&db, id).await?;
     let payments = super::repo::payments(&db, id).await?;
@@ -256,6 +299,29 @@ pub async fn economics(id: i64) -> Result<EconomicsData, AppError> {
         }
     })
     .map_err(|problem| problem.to_string());
+    let updated = if follow_ups.is_empty() {
+        None
+    } else {
+        let measured_rows = super::with_measured(&rows, &follow_ups);
+        super::build(
+            first_year,
+            last_year,
+            costs.clone(),
+            &settings,
+            &measured_rows,
+            &unit_costs,
+            &index,
+        )
+        .ok()
+        .map(|calc| {
+            let outcome = calc.evaluate();
+            Updated {
+                pv_savings: outcome.pv_savings,
+                net: outcome.net,
+                meets: outcome.meets,
+            }
+        })
+    };
     let effect_text = |eid: i64| {
         schema
             .effects
@@ -310,6 +376,8 @@ pub async fn economics(id: i64) -> Result<EconomicsData, AppError> {
             .map(|p| (p.id, p.name.clone()))
             .collect(),
         repayment,
+        follow_ups,
+        updated,
     })
 }
 

@@ -601,6 +601,52 @@ pub fn cumulative_chart(outcome: &calc::Outcome) -> crate::chart::MultiSeries {
     }
 }
 
+/// Uppmätt minskning: how far an effektmått has moved in its good direction since its
+/// baseline (baseline − latest where lower is better, latest − baseline where higher is);
+/// `None` for a measure judged by an interval, or without a baseline or a reported value.
+pub fn measured_reduction(
+    direction: crate::schema::Direction,
+    baseline: Option<f64>,
+    latest: Option<f64>,
+) -> Option<f64> {
+    use crate::schema::Direction;
+    let (baseline, latest) = (baseline?, latest?);
+    match direction {
+        Direction::Lower => Some(baseline - latest),
+        Direction::Higher => Some(latest - baseline),
+        Direction::Within => None,
+    }
+}
+
+/// Utfall mot prognos for one effect row: the forecast reduction beside the measured one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub row_id: i64,
+    pub name: String,
+    /// "E1 Antal placerade barn".
+    pub measure: String,
+    pub unit: String,
+    pub baseline: f64,
+    pub latest: f64,
+    /// Forecast reduction per year.
+    pub forecast: f64,
+    /// Measured reduction (baseline to latest).
+    pub measured: f64,
+}
+
+/// The rows with each followed-up row's measured reduction in place of its forecast.
+pub fn with_measured(rows: &[EffectRow], follow_ups: &[FollowUp]) -> Vec<EffectRow> {
+    rows.iter()
+        .map(|row| match follow_ups.iter().find(|f| f.row_id == row.id) {
+            Some(follow_up) => EffectRow {
+                reduction_per_year: follow_up.measured,
+                ..row.clone()
+            },
+            None => row.clone(),
+        })
+        .collect()
+}
+
 /// Every post's name once, sorted.
 pub fn posts(costs: &[UnitCost]) -> Vec<String> {
     let mut posts: Vec<String> = costs.iter().map(|c| c.post.clone()).collect();
@@ -793,6 +839,29 @@ mod tests {
                 "{field}"
             );
         }
+    }
+
+    #[test]
+    fn the_measured_change_counts_in_the_measures_good_direction() {
+        use crate::schema::Direction;
+        assert_eq!(
+            measured_reduction(Direction::Lower, Some(12.0), Some(9.0)),
+            Some(3.0)
+        );
+        assert_eq!(
+            measured_reduction(Direction::Higher, Some(40.0), Some(46.5)),
+            Some(6.5)
+        );
+        assert_eq!(
+            measured_reduction(Direction::Lower, Some(9.0), Some(12.0)),
+            Some(-3.0)
+        );
+        assert_eq!(
+            measured_reduction(Direction::Within, Some(1.0), Some(2.0)),
+            None
+        );
+        assert_eq!(measured_reduction(Direction::Lower, None, Some(2.0)), None);
+        assert_eq!(measured_reduction(Direction::Lower, Some(2.0), None), None);
     }
 
     #[test]

@@ -938,3 +938,16 @@ pub async fn commit_import(
     tx.commit().await?;
     Ok(())
 }
+
+/// The satsning's measures' latest reported values (kept by every save): (measure, value).
+pub async fn latest_values(
+    db: &Db,
+    initiative_id: i64,
+) -> Result<Vec<(i64, Option<f64>)>, AppError> {
+    Ok(db_read!(db, |pool| {
+        sqlx::query_as("SELECT id, latest_value FROM measure WHERE initiative_id = $1")
+            .bind(initiative_id)
+            .fetch_all(pool)
+            .await
+    })?)
+}

@@ -435,6 +435,7 @@ fn Calculation(data: EconomicsData) -> impl IntoView {
                 <dt>"Diskonteringsränta (real)"</dt><dd>{percent(settings.discount_rate_percent)}{(!settings.saved).then_some(" (standardvärde)")}</dd>
             </dl>
             <ResultView data=data.clone()/>
+            <FollowUps follow_ups=data.follow_ups.clone() updated=data.updated.clone()/>
             <Costs costs=data.costs.clone()/>
             <Effects data=data.clone() action=action.clone()/>
             {data.may_edit.then(|| view! {
@@ -1060,6 +1061,63 @@ fn ImportPreviewView(data: ImportPreview) -> impl IntoView {
                     <button type="submit" class="button">{format!("Spara {} enhetskostnader", data.lines.len())}</button>
                 </PostForm>
             })}
+        </section>
+    }
+}
+
+/// Utfall mot prognos: each followed-up effect's forecast beside what its effektmått measured,
+/// and the result with the measured effects.
+#[component]
+fn FollowUps(
+    follow_ups: Vec<super::FollowUp>,
+    updated: Option<super::api::Updated>,
+) -> impl IntoView {
+    let updated = updated.map(|u| {
+        let word = if u.meets { "Ja" } else { "Nej" };
+        view! {
+            <p>{format!(
+                "Med de uppmätta effekterna: nuvärde besparingar {}, netto {}.",
+                format_sek(u.pv_savings),
+                format_sek(u.net)
+            )}</p>
+            <p class="verdict" id="uppdaterad-bedomning">{format!("Uppdaterad prognos – uppfyller kravet: {word}")}</p>
+        }
+    });
+    view! {
+        <section aria-labelledby="utfall-rubrik" id="utfall">
+            <h2 id="utfall-rubrik">"Utfall mot prognos"</h2>
+            {if follow_ups.is_empty() {
+                view! {
+                    <p class="hint">"Ingen effektrad följs upp ännu: koppla effektraden till en ekonomisk effekt vars effektmått mäter samma sak, med baslinje och rapporterade värden."</p>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Utfall mot prognos, kan rullas i sidled">
+                        <table class="table">
+                            <caption class="visually-hidden">"Prognos och uppmätt effekt per effektrad"</caption>
+                            <thead><tr>
+                                <th scope="col">"Effekt"</th><th scope="col">"Effektmått"</th>
+                                <th scope="col" class="num">"Prognos, minskning per år"</th>
+                                <th scope="col" class="num">"Baslinje"</th><th scope="col" class="num">"Senaste värde"</th>
+                                <th scope="col" class="num">"Uppmätt minskning"</th>
+                            </tr></thead>
+                            <tbody>
+                                {follow_ups.iter().map(|f| view! {
+                                    <tr>
+                                        <th scope="row">{f.name.clone()}</th>
+                                        <td>{f.measure.clone()}</td>
+                                        <td class="num">{format_decimal(f.forecast)}</td>
+                                        <td class="num">{format!("{} {}", format_decimal(f.baseline), f.unit).trim().to_string()}</td>
+                                        <td class="num">{format!("{} {}", format_decimal(f.latest), f.unit).trim().to_string()}</td>
+                                        <td class="num">{format_decimal(f.measured)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    {updated}
+                }.into_any()
+            }}
         </section>
     }
 }
