@@ -97,6 +97,9 @@ pub fn Header(hydrated: ReadSignal<bool>) -> impl IntoView {
                             <li>
                                 <A href="/satsningar">"Satsningar"</A>
                             </li>
+                            <li>
+                                <A href="/enhetskostnader">"Enhetskostnader"</A>
+                            </li>
                         })}
                         {follows_reporting.then(|| view! {
                             <li>

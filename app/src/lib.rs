@@ -13,6 +13,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod deviation;
 pub mod document;
+pub mod economics;
 pub mod error;
 pub mod form;
 pub mod history;
@@ -50,6 +51,9 @@ use crate::auth::admin::{EditUserPage, NewUserPage, UsersPage};
 use crate::auth::ui::{LoginPage, LogoutPage, SetPasswordPage, provide_viewer};
 use crate::dashboard::ui::PortfolioPage;
 use crate::deviation::ui::{DeviationMeetingPage, DeviationPage, DeviationQueuePage};
+use crate::economics::ui::{
+    EconomicsPage, FundPage, UnitCostImportPage, UnitCostImportPreviewPage, UnitCostsPage,
+};
 use crate::history::ui::{HistoryPage, LogPage};
 use crate::indicator::ui::IndicatorsPage;
 use crate::initiative::ui::{EditInitiativePage, InitiativesPage, NewInitiativePage};
@@ -136,6 +140,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/rapportera") ssr=SsrMode::Async view=ReportCalendarPage/>
                         <Route path=path!("satsningar/:id/rapportera/:manad") ssr=SsrMode::Async view=ReportFormPage/>
                         <Route path=path!("satsningar/:id/rapportera/:manad/historik") ssr=SsrMode::Async view=ReportHistoryPage/>
+                        <Route path=path!("satsningar/:id/ekonomi") ssr=SsrMode::Async view=EconomicsPage/>
+                        <Route path=path!("enhetskostnader") ssr=SsrMode::Async view=UnitCostsPage/>
+                        <Route path=path!("enhetskostnader/import") ssr=SsrMode::Async view=UnitCostImportPage/>
+                        <Route path=path!("enhetskostnader/import/:import") ssr=SsrMode::Async view=UnitCostImportPreviewPage/>
+                        <Route path=path!("fonden") ssr=SsrMode::Async view=FundPage/>
                         <Route path=path!("satsningar/:id/import") ssr=SsrMode::Async view=ImportPage/>
                         <Route path=path!("satsningar/:id/import/:import") ssr=SsrMode::Async view=ImportPreviewPage/>
                         <Route path=path!("satsningar/:id/enkater") ssr=SsrMode::Async view=SurveysPage/>

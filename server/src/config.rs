@@ -71,6 +71,8 @@ pub struct Config {
     pub schedule_time_zone: chrono_tz::Tz,
     /// Run the outbox worker and the scheduler in this instance (off: it only serves pages).
     pub background_jobs: bool,
+    /// The real discount rate of a new economic calculation, per cent (`UTFALL_DISCOUNT_RATE`).
+    pub discount_rate_percent: f64,
 }
 
 impl Default for Config {
@@ -106,6 +108,7 @@ impl Default for Config {
                 .collect(),
             schedule_time_zone: chrono_tz::Europe::Stockholm,
             background_jobs: true,
+            discount_rate_percent: app::economics::calc::DEFAULT_DISCOUNT_RATE_PERCENT,
         }
     }
 }
@@ -242,6 +245,10 @@ const KEYS: &[Key] = &[
     Key {
         file: "background_jobs",
         env: "UTFALL_BACKGROUND_JOBS",
+    },
+    Key {
+        file: "discount_rate",
+        env: "UTFALL_DISCOUNT_RATE",
     },
 ];
 
@@ -524,6 +531,9 @@ impl Config {
                     ))
                 })?
             }
+            "UTFALL_DISCOUNT_RATE" => {
+                self.discount_rate_percent = parse_percent(raw, 20.0).map_err(fail)?
+            }
             other => unreachable!("key {other} is listed in KEYS but not parsed"),
         }
         Ok(())
@@ -553,6 +563,16 @@ fn parse_in_range(raw: &str, min: u64, max: u64) -> Result<u64, String> {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(format!(
             "\"{raw}\" ska vara ett heltal mellan {min} och {max} / must be an integer in {min}..={max}"
+        )),
+    }
+}
+
+/// A per-cent figure from 0 to `max`, with a decimal point or comma ("3.5", "3,5").
+fn parse_percent(raw: &str, max: f64) -> Result<f64, String> {
+    match raw.trim().replace(',', ".").parse::<f64>() {
+        Ok(n) if n.is_finite() && (0.0..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "\"{raw}\" ska vara en procentsats mellan 0 och {max}, t.ex. 3.5 / must be a percentage in 0..={max}"
         )),
     }
 }

@@ -16,6 +16,8 @@ pub mod serve;
 pub mod startup;
 pub mod surveys;
 pub mod telemetry;
+pub mod unit_cost_exports;
+pub mod unit_cost_imports;
 pub mod uploads;
 pub mod value_exports;
 pub mod value_imports;

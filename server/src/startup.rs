@@ -29,7 +29,8 @@ use crate::config::Config;
 use crate::security;
 use crate::serve::{self, Limits};
 use crate::{
-    documents, edge, exports, forms, indicator_imports, surveys, value_exports, value_imports,
+    documents, edge, exports, forms, indicator_imports, surveys, unit_cost_exports,
+    unit_cost_imports, value_exports, value_imports,
 };
 
 /// Stack size of the server's worker threads (see `main.rs`).
@@ -55,6 +56,8 @@ pub struct AppState {
     pub survey: app::survey::Thresholds,
     /// Failed look-ups of survey codes per address.
     pub survey_guesses: Arc<crate::surveys::GuessThrottle>,
+    /// The defaults of a new economic calculation.
+    pub economics: app::economics::Defaults,
 }
 
 impl AppState {
@@ -79,7 +82,9 @@ impl AppState {
         // Every value change evaluates the satsning's deviation flags right after its commit.
         let after_values = app::deviation::repo::after_values(self.deviation_settings());
         let outbox_wake = self.outbox_wake.clone();
+        let economics = self.economics;
         move || {
+            provide_context(economics);
             provide_context(outbox_wake.clone());
             provide_context(db.clone());
             provide_context(mailer.clone());
@@ -261,6 +266,9 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
             min_n_text: config.survey_min_n_text,
         },
         survey_guesses: Default::default(),
+        economics: app::economics::Defaults {
+            discount_rate_percent: config.discount_rate_percent,
+        },
     };
     let context = state.provide_contexts();
     let routes = route_list();
@@ -275,6 +283,11 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         })
         .route("/logga-in", post(auth::login))
         .route("/logga-ut", post(auth::logout))
+        .route("/enhetskostnader.csv", get(unit_cost_exports::register_csv))
+        .route(
+            "/enhetskostnader.xlsx",
+            get(unit_cost_exports::register_xlsx),
+        )
         .route("/satsningar/{id}/schema.csv", get(exports::schema_csv))
         .route("/satsningar/{id}/schema.xlsx", get(exports::schema_xlsx))
         .route(
@@ -324,6 +337,16 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         .route(
             "/indikatorer/fil",
             post(indicator_imports::upload)
+                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(
+                    config.max_upload_bytes,
+                ))
+                .layer(RequestBodyLimitLayer::new(
+                    config.max_upload_bytes + 64 * 1024,
+                )),
+        )
+        .route(
+            "/enhetskostnader/import/fil",
+            post(unit_cost_imports::upload)
                 .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(
                     config.max_upload_bytes,
                 ))

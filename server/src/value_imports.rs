@@ -89,7 +89,7 @@ pub async fn upload(
 }
 
 /// The first worksheet as text cells; numbers written the Swedish way (decimal comma).
-fn read_xlsx(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
+pub(crate) fn read_xlsx(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
     use calamine::{Data, Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).ok()?;
     let range = book.worksheet_range_at(0)?.ok()?;

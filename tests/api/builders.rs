@@ -141,6 +141,12 @@ impl InitiativeBuilder {
         self
     }
 
+    /// Under the återföringsmodell.
+    pub fn with_repayment(mut self) -> Self {
+        self.form.repayment = true;
+        self
+    }
+
     pub fn led_by(mut self, lead: &TestUser) -> Self {
         self.form.leads.push(lead.id);
         self

@@ -444,7 +444,13 @@ pub fn page_access(path: &str) -> Access {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     if under("/admin") || under("/historik/user_account") || under("/utskick") {
         Access::Roles(&[Role::Admin])
-    } else if under("/historik") || under("/parter") || under("/indikatorer") {
+    } else if under("/fonden") {
+        Access::Roles(&[Role::Admin, Role::Evaluator, Role::Review, Role::Reader])
+    } else if under("/historik")
+        || under("/parter")
+        || under("/indikatorer")
+        || under("/enhetskostnader/import")
+    {
         Access::Roles(&[Role::Admin, Role::Evaluator])
     } else if under("/rapportering") || path == "/avvikelser" || under("/avvikelser/mote") {
         Access::Roles(&[Role::Admin, Role::Review, Role::Evaluator])
@@ -455,7 +461,11 @@ pub fn page_access(path: &str) -> Access {
         || (path.starts_with("/satsningar/") && path.ends_with("/redigera"))
     {
         Access::Roles(&[Role::Admin, Role::Evaluator, Role::ProjectLead])
-    } else if under("/satsningar") || under("/oversikt") || under("/profil") {
+    } else if under("/satsningar")
+        || under("/oversikt")
+        || under("/profil")
+        || under("/enhetskostnader")
+    {
         Access::Roles(&Role::ALL)
     } else {
         Access::Public

@@ -17,6 +17,7 @@
 
 mod course;
 mod deviations;
+mod economics;
 mod fictional;
 pub mod kolada;
 mod orebro;
@@ -97,6 +98,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     }
     deviations::seed(db, &people, organisation.id, now).await?;
     surveys::seed(db, &people, now).await?;
+    economics::seed(db, &people, now).await?;
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
 }

@@ -38,12 +38,18 @@ pub fn object_label(object_type: &str) -> Option<&'static str> {
         "survey_wave" => Some("utskick av enkät"),
         "survey_transfer" => Some("överföring från enkät"),
         "server_fn" => Some("anrop"),
+        "unit_cost" => Some("enhetskostnad"),
+        "price_index" => Some("prisindex"),
+        "economic_calculation" => Some("ekonomisk kalkyl"),
+        "economic_effect_row" => Some("effektrad"),
+        "repayment_plan" => Some("återföringsplan"),
+        "repayment" => Some("återbetalning"),
         _ => None,
     }
 }
 
 /// The kinds of event the log filters by: (value in the address, label, object types, actions).
-pub const KINDS: [(&str, &str, &[&str], &[&str]); 8] = [
+pub const KINDS: [(&str, &str, &[&str], &[&str]); 9] = [
     ("satsning", "Satsningar och status", &["initiative"], &[]),
     (
         "schema",
@@ -59,6 +65,19 @@ pub const KINDS: [(&str, &str, &[&str], &[&str]); 8] = [
     ),
     ("dokument", "Dokument", &["document"], &[]),
     ("parter", "Parter", &["party"], &[]),
+    (
+        "ekonomi",
+        "Enhetskostnader och kalkyler",
+        &[
+            "unit_cost",
+            "price_index",
+            "economic_calculation",
+            "economic_effect_row",
+            "repayment_plan",
+            "repayment",
+        ],
+        &[],
+    ),
     ("jamforelse", "Jämförelsevärden", &["indicator_import"], &[]),
     (
         "anvandare",

@@ -304,6 +304,7 @@ fn Details(
             }}
             <p class="actions">
                 <a class="button" href=format!("/satsningar/{}/schema", i.id)>"Utvärderingsschema"</a>
+                <a class="button button--secondary" href=format!("/satsningar/{}/ekonomi", i.id)>"Ekonomi"</a>
                 {(i.status >= Status::Decided).then(|| view! {
                     <a class="button" href=format!("/satsningar/{}/rapportera", i.id)>"Rapportering"</a>
                 })}
