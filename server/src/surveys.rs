@@ -163,7 +163,7 @@ async fn builder_wave(
     let wave = wave_of(&state.db, enkat, vag)
         .await
         .map_err(|e| problem(&e))?;
-    if wave.state(chrono::Utc::now().date_naive()) == WaveState::Closed {
+    if wave.state(app::sv::time::local_date(chrono::Utc::now())) == WaveState::Closed {
         return Err(problem(&app::error::AppError::Conflict(
             "Utskicket har stängt: nya länkar och koder behövs inte.".into(),
         )));

@@ -9,10 +9,12 @@ use app::economics::api::{
 };
 use app::economics::repayment::RepaymentForm;
 use app::economics::{EffectRowForm, IndexForm, SettingsForm, UnitCostForm};
+use app::schema::MeasureKind;
+use app::schema::repo::Parent;
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 
-use crate::builders::{InitiativeBuilder, UserBuilder};
+use crate::builders::{InitiativeBuilder, SchemaBuilder, UserBuilder, measure_form};
 use crate::helpers::{Backend, TestApp, postgres_database, spawn_app, spawn_app_with};
 
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
@@ -783,5 +785,119 @@ async fn an_import_previews_every_line_and_saves_all_or_nothing() {
             .await
             .unwrap()
             .contains("Filen saknar kolumnerna Post, Verksamhetsområde")
+    );
+}
+
+#[tokio::test]
+async fn the_measured_effect_stands_beside_the_forecast_and_updates_it() {
+    // Arrange: a satsning 2025–2027 (1 000 000 kr, all in 2025) whose effektmått E1 counts
+    // placed children, lower is better, baseline 12; its ekonomisk effekt is priced by an
+    // effect row forecasting half a placement fewer a year from 2026 at 100 000 kr (0 %).
+    let app = spawn_app().await;
+    let (_, evaluator) = UserBuilder::with_role(Role::Evaluator).login(&app).await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let initiative = InitiativeBuilder::named("Färre placeringar")
+        .period("2025-01-01", "2027-12-31")
+        .led_by(&lead)
+        .create(&app)
+        .await;
+    let id = initiative.id;
+    let schema = SchemaBuilder::new(&app, &initiative, &lead);
+    let goal = schema.goal("Barn bor kvar hemma").await;
+    let activity = schema.activity(goal, "Familjestöd").await;
+    let mut form = measure_form("E1");
+    form.name = "Placerade barn".into();
+    form.direction = "lagre".into();
+    form.baseline = "12".into();
+    form.baseline_date = "2025-01-01".into();
+    let e1 = schema
+        .measure(MeasureKind::Effect, Parent::Activity(activity), &form)
+        .await;
+    let effect = schema.effect("Färre placeringar", Some(e1), 0).await;
+    evaluator
+        .submit(
+            "/enhetskostnader",
+            &add(cost("Placering HVB, barn", "2027")),
+        )
+        .await;
+    let unit_cost = cost_id(&app, "Placering HVB, barn").await;
+    let page = format!("/satsningar/{id}/ekonomi");
+    evaluator
+        .submit(
+            &page,
+            &SaveEconomicsSettings {
+                initiative_id: id,
+                settings: SettingsForm {
+                    price_year: "2027".into(),
+                    discount_rate_percent: "0".into(),
+                },
+            },
+        )
+        .await;
+    let added = evaluator
+        .submit(
+            &page,
+            &AddEffectRow {
+                initiative_id: id,
+                effect: EffectRowForm {
+                    name: "Färre placeringar".into(),
+                    economic_effect_id: effect.to_string(),
+                    unit_cost_id: unit_cost.to_string(),
+                    reduction_per_year: "0,5".into(),
+                    start_year: "2026".into(),
+                    ..EffectRowForm::default()
+                },
+            },
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+
+    // Before any value: the forecast alone (12 × 50 000 kr < 1 000 000 kr), nothing followed up.
+    let before = evaluator.get(&page).await.text().await.unwrap();
+    assert_eq!(
+        text_of(&before, "#bedomning").trim(),
+        "Uppfyller kravet: besparingar ≥ kostnad: Nej"
+    );
+    assert!(before.contains("Ingen effektrad följs upp ännu"));
+    assert!(!before.contains("uppdaterad-bedomning"));
+
+    // Act: the projektledare reports 9 placed children (three fewer than the baseline).
+    let entries = [app::report::repo::Entry {
+        measure_id: e1,
+        value: Some(9.0),
+        comment: String::new(),
+    }];
+    let month = app::report::repo::MonthSave {
+        period: app::report::Period::new(2026, 6).unwrap(),
+        entries: &entries,
+        reason: None,
+        submit: false,
+    };
+    app::report::repo::save(&app.db, lead.actor, id, month, chrono::Utc::now())
+        .await
+        .unwrap();
+
+    // Assert: the measured three a year stand beside the forecast half, and the calculation
+    // redone with them (12 × 300 000 kr) meets the requirement; the forecast's verdict stays.
+    let after = evaluator.get(&page).await.text().await.unwrap();
+    let row = text_of(&after, "#utfall tbody tr");
+    assert!(row.contains("Färre placeringar"), "{row}");
+    assert!(row.contains("E1 Placerade barn"), "{row}");
+    for figure in ["0,5", "12 st", "9 st", "3"] {
+        assert!(row.contains(figure), "{figure} in {row}");
+    }
+    assert_eq!(
+        text_of(&after, "#bedomning").trim(),
+        "Uppfyller kravet: besparingar ≥ kostnad: Nej"
+    );
+    assert_eq!(
+        text_of(&after, "#uppdaterad-bedomning").trim(),
+        "Uppdaterad prognos – uppfyller kravet: Ja"
+    );
+    assert!(
+        after.contains(
+            "nuvärde besparingar 3\u{a0}600\u{a0}000\u{a0}kr, netto 2\u{a0}600\u{a0}000\u{a0}kr"
+        ),
+        "{after}"
     );
 }

@@ -47,7 +47,7 @@ macro_rules! both_backends {
 
 /// A running satsning led by `lead` with one effektmått E1 (a share, %).
 pub async fn satsning(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
-    let today = Utc::now().date_naive();
+    let today = app::sv::time::local_date(Utc::now());
     let start = today - Duration::days(60);
     let end = today + Duration::days(700);
     let initiative = InitiativeBuilder::named("Trygg skolväg")
@@ -121,7 +121,7 @@ pub async fn survey(
 
 /// A wave open from `opens` to `closes` days from today; returns its id.
 pub async fn wave(app: &TestApp, lead: &TestUser, survey: i64, opens: i64, closes: i64) -> i64 {
-    let today = Utc::now().date_naive();
+    let today = app::sv::time::local_date(Utc::now());
     let dates = (
         "Före",
         today + Duration::days(opens),
@@ -485,7 +485,7 @@ async fn responses_hold_no_token_code_address_or_time_only_the_date(app: TestApp
             .await
             .unwrap()
     });
-    assert_eq!(day, Utc::now().date_naive().to_string());
+    assert_eq!(day, app::sv::time::local_date(Utc::now()).to_string());
     // The code is kept only as its hash, and no stored text anywhere holds it.
     let hashes: Vec<String> = app::db_read!(&app.db, |pool| {
         sqlx::query_scalar("SELECT token_hash FROM survey_link")
@@ -627,7 +627,7 @@ async fn a_waves_answers_reach_the_effect_measure_audited_and_a_small_cell_write
     assert_eq!(response.status(), 303);
     // Assert: E1 gets the share ≥ 4 of the first five answers (5, 4, 2, 4, 3 → 60 %) for the
     // wave's month, marked as from the survey and audited; E2 (three answers) gets nothing.
-    let period = app::report::Period::of(Utc::now().date_naive());
+    let period = app::report::Period::of(app::sv::time::local_date(Utc::now()));
     let stored: Vec<(i64, Option<f64>, String)> = app::db_read!(&app.db, |pool| {
         sqlx::query_as("SELECT measure_id, value, comment FROM measure_value WHERE period = $1")
             .bind(period.as_db())
@@ -718,7 +718,10 @@ async fn the_demo_has_a_survey_with_two_waves_labelled_as_example_data_and_one_h
     let page = lead.get(&format!("/satsningar/{id}")).await;
     let html = page.text().await.unwrap();
     assert!(html.contains("enkater-rubrik"));
-    assert!(html.contains("Jag får hjälp med läxorna när jag behöver det →"), "{html}");
+    assert!(
+        html.contains("Jag får hjälp med läxorna när jag behöver det →"),
+        "{html}"
+    );
 }
 
 #[tokio::test]

@@ -68,7 +68,7 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
         let input = form.parse(&effects)?;
         ids.push(crate::survey::repo::add_question(db, lead, survey, &input, now).await?);
     }
-    let today = now.date_naive();
+    let today = crate::sv::time::local_date(now);
     let waves = [
         (
             "Före",

@@ -18,6 +18,7 @@ use crate::form::{
     use_form_state,
 };
 use crate::html::PageTitle;
+use crate::layout::TableScroll;
 use crate::page::{loaded, loaded_within};
 use crate::sv::number::{format_decimal, format_sek, plain_decimal};
 
@@ -119,7 +120,7 @@ fn RegisterView(register: Register) -> impl IntoView {
     view! {
         {example.then(|| view! { <p><span class="tag">"Exempeldata"</span>" Registret innehåller påhittade exempelkostnader."</p> })}
         {other_error.map(|state| view! { <ErrorSummary state/> })}
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Enhetskostnader, kan rullas i sidled">
+        <TableScroll label="Enhetskostnader">
             <table class="table">
                 <caption class="visually-hidden">"Enhetskostnader"</caption>
                 <thead><tr>
@@ -157,7 +158,7 @@ fn RegisterView(register: Register) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         {if register.costs.is_empty() {
             view! { <p class="hint">"Registret är tomt."</p> }.into_any()
         } else {
@@ -508,7 +509,7 @@ fn ResultView(data: EconomicsData) -> impl IntoView {
                 }}
                 <details class="chart-table">
                     <summary>"Visa år för år som tabell"</summary>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="År för år, kan rullas i sidled">
+                    <TableScroll label="År för år">
                         <table class="table">
                             <caption class="visually-hidden">"Kostnader och besparingar år för år"</caption>
                             <thead><tr>
@@ -527,11 +528,11 @@ fn ResultView(data: EconomicsData) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 </details>
             </figure>
             <h3 id="kanslighet">"Känslighetsanalys"</h3>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Känslighetsanalys, kan rullas i sidled">
+            <TableScroll label="Känslighetsanalys">
                 <table class="table">
                     <caption class="visually-hidden">"Känslighetsanalys"</caption>
                     <thead><tr>
@@ -549,7 +550,7 @@ fn ResultView(data: EconomicsData) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
         </section>
     }
     .into_any()
@@ -589,7 +590,7 @@ fn Effects(data: EconomicsData, action: String) -> impl IntoView {
                 view! { <p class="hint">"Inga effektrader ännu."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Effekter, kan rullas i sidled">
+                    <TableScroll label="Effekter">
                         <table class="table">
                             <caption class="visually-hidden">"Effektrader"</caption>
                             <thead><tr>
@@ -635,7 +636,7 @@ fn Effects(data: EconomicsData, action: String) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>
@@ -871,7 +872,7 @@ fn FundTable(data: FundData) -> impl IntoView {
     let planned: i64 = data.rows.iter().map(|r| r.planned).sum();
     let paid: i64 = data.rows.iter().map(|r| r.paid).sum();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Fonden per nämnd, kan rullas i sidled">
+        <TableScroll label="Fonden per nämnd">
             <table class="table">
                 <caption class="visually-hidden">"Fonden per nämnd"</caption>
                 <thead><tr>
@@ -902,7 +903,7 @@ fn FundTable(data: FundData) -> impl IntoView {
                     </tr>
                 </tfoot>
             </table>
-        </div>
+        </TableScroll>
         <p class="hint">"Förbrukade medel visas när halvårsredovisningarna med faktiska kostnader finns i Utfall."</p>
     }
 }
@@ -1035,7 +1036,7 @@ fn ImportPreviewView(data: ImportPreview) -> impl IntoView {
             } else {
                 format!("{bad} av {} rader har fel. Rätta filen och ladda upp den igen. Inget har sparats.", data.lines.len())
             }}</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Filens rader, kan rullas i sidled">
+            <TableScroll label="Filens rader">
                 <table class="table">
                     <caption class="visually-hidden">"Filens rader"</caption>
                     <thead><tr>
@@ -1054,7 +1055,7 @@ fn ImportPreviewView(data: ImportPreview) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
             {data.ready.then(|| view! {
                 <PostForm action=action.clone() fn_path=CommitUnitCostImport::PATH class="form">
                     <input type="hidden" name="import_id" value=data.import_id.to_string()/>
@@ -1092,7 +1093,7 @@ fn FollowUps(
                 }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Utfall mot prognos, kan rullas i sidled">
+                    <TableScroll label="Utfall mot prognos">
                         <table class="table">
                             <caption class="visually-hidden">"Prognos och uppmätt effekt per effektrad"</caption>
                             <thead><tr>
@@ -1114,7 +1115,7 @@ fn FollowUps(
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                     {updated}
                 }.into_any()
             }}

@@ -33,7 +33,7 @@ pub struct SurveysData {
 
 #[cfg(feature = "ssr")]
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    crate::sv::time::local_date(chrono::Utc::now())
 }
 
 /// Enkäter: the satsning's surveys.

@@ -538,7 +538,14 @@ pub async fn store_paper(
         tx.rollback().await?;
         return Ok(Stored::Repeat);
     }
-    insert_response(&mut tx, wave_id, answers, now.date_naive(), "papper").await?;
+    insert_response(
+        &mut tx,
+        wave_id,
+        answers,
+        crate::sv::time::local_date(now),
+        "papper",
+    )
+    .await?;
     let changes = serde_json::json!({ "paper_answers_added": { "after": 1 } });
     record_change(
         &mut tx,

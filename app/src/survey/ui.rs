@@ -16,6 +16,7 @@ use super::{Aggregation, Cell, Question, QuestionKind};
 use crate::auth::ui::Guard;
 use crate::form::{ErrorSummary, FormState, PostForm, TextField, field_id, use_form_state};
 use crate::html::{PageTitle, TextArea};
+use crate::layout::TableScroll;
 use crate::page::loaded;
 
 fn param(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
@@ -268,7 +269,7 @@ fn Builder(data: BuilderData) -> impl IntoView {
             <p class="hint">"Ett utskick är en omgång svar, till exempel Före och Efter. Svaren förs till effektmåttet för månaden då utskicket stänger. En länk eller en kod visas bara när den skapas: skriv ut kodarket eller spara länken då."</p>
             {if has_waves {
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Utskick, kan rullas i sidled">
+                    <TableScroll label="Utskick">
                         <table class="table">
                             <caption class="visually-hidden">"Utskick"</caption>
                             <thead><tr>
@@ -277,7 +278,7 @@ fn Builder(data: BuilderData) -> impl IntoView {
                             </tr></thead>
                             <tbody>{waves}</tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             } else {
                 view! { <p>"Inga utskick än."</p> }.into_any()
@@ -727,7 +728,7 @@ fn Results(data: ResultsData) -> impl IntoView {
             view! {
                 <section class="survey-result" aria-labelledby=format!("fraga-{}", q.id)>
                     <h3 id=format!("fraga-{}", q.id)>{format!("{}. {}", i + 1, q.text)}</h3>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label=format!("Svar på fråga {}, kan rullas i sidled", i + 1)>
+                    <TableScroll label=format!("Svar på fråga {}", i + 1)>
                         <table class="table">
                             <caption class="visually-hidden">{format!("Svar på fråga {} per utskick", i + 1)}</caption>
                             <thead><tr><th scope="col">"Svar"</th>{table_head}</tr></thead>
@@ -736,7 +737,7 @@ fn Results(data: ResultsData) -> impl IntoView {
                                 <tr><th scope="row">"Antal svar"</th>{summary}</tr>
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                     {texts}
                 </section>
             }
@@ -766,27 +767,27 @@ fn Results(data: ResultsData) -> impl IntoView {
             )}</p>
             <p><a href=format!("/satsningar/{id}/enkater/{enkat}/resultat.csv")>"Ladda ner resultaten (CSV för Excel)"</a></p>
             <h2>"Utskick"</h2>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Utskick, kan rullas i sidled">
+            <TableScroll label="Utskick">
                 <table class="table">
                     <caption class="visually-hidden">"Utskick och svarsfrekvens"</caption>
                     <thead><tr><th scope="col">"Utskick"</th><th scope="col">"Öppet"</th><th scope="col">"Status"</th>
                         <th scope="col">"Svar i resultaten"</th><th scope="col">"Svarsfrekvens"</th></tr></thead>
                     <tbody>{wave_rows}</tbody>
                 </table>
-            </div>
+            </TableScroll>
             <h2>"Frågor, före och efter"</h2>
             {results}
             <h2 id="overforingar">"Överfört till effektmått"</h2>
             {if has_transfers {
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Överföringar, kan rullas i sidled">
+                    <TableScroll label="Överföringar">
                         <table class="table">
                             <caption class="visually-hidden">"Värden som förts över till effektmått, senaste först"</caption>
                             <thead><tr><th scope="col">"Utskick"</th><th scope="col">"Fråga"</th><th scope="col">"Månad"</th>
                                 <th scope="col">"Värde"</th><th scope="col">"Antal svar"</th><th scope="col">"Anteckning"</th></tr></thead>
                             <tbody>{transfers}</tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             } else {
                 view! { <p>"Inget är överfört än."</p> }.into_any()
