@@ -1023,6 +1023,7 @@ fn ImportPreviewView(data: ImportPreview) -> impl IntoView {
     let form = use_form_state();
     let bad = data.lines.iter().filter(|l| !l.problems.is_empty()).count();
     let action = format!("/enhetskostnader/import/{}", data.import_id);
+    let count = data.lines.len();
     view! {
         <section class="page wide" aria-labelledby="forhandsgranska-rubrik">
             <p><a href="/enhetskostnader/import">"← Importera enhetskostnader"</a></p>
@@ -1044,7 +1045,7 @@ fn ImportPreviewView(data: ImportPreview) -> impl IntoView {
                         <th scope="col" class="num">"Kostnad"</th><th scope="col">"Kontroll"</th>
                     </tr></thead>
                     <tbody>
-                        {data.lines.iter().map(|l| view! {
+                        {data.lines.into_iter().map(|l| view! {
                             <tr>
                                 <td class="num">{l.line}</td>
                                 <th scope="row">{l.post.clone()}</th>
@@ -1059,7 +1060,7 @@ fn ImportPreviewView(data: ImportPreview) -> impl IntoView {
             {data.ready.then(|| view! {
                 <PostForm action=action.clone() fn_path=CommitUnitCostImport::PATH class="form">
                     <input type="hidden" name="import_id" value=data.import_id.to_string()/>
-                    <button type="submit" class="button">{format!("Spara {} enhetskostnader", data.lines.len())}</button>
+                    <button type="submit" class="button">{format!("Spara {count} enhetskostnader")}</button>
                 </PostForm>
             })}
         </section>
