@@ -126,7 +126,13 @@ pub fn use_form_state() -> FormState {
 
 /// The error summary at the top of a rejected form: links to each bad field.
 #[component]
-pub fn ErrorSummary(state: FormState) -> impl IntoView {
+pub fn ErrorSummary(
+    state: FormState,
+    /// The summary's heading when the error has no message of its own (default Swedish; a
+    /// participant's page passes its language's).
+    #[prop(optional, into)]
+    heading: Option<String>,
+) -> impl IntoView {
     (!state.is_clean()).then(|| {
         let items = state
             .errors
@@ -138,7 +144,7 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
             .collect_view();
         view! {
             <div class="error-summary" role="alert" tabindex="-1" id="fel">
-                <p><strong>{state.summary.clone().unwrap_or_else(|| "Rätta uppgifterna nedan och försök igen.".into())}</strong></p>
+                <p><strong>{state.summary.clone().or(heading.clone()).unwrap_or_else(|| "Rätta uppgifterna nedan och försök igen.".into())}</strong></p>
                 <ul>{items}</ul>
             </div>
         }

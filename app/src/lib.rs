@@ -69,6 +69,7 @@ use crate::report::ui::{
 };
 use crate::schema::measure_form::{EditMeasurePage, NewMeasurePage};
 use crate::schema::six_columns::SixColumnPage;
+use crate::survey::translation_ui::SurveyTranslationPage;
 use crate::survey::ui::{
     ParticipantPage, SurveyBuilderPage, SurveyPaperPage, SurveyPreviewPage, SurveyResultsPage,
     SurveyThanksPage, SurveysPage,
@@ -152,6 +153,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/enkater/:enkat/forhandsvisning") ssr=SsrMode::Async view=SurveyPreviewPage/>
                         <Route path=path!("satsningar/:id/enkater/:enkat/resultat") ssr=SsrMode::Async view=SurveyResultsPage/>
                         <Route path=path!("satsningar/:id/enkater/:enkat/utskick/:vag/papper") ssr=SsrMode::Async view=SurveyPaperPage/>
+                        <Route path=path!("satsningar/:id/enkater/:enkat/oversattning") ssr=SsrMode::Async view=SurveyTranslationPage/>
                         <Route path=path!("enkat/tack") view=SurveyThanksPage/>
                         <Route path=path!("enkat/:token") ssr=SsrMode::Async view=ParticipantPage/>
                         <Route path=path!("rapportering") ssr=SsrMode::Async view=ReportOverviewPage/>

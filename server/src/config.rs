@@ -48,6 +48,9 @@ pub struct Config {
     pub survey_min_n: u64,
     /// The same for free-text answers.
     pub survey_min_n_text: u64,
+    /// A code wave closing soon with fewer than this share (per cent) of its codes used gets
+    /// a reminder to the satsning's projektledare.
+    pub survey_low_response_percent: u32,
     /// A session ends after this long without a request.
     pub session_idle: Duration,
     /// A session ends this long after login, whatever happens.
@@ -96,6 +99,7 @@ impl Default for Config {
             report_lock_day: 20,
             survey_min_n: 5,
             survey_min_n_text: 10,
+            survey_low_response_percent: 50,
             session_idle: Duration::from_secs(60 * 60),
             session_max: Duration::from_secs(12 * 60 * 60),
             login_attempts_per_minute: 10,
@@ -161,6 +165,10 @@ const KEYS: &[Key] = &[
     Key {
         file: "survey_min_n_text",
         env: "UTFALL_SURVEY_MIN_N_TEXT",
+    },
+    Key {
+        file: "survey_low_response_percent",
+        env: "UTFALL_SURVEY_LOW_RESPONSE_PERCENT",
     },
     Key {
         file: "database_url",
@@ -516,6 +524,9 @@ impl Config {
             }
             "UTFALL_SURVEY_MIN_N_TEXT" => {
                 self.survey_min_n_text = parse_in_range(raw, 3, 100).map_err(fail)?
+            }
+            "UTFALL_SURVEY_LOW_RESPONSE_PERCENT" => {
+                self.survey_low_response_percent = parse_in_range(raw, 1, 100).map_err(fail)? as u32
             }
             "UTFALL_BACKGROUND_JOBS" => {
                 self.background_jobs = parse_bool(raw).ok_or_else(|| {

@@ -68,11 +68,18 @@ pub fn parse_schedule(raw: &str) -> Result<Option<cron::Schedule>, String> {
 /// calendar, not with a save, so every satsning is evaluated again on this schedule.
 pub const DEVIATION_SWEEP: &str = "deviation_sweep";
 
+/// The transfer at a survey wave's close: each wave that has closed and has not been
+/// transferred since goes to its effektmått once, as "Överför till effektmått" would.
+pub const SURVEY_TRANSFER: &str = "survey_transfer";
+
 /// Scheduled upkeep that sends no mail of its own: (id, default cron). Its schedule is set like
 /// a reminder type's (`UTFALL_CRON_<ID>`, blank = off); its body is one arm of [`upkeep_run`].
 pub const UPKEEP: &[(&str, &str)] = &[
     // Every hour at five past: a month turns late at midnight, the flag follows within the hour.
     (DEVIATION_SWEEP, "0 5 * * * *"),
+    // Every hour at ten past: a wave closes at midnight, its values follow within the hour
+    // (after the sweep, which the transfer's own evaluation then brings up to date).
+    (SURVEY_TRANSFER, "0 10 * * * *"),
 ];
 
 /// Every scheduled job's id and default cron: the reminder types, then the upkeep.
@@ -85,19 +92,33 @@ pub fn schedule_defaults() -> impl Iterator<Item = (&'static str, &'static str)>
 
 /// The body of upkeep job `id`.
 fn upkeep_run(id: &'static str, config: &Config) -> Option<JobFn> {
+    let settings = app::deviation::repo::Settings {
+        thresholds: config.deviation,
+        reporting: app::report::Rules {
+            due_day: config.report_due_day,
+            lock_day: config.report_lock_day,
+        },
+    };
     match id {
-        DEVIATION_SWEEP => {
-            let settings = app::deviation::repo::Settings {
-                thresholds: config.deviation,
-                reporting: app::report::Rules {
-                    due_day: config.report_due_day,
-                    lock_day: config.report_lock_day,
-                },
+        DEVIATION_SWEEP => Some(Arc::new(move |db: Db, now: DateTime<Utc>| {
+            Box::pin(async move {
+                let outcome = app::deviation::repo::sweep(&db, &settings, now).await?;
+                Ok(outcome.changed())
+            })
+        })),
+        SURVEY_TRANSFER => {
+            let limits = app::survey::Thresholds {
+                min_n: config.survey_min_n,
+                min_n_text: config.survey_min_n_text,
             };
+            // The same hook a save runs: the satsning's deviation flags follow the new values.
+            let after = app::deviation::repo::after_values(settings);
             Some(Arc::new(move |db: Db, now: DateTime<Utc>| {
+                let after = after.clone();
                 Box::pin(async move {
-                    let outcome = app::deviation::repo::sweep(&db, &settings, now).await?;
-                    Ok(outcome.changed())
+                    let outcome =
+                        app::survey::jobs::transfer_closed_waves(&db, limits, &after, now).await?;
+                    Ok(outcome.values)
                 })
             }))
         }
@@ -114,6 +135,7 @@ pub fn jobs(config: &Config) -> Vec<Job> {
             lock_day: config.report_lock_day,
         },
         time_zone: config.schedule_time_zone,
+        survey_low_response_percent: config.survey_low_response_percent,
     };
     app::reminder::TYPES
         .iter()

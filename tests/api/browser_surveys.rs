@@ -1,6 +1,7 @@
 //! Browser tests of enkäter: a participant answers on a 360 px phone with the keyboard only
 //! (Tab into each question, arrow keys and space to choose, Enter to send); the participant's
-//! page, its error state, the closed message and the thank-you page are axe-clean.
+//! page, its error state, the closed message and the thank-you page are axe-clean; the same in
+//! Arabic, right to left.
 
 use std::time::Duration;
 
@@ -146,6 +147,135 @@ async fn a_participant_answers_on_a_phone_with_the_keyboard_only_and_every_state
     browser.client.clone().close().await.unwrap();
 }
 
+/// The survey's Arabic texts, as the builder saves them.
+async fn translate_to_arabic(app: &crate::helpers::TestApp, lead: &TestUser, sid: i64, q: &[i64]) {
+    let texts = |text: &str| app::survey::QuestionTexts {
+        text: text.into(),
+        ..Default::default()
+    };
+    let translation = app::survey::Translation {
+        lang: app::survey::Lang::Ar,
+        survey: app::survey::SurveyTexts {
+            title: "الأمان".into(),
+            intro: String::new(),
+        },
+        questions: vec![
+            (
+                q[0],
+                app::survey::QuestionTexts {
+                    low_label: "لا على الإطلاق".into(),
+                    high_label: "تماماً".into(),
+                    ..texts("أشعر بالأمان في طريقي إلى المدرسة")
+                },
+            ),
+            (q[1], texts("كم دقيقة يستغرق الطريق؟")),
+            (q[2], texts("هل تمشي مع صديق؟")),
+        ],
+    };
+    app::survey::repo::save_translation(&app.db, lead.actor, sid, &translation, Utc::now())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_participant_answers_in_arabic_right_to_left_on_a_phone_with_the_keyboard() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    // Arrange: the survey with its Arabic texts, an open wave.
+    let app = spawn_app().await;
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    translate_to_arabic(&app, &lead, sid, &q).await;
+    let w = wave(&app, &lead, sid, 0, 5).await;
+    let link = token(&app, &lead, w, false).await;
+    let page = format!("{}/enkat/{link}?sprak=ar", app.address);
+    browser.client.set_window_size(360, 800).await.unwrap();
+    let wait = || browser.client.wait().at_most(Duration::from_secs(20));
+
+    // The Arabic form is right to left, and passes axe empty and with its errors.
+    browser.open_hydrated(&page).await;
+    let direction = browser
+        .client
+        .execute(
+            "const s = document.querySelector('section.survey-page'); return [s.lang, getComputedStyle(s).direction];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(direction, serde_json::json!(["ar", "rtl"]));
+    browser.assert_accessible("enkät, arabiska").await;
+    browser.screenshot("enkat-ar-360").await;
+    browser
+        .client
+        .find(Locator::Css("form.survey-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let summary = wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .expect("the error summary");
+    assert!(
+        summary
+            .text()
+            .await
+            .unwrap()
+            .contains("هذا السؤال يحتاج إلى إجابة.")
+    );
+    browser
+        .assert_accessible("enkät, arabiska, felmeddelande")
+        .await;
+    assert_eq!(
+        sideways_overflow(&browser).await,
+        0,
+        "360 px, right to left"
+    );
+
+    // Act: keyboard only, as in Swedish. Down moves to the next choice whatever the writing
+    // direction.
+    browser.open_hydrated(&page).await;
+    tab_to(&browser, &format!("svar[q{}]", q[0])).await;
+    press(&browser, &Key::Space.to_string()).await;
+    for _ in 0..3 {
+        press(&browser, &Key::Down.to_string()).await;
+    }
+    tab_to(&browser, &format!("svar[q{}]", q[1])).await;
+    press(&browser, "15").await;
+    tab_to(&browser, &format!("svar[q{}]", q[2])).await;
+    press(&browser, &Key::Space.to_string()).await;
+    for _ in 0..5 {
+        let active = browser.client.active_element().await.unwrap();
+        if active.html(false).await.unwrap().contains("أرسل إجاباتك") {
+            break;
+        }
+        active.send_keys(&Key::Tab.to_string()).await.unwrap();
+    }
+    press(&browser, &Key::Enter.to_string()).await;
+
+    // Assert: the thanks in Arabic, and the answers stored as in Swedish (option numbers).
+    let thanks = wait()
+        .for_element(Locator::Id("tack-rubrik"))
+        .await
+        .expect("the thank-you page");
+    assert_eq!(thanks.text().await.unwrap(), "شكراً على إجاباتك!");
+    browser.assert_accessible("enkät, arabiska, tack").await;
+    let stored: Vec<(i64, Option<f64>)> = app::db_read!(&app.db, |pool| {
+        sqlx::query_as("SELECT question_id, number FROM survey_answer ORDER BY question_id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        stored,
+        vec![(q[0], Some(4.0)), (q[1], Some(15.0)), (q[2], Some(1.0))]
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
 #[tokio::test]
 async fn the_builder_preview_and_results_pages_pass_axe_on_phone_and_desktop() {
     let Some(browser) = Browser::start().await else {
@@ -176,6 +306,7 @@ async fn the_builder_preview_and_results_pages_pass_axe_on_phone_and_desktop() {
         format!("/satsningar/{id}/enkater"),
         format!("/satsningar/{id}/enkater/{sid}"),
         format!("/satsningar/{id}/enkater/{sid}/forhandsvisning"),
+        format!("/satsningar/{id}/enkater/{sid}/oversattning?sprak=ar"),
         format!("/satsningar/{id}/enkater/{sid}/resultat"),
         format!("/satsningar/{id}/enkater/{sid}/utskick/{before}/papper"),
     ] {

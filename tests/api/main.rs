@@ -39,5 +39,7 @@ mod schema;
 mod schema_edits;
 mod shell;
 mod start;
+mod survey_jobs;
+mod survey_languages;
 mod surveys;
 mod users;

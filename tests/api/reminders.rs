@@ -28,6 +28,7 @@ fn env() -> ReminderEnv {
         base_url: BaseUrl(BASE.into()),
         rules: app::report::Rules::default(), // due the 10th, locked after the 20th
         time_zone: Stockholm,
+        survey_low_response_percent: 50,
     }
 }
 

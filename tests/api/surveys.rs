@@ -149,7 +149,7 @@ pub async fn token(app: &TestApp, lead: &TestUser, wave: i64, single_use: bool) 
 }
 
 /// The submission id the participant's page carries.
-async fn submission_id(participant: &TestApp, token: &str) -> String {
+pub async fn submission_id(participant: &TestApp, token: &str) -> String {
     let page = participant.get(&format!("/enkat/{token}")).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
@@ -161,7 +161,7 @@ async fn submission_id(participant: &TestApp, token: &str) -> String {
 }
 
 /// The participant's post: answers `svar[q<id>]` for the one-value questions.
-fn answers(token: &str, wave: i64, submission: &str, pairs: &[(i64, &str)]) -> SubmitSurvey {
+pub fn answers(token: &str, wave: i64, submission: &str, pairs: &[(i64, &str)]) -> SubmitSurvey {
     SubmitSurvey {
         token: token.into(),
         vag: wave,
@@ -173,6 +173,7 @@ fn answers(token: &str, wave: i64, submission: &str, pairs: &[(i64, &str)]) -> S
                 .collect::<BTreeMap<_, _>>(),
         ),
         flera: None,
+        sprak: None,
     }
 }
 

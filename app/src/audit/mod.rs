@@ -75,6 +75,33 @@ pub struct Actor {
     pub organisation_id: i64,
 }
 
+/// Who an audit row names: a person (an [`Actor`]) or Utfall itself, when a scheduled job
+/// makes the change (the automatic survey transfer); then the row has no user.
+#[derive(Debug, Clone, Copy)]
+pub struct Agent {
+    pub user_id: Option<i64>,
+    pub organisation_id: i64,
+}
+
+impl Agent {
+    /// Utfall itself, acting in `organisation_id`.
+    pub fn system(organisation_id: i64) -> Self {
+        Agent {
+            user_id: None,
+            organisation_id,
+        }
+    }
+}
+
+impl From<Actor> for Agent {
+    fn from(actor: Actor) -> Self {
+        Agent {
+            user_id: Some(actor.user_id),
+            organisation_id: actor.organisation_id,
+        }
+    }
+}
+
 /// One audit row to write.
 #[derive(Debug, Clone)]
 pub struct Event {

@@ -40,7 +40,7 @@ pub struct Change {
 /// statement inside `tx` (a month of 40 values is one round trip, not forty).
 pub async fn record_changes(
     tx: &mut Tx,
-    actor: super::Actor,
+    actor: impl Into<super::Agent>,
     object_type: &'static str,
     changes: &[Change],
     now: DateTime<Utc>,
@@ -48,6 +48,7 @@ pub async fn record_changes(
     if changes.is_empty() {
         return Ok(());
     }
+    let actor: super::Agent = actor.into();
     on_tx!(tx, |conn| {
         let mut insert = sqlx::QueryBuilder::new(
             "INSERT INTO audit_event (organisation_id, actor_user_id, action, object_type, object_id, changes, at) ",
@@ -224,16 +225,17 @@ pub async fn log(
 /// Appends the usual event — `actor` did `action` to one object — inside `tx`.
 pub async fn record_change(
     tx: &mut Tx,
-    actor: super::Actor,
+    actor: impl Into<super::Agent>,
     action: super::Action,
     object_type: &'static str,
     object_id: i64,
     changes: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    let actor: super::Agent = actor.into();
     let event = Event {
         organisation_id: Some(actor.organisation_id),
-        actor_user_id: Some(actor.user_id),
+        actor_user_id: actor.user_id,
         action,
         object_type,
         object_id: Some(object_id),

@@ -2,7 +2,8 @@
 //! waves with invented answers (deterministic, no random source). The Likert question feeds
 //! the satsning's effektmått; the optional free-text question has too few answers in "Efter",
 //! so the results page shows suppression. Every text says it is example data. Nothing is
-//! transferred to the effektmått: the demo's values stay the ones its course drew.
+//! transferred to the effektmått: the demo's values stay the ones its course drew, so the wave
+//! that has already closed is marked as dealt with for the automatic transfer at close.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -88,6 +89,10 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
     for (w, (name, opens, closes, responses, texts)) in waves.into_iter().enumerate() {
         let wave =
             crate::survey::repo::add_wave(db, lead, survey, (name, opens, closes), now).await?;
+        if closes < today {
+            use crate::survey::repo::{Closing, leave_closed};
+            leave_closed(db, wave, Closing::Demo, now).await?;
+        }
         for i in 0..responses {
             // "Efter" leans higher: more pupils get help and hand in their homework.
             let step = 1 + ((i * 7 + w * 3) % 5) as i64;

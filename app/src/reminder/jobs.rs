@@ -9,7 +9,7 @@ use futures::future::BoxFuture;
 
 use super::mails::{self, DigestItem, DigestSection};
 use super::repo::{self, Recipient};
-use super::{FLAG_EXPLAINED, MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST};
+use super::{FLAG_EXPLAINED, MONTHLY_REPORTING, ReminderEnv, SURVEY_LOW_RESPONSE, WEEKLY_DIGEST};
 use crate::auth::Role;
 use crate::db::Db;
 use crate::error::AppError;
@@ -366,4 +366,83 @@ pub fn weekly_digest_job<'a>(
     now: DateTime<Utc>,
 ) -> BoxFuture<'a, Result<usize, AppError>> {
     Box::pin(weekly_digest(db, env, now))
+}
+
+/// Enkät med låg svarsfrekvens: each projektledare of a satsning gets one mail per code wave
+/// that closes within [`super::DAYS_BEFORE_CLOSE`] days (and is still open) while fewer than
+/// the configured share of its codes are used. Only code waves have a rate (responses / codes
+/// made); an open link has none.
+pub async fn survey_low_response(
+    db: &Db,
+    env: &ReminderEnv,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let today = today(env, now);
+    let until = today + Duration::days(super::DAYS_BEFORE_CLOSE);
+    let mut queued = 0;
+    for organisation in crate::organisation::repo::list(db).await? {
+        let low: Vec<crate::survey::repo::CodeWave> =
+            crate::survey::repo::closing_code_waves(db, organisation.id, today, until)
+                .await?
+                .into_iter()
+                .filter(|w| {
+                    crate::survey::low_response(w.codes, w.used, env.survey_low_response_percent)
+                })
+                .collect();
+        if low.is_empty() {
+            continue;
+        }
+        let people: HashMap<i64, Recipient> = repo::active_users(db, organisation.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let off = repo::opted_out(db, organisation.id, SURVEY_LOW_RESPONSE).await?;
+        let initiatives: HashMap<i64, Initiative> =
+            crate::initiative::repo::list(db, organisation.id)
+                .await?
+                .into_iter()
+                .map(|i| (i.id, i))
+                .collect();
+        let mut mails = Vec::new();
+        for wave in &low {
+            let Some(initiative) = initiatives.get(&wave.initiative_id) else {
+                continue;
+            };
+            let about = mails::LowResponse {
+                initiative_id: initiative.id,
+                initiative: initiative.name.clone(),
+                survey_id: wave.wave.survey_id,
+                survey: wave.survey_title.clone(),
+                wave: wave.wave.name.clone(),
+                closes_on: wave.wave.closes_on,
+                codes: wave.codes,
+                used: wave.used,
+                percent: env.survey_low_response_percent,
+            };
+            for (lead, _) in &initiative.leads {
+                let Some(person) = people.get(lead).filter(|p| !off.contains(&p.id)) else {
+                    continue;
+                };
+                mails.push(outbox_mail(
+                    organisation.id,
+                    mails::low_response_key(wave.wave.id, person.id),
+                    SURVEY_LOW_RESPONSE,
+                    person,
+                    mails::low_response(&person.name, &about, &env.base_url.0),
+                ));
+            }
+        }
+        queued += queue(db, &mails, now).await?;
+    }
+    Ok(queued)
+}
+
+/// [`survey_low_response`] as a registered job body.
+pub fn survey_low_response_job<'a>(
+    db: &'a Db,
+    env: &'a ReminderEnv,
+    now: DateTime<Utc>,
+) -> BoxFuture<'a, Result<usize, AppError>> {
+    Box::pin(survey_low_response(db, env, now))
 }

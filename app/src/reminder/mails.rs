@@ -251,6 +251,72 @@ pub fn explained(name: &str, explained: &crate::deviation::Explained, base_url: 
     }
 }
 
+/// What the low-response reminder tells about one code wave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowResponse {
+    pub initiative_id: i64,
+    pub initiative: String,
+    pub survey_id: i64,
+    pub survey: String,
+    pub wave: String,
+    pub closes_on: NaiveDate,
+    pub codes: i64,
+    pub used: i64,
+    /// The configured share (per cent) below which the rate is low.
+    pub percent: u32,
+}
+
+/// The idempotency key of a low-response reminder: one per wave and user.
+pub fn low_response_key(wave_id: i64, user_id: i64) -> String {
+    format!("enkat-svarsfrekvens:{wave_id}:{user_id}")
+}
+
+/// "Enkät med låg svarsfrekvens" to projektledare `name`.
+pub fn low_response(name: &str, low: &LowResponse, base_url: &str) -> Composed {
+    let rate = low.used * 100 / low.codes.max(1);
+    let closes = long_date(low.closes_on);
+    let link = format!(
+        "{base_url}/satsningar/{}/enkater/{}",
+        low.initiative_id, low.survey_id
+    );
+    let subject = format!(
+        "Låg svarsfrekvens: {} i ”{}” stänger {closes}",
+        low.wave, low.survey
+    );
+    let lead = format!(
+        "Utskicket {} av enkäten ”{}” i ”{}” stänger {closes}. Hittills har {} av {} koder \
+         använts ({rate} %), färre än {} %.",
+        low.wave, low.survey, low.initiative, low.used, low.codes, low.percent
+    );
+    let advice = "Påminn deltagarna, dela ut kodarken igen eller för in svar från pappersenkäter \
+                  innan utskicket stänger. Svaren förs över till effektmåttet när utskicket har \
+                  stängt.";
+    let why = format!(
+        "Du får det här mejlet eftersom du är projektledare för ”{}” i Utfall och utskicket \
+         stänger inom {} dagar med låg svarsfrekvens.",
+        low.initiative,
+        super::DAYS_BEFORE_CLOSE
+    );
+    let text = format!(
+        "Hej {name}!\n\n{lead}\n{advice}\n\nEnkäten och dess utskick:\n{link}\n{}",
+        footer_text(&why, base_url)
+    );
+    let html = html_page(&format!(
+        "<p>Hej {}!</p><p>{}<br>{}</p><p><a href=\"{}\">Öppna enkäten {}</a></p>{}",
+        escape(name),
+        escape(&lead),
+        escape(advice),
+        escape(&link),
+        escape(&low.survey),
+        footer_html(&why, base_url)
+    ));
+    Composed {
+        subject,
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 //! what, composes the mails (`mails.rs`, pure) and queues them in the outbox under
 //! idempotency keys, so running it twice sends nothing twice.
 //!
-//! **Adding a type** (half-year reports #17, surveys #15): write its job
+//! **Adding a type** (half-year reports #17; surveys #15 added `survey_low_response`): write its job
 //! body in `jobs.rs` and add one [`ReminderType`] to [`TYPES`]. The scheduler, the setting
 //! `UTFALL_CRON_<ID>`, the profile's on/off choice and the Utskick filter follow from the entry.
 //! A new section of the weekly digest is one function in `jobs.rs` and one line in
@@ -69,6 +69,15 @@ pub const TYPES: &[ReminderType] = &[
         run: jobs::weekly_digest_job,
     },
     ReminderType {
+        id: SURVEY_LOW_RESPONSE,
+        label: "Enkät med låg svarsfrekvens",
+        description: "Till projektledare: när ett utskick med koder stänger inom tre dagar och för få av koderna har använts.",
+        // Every morning; the job looks for code waves closing within three days.
+        default_cron: "0 30 8 * * *",
+        #[cfg(feature = "ssr")]
+        run: jobs::survey_low_response_job,
+    },
+    ReminderType {
         id: FLAG_EXPLAINED,
         label: "Avvikelse förklarad",
         description: "Till beredningsgruppen: ett mejl när en projektledare har förklarat en avvikelse, med förklaringen och en länk för beslut.",
@@ -82,6 +91,7 @@ pub const TYPES: &[ReminderType] = &[
 pub const MONTHLY_REPORTING: &str = "monthly_reporting";
 pub const WEEKLY_DIGEST: &str = "weekly_digest";
 pub const FLAG_EXPLAINED: &str = "flag_explained";
+pub const SURVEY_LOW_RESPONSE: &str = "survey_low_response";
 
 /// The type with `id`, if any.
 pub fn reminder_type(id: &str) -> Option<&'static ReminderType> {
@@ -106,10 +116,16 @@ pub struct ReminderEnv {
     pub rules: crate::report::Rules,
     /// The calendar the reminders' "today" is read in.
     pub time_zone: chrono_tz::Tz,
+    /// A code wave closing soon with fewer than this share (per cent) of its codes used is
+    /// "low" (`UTFALL_SURVEY_LOW_RESPONSE_PERCENT`).
+    pub survey_low_response_percent: u32,
 }
 
 /// Days before a month's due date its reminder goes out.
 pub const DAYS_BEFORE_DUE: i64 = 3;
+
+/// Days before a code wave closes that a low response rate is reminded of.
+pub const DAYS_BEFORE_CLOSE: i64 = 3;
 
 /// One user's reminder settings: (type id, on).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,7 +190,11 @@ mod tests {
         form.on.insert("okand".into(), "ja".into());
         assert_eq!(
             form.off(),
-            vec![MONTHLY_REPORTING.to_string(), FLAG_EXPLAINED.to_string()]
+            vec![
+                MONTHLY_REPORTING.to_string(),
+                SURVEY_LOW_RESPONSE.to_string(),
+                FLAG_EXPLAINED.to_string()
+            ]
         );
         let settings = Settings::from_off(&form.off());
         assert_eq!(
@@ -182,6 +202,7 @@ mod tests {
             vec![
                 (MONTHLY_REPORTING.to_string(), false),
                 (WEEKLY_DIGEST.to_string(), true),
+                (SURVEY_LOW_RESPONSE.to_string(), false),
                 (FLAG_EXPLAINED.to_string(), false)
             ]
         );

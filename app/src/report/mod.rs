@@ -143,13 +143,19 @@ impl AfterValues {
     ) -> Self {
         Self(std::sync::Arc::new(hook))
     }
+
+    /// Runs the hook for satsning `initiative_id` (a job, which has no Leptos context, holds
+    /// its own copy).
+    pub async fn run(&self, db: &crate::db::Db, initiative_id: i64) {
+        (self.0)(db.clone(), initiative_id).await;
+    }
 }
 
 /// Runs the registered [`AfterValues`] for satsning `initiative_id` (nothing when none is).
 #[cfg(feature = "ssr")]
 pub async fn values_changed(db: &crate::db::Db, initiative_id: i64) {
     if let Some(hook) = leptos::prelude::use_context::<AfterValues>() {
-        (hook.0)(db.clone(), initiative_id).await;
+        hook.run(db, initiative_id).await;
     }
 }
 

@@ -205,11 +205,13 @@ pub async fn save(
 /// [`save`] inside a transaction the caller commits (also the survey transfer's write).
 pub async fn write_month(
     tx: &mut crate::db::Tx,
-    actor: Actor,
+    actor: impl Into<crate::audit::Agent>,
     initiative_id: i64,
     month: MonthSave<'_>,
     now: DateTime<Utc>,
 ) -> Result<SaveOutcome, AppError> {
+    // A person, or Utfall itself (the survey transfer when a wave closes): no user then.
+    let actor: crate::audit::Agent = actor.into();
     let MonthSave {
         period,
         entries,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Answer, MAX_ANSWER_CHARS, Question, QuestionKind, err};
+use super::{Answer, Lang, MAX_ANSWER_CHARS, Question, QuestionKind, err, lang};
 use crate::error::FieldError;
 
 /// Reads a participant's answers from the posted fields — one-value answers `svar[q<id>]`,
@@ -13,6 +13,18 @@ pub fn read_answers(
     single: &BTreeMap<String, String>,
     multiple: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<Vec<Answer>, Vec<FieldError>> {
+    read_answers_in(Lang::Sv, questions, single, multiple)
+}
+
+/// [`read_answers`] with the messages in the participant's language `lang`. The answers are
+/// the same in every language (choices are stored by number).
+pub fn read_answers_in(
+    lang: Lang,
+    questions: &[Question],
+    single: &BTreeMap<String, String>,
+    multiple: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<Vec<Answer>, Vec<FieldError>> {
+    let words = lang.words();
     let mut errors = Vec::new();
     let mut answers = Vec::new();
     let known: Vec<String> = questions.iter().map(|q| format!("q{}", q.id)).collect();
@@ -21,10 +33,7 @@ pub fn read_answers(
         .chain(multiple.keys())
         .any(|k| !known.contains(k))
     {
-        errors.push(err(
-            "svar",
-            "Formuläret innehöll svar på frågor som inte finns i enkäten. Ladda om sidan och försök igen.",
-        ));
+        errors.push(err("svar", words.unknown_questions));
     }
     for q in questions {
         let key = format!("q{}", q.id);
@@ -44,7 +53,7 @@ pub fn read_answers(
             {
                 match raw.parse::<i64>() {
                     Ok(v) if q.choices().iter().any(|(c, _)| *c == v) => one(Some(v as f64), None),
-                    _ => errors.push(err(&field, "Välj ett av svarsalternativen.")),
+                    _ => errors.push(err(&field, words.choose_one)),
                 }
             }
             QuestionKind::Number if !raw.is_empty() => {
@@ -53,22 +62,17 @@ pub fn read_answers(
                         let low = q.min.is_some_and(|m| v < m);
                         let high = q.max.is_some_and(|m| v > m);
                         if low || high {
-                            errors.push(err(&field, &range_message(q)));
+                            errors.push(err(&field, &lang::range_message(lang, q.min, q.max)));
                         } else {
                             one(Some(v), None);
                         }
                     }
-                    _ => errors.push(err(&field, "Skriv ett tal, till exempel 12.")),
+                    _ => errors.push(err(&field, words.write_number)),
                 }
             }
             QuestionKind::FreeText if !raw.is_empty() => {
                 if raw.chars().count() > MAX_ANSWER_CHARS {
-                    errors.push(err(
-                        &field,
-                        &format!(
-                            "Svaret får vara högst {MAX_ANSWER_CHARS} tecken. Korta det lite."
-                        ),
-                    ));
+                    errors.push(err(&field, &lang::too_long_message(lang, MAX_ANSWER_CHARS)));
                 } else {
                     one(None, Some(raw.to_string()));
                 }
@@ -83,7 +87,7 @@ pub fn read_answers(
                     {
                         Some(n) if (1..=q.options.len()).contains(&n) => numbers.push(n),
                         _ => {
-                            errors.push(err(&field, "Välj bland svarsalternativen."));
+                            errors.push(err(&field, words.choose_among));
                             numbers.clear();
                             break;
                         }
@@ -93,13 +97,13 @@ pub fn read_answers(
                     one(Some(n as f64), None);
                 }
                 if !raw.is_empty() {
-                    errors.push(err(&field, "Välj bland svarsalternativen."));
+                    errors.push(err(&field, words.choose_among));
                 }
             }
             _ => {}
         }
         if q.required && answers.len() == before && !errors.iter().any(|e| e.field == field) {
-            errors.push(err(&field, "Frågan behöver ett svar."));
+            errors.push(err(&field, words.needs_answer));
         }
     }
     if errors.is_empty() {
@@ -111,15 +115,5 @@ pub fn read_answers(
 
 /// "Svara med ett tal från 0 till 120."
 pub fn range_message(q: &Question) -> String {
-    use crate::sv::number::format_decimal;
-    match (q.min, q.max) {
-        (Some(lo), Some(hi)) => format!(
-            "Svara med ett tal från {} till {}.",
-            format_decimal(lo),
-            format_decimal(hi)
-        ),
-        (Some(lo), None) => format!("Svara med ett tal som är minst {}.", format_decimal(lo)),
-        (None, Some(hi)) => format!("Svara med ett tal som är högst {}.", format_decimal(hi)),
-        (None, None) => "Skriv ett tal.".into(),
-    }
+    lang::range_message(Lang::Sv, q.min, q.max)
 }

@@ -508,23 +508,25 @@ pub enum ParticipantData {
     Closed { title: String, message: String },
 }
 
-/// The participant's survey behind `token` (an open link or a personal code).
+/// The participant's survey behind `token` (an open link or a personal code); the calm
+/// messages in the participant's language `sprak` (`sv`, `en`, `ar`; anything else Swedish).
 #[server(endpoint = "enkat/hamta")]
-pub async fn participant_form(token: String) -> Result<ParticipantData, AppError> {
+pub async fn participant_form(token: String, sprak: String) -> Result<ParticipantData, AppError> {
     let db = expect_context::<crate::db::Db>();
+    let lang = super::Lang::from_query(Some(&sprak));
     let target = super::repo::find_link(&db, &token)
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(message) = target.wave.closed_message(today()) {
+    if let Some(message) = target.wave.closed_message_in(today(), lang) {
         return Ok(ParticipantData::Closed {
-            title: target.survey.title,
+            title: target.survey.in_lang(lang).title,
             message,
         });
     }
     if target.single_use && target.used {
         return Ok(ParticipantData::Closed {
-            title: target.survey.title,
-            message: super::repo::USED_MESSAGE.into(),
+            title: target.survey.in_lang(lang).title,
+            message: lang.words().used_code.into(),
         });
     }
     let questions = super::repo::questions(&db, target.survey.id).await?;
@@ -540,6 +542,8 @@ pub async fn participant_form(token: String) -> Result<ParticipantData, AppError
 
 /// Skicka svar: checks every answer, then stores the response once (see
 /// [`super::repo::store_response`]). A form for another wave than the token's is refused.
+/// `sprak` is the language the form was shown in: its messages and the thanks page follow it;
+/// the answers stored are the same in every language.
 #[server(endpoint = "enkat/svara")]
 pub async fn submit_survey(
     token: String,
@@ -547,15 +551,15 @@ pub async fn submit_survey(
     inlamning: String,
     svar: Option<BTreeMap<String, String>>,
     flera: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    sprak: Option<String>,
 ) -> Result<Saved, AppError> {
     let db = expect_context::<crate::db::Db>();
+    let lang = super::Lang::from_query(sprak.as_deref());
     let target = super::repo::find_link(&db, &token)
         .await?
         .ok_or(AppError::NotFound)?;
     if target.wave.id != vag {
-        return Err(AppError::BadRequest(
-            "Formuläret hör inte till den här enkäten. Öppna länken igen och svara där.".into(),
-        ));
+        return Err(AppError::BadRequest(lang.words().wrong_form.into()));
     }
     let submission = inlamning.trim();
     if submission.len() < 20 || submission.len() > 64 {
@@ -563,19 +567,59 @@ pub async fn submit_survey(
             "Formuläret kunde inte läsas. Öppna länken igen och svara där.".into(),
         ));
     }
-    if let Some(message) = target.wave.closed_message(today()) {
+    if let Some(message) = target.wave.closed_message_in(today(), lang) {
         return Err(AppError::Conflict(message));
     }
     let questions = super::repo::questions(&db, target.survey.id).await?;
-    let answers = super::read_answers(
+    let answers = super::read_answers_in(
+        lang,
         &questions,
         &svar.unwrap_or_default(),
         &flera.unwrap_or_default(),
     )
     .map_err(AppError::Validation)?;
-    super::repo::store_response(&db, &target, submission, &answers, today(), "webb").await?;
+    super::repo::store_response(&db, &target, submission, &answers, today(), "webb")
+        .await
+        .map_err(|e| match e {
+            // The one message the repository words: a code used meanwhile.
+            AppError::Conflict(_) if lang != super::Lang::Sv => {
+                AppError::Conflict(lang.words().used_code.into())
+            }
+            other => other,
+        })?;
     Ok(Saved {
-        redirect: "/enkat/tack".into(),
+        redirect: format!("/enkat/tack{}", lang.query()),
+    })
+}
+
+/// Översättning: save the English or Arabic texts of a survey (`sprak` = `en` or `ar`).
+/// Allowed also once waves have answers: answers are stored by option number, so a
+/// translation changes what participants read, not what they answered.
+#[server(endpoint = "enkater/oversatt")]
+pub async fn save_translation(
+    id: i64,
+    enkat: i64,
+    sprak: String,
+    translation: super::TranslationForm,
+) -> Result<Saved, AppError> {
+    let (user, _, _) = load_survey(id, enkat, true).await?;
+    let lang = match super::Lang::from_query(Some(&sprak)) {
+        super::Lang::Sv => {
+            return Err(AppError::BadRequest(
+                "Välj engelska eller arabiska att översätta till.".into(),
+            ));
+        }
+        lang => lang,
+    };
+    let db = expect_context::<crate::db::Db>();
+    let questions = super::repo::questions(&db, enkat).await?;
+    let checked = translation.parse(lang, &questions)?;
+    super::repo::save_translation(&db, user.actor(), enkat, &checked, chrono::Utc::now()).await?;
+    Ok(Saved {
+        redirect: format!(
+            "/satsningar/{id}/enkater/{enkat}/oversattning?sprak={}&sparad=1",
+            lang.code()
+        ),
     })
 }
 

@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Aggregation, MAX_ANSWER_CHARS, MAX_TEXT_CHARS, QuestionKind, err};
+use super::{
+    Aggregation, Lang, MAX_ANSWER_CHARS, MAX_TEXT_CHARS, Question, QuestionKind, QuestionTexts,
+    SurveyTexts, Translation, err,
+};
 use crate::error::FieldError;
 
 /// The builder's form for a new survey.
@@ -270,6 +273,132 @@ impl WaveForm {
         match (opens, closes, errors.is_empty()) {
             (Some(o), Some(c), true) => Ok((name, o, c)),
             _ => Err(crate::error::AppError::Validation(errors)),
+        }
+    }
+}
+
+/// One question's part of the translation form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuestionTranslationForm {
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub help: String,
+    #[serde(default)]
+    pub low_label: String,
+    #[serde(default)]
+    pub high_label: String,
+    /// One option per line, in the Swedish order.
+    #[serde(default)]
+    pub options: String,
+}
+
+/// The builder's translation form for one language: `translation[title]`,
+/// `translation[intro]` and per question `translation[questions][q12][text]`, … Every text is
+/// optional: an empty one shows the Swedish.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TranslationForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub intro: String,
+    #[serde(default)]
+    pub questions: std::collections::BTreeMap<String, QuestionTranslationForm>,
+}
+
+impl TranslationForm {
+    /// The form field of a question's text: `translation[questions][q12][text]`.
+    pub fn field(question_id: i64, part: &str) -> String {
+        format!("translation[questions][q{question_id}][{part}]")
+    }
+
+    /// The translation into `lang` of a survey with `questions`, trimmed and checked: each
+    /// text at most [`MAX_TEXT_CHARS`], options either none or as many as in Swedish.
+    pub fn parse(
+        &self,
+        lang: Lang,
+        questions: &[Question],
+    ) -> Result<Translation, crate::error::AppError> {
+        fn checked(errors: &mut Vec<FieldError>, field: &str, text: &str, max: usize) -> String {
+            let text = text.trim().to_string();
+            if text.chars().count() > max {
+                errors.push(err(field, &format!("Skriv högst {max} tecken.")));
+            }
+            text
+        }
+        let mut errors = Vec::new();
+        let survey = SurveyTexts {
+            title: checked(&mut errors, "translation[title]", &self.title, 200),
+            intro: checked(
+                &mut errors,
+                "translation[intro]",
+                &self.intro,
+                MAX_ANSWER_CHARS,
+            ),
+        };
+        let mut translated = Vec::new();
+        for q in questions {
+            let given = self
+                .questions
+                .get(&format!("q{}", q.id))
+                .cloned()
+                .unwrap_or_default();
+            let mut texts = QuestionTexts {
+                text: checked(
+                    &mut errors,
+                    &Self::field(q.id, "text"),
+                    &given.text,
+                    MAX_TEXT_CHARS,
+                ),
+                help: checked(
+                    &mut errors,
+                    &Self::field(q.id, "help"),
+                    &given.help,
+                    MAX_TEXT_CHARS,
+                ),
+                low_label: checked(
+                    &mut errors,
+                    &Self::field(q.id, "low_label"),
+                    &given.low_label,
+                    MAX_TEXT_CHARS,
+                ),
+                high_label: checked(
+                    &mut errors,
+                    &Self::field(q.id, "high_label"),
+                    &given.high_label,
+                    MAX_TEXT_CHARS,
+                ),
+                options: Vec::new(),
+            };
+            let field = Self::field(q.id, "options");
+            let options: Vec<String> = given
+                .options
+                .lines()
+                .map(|o| checked(&mut errors, &field, o, MAX_TEXT_CHARS))
+                .collect();
+            let typed = options.iter().filter(|o| !o.is_empty()).count();
+            if typed > 0 {
+                if options.len() != q.options.len() {
+                    errors.push(err(
+                        &field,
+                        &format!(
+                            "Skriv lika många svarsalternativ som på svenska ({}), ett per rad och i samma ordning, eller lämna rutan tom.",
+                            q.options.len()
+                        ),
+                    ));
+                }
+                texts.options = options;
+            }
+            translated.push((q.id, texts));
+        }
+        if errors.is_empty() {
+            Ok(Translation {
+                lang,
+                survey,
+                questions: translated,
+            })
+        } else {
+            Err(crate::error::AppError::Validation(errors))
         }
     }
 }

@@ -15,19 +15,26 @@
 //!   smallest non-zero count is hidden too, so no hidden count follows from the total.
 
 #[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
 pub mod repo;
 
 mod answers;
 pub mod api;
 mod forms;
+pub mod lang;
 mod results;
+pub mod translation_ui;
 pub mod ui;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use answers::{range_message, read_answers};
-pub use forms::{QuestionForm, QuestionInput, SurveyForm, WaveForm};
+pub use answers::{range_message, read_answers, read_answers_in};
+pub use forms::{
+    QuestionForm, QuestionInput, QuestionTranslationForm, SurveyForm, TranslationForm, WaveForm,
+};
+pub use lang::{Lang, QuestionTexts, SurveyTexts, Translation};
 pub use results::{
     Cell, Thresholds, Transfer, aggregate, cell, released, suppress_counts, thresholds, transfer,
 };
@@ -183,6 +190,11 @@ pub struct Question {
     /// The effektmått fed, with the rule.
     pub measure_id: Option<i64>,
     pub aggregation: Option<Aggregation>,
+    /// English and Arabic texts (empty = the Swedish).
+    #[serde(default)]
+    pub en: QuestionTexts,
+    #[serde(default)]
+    pub ar: QuestionTexts,
 }
 
 impl Question {
@@ -199,6 +211,39 @@ impl Question {
     /// The answer choices as (stored number, label): Likert 1–5, ja = 1 / nej = 0, or the
     /// options by number.
     pub fn choices(&self) -> Vec<(i64, String)> {
+        self.choices_in(Lang::Sv)
+    }
+
+    /// The translation into `lang` (`None` for Swedish, the question's own language).
+    pub fn texts(&self, lang: Lang) -> Option<&QuestionTexts> {
+        match lang {
+            Lang::Sv => None,
+            Lang::En => Some(&self.en),
+            Lang::Ar => Some(&self.ar),
+        }
+    }
+
+    /// The question as a participant reads it in `lang`: each translated text, or the Swedish
+    /// one where the translation is empty. Options keep their numbers.
+    pub fn in_lang(&self, lang: Lang) -> Question {
+        let mut q = self.clone();
+        if let Some(t) = self.texts(lang) {
+            q.text = lang::or_swedish(&t.text, &self.text);
+            q.help = lang::or_swedish(&t.help, &self.help);
+            q.low_label = lang::or_swedish(&t.low_label, &self.low_label);
+            q.high_label = lang::or_swedish(&t.high_label, &self.high_label);
+            q.options = self
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, sv)| lang::or_swedish(t.options.get(i).map_or("", String::as_str), sv))
+                .collect();
+        }
+        q
+    }
+
+    /// [`Question::choices`] with ja/nej in `lang` (the labels as the question has them).
+    pub fn choices_in(&self, lang: Lang) -> Vec<(i64, String)> {
         match self.kind {
             QuestionKind::Likert => (1..=5)
                 .map(|step| {
@@ -210,7 +255,10 @@ impl Question {
                     (step, label)
                 })
                 .collect(),
-            QuestionKind::YesNo => vec![(1, "Ja".into()), (0, "Nej".into())],
+            QuestionKind::YesNo => {
+                let words = lang.words();
+                vec![(1, words.yes.into()), (0, words.no.into())]
+            }
             QuestionKind::Single | QuestionKind::Multiple => self
                 .options
                 .iter()
@@ -229,6 +277,38 @@ pub struct Survey {
     pub initiative_id: i64,
     pub title: String,
     pub intro: String,
+    /// English and Arabic title and intro (empty = the Swedish).
+    #[serde(default)]
+    pub en: SurveyTexts,
+    #[serde(default)]
+    pub ar: SurveyTexts,
+}
+
+impl Survey {
+    /// The title and intro as a participant reads them in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> Survey {
+        let mut s = self.clone();
+        let t = match lang {
+            Lang::Sv => return s,
+            Lang::En => &self.en,
+            Lang::Ar => &self.ar,
+        };
+        s.title = lang::or_swedish(&t.title, &self.title);
+        s.intro = lang::or_swedish(&t.intro, &self.intro);
+        s
+    }
+
+    /// The languages a participant can choose: Swedish, and each with a translated title.
+    pub fn languages(&self) -> Vec<Lang> {
+        Lang::ALL
+            .into_iter()
+            .filter(|l| match l {
+                Lang::Sv => true,
+                Lang::En => !self.en.title.trim().is_empty(),
+                Lang::Ar => !self.ar.title.trim().is_empty(),
+            })
+            .collect()
+    }
 }
 
 /// Utskick: one round of a survey ("Före", "Efter"), open between two dates.
@@ -265,21 +345,32 @@ impl Wave {
         crate::report::Period::of(self.closes_on)
     }
 
+    /// Whether a transfer made at `at` came after the wave closed (its last day had passed in
+    /// Sweden): then the automatic transfer at close has nothing left to do.
+    #[cfg(feature = "ssr")]
+    pub fn transferred_after_close(&self, at: chrono::DateTime<chrono::Utc>) -> bool {
+        crate::sv::time::local_date(at) > self.closes_on
+    }
+
     /// The calm message a participant gets when the wave takes no answers today.
     pub fn closed_message(&self, today: NaiveDate) -> Option<String> {
-        use crate::sv::date::long_date;
+        self.closed_message_in(today, Lang::Sv)
+    }
+
+    /// [`Wave::closed_message`] in `lang`.
+    pub fn closed_message_in(&self, today: NaiveDate, lang: Lang) -> Option<String> {
         match self.state(today) {
             WaveState::Open => None,
-            WaveState::NotOpen => Some(format!(
-                "Enkäten öppnar {}. Välkommen tillbaka då.",
-                long_date(self.opens_on)
-            )),
-            WaveState::Closed => Some(format!(
-                "Enkäten stängde {}. Det går inte längre att svara. Tack för att du ville hjälpa till.",
-                long_date(self.closes_on)
-            )),
+            WaveState::NotOpen => Some(lang::opens_message(lang, self.opens_on)),
+            WaveState::Closed => Some(lang::closed_message(lang, self.closes_on)),
         }
     }
+}
+
+/// A code wave's response rate is low: codes were made and fewer than `percent` per cent of
+/// them are used. Only code waves have a rate (an open link has no number of invitations).
+pub fn low_response(codes: i64, used: i64, percent: u32) -> bool {
+    codes > 0 && used * 100 < codes * i64::from(percent)
 }
 
 /// One answer as stored: a number or a text.

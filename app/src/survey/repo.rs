@@ -4,9 +4,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Aggregation, Answer, Question, QuestionInput, QuestionKind, Survey, Wave};
+use super::{
+    Aggregation, Answer, Lang, Question, QuestionInput, QuestionKind, QuestionTexts, Survey,
+    SurveyTexts, Translation, Wave,
+};
 use crate::audit::repo::record_change;
-use crate::audit::{Action, Actor};
+use crate::audit::{Action, Actor, Agent};
 use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::{db_read, on_tx};
@@ -83,12 +86,55 @@ pub async fn get(db: &Db, organisation_id: i64, id: i64) -> Result<Survey, AppEr
         .await
     })?;
     let (id, initiative_id, title, intro) = row.ok_or(AppError::NotFound)?;
+    let (en, ar) = survey_texts(db, id).await?;
     Ok(Survey {
         id,
         initiative_id,
         title,
         intro,
+        en,
+        ar,
     })
+}
+
+/// The survey's English and Arabic title and intro.
+async fn survey_texts(db: &Db, id: i64) -> Result<(SurveyTexts, SurveyTexts), AppError> {
+    let (title_en, intro_en, title_ar, intro_ar): (String, String, String, String) =
+        db_read!(db, |pool| {
+            sqlx::query_as(
+                "SELECT title_en, intro_en, title_ar, intro_ar FROM survey WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(pool)
+            .await
+        })?;
+    Ok((
+        SurveyTexts {
+            title: title_en,
+            intro: intro_en,
+        },
+        SurveyTexts {
+            title: title_ar,
+            intro: intro_ar,
+        },
+    ))
+}
+
+/// One line per option, as stored.
+fn option_lines(stored: &str) -> Vec<String> {
+    stored
+        .lines()
+        .filter(|o| !o.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A translation's options, as stored: one per line, an empty line for one left to Swedish.
+fn translated_lines(stored: &str) -> Vec<String> {
+    if stored.trim().is_empty() {
+        return Vec::new();
+    }
+    stored.lines().map(str::to_string).collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -107,6 +153,16 @@ struct QuestionRow {
     measure_id: Option<i64>,
     aggregation: Option<String>,
     threshold: Option<f64>,
+    text_en: String,
+    text_ar: String,
+    help_en: String,
+    help_ar: String,
+    low_label_en: String,
+    low_label_ar: String,
+    high_label_en: String,
+    high_label_ar: String,
+    options_en: String,
+    options_ar: String,
 }
 
 impl QuestionRow {
@@ -122,17 +178,26 @@ impl QuestionRow {
             high_label: self.high_label,
             min: self.min_value,
             max: self.max_value,
-            options: self
-                .options
-                .lines()
-                .filter(|o| !o.is_empty())
-                .map(str::to_string)
-                .collect(),
+            options: option_lines(&self.options),
             measure_id: self.measure_id,
             aggregation: self
                 .aggregation
                 .as_deref()
                 .and_then(|a| Aggregation::from_db(a, self.threshold)),
+            en: QuestionTexts {
+                text: self.text_en,
+                help: self.help_en,
+                low_label: self.low_label_en,
+                high_label: self.high_label_en,
+                options: translated_lines(&self.options_en),
+            },
+            ar: QuestionTexts {
+                text: self.text_ar,
+                help: self.help_ar,
+                low_label: self.low_label_ar,
+                high_label: self.high_label_ar,
+                options: translated_lines(&self.options_ar),
+            },
         }
     }
 }
@@ -142,7 +207,9 @@ pub async fn questions(db: &Db, survey_id: i64) -> Result<Vec<Question>, AppErro
     let rows: Vec<QuestionRow> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT id, position, kind, text, help, required, low_label, high_label, min_value,
-                    max_value, options, measure_id, aggregation, threshold
+                    max_value, options, measure_id, aggregation, threshold, text_en, text_ar,
+                    help_en, help_ar, low_label_en, low_label_ar, high_label_en, high_label_ar,
+                    options_en, options_ar
              FROM survey_question WHERE survey_id = $1 ORDER BY position, id",
         )
         .bind(survey_id)
@@ -390,6 +457,14 @@ pub struct Target {
 
 /// The link or code `token` names, if any.
 pub async fn find_link(db: &Db, token: &str) -> Result<Option<Target>, AppError> {
+    let Some(mut target) = find_link_row(db, token).await? else {
+        return Ok(None);
+    };
+    (target.survey.en, target.survey.ar) = survey_texts(db, target.survey.id).await?;
+    Ok(Some(target))
+}
+
+async fn find_link_row(db: &Db, token: &str) -> Result<Option<Target>, AppError> {
     type Row = (
         i64,
         bool,
@@ -448,6 +523,8 @@ pub async fn find_link(db: &Db, token: &str) -> Result<Option<Target>, AppError>
                 initiative_id: iid,
                 title,
                 intro,
+                en: SurveyTexts::default(),
+                ar: SurveyTexts::default(),
             },
             is_example,
         },
@@ -682,6 +759,83 @@ pub async fn code_counts(db: &Db, survey_id: i64) -> Result<Vec<(i64, i64, i64)>
     })?)
 }
 
+/// A wave with personal codes, for the low-response reminder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeWave {
+    pub initiative_id: i64,
+    pub survey_title: String,
+    pub wave: Wave,
+    pub codes: i64,
+    pub used: i64,
+}
+
+/// The waves of `organisation_id` with codes that close from `from` through `to`.
+pub async fn closing_code_waves(
+    db: &Db,
+    organisation_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<CodeWave>, AppError> {
+    type Row = (
+        i64,
+        String,
+        i64,
+        i64,
+        String,
+        NaiveDate,
+        NaiveDate,
+        i64,
+        i64,
+    );
+    let rows: Vec<Row> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT s.initiative_id, s.title, w.survey_id, w.id, w.name, w.opens_on, w.closes_on,
+                    COUNT(l.id), COALESCE(SUM(CASE WHEN l.used THEN 1 ELSE 0 END), 0)
+             FROM survey_wave w
+             JOIN survey s ON s.id = w.survey_id
+             JOIN survey_link l ON l.wave_id = w.id AND l.single_use = TRUE
+             WHERE s.organisation_id = $1 AND w.closes_on >= $2 AND w.closes_on <= $3
+             GROUP BY s.initiative_id, s.title, w.survey_id, w.id, w.name, w.opens_on, w.closes_on
+             ORDER BY w.closes_on, w.id",
+        )
+        .bind(organisation_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                initiative_id,
+                survey_title,
+                survey_id,
+                id,
+                name,
+                opens_on,
+                closes_on,
+                codes,
+                used,
+            )| {
+                CodeWave {
+                    initiative_id,
+                    survey_title,
+                    wave: Wave {
+                        id,
+                        survey_id,
+                        name,
+                        opens_on,
+                        closes_on,
+                    },
+                    codes,
+                    used,
+                }
+            },
+        )
+        .collect())
+}
+
 /// One question's transfer, to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransferRow {
@@ -703,6 +857,21 @@ pub async fn transfer(
     rows: &[TransferRow],
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    let mut tx = db.begin().await?;
+    let changed = write_transfer(&mut tx, actor.into(), initiative_id, wave, rows, now).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// [`transfer`] inside a transaction the caller commits: by a person or by Utfall itself.
+async fn write_transfer(
+    tx: &mut Tx,
+    agent: Agent,
+    initiative_id: i64,
+    wave: &Wave,
+    rows: &[TransferRow],
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
     let period = wave.period();
     let entries: Vec<crate::report::repo::Entry> = rows
         .iter()
@@ -714,17 +883,15 @@ pub async fn transfer(
             })
         })
         .collect();
-    let mut tx = db.begin().await?;
     let month = crate::report::repo::MonthSave {
         period,
         entries: &entries,
         reason: None,
         submit: false,
     };
-    let outcome =
-        crate::report::repo::write_month(&mut tx, actor, initiative_id, month, now).await?;
+    let outcome = crate::report::repo::write_month(tx, agent, initiative_id, month, now).await?;
     for row in rows {
-        let id: i64 = on_tx!(&mut tx, |conn| {
+        let id: i64 = on_tx!(&mut *tx, |conn| {
             sqlx::query_scalar(
                 "INSERT INTO survey_transfer (wave_id, question_id, measure_id, period, value, n, note, at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -749,8 +916,8 @@ pub async fn transfer(
             "note": { "after": row.note },
         });
         record_change(
-            &mut tx,
-            actor,
+            &mut *tx,
+            agent,
             Action::Create,
             "survey_transfer",
             id,
@@ -759,8 +926,145 @@ pub async fn transfer(
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(outcome.changed)
+}
+
+/// A closed wave the automatic transfer has not dealt with yet, with where it belongs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosedWave {
+    pub organisation_id: i64,
+    pub initiative_id: i64,
+    pub wave: Wave,
+    /// When it was transferred (by hand), newest first.
+    pub transferred_at: Vec<DateTime<Utc>>,
+}
+
+/// The waves that closed before `today` (their last day is past), that the automatic transfer
+/// has not claimed, and whose survey feeds an effektmått, in every organisation.
+pub async fn closed_waves(db: &Db, today: NaiveDate) -> Result<Vec<ClosedWave>, AppError> {
+    type Row = (i64, i64, String, NaiveDate, NaiveDate, i64, i64);
+    let rows: Vec<Row> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT w.id, w.survey_id, w.name, w.opens_on, w.closes_on, s.initiative_id,
+                    s.organisation_id
+             FROM survey_wave w JOIN survey s ON s.id = w.survey_id
+             WHERE w.closes_on < $1
+               AND NOT EXISTS (SELECT 1 FROM survey_wave_closed c WHERE c.wave_id = w.id)
+               AND EXISTS (SELECT 1 FROM survey_question q
+                           WHERE q.survey_id = w.survey_id AND q.measure_id IS NOT NULL)
+             ORDER BY w.id",
+        )
+        .bind(today)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut waves = Vec::with_capacity(rows.len());
+    for (id, survey_id, name, opens_on, closes_on, initiative_id, organisation_id) in rows {
+        let transferred_at: Vec<DateTime<Utc>> = db_read!(db, |pool| {
+            sqlx::query_scalar("SELECT at FROM survey_transfer WHERE wave_id = $1 ORDER BY id DESC")
+                .bind(id)
+                .fetch_all(pool)
+                .await
+        })?;
+        waves.push(ClosedWave {
+            organisation_id,
+            initiative_id,
+            wave: Wave {
+                id,
+                survey_id,
+                name,
+                opens_on,
+                closes_on,
+            },
+            transferred_at,
+        });
+    }
+    Ok(waves)
+}
+
+/// What the automatic transfer did with a closed wave (`survey_wave_closed.outcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// Transferred by the job.
+    Transferred,
+    /// Someone had transferred it by hand after it closed: left as it is.
+    ByHand,
+    /// A demo wave: the demo's values stay the ones its course drew.
+    Demo,
+}
+
+impl Closing {
+    fn as_db(self) -> &'static str {
+        match self {
+            Closing::Transferred => "overford",
+            Closing::ByHand => "for_hand",
+            Closing::Demo => "demo",
+        }
+    }
+}
+
+/// Claims `wave_id` for the automatic transfer inside `tx`: `true` if this call did (the
+/// primary key lets one transaction succeed; another instance's waits and gets `false`).
+async fn claim_closed(
+    tx: &mut Tx,
+    wave_id: i64,
+    outcome: Closing,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let inserted = on_tx!(&mut *tx, |conn| {
+        sqlx::query(
+            "INSERT INTO survey_wave_closed (wave_id, outcome, at) VALUES ($1, $2, $3)
+             ON CONFLICT (wave_id) DO NOTHING",
+        )
+        .bind(wave_id)
+        .bind(outcome.as_db())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(inserted == 1)
+}
+
+/// Marks a closed wave as dealt with, without transferring (by hand already, or the demo).
+pub async fn leave_closed(
+    db: &Db,
+    wave_id: i64,
+    outcome: Closing,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let mut tx = db.begin().await?;
+    let claimed = claim_closed(&mut tx, wave_id, outcome, now).await?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// The automatic transfer of a closed wave, by Utfall itself: the claim and the transfer in
+/// one transaction, so it happens once whatever the number of instances. `None` when another
+/// instance had claimed the wave; otherwise the number of values written.
+pub async fn transfer_closed(
+    db: &Db,
+    closed: &ClosedWave,
+    rows: &[TransferRow],
+    now: DateTime<Utc>,
+) -> Result<Option<usize>, AppError> {
+    let mut tx = db.begin().await?;
+    if !claim_closed(&mut tx, closed.wave.id, Closing::Transferred, now).await? {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let agent = Agent::system(closed.organisation_id);
+    let changed = write_transfer(
+        &mut tx,
+        agent,
+        closed.initiative_id,
+        &closed.wave,
+        rows,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(changed))
 }
 
 /// What was sent to effektmått from the survey: (wave id, question id, period, value, n,
@@ -779,4 +1083,73 @@ pub async fn transfers(
         .fetch_all(pool)
         .await
     })?)
+}
+
+/// Saves the translation into one language of survey `survey_id`, audited, in one
+/// transaction. Allowed also once a wave has answers: answers are stored by option number,
+/// so a translation changes what participants read, not what was answered.
+pub async fn save_translation(
+    db: &Db,
+    actor: Actor,
+    survey_id: i64,
+    translation: &Translation,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let code = translation.lang.code();
+    if translation.lang == Lang::Sv {
+        return Err(AppError::BadRequest(
+            "Svenska är enkätens eget språk.".into(),
+        ));
+    }
+    let mut tx = db.begin().await?;
+    // Column names come from the fixed language code, never from input.
+    let survey_sql =
+        format!("UPDATE survey SET title_{code} = $1, intro_{code} = $2 WHERE id = $3");
+    on_tx!(&mut tx, |conn| {
+        sqlx::query(sqlx::AssertSqlSafe(survey_sql.clone()))
+            .bind(&translation.survey.title)
+            .bind(&translation.survey.intro)
+            .bind(survey_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    let question_sql = format!(
+        "UPDATE survey_question SET text_{code} = $1, help_{code} = $2, low_label_{code} = $3,
+                high_label_{code} = $4, options_{code} = $5
+         WHERE id = $6 AND survey_id = $7"
+    );
+    for (id, texts) in &translation.questions {
+        on_tx!(&mut tx, |conn| {
+            sqlx::query(sqlx::AssertSqlSafe(question_sql.clone()))
+                .bind(&texts.text)
+                .bind(&texts.help)
+                .bind(&texts.low_label)
+                .bind(&texts.high_label)
+                .bind(texts.options.join("\n"))
+                .bind(*id)
+                .bind(survey_id)
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })?;
+    }
+    let changes = serde_json::json!({
+        "language": { "after": code },
+        "title": { "after": translation.survey.title },
+        "intro": { "after": translation.survey.intro },
+        "questions": { "after": translation.questions.len() },
+    });
+    record_change(
+        &mut tx,
+        actor,
+        Action::Update,
+        "survey_translation",
+        survey_id,
+        changes,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -19,6 +19,8 @@ fn question(id: i64, kind: QuestionKind) -> Question {
         options: vec!["Buss".into(), "Cykel".into(), "Till fots".into()],
         measure_id: None,
         aggregation: None,
+        en: Default::default(),
+        ar: Default::default(),
     }
 }
 
@@ -356,4 +358,69 @@ fn logs_never_see_a_participants_token() {
     );
     assert_eq!(loggable_path("/enkat/tack"), "/enkat/tack");
     assert_eq!(loggable_path("/satsningar/4"), "/satsningar/4");
+}
+
+#[test]
+fn a_response_rate_is_low_below_the_share_and_only_with_codes() {
+    use super::low_response;
+    assert!(low_response(20, 9, 50));
+    assert!(!low_response(20, 10, 50), "exactly half is not below half");
+    assert!(!low_response(0, 0, 50), "no codes: no rate");
+    assert!(low_response(3, 0, 1));
+    assert!(!low_response(3, 3, 100));
+}
+
+#[test]
+fn a_transfer_after_the_last_day_in_sweden_counts_as_after_close() {
+    use chrono::TimeZone;
+    let wave = super::Wave {
+        id: 1,
+        survey_id: 1,
+        name: "Efter".into(),
+        opens_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        closes_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+    };
+    // 23:30 UTC on 30 November is 00:30 on 1 December in Stockholm.
+    let after = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 30, 23, 30, 0)
+        .unwrap();
+    let before = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 30, 22, 30, 0)
+        .unwrap();
+    assert!(wave.transferred_after_close(after));
+    assert!(!wave.transferred_after_close(before));
+}
+
+#[test]
+fn a_translated_question_falls_back_to_swedish_text_by_text_and_keeps_its_option_numbers() {
+    let mut q = question(1, QuestionKind::Single);
+    q.ar.text = "كيف تذهب إلى المدرسة؟".into();
+    q.ar.options = vec!["حافلة".into(), String::new(), "مشياً".into()];
+    let ar = q.in_lang(Lang::Ar);
+    assert_eq!(ar.text, "كيف تذهب إلى المدرسة؟");
+    assert_eq!(
+        ar.choices_in(Lang::Ar),
+        vec![
+            (1, "حافلة".to_string()),
+            (2, "Cykel".to_string()),
+            (3, "مشياً".to_string())
+        ]
+    );
+    assert_eq!(q.in_lang(Lang::En), q, "no English: all Swedish");
+    let yes_no = question(2, QuestionKind::YesNo);
+    assert_eq!(yes_no.choices_in(Lang::En)[0], (1, "Yes".to_string()));
+    // The same posted option number is the same stored answer in every language.
+    let single = BTreeMap::from([("q1".to_string(), "3".to_string())]);
+    let sv = read_answers_in(
+        Lang::Sv,
+        std::slice::from_ref(&q),
+        &single,
+        &BTreeMap::new(),
+    );
+    let in_ar = read_answers_in(Lang::Ar, &[q.clone()], &single, &BTreeMap::new());
+    assert_eq!(sv, in_ar);
+    // Messages come in the participant's language.
+    let bad = BTreeMap::from([("q1".to_string(), "9".to_string())]);
+    let errors = read_answers_in(Lang::Ar, &[q], &bad, &BTreeMap::new()).unwrap_err();
+    assert_eq!(errors[0].message, "اختر أحد الخيارات.");
 }

@@ -12,7 +12,7 @@ use super::api::{
     ParticipantData, ResultsData, SubmitSurvey, SurveysData, TransferWave, paper_form,
     participant_form, survey_builder, survey_results, surveys,
 };
-use super::{Aggregation, Cell, Question, QuestionKind};
+use super::{Aggregation, Cell, Lang, Question, QuestionKind};
 use crate::auth::ui::Guard;
 use crate::form::{ErrorSummary, FormState, PostForm, TextField, field_id, use_form_state};
 use crate::html::{PageTitle, TextArea};
@@ -255,7 +255,9 @@ fn Builder(data: BuilderData) -> impl IntoView {
             {other_problem.map(|state| view! { <ErrorSummary state/> })}
             <p>
                 <a href=format!("{page}/forhandsvisning")>"Förhandsvisa som deltagare"</a>" · "
-                <a href=format!("{page}/resultat")>"Resultat"</a>
+                <a href=format!("{page}/resultat")>"Resultat"</a>" · "
+                <a href=format!("{page}/oversattning?sprak=en")>"Översätt till engelska"</a>" · "
+                <a href=format!("{page}/oversattning?sprak=ar")>"Översätt till arabiska"</a>
             </p>
             <h2 id="fragor">"Frågor"</h2>
             {data.fixed.then(|| view! { <p class="notice">{super::FIXED_MESSAGE}</p> })}
@@ -400,8 +402,17 @@ fn QuestionFormView(
 }
 
 /// One question as a participant answers it: a fieldset with the question as its legend.
+/// `q` is already in the participant's language (`Question::in_lang`); `lang` gives the fixed
+/// words.
 #[component]
-fn QuestionField(q: Question, number: usize, of: usize, form: FormState) -> impl IntoView {
+fn QuestionField(
+    q: Question,
+    number: usize,
+    of: usize,
+    form: FormState,
+    lang: Lang,
+) -> impl IntoView {
+    let words = lang.words();
     let field = q.field();
     let id = field_id(&field);
     let error = form.error(&field);
@@ -417,7 +428,7 @@ fn QuestionField(q: Question, number: usize, of: usize, form: FormState) -> impl
     let typed = form.value_or(&field, "");
     let input = match q.kind {
         QuestionKind::Likert | QuestionKind::Single | QuestionKind::YesNo => q
-            .choices()
+            .choices_in(lang)
             .into_iter()
             .map(|(value, label)| {
                 let choice_id = format!("{id}-v{value}");
@@ -451,7 +462,7 @@ fn QuestionField(q: Question, number: usize, of: usize, form: FormState) -> impl
         QuestionKind::Number => {
             let input_id = format!("{id}-svar");
             view! {
-                <label for=input_id.clone()>"Ditt svar (ett tal)"</label>
+                <label for=input_id.clone()>{words.your_number}</label>
                 <input type="text" inputmode="decimal" id=input_id name=field.clone() value=typed
                     aria-invalid=invalid aria-describedby=described.clone() class="survey-number"/>
             }
@@ -460,7 +471,7 @@ fn QuestionField(q: Question, number: usize, of: usize, form: FormState) -> impl
         QuestionKind::FreeText => {
             let input_id = format!("{id}-svar");
             view! {
-                <label for=input_id.clone()>"Ditt svar"</label>
+                <label for=input_id.clone()>{words.your_answer}</label>
                 <TextArea id=input_id name=field.clone() value=typed invalid described_by=described.clone()/>
             }
             .into_any()
@@ -476,19 +487,19 @@ fn QuestionField(q: Question, number: usize, of: usize, form: FormState) -> impl
         <fieldset class="survey-question" class:field--error=has_error id=id.clone()
             aria-describedby=group_described>
             <legend>
-                <span class="survey-progress">{format!("Fråga {number} av {of}")}</span>
+                <span class="survey-progress">{words.progress(number, of)}</span>
                 <span class="survey-text">{q.text.clone()}</span>
-                <span class="survey-required">{if q.required { " (måste besvaras)" } else { " (frivillig)" }}</span>
+                <span class="survey-required">{if q.required { words.required } else { words.optional }}</span>
             </legend>
             {(!q.help.is_empty()).then(|| view! { <p class="hint" id=hint_id.clone()>{q.help.clone()}</p> })}
             {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            {(q.kind == QuestionKind::Multiple).then(|| view! { <p class="hint">"Du kan välja flera."</p> })}
+            {(q.kind == QuestionKind::Multiple).then(|| view! { <p class="hint">{words.several}</p> })}
             {input}
         </fieldset>
     }
 }
 
-/// The participant's form; in `preview` it is shown exactly so but cannot be sent.
+/// The participant's form in `lang`; in `preview` it is shown exactly so but cannot be sent.
 #[component]
 fn ParticipantForm(
     questions: Vec<Question>,
@@ -496,17 +507,22 @@ fn ParticipantForm(
     wave_id: i64,
     submission: String,
     preview: bool,
+    lang: Lang,
 ) -> impl IntoView {
+    let words = lang.words();
     let form = use_form_state();
     let of = questions.len();
     let submission = form.value_or("inlamning", &submission);
     let fields = questions
         .into_iter()
         .enumerate()
-        .map(|(i, q)| view! { <QuestionField q number=i + 1 of form=form.clone()/> })
+        .map(|(i, q)| {
+            let q = q.in_lang(lang);
+            view! { <QuestionField q number=i + 1 of form=form.clone() lang/> }
+        })
         .collect_view();
     let intro = view! {
-        <p class="survey-count">{format!("{of} frågor. Frågor som är frivilliga kan du hoppa över.")}</p>
+        <p class="survey-count">{format!("{of} {}", words.count)}</p>
     };
     if preview {
         view! {
@@ -519,14 +535,15 @@ fn ParticipantForm(
         .into_any()
     } else {
         view! {
-            <ErrorSummary state=form.clone()/>
-            <PostForm action=format!("/enkat/{token}") fn_path=SubmitSurvey::PATH class="form survey-form">
+            <ErrorSummary state=form.clone() heading=words.fix_below/>
+            <PostForm action=format!("/enkat/{token}{}", lang.query()) fn_path=SubmitSurvey::PATH class="form survey-form">
                 <input type="hidden" name="token" value=token.clone()/>
                 <input type="hidden" name="vag" value=wave_id.to_string()/>
                 <input type="hidden" name="inlamning" value=submission/>
+                <input type="hidden" name="sprak" value=lang.code()/>
                 {intro}
                 {fields}
-                <button type="submit" class="button button--large">"Skicka svaren"</button>
+                <button type="submit" class="button button--large">{words.send}</button>
             </PostForm>
         }
         .into_any()
@@ -547,17 +564,21 @@ pub fn SurveyPreviewPage() -> impl IntoView {
             }
         },
     );
+    let lang = query_lang();
     view! {
         <PageTitle text="Förhandsvisning av enkät"/>
         <Guard access=crate::auth::page_access("/satsningar/0/enkater/0")>
-            {loaded(data, "Hämtar enkäten…", |data| {
+            {loaded(data, "Hämtar enkäten…", move |data| {
                 let back = format!("/satsningar/{}/enkater/{}", data.initiative_id, data.survey.id);
+                let here = format!("{back}/forhandsvisning");
+                let survey = data.survey.in_lang(lang);
                 view! {
-                    <section class="page survey-page" aria-labelledby="enkat-rubrik">
-                        <p><a href=back>"← Tillbaka till enkäten"</a></p>
-                        <h1 id="enkat-rubrik">{data.survey.title.clone()}</h1>
-                        {(!data.survey.intro.is_empty()).then(|| view! { <p class="lead">{data.survey.intro.clone()}</p> })}
-                        <ParticipantForm questions=data.questions token=String::new() wave_id=0 submission=String::new() preview=true/>
+                    <p><a href=back>"← Tillbaka till enkäten"</a></p>
+                    <LanguageChoice languages=data.survey.languages() current=lang base=here/>
+                    <section class="page survey-page" aria-labelledby="enkat-rubrik" lang=lang.code() dir=lang.dir()>
+                        <h1 id="enkat-rubrik">{survey.title.clone()}</h1>
+                        {(!survey.intro.is_empty()).then(|| view! { <p class="lead">{survey.intro.clone()}</p> })}
+                        <ParticipantForm questions=data.questions token=String::new() wave_id=0 submission=String::new() preview=true lang/>
                     </section>
                 }
             })}
@@ -565,31 +586,65 @@ pub fn SurveyPreviewPage() -> impl IntoView {
     }
 }
 
-/// The participant's page: `/enkat/{token}`, no login.
+/// The participant's language from the address (`?sprak=en|ar`; Swedish otherwise).
+fn query_lang() -> Lang {
+    let query = use_query_map();
+    query.with_untracked(|q| Lang::from_query(q.get("sprak").as_deref()))
+}
+
+/// The language choice: plain links to the same page in each language the survey offers
+/// (no JavaScript). Each link is written in its own language.
+#[component]
+fn LanguageChoice(languages: Vec<Lang>, current: Lang, base: String) -> impl IntoView {
+    (languages.len() > 1).then(|| {
+        let links = languages
+            .into_iter()
+            .map(|l| {
+                let href = format!("{base}{}", if l == Lang::Sv { "?sprak=sv".to_string() } else { l.query() });
+                let here = (l == current).then_some("page");
+                view! {
+                    <li><a href=href lang=l.code() hreflang=l.code() dir=l.dir() aria-current=here>{l.native_name()}</a></li>
+                }
+            })
+            .collect_view();
+        view! {
+            <nav class="survey-languages" aria-label="Språk – Language – اللغة">
+                <ul>{links}</ul>
+            </nav>
+        }
+    })
+}
+
+/// The participant's page: `/enkat/{token}`, no login; `?sprak=en|ar` for English or Arabic.
 #[component]
 pub fn ParticipantPage() -> impl IntoView {
     let params = use_params_map();
+    let lang = query_lang();
     let data = Resource::new_blocking(
         move || params.with(|p| p.get("token").unwrap_or_default()),
-        participant_form,
+        move |token| participant_form(token, lang.code().to_string()),
     );
+    let words = lang.words();
     view! {
-        <PageTitle text="Enkät"/>
+        <PageTitle text=words.page_title/>
         {loaded(data, "Hämtar enkäten…", move |data| match data {
             ParticipantData::Form { survey, wave_id, wave_name, questions, submission, is_example } => {
                 let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
+                let languages = survey.languages();
+                let survey = survey.in_lang(lang);
                 view! {
-                    <section class="page survey-page" aria-labelledby="enkat-rubrik">
+                    <LanguageChoice languages current=lang base=format!("/enkat/{token}")/>
+                    <section class="page survey-page" aria-labelledby="enkat-rubrik" lang=lang.code() dir=lang.dir()>
                         <h1 id="enkat-rubrik">{survey.title.clone()}</h1>
                         <p class="hint">{wave_name}{example_tag(is_example)}</p>
                         {(!survey.intro.is_empty()).then(|| view! { <p class="lead">{survey.intro.clone()}</p> })}
-                        <p>"Dina svar är anonyma. Ingen kan se vem som har svarat vad."</p>
-                        <ParticipantForm questions token wave_id submission preview=false/>
+                        <p>{words.anonymous}</p>
+                        <ParticipantForm questions token wave_id submission preview=false lang/>
                     </section>
                 }.into_any()
             }
             ParticipantData::Closed { title, message } => view! {
-                <section class="page survey-page" aria-labelledby="enkat-rubrik">
+                <section class="page survey-page" aria-labelledby="enkat-rubrik" lang=lang.code() dir=lang.dir()>
                     <h1 id="enkat-rubrik">{title}</h1>
                     <p role="status">{message}</p>
                 </section>
@@ -598,14 +653,17 @@ pub fn ParticipantPage() -> impl IntoView {
     }
 }
 
-/// Tack: after the answers are stored (also after a repeated post of the same form).
+/// Tack: after the answers are stored (also after a repeated post of the same form), in the
+/// language the participant answered in.
 #[component]
 pub fn SurveyThanksPage() -> impl IntoView {
+    let lang = query_lang();
+    let words = lang.words();
     view! {
-        <PageTitle text="Tack för dina svar"/>
-        <section class="page survey-page" aria-labelledby="tack-rubrik">
-            <h1 id="tack-rubrik">"Tack för dina svar!"</h1>
-            <p role="status">"Dina svar är sparade. Du kan stänga sidan nu."</p>
+        <PageTitle text=words.thanks_title/>
+        <section class="page survey-page" aria-labelledby="tack-rubrik" lang=lang.code() dir=lang.dir()>
+            <h1 id="tack-rubrik">{words.thanks_title}</h1>
+            <p role="status">{words.thanks_text}</p>
         </section>
     }
 }
@@ -831,7 +889,7 @@ fn PaperEntry(data: PaperData) -> impl IntoView {
         .questions
         .into_iter()
         .enumerate()
-        .map(|(i, q)| view! { <QuestionField q number=i + 1 of form=form.clone()/> })
+        .map(|(i, q)| view! { <QuestionField q number=i + 1 of form=form.clone() lang=Lang::Sv/> })
         .collect_view();
     view! {
         <section class="page survey-page" aria-labelledby="papper-rubrik">
