@@ -48,12 +48,13 @@ pub fn per_year(costs: &[ActualCost]) -> Vec<(i32, i64)> {
     years.into_iter().collect()
 }
 
-/// The form key of a year and cost type: `2026_personal`.
+/// The form key of a year and cost type: `personal_2026` (a key must not start with a digit,
+/// or the form decoding reads it as a list index).
 pub fn cost_key(year: i32, cost_type: &str) -> String {
-    format!("{year}_{cost_type}")
+    format!("{cost_type}_{year}")
 }
 
-/// Kostnader (the half-year report's cost table), posted as `costs[amounts][2026_personal]`.
+/// Kostnader (the half-year report's cost table), posted as `costs[amounts][personal_2026]`.
 /// An empty field records nothing for that year and type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostsForm {
@@ -69,7 +70,7 @@ impl CostsForm {
         let mut costs = Vec::new();
         let mut errors = Vec::new();
         for (key, raw) in &self.amounts {
-            let known = key.split_once('_').and_then(|(year, kind)| {
+            let known = key.rsplit_once('_').and_then(|(kind, year)| {
                 let year: i32 = year.parse().ok()?;
                 let kind = COST_TYPES.iter().find(|(v, _)| *v == kind)?.0;
                 years.contains(&year).then_some((year, kind))
@@ -139,9 +140,9 @@ mod tests {
     #[test]
     fn amounts_are_read_the_swedish_way_and_empty_fields_record_nothing() {
         let costs = form(&[
-            ("2026_personal", "1 250 000"),
-            ("2026_lokaler", ""),
-            ("2025_ovrigt", "12 500 kr"),
+            ("personal_2026", "1 250 000"),
+            ("lokaler_2026", ""),
+            ("ovrigt_2025", "12 500 kr"),
         ])
         .parse(&[2025, 2026])
         .unwrap();
@@ -167,22 +168,22 @@ mod tests {
     #[test]
     fn a_bad_amount_names_its_field_and_a_foreign_key_is_refused() {
         let Err(AppError::Validation(errors)) =
-            form(&[("2026_personal", "12,5 tkr")]).parse(&[2026])
+            form(&[("personal_2026", "12,5 tkr")]).parse(&[2026])
         else {
             panic!("a field error");
         };
-        assert_eq!(errors[0].field, "costs[amounts][2026_personal]");
+        assert_eq!(errors[0].field, "costs[amounts][personal_2026]");
         assert!(
             errors[0]
                 .message
                 .starts_with("Personal, 2026: ange ett belopp")
         );
         assert!(matches!(
-            form(&[("2031_personal", "1")]).parse(&[2026]),
+            form(&[("personal_2031", "1")]).parse(&[2026]),
             Err(AppError::BadRequest(_))
         ));
         assert!(matches!(
-            form(&[("2026_fika", "1")]).parse(&[2026]),
+            form(&[("fika_2026", "1")]).parse(&[2026]),
             Err(AppError::BadRequest(_))
         ));
     }
