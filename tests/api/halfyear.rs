@@ -470,12 +470,13 @@ async fn actual_costs_reach_the_budget_rule_and_the_report() {
     let at = page(initiative.id);
 
     // The budget is 1 000 000 kr; 1 150 000 kr spent is over the whole budget.
-    let mut costs = CostsForm::default();
-    costs.amounts = BTreeMap::from([
-        ("personal_2025".to_string(), "400 000".to_string()),
-        ("personal_2026".to_string(), "700 000".to_string()),
-        ("material_2026".to_string(), "50 000".to_string()),
-    ]);
+    let costs = CostsForm {
+        amounts: BTreeMap::from([
+            ("personal_2025".to_string(), "400 000".to_string()),
+            ("personal_2026".to_string(), "700 000".to_string()),
+            ("material_2026".to_string(), "50 000".to_string()),
+        ]),
+    };
     let saved = lead_browser
         .submit(
             &at,
