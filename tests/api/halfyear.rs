@@ -505,3 +505,27 @@ async fn actual_costs_reach_the_budget_rule_and_the_report() {
     let report = html(&lead_browser, &at).await;
     assert!(report.contains("Faktiska kostnader hittills: 1\u{a0}150\u{a0}000\u{a0}kr"));
 }
+
+#[tokio::test]
+async fn the_demo_has_an_approved_report_and_a_draft_marked_as_example_data() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let beredning = app.as_user("beredning@exempel.se").await;
+    let id = app.initiative_id(app::demo::DEMO_REPORT_SATSNING).await;
+    let today = app::sv::time::local_date(chrono::Utc::now());
+    let current = app::halfyear::HalfYear::of(today);
+    let previous = app::halfyear::HalfYear::of(current.first_day() - chrono::Duration::days(1));
+
+    let approved = html(&beredning, &format!("/satsningar/{id}/halvar/{previous}")).await;
+    assert!(approved.contains("Exempeldata"));
+    assert!(approved.contains("Godkänd"));
+    assert!(approved.contains("Version 1"));
+    assert!(approved.contains("Faktiska kostnader hittills"));
+    let draft = html(&beredning, &format!("/satsningar/{id}/halvar/{current}")).await;
+    assert!(draft.contains("Utkast"));
+    let list = html(
+        &beredning,
+        &format!("/halvarsredovisningar?halvar={previous}"),
+    )
+    .await;
+    assert!(list.contains(app::demo::DEMO_REPORT_SATSNING));
+}

@@ -21,6 +21,7 @@ mod deviations;
 mod economics;
 mod fictional;
 mod halfyear;
+pub use halfyear::SATSNING as DEMO_REPORT_SATSNING;
 pub mod kolada;
 mod orebro;
 mod pdf;
