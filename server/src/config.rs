@@ -670,6 +670,23 @@ mod tests {
     }
 
     #[test]
+    fn half_year_due_dates_default_and_read_month_and_day() {
+        let (config, _) = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(config.halfyear_due, app::halfyear::DueDates::default());
+        let (config, warnings) = Config::from_sources(
+            Some("halfyear_due_h1 = \"09-15\"\n"),
+            env(&[("UTFALL_HALFYEAR_DUE_H2", "03-01")]),
+        )
+        .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.halfyear_due.h1, (9, 15));
+        assert_eq!(config.halfyear_due.h2, (3, 1));
+        let error =
+            Config::from_sources(None, env(&[("UTFALL_HALFYEAR_DUE_H2", "02-29")])).unwrap_err();
+        assert_eq!(error.key, "UTFALL_HALFYEAR_DUE_H2");
+    }
+
+    #[test]
     fn environment_overrides_file() {
         let file = "addr = \"127.0.0.1:4000\"\ndemo = true\n";
         let (config, _) =
