@@ -206,7 +206,8 @@ pub fn TextField(
 /// Form fields whose text may span several lines (the `<textarea>` fields); in every other
 /// field a tab or line break is refused like any other control character. A form struct's field
 /// (`initiative[summary]`) is judged by its own, innermost name; report comments are named
-/// `k[m{measure}]` and survey answers `svar[q{question}]` (free text).
+/// `k[m{measure}]`, survey answers `svar[q{question}]` (free text), and the half-year report's
+/// texts `narrative[text][…]` and review comments `review[comments][…]`.
 pub fn is_multiline_field(name: &str) -> bool {
     let innermost = name
         .rsplit_once('[')
@@ -224,6 +225,8 @@ pub fn is_multiline_field(name: &str) -> bool {
             | "options"
     ) || name.starts_with("k[")
         || name.starts_with("svar[")
+        || name.starts_with("narrative[text][")
+        || name.starts_with("review[comments][")
 }
 
 /// Serde helpers for checkboxes in form structs (`#[serde(default, with = "…")]`): a browser

@@ -3,11 +3,14 @@
 //! own moves to `pages`. `lib.rs` (the routes) is the root and may use everything.
 //!
 //! The concepts, bottom to top: organisation, audit, outbox, auth, party, initiative,
-//! document, schema, report, survey, indicator, economics, deviation, reminder, dashboard,
-//! history, pages. (`outbox` sits below `auth` because the password mails are queued with their
-//! link; `survey` above `report` because it writes values through reporting; `economics` below
-//! `deviation` and `dashboard` so that a budget rule and the fund overview can use it; `reminder`
-//! above `report`, `survey` and `deviation` because it reads reporting status, waves and flags.)
+//! document, schema, report, survey, indicator, economics, deviation, halfyear, reminder,
+//! dashboard, history, pages. (`outbox` sits below `auth` because the password mails are queued
+//! with their link; `survey` above `report` because it writes values through reporting;
+//! `economics` below `deviation` and `dashboard` so that a budget rule and the fund overview can
+//! use it — it also keeps the actual costs the half-year report enters; `halfyear` above
+//! `deviation` and `survey`, whose flags and results it reports; `reminder` above `report`,
+//! `survey` and `deviation` because it reads reporting status, waves and flags — and above
+//! `halfyear`, so that a reminder type can read the report deadlines.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

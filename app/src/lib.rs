@@ -16,6 +16,7 @@ pub mod document;
 pub mod economics;
 pub mod error;
 pub mod form;
+pub mod halfyear;
 pub mod history;
 pub mod html;
 pub mod indicator;
@@ -54,6 +55,7 @@ use crate::deviation::ui::{DeviationMeetingPage, DeviationPage, DeviationQueuePa
 use crate::economics::ui::{
     EconomicsPage, FundPage, UnitCostImportPage, UnitCostImportPreviewPage, UnitCostsPage,
 };
+use crate::halfyear::ui::{HalfYearListPage, HalfYearReportPage};
 use crate::history::ui::{HistoryPage, LogPage};
 use crate::indicator::ui::IndicatorsPage;
 use crate::initiative::ui::{EditInitiativePage, InitiativesPage, NewInitiativePage};
@@ -142,6 +144,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/rapportera/:manad") ssr=SsrMode::Async view=ReportFormPage/>
                         <Route path=path!("satsningar/:id/rapportera/:manad/historik") ssr=SsrMode::Async view=ReportHistoryPage/>
                         <Route path=path!("satsningar/:id/ekonomi") ssr=SsrMode::Async view=EconomicsPage/>
+                        <Route path=path!("satsningar/:id/halvar/:halvar") ssr=SsrMode::Async view=HalfYearReportPage/>
+                        <Route path=path!("halvarsredovisningar") ssr=SsrMode::Async view=HalfYearListPage/>
                         <Route path=path!("enhetskostnader") ssr=SsrMode::Async view=UnitCostsPage/>
                         <Route path=path!("enhetskostnader/import") ssr=SsrMode::Async view=UnitCostImportPage/>
                         <Route path=path!("enhetskostnader/import/:import") ssr=SsrMode::Async view=UnitCostImportPreviewPage/>

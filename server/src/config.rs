@@ -76,6 +76,8 @@ pub struct Config {
     pub background_jobs: bool,
     /// The real discount rate of a new economic calculation, per cent (`UTFALL_DISCOUNT_RATE`).
     pub discount_rate_percent: f64,
+    /// When the half-year reports are due (`UTFALL_HALFYEAR_DUE_H1` / `…_H2`, "MM-DD").
+    pub halfyear_due: app::halfyear::DueDates,
 }
 
 impl Default for Config {
@@ -113,6 +115,7 @@ impl Default for Config {
             schedule_time_zone: chrono_tz::Europe::Stockholm,
             background_jobs: true,
             discount_rate_percent: app::economics::calc::DEFAULT_DISCOUNT_RATE_PERCENT,
+            halfyear_due: app::halfyear::DueDates::default(),
         }
     }
 }
@@ -257,6 +260,14 @@ const KEYS: &[Key] = &[
     Key {
         file: "discount_rate",
         env: "UTFALL_DISCOUNT_RATE",
+    },
+    Key {
+        file: "halfyear_due_h1",
+        env: "UTFALL_HALFYEAR_DUE_H1",
+    },
+    Key {
+        file: "halfyear_due_h2",
+        env: "UTFALL_HALFYEAR_DUE_H2",
     },
 ];
 
@@ -545,6 +556,12 @@ impl Config {
             "UTFALL_DISCOUNT_RATE" => {
                 self.discount_rate_percent = parse_percent(raw, 20.0).map_err(fail)?
             }
+            "UTFALL_HALFYEAR_DUE_H1" => {
+                self.halfyear_due.h1 = parse_month_day(raw).map_err(fail)?
+            }
+            "UTFALL_HALFYEAR_DUE_H2" => {
+                self.halfyear_due.h2 = parse_month_day(raw).map_err(fail)?
+            }
             other => unreachable!("key {other} is listed in KEYS but not parsed"),
         }
         Ok(())
@@ -576,6 +593,15 @@ fn parse_in_range(raw: &str, min: u64, max: u64) -> Result<u64, String> {
             "\"{raw}\" ska vara ett heltal mellan {min} och {max} / must be an integer in {min}..={max}"
         )),
     }
+}
+
+/// A day of the year as "MM-DD" that exists every year ("08-31"; not "02-29").
+fn parse_month_day(raw: &str) -> Result<(u32, u32), String> {
+    app::halfyear::parse_month_day(raw).ok_or_else(|| {
+        format!(
+            "\"{raw}\" ska vara månad och dag som MM-DD, t.ex. 08-31 / must be a month and day as MM-DD"
+        )
+    })
 }
 
 /// A per-cent figure from 0 to `max`, with a decimal point or comma ("3.5", "3,5").
@@ -652,6 +678,23 @@ mod tests {
         let (_, warnings) =
             Config::from_sources(None, env(&[("UTFALL_CRON_SURVEYS", "0 0 7 * * *")])).unwrap();
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn half_year_due_dates_default_and_read_month_and_day() {
+        let (config, _) = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(config.halfyear_due, app::halfyear::DueDates::default());
+        let (config, warnings) = Config::from_sources(
+            Some("halfyear_due_h1 = \"09-15\"\n"),
+            env(&[("UTFALL_HALFYEAR_DUE_H2", "03-01")]),
+        )
+        .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.halfyear_due.h1, (9, 15));
+        assert_eq!(config.halfyear_due.h2, (3, 1));
+        let error =
+            Config::from_sources(None, env(&[("UTFALL_HALFYEAR_DUE_H2", "02-29")])).unwrap_err();
+        assert_eq!(error.key, "UTFALL_HALFYEAR_DUE_H2");
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub struct AppState {
     pub survey_guesses: Arc<crate::surveys::GuessThrottle>,
     /// The defaults of a new economic calculation.
     pub economics: app::economics::Defaults,
+    /// When the half-year reports are due.
+    pub halfyear_due: app::halfyear::DueDates,
 }
 
 impl AppState {
@@ -83,8 +85,10 @@ impl AppState {
         let after_values = app::deviation::repo::after_values(self.deviation_settings());
         let outbox_wake = self.outbox_wake.clone();
         let economics = self.economics;
+        let halfyear_due = self.halfyear_due;
         move || {
             provide_context(economics);
+            provide_context(halfyear_due);
             provide_context(outbox_wake.clone());
             provide_context(db.clone());
             provide_context(mailer.clone());
@@ -269,6 +273,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         economics: app::economics::Defaults {
             discount_rate_percent: config.discount_rate_percent,
         },
+        halfyear_due: config.halfyear_due,
     };
     let context = state.provide_contexts();
     let routes = route_list();

@@ -154,6 +154,7 @@ const EVENT_INITIATIVE: &str = "CASE e.object_type
     WHEN 'measure_value' THEN (SELECT m.initiative_id FROM measure_value v
                                JOIN measure m ON m.id = v.measure_id WHERE v.id = e.object_id)
     WHEN 'value_import' THEN (SELECT x.initiative_id FROM value_import x WHERE x.id = e.object_id)
+    WHEN 'half_year_report' THEN (SELECT x.initiative_id FROM half_year_report x WHERE x.id = e.object_id)
   END";
 
 /// The name of an event's object as people know it.
@@ -168,6 +169,8 @@ const EVENT_OBJECT_NAME: &str = "CASE e.object_type
     WHEN 'activity' THEN (SELECT x.text FROM activity x WHERE x.id = e.object_id)
     WHEN 'economic_effect' THEN (SELECT x.text FROM economic_effect x WHERE x.id = e.object_id)
     WHEN 'document' THEN (SELECT x.file_name FROM document x WHERE x.id = e.object_id)
+    WHEN 'half_year_report' THEN (SELECT x.year || '-H' || x.half FROM half_year_report x
+                                  WHERE x.id = e.object_id)
   END";
 
 /// The organisation's events under `filter`, newest first, at most `limit`.

@@ -452,6 +452,8 @@ pub fn page_access(path: &str) -> Access {
         || under("/enhetskostnader/import")
     {
         Access::Roles(&[Role::Admin, Role::Evaluator])
+    } else if under("/halvarsredovisningar") {
+        Access::Roles(&[Role::Admin, Role::Review])
     } else if under("/rapportering") || path == "/avvikelser" || under("/avvikelser/mote") {
         Access::Roles(&[Role::Admin, Role::Review, Role::Evaluator])
     } else if under("/avvikelser") {

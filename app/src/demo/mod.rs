@@ -13,12 +13,15 @@
 //! (and the same validation of forms) as user input. The values are deterministic
 //! ([`course`]): one is clearly off target (red), one fictional satsning stopped reporting
 //! (late), and the rest follow their target lines. One fictional satsning has an enkät with
-//! two waves of invented answers ([`surveys`]), one of its cells below the threshold.
+//! two waves of invented answers ([`surveys`]), one of its cells below the threshold, and two
+//! halvårsredovisningar: one submitted and approved, one draft ([`halfyear`]).
 
 mod course;
 mod deviations;
 mod economics;
 mod fictional;
+mod halfyear;
+pub use halfyear::SATSNING as DEMO_REPORT_SATSNING;
 pub mod kolada;
 mod orebro;
 mod pdf;
@@ -99,6 +102,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     deviations::seed(db, &people, organisation.id, now).await?;
     surveys::seed(db, &people, now).await?;
     economics::seed(db, &people, now).await?;
+    halfyear::seed(db, &people, now).await?;
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
 }

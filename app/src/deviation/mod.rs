@@ -230,6 +230,28 @@ pub fn half_year(period: Period) -> String {
     )
 }
 
+/// The budget rule's input from the actual costs recorded so far (`economics::actual`):
+/// spent to date against the budget and the share of the period passed on `today`. `None`
+/// while nothing is recorded or the satsning has no budget, so the rule stays silent.
+pub fn spending(
+    budget_sek: i64,
+    costs: &[crate::economics::actual::ActualCost],
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Option<rules::Spending> {
+    if costs.is_empty() || budget_sek <= 0 {
+        return None;
+    }
+    let total = (end - start).num_days().max(1) as f64;
+    let passed = (today - start).num_days() as f64;
+    Some(rules::Spending {
+        spent_sek: crate::economics::actual::spent_to_date(costs),
+        budget_sek,
+        elapsed: (passed / total).clamp(0.0, 1.0),
+    })
+}
+
 /// Everything the rules look at for one satsning.
 #[derive(Debug, Clone, Default)]
 pub struct Subject<'a> {

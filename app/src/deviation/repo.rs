@@ -55,6 +55,7 @@ struct InitiativeRow {
     status: String,
     start_date: NaiveDate,
     end_date: NaiveDate,
+    budget_sek: i64,
 }
 
 /// Evaluates every rule for satsning `initiative_id` as of `now` and brings its flags in line:
@@ -69,7 +70,8 @@ pub async fn evaluate(
     let today = crate::sv::time::local_date(now);
     let row: Option<InitiativeRow> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT organisation_id, status, start_date, end_date FROM initiative WHERE id = $1",
+            "SELECT organisation_id, status, start_date, end_date, budget_sek
+             FROM initiative WHERE id = $1",
         )
         .bind(initiative_id)
         .fetch_optional(pool)
@@ -104,7 +106,12 @@ pub async fn evaluate(
             &settings.reporting,
             today,
         );
-        let subject = super::subject(&schema, &series, month_inputs);
+        let mut subject = super::subject(&schema, &series, month_inputs);
+        // The budget rule reads the actual costs recorded in the half-year reports.
+        let costs =
+            crate::economics::actual_repo::costs(db, row.organisation_id, initiative_id).await?;
+        subject.initiative.spending =
+            super::spending(row.budget_sek, &costs, row.start_date, row.end_date, today);
         super::evaluate(&subject, &settings.thresholds)
     } else {
         Vec::new()
@@ -701,6 +708,37 @@ pub async fn detail(db: &Db, organisation_id: i64, id: i64) -> Result<FlagDetail
             })
             .collect(),
     })
+}
+
+/// The satsning's flags with anything in their history between `from` and `until` (the
+/// half-year report reads them), each with its whole history, in the order they were opened.
+pub async fn with_events_between(
+    db: &Db,
+    organisation_id: i64,
+    initiative_id: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<FlagDetail>, AppError> {
+    let ids: Vec<i64> = db_read!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT f.id FROM deviation_flag f
+             WHERE f.organisation_id = $1 AND f.initiative_id = $2
+               AND EXISTS (SELECT 1 FROM deviation_event e
+                           WHERE e.flag_id = f.id AND e.at >= $3 AND e.at < $4)
+             ORDER BY f.opened_at, f.id",
+        )
+        .bind(organisation_id)
+        .bind(initiative_id)
+        .bind(from)
+        .bind(until)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut flags = Vec::with_capacity(ids.len());
+    for id in ids {
+        flags.push(detail(db, organisation_id, id).await?);
+    }
+    Ok(flags)
 }
 
 /// The explanations given at or after `since` in the organisation, oldest first, each with its

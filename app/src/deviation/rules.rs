@@ -36,7 +36,7 @@ pub struct MonthInput {
     pub missing: Vec<String>,
 }
 
-/// Spending to date against the budget (comes with the half-year report, issue #17).
+/// Spending to date against the budget: the actual costs recorded in the half-year reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spending {
     pub spent_sek: i64,
@@ -48,7 +48,7 @@ pub struct Spending {
 /// What a satsning rule looks at.
 #[derive(Debug, Clone, Default)]
 pub struct InitiativeInput {
-    /// `None` until spending is recorded: the budget rule then has no data and says nothing.
+    /// `None` until actual costs are recorded: the budget rule then has no data and says nothing.
     pub spending: Option<Spending>,
 }
 
@@ -557,9 +557,9 @@ pub fn direction(input: &MeasureInput<'_>, thresholds: &Thresholds) -> Option<Fi
     })
 }
 
-/// Budget: spending to date above budget × elapsed share + tolerance. Spending is not yet
-/// recorded anywhere (it comes with the half-year report), so today this has no data and
-/// gives nothing; the queue says so.
+/// Budget: spending to date above budget × elapsed share + tolerance. The spending is the
+/// actual costs entered in the half-year reports (`super::spending`); without any recorded
+/// the rule has no data and gives nothing.
 pub fn budget(input: &InitiativeInput, thresholds: &Thresholds) -> Option<Finding> {
     let spending = input.spending?;
     let allowed = spending.budget_sek as f64

@@ -830,3 +830,37 @@ fn forms_name_their_fields_and_keep_nothing_partial() {
     assert_eq!(half_year(month("2026-06")), "2026-H1");
     assert_eq!(half_year(month("2026-07")), "2026-H2");
 }
+
+#[test]
+fn spending_comes_from_the_recorded_actual_costs() {
+    use crate::economics::actual::ActualCost;
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let (start, end) = (day(2026, 1, 1), day(2027, 12, 31));
+    assert_eq!(
+        super::spending(1_000_000, &[], start, end, day(2026, 12, 31)),
+        None,
+        "nothing recorded: no data"
+    );
+    let costs = [
+        ActualCost {
+            year: 2026,
+            cost_type: "personal".into(),
+            amount_sek: 600_000,
+        },
+        ActualCost {
+            year: 2026,
+            cost_type: "ovrigt".into(),
+            amount_sek: 100_000,
+        },
+    ];
+    let s = super::spending(1_000_000, &costs, start, end, day(2026, 12, 31)).unwrap();
+    assert_eq!((s.spent_sek, s.budget_sek), (700_000, 1_000_000));
+    assert!((s.elapsed - 0.5).abs() < 0.01, "{}", s.elapsed);
+    let flagged = rules::budget(&InitiativeInput { spending: Some(s) }, &t());
+    assert_eq!(flagged.map(|f| f.severity), Some(Severity::Yellow));
+    assert_eq!(
+        super::spending(0, &costs, start, end, end),
+        None,
+        "no budget"
+    );
+}

@@ -7,6 +7,9 @@
 //! alike ([`sees_internal`]). A satsning's calculation is edited by admin, utvärderare and its
 //! own projektledare, and read by everyone who may see the satsning.
 
+pub mod actual;
+#[cfg(feature = "ssr")]
+pub mod actual_repo;
 pub mod api;
 pub mod calc;
 pub mod import;

@@ -44,12 +44,13 @@ pub fn object_label(object_type: &str) -> Option<&'static str> {
         "economic_effect_row" => Some("effektrad"),
         "repayment_plan" => Some("återföringsplan"),
         "repayment" => Some("återbetalning"),
+        "half_year_report" => Some("halvårsredovisning"),
         _ => None,
     }
 }
 
 /// The kinds of event the log filters by: (value in the address, label, object types, actions).
-pub const KINDS: [(&str, &str, &[&str], &[&str]); 9] = [
+pub const KINDS: [(&str, &str, &[&str], &[&str]); 10] = [
     ("satsning", "Satsningar och status", &["initiative"], &[]),
     (
         "schema",
@@ -79,6 +80,7 @@ pub const KINDS: [(&str, &str, &[&str], &[&str]); 9] = [
         &[],
     ),
     ("jamforelse", "Jämförelsevärden", &["indicator_import"], &[]),
+    ("halvar", "Halvårsredovisningar", &["half_year_report"], &[]),
     (
         "anvandare",
         "Användare och roller",

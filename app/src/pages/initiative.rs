@@ -49,6 +49,11 @@ pub struct InitiativePageData {
     pub flags: Vec<crate::deviation::FlagSummary>,
     /// Its enkäter and the effektmått they feed.
     pub surveys: Vec<crate::survey::api::SurveyFeed>,
+    /// Its half-year reports (every half-year it reports on so far), newest first.
+    pub half_years: Vec<(
+        crate::halfyear::HalfYear,
+        Option<crate::halfyear::ReportStatus>,
+    )>,
 }
 
 /// The utvärderingsschema at a glance, with what it still lacks ("beslutad" needs it complete).
@@ -106,7 +111,19 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         initiative_id: Some(id),
         ..Default::default()
     };
+    let today = crate::sv::time::local_date(chrono::Utc::now());
+    let report_statuses = crate::halfyear::repo::statuses(&db, user.organisation_id, id).await?;
+    let half_years = if initiative.status >= Status::Decided {
+        crate::halfyear::report_halves(initiative.start, initiative.end, today)
+            .into_iter()
+            .rev()
+            .map(|h| (h, report_statuses.get(&h).copied()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(InitiativePageData {
+        half_years,
         flags: crate::deviation::repo::queue(&db, user.organisation_id, &open_flags).await?,
         surveys: crate::survey::api::feeds(&db, id).await?,
         schema,
@@ -118,7 +135,35 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         initiative,
         timeline,
         transitions,
-        today: crate::sv::time::local_date(chrono::Utc::now()),
+        today,
+    })
+}
+
+/// The satsning's halvårsredovisningar, each with its status.
+#[component]
+fn HalfYears(
+    initiative_id: i64,
+    half_years: Vec<(
+        crate::halfyear::HalfYear,
+        Option<crate::halfyear::ReportStatus>,
+    )>,
+) -> impl IntoView {
+    (!half_years.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="halvar-rubrik" class="half-years">
+                <h2 id="halvar-rubrik">"Halvårsredovisningar"</h2>
+                <ul>
+                    {half_years.into_iter().map(|(half, status)| view! {
+                        <li>
+                            <a href=crate::halfyear::api::report_path(initiative_id, half)>
+                                {format!("Halvårsredovisning {}", half.label())}
+                            </a>
+                            {format!(" – {}", crate::halfyear::status_label(status))}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
     })
 }
 
@@ -291,6 +336,7 @@ fn Details(
             {data.period_warning.map(|w| view! { <p class="hint">{w}</p> })}
             <FlagList flags=data.flags.clone()/>
             <SurveyFeeds initiative_id=i.id surveys=data.surveys.clone()/>
+            <HalfYears initiative_id=i.id half_years=data.half_years.clone()/>
             {(!i.summary.is_empty()).then(|| view! { <h2>"Kort beskrivning"</h2> <p class="prose">{i.summary.clone()}</p> })}
             <h2>"Utvärderingsschema"</h2>
             <p>{data.schema.counts_text()}</p>

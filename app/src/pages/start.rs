@@ -52,6 +52,8 @@ pub struct ToDoList {
     /// Avvikelser of the user's satsningar waiting for their explanation (ny, or "åtgärd
     /// krävs"), each linked to its "Förklara" form.
     pub flags: Vec<Mention>,
+    /// The next halvårsredovisning of each satsning the user leads, with its deadline.
+    pub half_years: Vec<crate::halfyear::api::NextReport>,
 }
 
 /// A satsning and what is said about it.
@@ -196,6 +198,7 @@ mod load {
             })
             .collect();
         Ok(ToDoList {
+            half_years: crate::halfyear::api::next_reports(&db, user, today).await?,
             flags,
             rows,
             reporting: mine.len(),
@@ -444,6 +447,26 @@ fn ToDoSection(list: ToDoList) -> impl IntoView {
                                 <h4>{m.name.clone()}</h4>
                                 <p>{m.detail.clone()}</p>
                                 <p><a class="button" href=m.href aria-label=label>"Förklara"</a></p>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!list.half_years.is_empty()).then(|| view! {
+                <h3>"Halvårsredovisningar"</h3>
+                <ul class="todo-list">
+                    {list.half_years.into_iter().map(|r| {
+                        let href = crate::halfyear::api::report_path(r.initiative_id, r.half);
+                        let label = format!("Halvårsredovisning {} för {}", r.half.label(), r.initiative_name);
+                        let state = match r.days_late {
+                            Some(n) => format!("Försenad {n} dagar: skulle ha skickats in senast {}.", r.due_on),
+                            None => format!("Ska skickas in senast {}.", r.due_on),
+                        };
+                        view! {
+                            <li class="card todo" data-urgency=if r.days_late.is_some() { "late" } else { "due" }>
+                                <h4>{r.initiative_name.clone()}": "{r.half.label()}</h4>
+                                <p>{state}" "{format!("Status: {}.", crate::halfyear::status_label(r.status))}</p>
+                                <p><a class="button" href=href aria-label=label>"Halvårsredovisning"</a></p>
                             </li>
                         }
                     }).collect_view()}

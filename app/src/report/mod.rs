@@ -3,6 +3,7 @@
 //! SQL in `repo.rs`, server functions in `api.rs`, pages in `ui.rs`.
 
 pub mod api;
+pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod file_repo;
 pub mod import;

@@ -1,0 +1,82 @@
+//! SQL for faktiska kostnader. Read by the deviation budget rule and the half-year report;
+//! written only inside a caller's transaction (the half-year report's save, with its audit
+//! row), scoped by the satsning's organisation.
+
+use chrono::{DateTime, Utc};
+
+use super::actual::ActualCost;
+use crate::db::{Db, Tx};
+use crate::error::AppError;
+use crate::{db_read, on_tx};
+
+/// The satsning's recorded costs, by year and cost type.
+pub async fn costs(
+    db: &Db,
+    organisation_id: i64,
+    initiative_id: i64,
+) -> Result<Vec<ActualCost>, AppError> {
+    let rows: Vec<(i64, String, i64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT year, cost_type, amount_sek FROM actual_cost
+             WHERE organisation_id = $1 AND initiative_id = $2
+             ORDER BY year, cost_type",
+        )
+        .bind(organisation_id)
+        .bind(initiative_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(year, cost_type, amount_sek)| ActualCost {
+            year: year as i32,
+            cost_type,
+            amount_sek,
+        })
+        .collect())
+}
+
+/// Replaces the satsning's costs of `years` with `costs` inside `tx` (the caller audits).
+/// Years outside `years` are left as they are.
+pub async fn replace_costs(
+    tx: &mut Tx,
+    organisation_id: i64,
+    initiative_id: i64,
+    years: &[i32],
+    costs: &[ActualCost],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for year in years {
+        on_tx!(&mut *tx, |conn| {
+            sqlx::query(
+                "DELETE FROM actual_cost
+                 WHERE organisation_id = $1 AND initiative_id = $2 AND year = $3",
+            )
+            .bind(organisation_id)
+            .bind(initiative_id)
+            .bind(i64::from(*year))
+            .execute(conn)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    for c in costs.iter().filter(|c| years.contains(&c.year)) {
+        on_tx!(&mut *tx, |conn| {
+            sqlx::query(
+                "INSERT INTO actual_cost
+                   (organisation_id, initiative_id, year, cost_type, amount_sek, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(organisation_id)
+            .bind(initiative_id)
+            .bind(i64::from(c.year))
+            .bind(&c.cost_type)
+            .bind(c.amount_sek)
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    Ok(())
+}
