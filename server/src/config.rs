@@ -154,6 +154,10 @@ const KEYS: &[Key] = &[
         env: "UTFALL_DEVIATION_DIRECTION_PERIODS",
     },
     Key {
+        file: "deviation_report_red_days",
+        env: "UTFALL_DEVIATION_REPORT_RED_DAYS",
+    },
+    Key {
         file: "report_due_day",
         env: "UTFALL_REPORT_DUE_DAY",
     },
@@ -523,6 +527,10 @@ impl Config {
             "UTFALL_DEVIATION_DIRECTION_PERIODS" => {
                 self.deviation.direction_periods =
                     parse_in_range(raw, 2, 60).map_err(fail)? as usize
+            }
+            "UTFALL_DEVIATION_REPORT_RED_DAYS" => {
+                self.deviation.report_red_after_days =
+                    parse_in_range(raw, 1, 365).map_err(fail)? as i64
             }
             "UTFALL_REPORT_DUE_DAY" => {
                 self.report_due_day = parse_in_range(raw, 1, 28).map_err(fail)? as u32

@@ -98,6 +98,7 @@ fn upkeep_run(id: &'static str, config: &Config) -> Option<JobFn> {
             due_day: config.report_due_day,
             lock_day: config.report_lock_day,
         },
+        half_year_due: config.halfyear_due,
     };
     match id {
         DEVIATION_SWEEP => Some(Arc::new(move |db: Db, now: DateTime<Utc>| {
@@ -136,6 +137,7 @@ pub fn jobs(config: &Config) -> Vec<Job> {
         },
         time_zone: config.schedule_time_zone,
         survey_low_response_percent: config.survey_low_response_percent,
+        half_year_due: config.halfyear_due,
     };
     app::reminder::TYPES
         .iter()

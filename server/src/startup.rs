@@ -63,11 +63,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// What the deviation evaluation needs: its thresholds and the reporting deadlines.
+    /// What the deviation evaluation needs: its thresholds and the reporting and report deadlines.
     pub fn deviation_settings(&self) -> app::deviation::repo::Settings {
         app::deviation::repo::Settings {
             thresholds: self.deviation,
             reporting: self.reporting,
+            half_year_due: self.halfyear_due,
         }
     }
 

@@ -125,6 +125,26 @@ pub fn texts(initiative: i64, narrative: NarrativeForm) -> SaveHalfYearTexts {
     }
 }
 
+/// The projektledare `browser` writes every text of satsning `id`'s report for `halvar`,
+/// marks them klar and submits it.
+pub async fn write_and_submit(browser: &TestApp, id: i64, halvar: &str) {
+    let at = format!("/satsningar/{id}/halvar/{halvar}");
+    let mut write = texts(id, all_texts("Klart"));
+    write.halvar = halvar.to_string();
+    assert_eq!(
+        browser.submit(&at, &write).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let sent = SubmitHalfYear {
+        id,
+        halvar: halvar.to_string(),
+    };
+    assert_eq!(
+        browser.submit(&at, &sent).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
 pub fn submit(initiative: i64) -> SubmitHalfYear {
     SubmitHalfYear {
         id: initiative,
@@ -528,4 +548,67 @@ async fn the_demo_has_an_approved_report_and_a_draft_marked_as_example_data() {
     )
     .await;
     assert!(list.contains(app::demo::DEMO_REPORT_SATSNING));
+}
+
+/// The open Rapport flags of `initiative`: (window, severity, explanation).
+async fn open_report_flags(app: &TestApp, initiative: i64) -> Vec<(String, String, String)> {
+    app::db_read!(&app.db, |pool| {
+        sqlx::query_as(
+            "SELECT window_key, severity, explanation FROM deviation_flag
+             WHERE initiative_id = $1 AND rule = 'rapport' AND status <> 'stangd'
+             ORDER BY window_key",
+        )
+        .bind(initiative)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    })
+}
+
+both_backends!(a_late_report_raises_the_rapport_flag_and_submitting_it_moves_the_flag_on);
+async fn a_late_report_raises_the_rapport_flag_and_submitting_it_moves_the_flag_on(app: TestApp) {
+    // Arrange: a satsning reporting since July 2025; on 15 September 2026 neither the report
+    // for 2025-H2 (due 28 February) nor the one for 2026-H1 (due 31 August) is in.
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, _) = satsning(&app, &lead).await;
+    let settings = app::deviation::repo::Settings::default();
+    let sweep_on = |day: u32| {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 9, day)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+            .and_utc();
+        app::deviation::repo::sweep(&app.db, &settings, now)
+    };
+    sweep_on(15).await.unwrap();
+    let flags = open_report_flags(&app, initiative.id).await;
+    assert_eq!(flags.len(), 1, "one flag, for the oldest: {flags:?}");
+    assert_eq!(
+        (flags[0].0.as_str(), flags[0].1.as_str()),
+        ("2025-H2", "rod")
+    );
+    assert!(flags[0].2.contains("juli–december 2025"), "{}", flags[0].2);
+    assert!(flags[0].2.contains("Även januari–juni 2026 saknas."));
+
+    // Act: the older report is written and submitted.
+    write_and_submit(&browser, initiative.id, "2025-H2").await;
+    sweep_on(15).await.unwrap();
+
+    // Assert: the flag moved on to 2026-H1, gul at 15 days late.
+    let flags = open_report_flags(&app, initiative.id).await;
+    assert_eq!(
+        flags
+            .iter()
+            .map(|f| (f.0.as_str(), f.1.as_str()))
+            .collect::<Vec<_>>(),
+        [("2026-H1", "gul")]
+    );
+    assert!(flags[0].2.contains("nu 15 dagar sedan"), "{}", flags[0].2);
+
+    // With both in, nothing is late, and another sweep changes nothing.
+    write_and_submit(&browser, initiative.id, HALF).await;
+    sweep_on(15).await.unwrap();
+    assert_eq!(open_report_flags(&app, initiative.id).await, vec![]);
+    let again = sweep_on(15).await.unwrap();
+    assert_eq!(again.changed(), 0, "{again:?}");
 }

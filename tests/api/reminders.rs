@@ -10,7 +10,9 @@ use app::auth::Role;
 use app::db::Db;
 use app::initiative::Status;
 use app::mail::{BaseUrl, Mailer};
-use app::reminder::{FLAG_EXPLAINED, MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST};
+use app::reminder::{
+    FLAG_EXPLAINED, HALF_YEAR_REPORT, MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST,
+};
 use app::report::Period;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
@@ -29,6 +31,7 @@ fn env() -> ReminderEnv {
         rules: app::report::Rules::default(), // due the 10th, locked after the 20th
         time_zone: Stockholm,
         survey_low_response_percent: 50,
+        half_year_due: Default::default(),
     }
 }
 
@@ -393,14 +396,37 @@ async fn a_reminder_reaches_the_smtp_sink_with_its_links_at_the_base_url() {
         .await
         .unwrap();
 
-    let mailer = Mailer::smtp(&url, "Utfall <utfall@exempel.se>").unwrap();
+    let (subject, bodies) = deliver(&app, &url, &maildir, &lead.email, now).await;
+    assert!(subject.starts_with("Påminnelse: rapportera november 2026 för Utomhuspedagogik"));
+    let link = format!("{BASE}/satsningar/{id}/rapportera/2026-11");
+    assert!(
+        bodies[0].contains("Hej Örjan Ärlig!") && bodies[0].contains(&link),
+        "{}",
+        bodies[0]
+    );
+    assert!(
+        bodies[1].contains(&format!("href=\"{link}\"")),
+        "{}",
+        bodies[1]
+    );
+}
+
+/// Sends what the outbox holds to the SMTP sink at `url` and reads the one mail `to` got
+/// from `maildir`: its decoded subject and its bodies (plain text, HTML).
+async fn deliver(
+    app: &TestApp,
+    url: &str,
+    maildir: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> (String, Vec<String>) {
+    let mailer = Mailer::smtp(url, "Utfall <utfall@exempel.se>").unwrap();
     let drained = server::outbox::drain_once(&app.db, &mailer, now)
         .await
         .unwrap();
-
     assert_eq!(drained.sent, 1);
-    let raw = wait_for_mail(Path::new(&maildir), &lead.email).await;
-    assert_eq!(mails_containing(Path::new(&maildir), &lead.email).len(), 1);
+    let raw = wait_for_mail(Path::new(maildir), to).await;
+    assert_eq!(mails_containing(Path::new(maildir), to).len(), 1);
     let parsed = mailparse::parse_mail(&raw).unwrap();
     let subject = parsed
         .headers
@@ -408,18 +434,128 @@ async fn a_reminder_reaches_the_smtp_sink_with_its_links_at_the_base_url() {
         .find(|h| h.get_key() == "Subject")
         .unwrap()
         .get_value();
-    assert!(subject.starts_with("Påminnelse: rapportera november 2026 för Utomhuspedagogik"));
-    let bodies: Vec<String> = parsed
+    let bodies = parsed
         .subparts
         .iter()
         .map(|p| p.get_body().unwrap())
         .collect();
-    let link = format!("{BASE}/satsningar/{id}/rapportera/2026-11");
-    assert!(
-        bodies[0].contains("Hej Örjan Ärlig!") && bodies[0].contains(&link),
-        "{}",
-        bodies[0]
+    (subject, bodies)
+}
+
+#[tokio::test]
+async fn half_year_reports_are_reminded_of_at_30_14_and_7_days_and_when_late() {
+    let app = quiet_app(Backend::Sqlite).await;
+    let reviewer = UserBuilder::with_role(Role::Review).create(&app).await;
+    let (lead, _) = UserBuilder::with_role(Role::ProjectLead)
+        .named("Åsa Lind")
+        .login(&app)
+        .await;
+    let (done_lead, done_browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let missing = reporting_initiative(&app, "Läxhjälp i Vivalla", &lead).await;
+    let done = reporting_initiative(&app, "Skolfam", &done_lead).await;
+    // Skolfam's report for July–December 2026 (due 28 February 2027) is in.
+    crate::halfyear::write_and_submit(&done_browser, done, "2026-H2").await;
+    let settings = env();
+    let run = |now| app::reminder::jobs::half_year_report(&app.db, &settings, now);
+
+    // 28 January 2027, 31 days before: nothing (and the report for January–June 2026, due
+    // 31 August, is long past the overdue mail: the flag carries it).
+    assert_eq!(run(stockholm(2027, 1, 28, 8, 15)).await.unwrap(), 0);
+    // Act: 29 January, 30 days before; the job runs twice (as on two instances).
+    let now = stockholm(2027, 1, 29, 8, 15);
+    let (first, again) = (run(now).await.unwrap(), run(now).await.unwrap());
+
+    // Assert: one mail, to the lead of the satsning whose report is missing.
+    assert_eq!((first, again), (1, 0));
+    let mails = queued(&app.db, HALF_YEAR_REPORT).await;
+    let (key, to, subject, text) = &mails[0];
+    assert_eq!(
+        key,
+        &format!("rapport-paminnelse:{missing}:2026-H2:30d:{}", lead.id)
     );
+    assert_eq!(to, &lead.email);
+    assert_eq!(
+        subject,
+        "Påminnelse: halvårsredovisningen för Läxhjälp i Vivalla ska in om 30 dagar"
+    );
+    assert!(text.starts_with("Hej Åsa Lind!"), "{text}");
+    assert!(text.contains("juli–december 2026"), "{text}");
+    assert!(text.contains("senast 28 februari 2027"), "{text}");
+    assert!(text.contains("Status just nu: inte påbörjad."), "{text}");
+    assert!(text.contains(&format!("{BASE}/satsningar/{missing}/halvar/2026-H2")));
+    assert!(
+        text.contains(&format!("{BASE}/profil")),
+        "how to turn it off"
+    );
+
+    // 14 and 7 days before, and late: one mail each, then nothing more.
+    for (day, stage) in [((2, 14), "14d"), ((2, 21), "7d"), ((3, 1), "forsenad")] {
+        let sent = run(stockholm(2027, day.0, day.1, 8, 15)).await.unwrap();
+        assert_eq!(sent, 1, "{stage}");
+        let (key, _, _, _) = queued(&app.db, HALF_YEAR_REPORT).await.pop().unwrap();
+        assert_eq!(
+            key,
+            format!("rapport-paminnelse:{missing}:2026-H2:{stage}:{}", lead.id)
+        );
+    }
+    let (_, _, subject, _) = queued(&app.db, HALF_YEAR_REPORT).await.pop().unwrap();
+    assert_eq!(
+        subject,
+        "Försenad: halvårsredovisningen för Läxhjälp i Vivalla är inte inskickad"
+    );
+    assert_eq!(run(stockholm(2027, 3, 2, 8, 15)).await.unwrap(), 0);
+    assert_eq!(queued(&app.db, HALF_YEAR_REPORT).await.len(), 4);
+
+    // The beredningsgrupp's digest on Monday 1 March lists the late report; the one
+    // submitted this week (Skolfam's, just now) in this week's digest.
+    app::reminder::jobs::weekly_digest(&app.db, &env(), stockholm(2027, 3, 1, 7, 0))
+        .await
+        .unwrap();
+    app::reminder::jobs::weekly_digest(&app.db, &env(), Utc::now())
+        .await
+        .unwrap();
+    let digests = queued(&app.db, WEEKLY_DIGEST).await;
+    assert!(digests.iter().all(|d| d.1 == reviewer.email));
+    let late = &digests[0].3;
+    assert!(late.contains("Försenade halvårsredovisningar"), "{late}");
+    assert!(
+        late.contains("Läxhjälp i Vivalla: juli–december 2026 (1 dag efter sista dag"),
+        "{late}"
+    );
+    assert!(late.contains(&format!("{BASE}/satsningar/{missing}/halvar/2026-H2")));
+    let this_week = &digests.last().unwrap().3;
+    assert!(
+        this_week.contains("Skolfam: halvårsredovisningen för juli–december 2026 inskickad"),
+        "{this_week}"
+    );
+}
+
+#[tokio::test]
+async fn a_half_year_reminder_reaches_the_smtp_sink() {
+    let Some(url) = crate::helpers::service("UTFALL_TEST_SMTP_URL", "SMTP-mottagaren") else {
+        return;
+    };
+    let maildir = crate::helpers::service("UTFALL_TEST_MAILDIR", "Maildir").unwrap();
+    let app = quiet_app(Backend::Sqlite).await;
+    let lead = UserBuilder::with_role(Role::ProjectLead)
+        .named("Örjan Ärlig")
+        .create(&app)
+        .await;
+    let name = format!("Brobyggare {}", rand_suffix());
+    let id = reporting_initiative(&app, &name, &lead).await;
+    let now = stockholm(2027, 2, 21, 8, 15);
+    app::reminder::jobs::half_year_report(&app.db, &env(), now)
+        .await
+        .unwrap();
+
+    let (subject, bodies) = deliver(&app, &url, &maildir, &lead.email, now).await;
+
+    assert_eq!(
+        subject,
+        format!("Påminnelse: halvårsredovisningen för {name} ska in om 7 dagar")
+    );
+    let link = format!("{BASE}/satsningar/{id}/halvar/2026-H2");
+    assert!(bodies[0].contains("Hej Örjan Ärlig!") && bodies[0].contains(&link));
     assert!(
         bodies[1].contains(&format!("href=\"{link}\"")),
         "{}",

@@ -285,6 +285,7 @@ fn reminder_env() -> app::reminder::ReminderEnv {
         rules: app::report::Rules::default(),
         time_zone: Stockholm,
         survey_low_response_percent: 50,
+        half_year_due: Default::default(),
     }
 }
 

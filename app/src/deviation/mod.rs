@@ -169,6 +169,8 @@ pub struct Thresholds {
     pub direction_periods: usize,
     /// Budget: spending may exceed budget × elapsed share by this many percentage points.
     pub budget_tolerance_percent: f64,
+    /// Rapport: a half-year report this many days late turns the flag red (default 30).
+    pub report_red_after_days: i64,
 }
 
 impl Thresholds {
@@ -195,6 +197,7 @@ impl Default for Thresholds {
             run_chart_min_points: 10,
             direction_periods: 6,
             budget_tolerance_percent: 10.0,
+            report_red_after_days: 30,
         }
     }
 }
@@ -228,6 +231,39 @@ pub fn half_year(period: Period) -> String {
         period.year(),
         if period.month() <= 6 { 1 } else { 2 }
     )
+}
+
+/// How long an unsubmitted half-year report stays a deviation: a report due more than a year
+/// ago belongs to a satsning's history (an ended satsning from before Utfall would otherwise
+/// raise a flag for every half-year it ever ran).
+pub const LATE_REPORT_LOOKBACK_DAYS: i64 = 365;
+
+/// The Rapport rule's input: the half-years of `halves` (those the satsning reports on)
+/// whose report is past its due date on `today`, not in (`is_in`: submitted or approved), and
+/// due within [`LATE_REPORT_LOOKBACK_DAYS`]; oldest first.
+pub fn late_reports(
+    halves: &[crate::report::half::HalfYear],
+    is_in: &HashSet<crate::report::half::HalfYear>,
+    due_dates: &crate::report::half::DueDates,
+    today: NaiveDate,
+) -> Vec<rules::LateReport> {
+    let mut late: Vec<rules::LateReport> = halves
+        .iter()
+        .filter(|half| !is_in.contains(half))
+        .filter_map(|&half| {
+            let due = due_dates.due(half);
+            let days_late = (today - due).num_days();
+            (1..=LATE_REPORT_LOOKBACK_DAYS)
+                .contains(&days_late)
+                .then_some(rules::LateReport {
+                    half,
+                    due,
+                    days_late,
+                })
+        })
+        .collect();
+    late.sort_by_key(|r| r.half);
+    late
 }
 
 /// The budget rule's input from the actual costs recorded so far (`economics::actual`):

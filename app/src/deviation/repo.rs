@@ -19,12 +19,13 @@ use crate::initiative::Status;
 use crate::report::Period;
 use crate::{db_read, on_tx};
 
-/// What an evaluation needs besides the database: the rules' thresholds and the reporting
-/// deadlines (both from the configuration).
+/// What an evaluation needs besides the database: the rules' thresholds, the reporting
+/// deadlines and the half-year reports' due dates (all from the configuration).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Settings {
     pub thresholds: Thresholds,
     pub reporting: crate::report::Rules,
+    pub half_year_due: crate::report::half::DueDates,
 }
 
 /// What an evaluation changed.
@@ -112,11 +113,39 @@ pub async fn evaluate(
             crate::economics::actual_repo::costs(db, row.organisation_id, initiative_id).await?;
         subject.initiative.spending =
             super::spending(row.budget_sek, &costs, row.start_date, row.end_date, today);
+        // The Rapport rule reads which half-year reports are in.
+        let halves = crate::report::half::report_halves(row.start_date, row.end_date, today);
+        let submitted = submitted_halves(db, initiative_id).await?;
+        subject.initiative.late_reports =
+            super::late_reports(&halves, &submitted, &settings.half_year_due, today);
         super::evaluate(&subject, &settings.thresholds)
     } else {
         Vec::new()
     };
     apply(db, row.organisation_id, initiative_id, &raised, now).await
+}
+
+/// The half-years whose report for `initiative_id` has been submitted at least once (a
+/// report sent back for completion was still in on time). The table is the half-year
+/// reports' (`halfyear`, above this concept); only this fact is read here.
+async fn submitted_halves(
+    db: &Db,
+    initiative_id: i64,
+) -> Result<HashSet<crate::report::half::HalfYear>, AppError> {
+    let rows: Vec<(i64, i64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT r.year, r.half FROM half_year_report r
+             WHERE r.initiative_id = $1
+               AND EXISTS (SELECT 1 FROM half_year_version v WHERE v.report_id = r.id)",
+        )
+        .bind(initiative_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(year, half)| crate::report::half::HalfYear::new(year as i32, half as u8))
+        .collect())
 }
 
 /// Satsningar the sweep evaluates at once.

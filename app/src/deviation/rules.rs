@@ -45,11 +45,22 @@ pub struct Spending {
     pub elapsed: f64,
 }
 
+/// A half-year report past its due date and not submitted (`super::late_reports`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LateReport {
+    pub half: crate::report::half::HalfYear,
+    pub due: NaiveDate,
+    /// Whole days past the due date, at least 1.
+    pub days_late: i64,
+}
+
 /// What a satsning rule looks at.
 #[derive(Debug, Clone, Default)]
 pub struct InitiativeInput {
     /// `None` until actual costs are recorded: the budget rule then has no data and says nothing.
     pub spending: Option<Spending>,
+    /// The half-year reports that are overdue, oldest first.
+    pub late_reports: Vec<LateReport>,
 }
 
 /// How a rule is applied: to each active measure, to each reporting month, or once per
@@ -124,6 +135,12 @@ pub const RULES: &[Rule] = &[
         label: "Budget",
         about: "Utfall hittills över budget × förfluten andel + tolerans. Ingen data ännu: utgifter rapporteras med halvårsredovisningen.",
         check: Check::Initiative(budget),
+    },
+    Rule {
+        id: "rapport",
+        label: "Rapport",
+        about: "Halvårsredovisningen är inte inskickad fast sista dagen har passerat.",
+        check: Check::Initiative(report_overdue),
     },
 ];
 
@@ -585,6 +602,36 @@ pub fn budget(input: &InitiativeInput, thresholds: &Thresholds) -> Option<Findin
             crate::sv::number::format_decimal(thresholds.budget_tolerance_percent),
         ),
         numbers: vec![("utfall".into(), spent), ("tillatet".into(), allowed)],
+        points: Vec::new(),
+        provisional: false,
+    })
+}
+
+/// Rapport: a half-year report not submitted by its due date; red once it is more than
+/// [`Thresholds::report_red_after_days`] days late. One flag for the oldest late report (its
+/// half-year is the window), naming any later ones too; submitting it moves the flag on.
+pub fn report_overdue(input: &InitiativeInput, thresholds: &Thresholds) -> Option<Finding> {
+    let (oldest, later) = input.late_reports.split_first()?;
+    let severity = if oldest.days_late > thresholds.report_red_after_days {
+        Severity::Red
+    } else {
+        Severity::Yellow
+    };
+    let days = crate::sv::date::days(oldest.days_late);
+    let mut explanation = format!(
+        "Halvårsredovisningen för {} är inte inskickad: sista dag var {}, nu {days} sedan.",
+        oldest.half.label(),
+        long_date(oldest.due),
+    );
+    if !later.is_empty() {
+        let names: Vec<String> = later.iter().map(|r| r.half.label()).collect();
+        explanation.push_str(&format!(" Även {} saknas.", names.join(" och ")));
+    }
+    Some(Finding {
+        window: oldest.half.to_string(),
+        severity,
+        explanation,
+        numbers: vec![("dagar_sen".into(), oldest.days_late as f64)],
         points: Vec::new(),
         provisional: false,
     })

@@ -508,6 +508,7 @@ fn budget_has_no_data_yet_but_its_rule_is_in_place() {
             budget_sek: 1_000_000,
             elapsed: 0.5,
         }),
+        ..InitiativeInput::default()
     };
     let f = rules::budget(&over, &t()).unwrap();
     assert_eq!(f.severity, Severity::Yellow);
@@ -518,6 +519,72 @@ fn budget_has_no_data_yet_but_its_rule_is_in_place() {
         "{}",
         f.explanation
     );
+}
+
+fn half(text: &str) -> crate::report::half::HalfYear {
+    crate::report::half::HalfYear::parse(text).unwrap()
+}
+
+#[test]
+fn a_report_not_in_by_its_due_date_is_late_until_a_year_has_passed() {
+    let due = crate::report::half::DueDates::default();
+    let halves = [half("2025-H2"), half("2026-H1"), half("2026-H2")];
+    let none = HashSet::new();
+    // 2025-H2 was due 28 February 2026, 2026-H1 on 31 August 2026; 2026-H2 is not due yet.
+    let late = late_reports(&halves, &none, &due, date(2026, 9, 1));
+    assert_eq!(
+        late.iter()
+            .map(|r| (r.half, r.days_late))
+            .collect::<Vec<_>>(),
+        [(half("2025-H2"), 185), (half("2026-H1"), 1)]
+    );
+    assert!(
+        late_reports(&halves, &none, &due, date(2026, 2, 28)).is_empty(),
+        "due today"
+    );
+    let in_ = HashSet::from([half("2025-H2")]);
+    let late = late_reports(&halves, &in_, &due, date(2026, 9, 1));
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0].half, half("2026-H1"));
+    // A year and a day after its due date a report is history, not a deviation.
+    let late = late_reports(&halves, &none, &due, date(2027, 3, 1));
+    assert_eq!(
+        late.iter().map(|r| r.half).collect::<Vec<_>>(),
+        [half("2026-H1"), half("2026-H2")]
+    );
+}
+
+#[test]
+fn the_report_rule_flags_the_oldest_late_report_and_turns_red_after_a_month() {
+    assert_eq!(
+        rules::report_overdue(&InitiativeInput::default(), &t()),
+        None
+    );
+    let due = crate::report::half::DueDates::default();
+    let halves = [half("2025-H2"), half("2026-H1")];
+    let input = |today| InitiativeInput {
+        late_reports: late_reports(&halves, &HashSet::new(), &due, today),
+        ..InitiativeInput::default()
+    };
+    let f = rules::report_overdue(&input(date(2026, 3, 10)), &t()).unwrap();
+    assert_eq!(f.window, "2025-H2");
+    assert_eq!(f.severity, Severity::Yellow);
+    assert_eq!(
+        f.explanation,
+        "Halvårsredovisningen för juli–december 2025 är inte inskickad: sista dag var \
+         28 februari 2026, nu 10 dagar sedan."
+    );
+    let f = rules::report_overdue(&input(date(2026, 9, 1)), &t()).unwrap();
+    assert_eq!((f.window.as_str(), f.severity), ("2025-H2", Severity::Red));
+    assert!(
+        f.explanation.ends_with("Även januari–juni 2026 saknas."),
+        "{}",
+        f.explanation
+    );
+    let f = rules::report_overdue(&input(date(2026, 3, 30)), &t()).unwrap();
+    assert_eq!(f.severity, Severity::Yellow, "30 days is still gul");
+    let f = rules::report_overdue(&input(date(2026, 3, 31)), &t()).unwrap();
+    assert_eq!(f.severity, Severity::Red);
 }
 
 #[test]
@@ -856,7 +923,13 @@ fn spending_comes_from_the_recorded_actual_costs() {
     let s = super::spending(1_000_000, &costs, start, end, day(2026, 12, 31)).unwrap();
     assert_eq!((s.spent_sek, s.budget_sek), (700_000, 1_000_000));
     assert!((s.elapsed - 0.5).abs() < 0.01, "{}", s.elapsed);
-    let flagged = rules::budget(&InitiativeInput { spending: Some(s) }, &t());
+    let flagged = rules::budget(
+        &InitiativeInput {
+            spending: Some(s),
+            ..InitiativeInput::default()
+        },
+        &t(),
+    );
     assert_eq!(flagged.map(|f| f.severity), Some(Severity::Yellow));
     assert_eq!(
         super::spending(0, &costs, start, end, end),

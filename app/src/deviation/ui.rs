@@ -249,6 +249,11 @@ fn Flag(data: FlagPage) -> impl IntoView {
         .points
         .last()
         .map(|p| format!("/satsningar/{}/rapportera/{p}/historik", s.initiative_id));
+    // A late half-year report (rule Rapport) is keyed by its half-year: link to the report.
+    let report_href = (s.rule == "rapport")
+        .then(|| crate::report::half::HalfYear::parse(&s.window))
+        .flatten()
+        .map(|half| format!("/satsningar/{}/halvar/{half}", s.initiative_id));
     view! {
         <PageTitle text=title.clone()/>
         <section class="page" aria-labelledby="avvikelse-rubrik">
@@ -271,6 +276,7 @@ fn Flag(data: FlagPage) -> impl IntoView {
             <ul class="links">
                 {data.chart_href.clone().map(|href| view! { <li><a href=href>"Diagrammet som visar avvikelsen"</a></li> })}
                 {values_href.map(|href| view! { <li><a href=href>"Värdena och deras ändringshistorik"</a></li> })}
+                {report_href.map(|href| view! { <li><a href=href>"Halvårsredovisningen"</a></li> })}
             </ul>
             {(!flag.reason.is_empty()).then(|| view! {
                 <h2>"Projektledarens förklaring"</h2>

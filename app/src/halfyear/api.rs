@@ -368,6 +368,8 @@ pub async fn submit_half_year(id: i64, halvar: String) -> Result<Saved, AppError
         narratives,
     };
     super::repo::submit(&db, user.actor(), id, half, &snapshot, chrono::Utc::now()).await?;
+    // The Rapport rule reads whether the report is in: evaluate the satsning's flags again.
+    crate::report::values_changed(&db, id).await;
     Ok(Saved {
         redirect: format!("{}?inskickad=1", report_path(id, half)),
     })

@@ -622,3 +622,29 @@ pub async fn statuses(
         })
         .collect())
 }
+
+/// Reports first submitted at or after `since` (a resubmission after completion is not
+/// news): (satsning id, half-year, when).
+pub async fn submitted_since(
+    db: &Db,
+    organisation_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<(i64, HalfYear, DateTime<Utc>)>, AppError> {
+    let rows: Vec<(i64, i64, i64, DateTime<Utc>)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT r.initiative_id, r.year, r.half, v.submitted_at
+             FROM half_year_report r
+             JOIN half_year_version v ON v.report_id = r.id AND v.version = 1
+             WHERE r.organisation_id = $1 AND v.submitted_at >= $2
+             ORDER BY v.submitted_at",
+        )
+        .bind(organisation_id)
+        .bind(since)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, year, half, at)| Some((id, HalfYear::new(year as i32, half as u8)?, at)))
+        .collect())
+}

@@ -9,7 +9,10 @@ use futures::future::BoxFuture;
 
 use super::mails::{self, DigestItem, DigestSection};
 use super::repo::{self, Recipient};
-use super::{FLAG_EXPLAINED, MONTHLY_REPORTING, ReminderEnv, SURVEY_LOW_RESPONSE, WEEKLY_DIGEST};
+use super::{
+    FLAG_EXPLAINED, HALF_YEAR_REPORT, MONTHLY_REPORTING, ReminderEnv, SURVEY_LOW_RESPONSE,
+    WEEKLY_DIGEST,
+};
 use crate::auth::Role;
 use crate::db::Db;
 use crate::error::AppError;
@@ -150,11 +153,12 @@ pub type SectionFn = for<'a> fn(
     DateTime<Utc>,
 ) -> BoxFuture<'a, Result<DigestSection, AppError>>;
 
-/// The digest's sections, in order. Half-year reports (#17: submitted, overdue) add one
-/// function below and one line here.
+/// The digest's sections, in order. A new section is one function below and one line here.
 pub const DIGEST_SECTIONS: &[SectionFn] = &[
     |db, env, org, now| Box::pin(changed_flags(db, env, org, now)),
+    |db, env, org, now| Box::pin(late_reports(db, env, org, now)),
     |db, env, org, now| Box::pin(late_months(db, env, org, now)),
+    |db, env, org, now| Box::pin(submitted_reports(db, env, org, now)),
     |db, env, org, now| Box::pin(submitted_months(db, env, org, now)),
 ];
 
@@ -445,4 +449,174 @@ pub fn survey_low_response_job<'a>(
     now: DateTime<Utc>,
 ) -> BoxFuture<'a, Result<usize, AppError>> {
     Box::pin(survey_low_response(db, env, now))
+}
+
+/// A reporting satsning's half-year reports that are not in (never submitted: a draft or
+/// not begun), each with its status as the reminder names it.
+async fn reports_not_in(
+    db: &Db,
+    organisation_id: i64,
+    initiative: &Initiative,
+    today: NaiveDate,
+) -> Result<Vec<(crate::report::half::HalfYear, String)>, AppError> {
+    use crate::halfyear::ReportStatus;
+    let statuses = crate::halfyear::repo::statuses(db, organisation_id, initiative.id).await?;
+    Ok(
+        crate::report::half::report_halves(initiative.start, initiative.end, today)
+            .into_iter()
+            .filter_map(|half| match statuses.get(&half).copied() {
+                None | Some(ReportStatus::Draft) => Some((
+                    half,
+                    crate::halfyear::status_label(statuses.get(&half).copied()).to_string(),
+                )),
+                // Submitted at least once: in on time, whatever the review says since.
+                Some(_) => None,
+            })
+            .collect(),
+    )
+}
+
+/// Halvårsredovisning: each projektledare of a reporting satsning gets one mail 30, 14 and 7
+/// days before a report is due and one when it is late, while it is not submitted. The
+/// satsning's owners (förvaltningscheferna) have no accounts of their own in Utfall yet
+/// (`owner_names` is text), so the overdue mail reaches them through the beredningsgrupp's
+/// weekly digest and the deviation flag *Rapport*.
+pub async fn half_year_report(
+    db: &Db,
+    env: &ReminderEnv,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let today = today(env, now);
+    let mut queued = 0;
+    for organisation in crate::organisation::repo::list(db).await? {
+        let people: HashMap<i64, Recipient> = repo::active_users(db, organisation.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let off = repo::opted_out(db, organisation.id, HALF_YEAR_REPORT).await?;
+        let mut mails = Vec::new();
+        for initiative in crate::initiative::repo::list(db, organisation.id).await? {
+            if initiative.status < Status::Decided || initiative.leads.is_empty() {
+                continue;
+            }
+            for (half, status) in reports_not_in(db, organisation.id, &initiative, today).await? {
+                let due = env.half_year_due.due(half);
+                let Some(stage) = mails::report_stage(due, today) else {
+                    continue;
+                };
+                let about = mails::ReportDue {
+                    initiative_id: initiative.id,
+                    initiative: initiative.name.clone(),
+                    half,
+                    due,
+                    stage,
+                    status,
+                };
+                for (lead, _) in &initiative.leads {
+                    let Some(person) = people.get(lead).filter(|p| !off.contains(&p.id)) else {
+                        continue;
+                    };
+                    mails.push(outbox_mail(
+                        organisation.id,
+                        mails::report_key(initiative.id, half, stage, person.id),
+                        HALF_YEAR_REPORT,
+                        person,
+                        mails::report_due(&person.name, &about, today, &env.base_url.0),
+                    ));
+                }
+            }
+        }
+        queued += queue(db, &mails, now).await?;
+    }
+    Ok(queued)
+}
+
+/// [`half_year_report`] as a registered job body.
+pub fn half_year_report_job<'a>(
+    db: &'a Db,
+    env: &'a ReminderEnv,
+    now: DateTime<Utc>,
+) -> BoxFuture<'a, Result<usize, AppError>> {
+    Box::pin(half_year_report(db, env, now))
+}
+
+/// Half-year reports past their due date and not submitted (as the deviation rule *Rapport*
+/// reads them: due within the last year).
+async fn late_reports(
+    db: &Db,
+    env: &ReminderEnv,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<DigestSection, AppError> {
+    let today = today(env, now);
+    let mut items = Vec::new();
+    for initiative in crate::initiative::repo::list(db, organisation_id).await? {
+        if initiative.status < Status::Decided {
+            continue;
+        }
+        let not_in = reports_not_in(db, organisation_id, &initiative, today).await?;
+        let halves: Vec<_> = not_in.iter().map(|(half, _)| *half).collect();
+        let late = crate::deviation::late_reports(
+            &halves,
+            &std::collections::HashSet::new(),
+            &env.half_year_due,
+            today,
+        );
+        items.extend(late.into_iter().map(|report| DigestItem {
+            text: format!(
+                "{}: {} ({} efter sista dag {})",
+                initiative.name,
+                report.half.label(),
+                crate::sv::date::days(report.days_late),
+                crate::sv::date::day_and_month(report.due)
+            ),
+            path: format!("/satsningar/{}/halvar/{}", initiative.id, report.half),
+        }));
+    }
+    Ok(DigestSection {
+        heading: "Försenade halvårsredovisningar".into(),
+        items,
+    })
+}
+
+/// Half-year reports submitted for the first time during the last seven days.
+async fn submitted_reports(
+    db: &Db,
+    env: &ReminderEnv,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<DigestSection, AppError> {
+    let names: HashMap<i64, String> = crate::initiative::repo::list(db, organisation_id)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    let submitted =
+        crate::halfyear::repo::submitted_since(db, organisation_id, now - Duration::days(7))
+            .await?;
+    let items = submitted
+        .into_iter()
+        .filter_map(|(id, half, at)| {
+            let day = at.with_timezone(&env.time_zone).date_naive();
+            let late = if day > env.half_year_due.due(half) {
+                ", efter sista dag"
+            } else {
+                ""
+            };
+            Some(DigestItem {
+                text: format!(
+                    "{}: halvårsredovisningen för {} inskickad {}{late}",
+                    names.get(&id)?,
+                    half.label(),
+                    crate::sv::date::day_and_month(day)
+                ),
+                path: format!("/satsningar/{id}/halvar/{half}"),
+            })
+        })
+        .collect();
+    Ok(DigestSection {
+        heading: "Inskickade halvårsredovisningar".into(),
+        items,
+    })
 }

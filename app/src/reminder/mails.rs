@@ -317,6 +317,120 @@ pub fn low_response(name: &str, low: &LowResponse, base_url: &str) -> Composed {
     }
 }
 
+/// Which half-year report reminder is due: so many days before the due date, or overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportStage {
+    /// 30, 14 or 7 days before (the stage, not the exact days left).
+    Before(i64),
+    Overdue,
+}
+
+/// The reminder due for a report due on `due`, on `today`: the latest of
+/// [`super::HALF_YEAR_DAYS_BEFORE`] that has been reached (so a job that missed the very day,
+/// or a satsning decided late, still sends the stage it is in, once), or overdue within
+/// [`super::HALF_YEAR_OVERDUE_WITHIN_DAYS`] after the due date.
+pub fn report_stage(due: NaiveDate, today: NaiveDate) -> Option<ReportStage> {
+    let left = (due - today).num_days();
+    if left < 0 {
+        return (-left <= super::HALF_YEAR_OVERDUE_WITHIN_DAYS).then_some(ReportStage::Overdue);
+    }
+    super::HALF_YEAR_DAYS_BEFORE
+        .iter()
+        .copied()
+        .filter(|days| left <= *days)
+        .min()
+        .map(ReportStage::Before)
+}
+
+/// The idempotency key of a half-year report reminder: one per satsning, half-year, stage and
+/// user (`rapport-paminnelse:12:2026-H2:7d:5`).
+pub fn report_key(
+    initiative_id: i64,
+    half: crate::report::half::HalfYear,
+    stage: ReportStage,
+    user_id: i64,
+) -> String {
+    let stage = match stage {
+        ReportStage::Before(days) => format!("{days}d"),
+        ReportStage::Overdue => "forsenad".to_string(),
+    };
+    format!("rapport-paminnelse:{initiative_id}:{half}:{stage}:{user_id}")
+}
+
+/// What the half-year report reminder tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportDue {
+    pub initiative_id: i64,
+    pub initiative: String,
+    pub half: crate::report::half::HalfYear,
+    pub due: NaiveDate,
+    pub stage: ReportStage,
+    /// "Utkast" or "Inte påbörjad".
+    pub status: String,
+}
+
+/// The half-year report reminder to projektledare `name`.
+pub fn report_due(name: &str, report: &ReportDue, today: NaiveDate, base_url: &str) -> Composed {
+    let half = report.half.label();
+    let initiative = &report.initiative;
+    let due = long_date(report.due);
+    let link = format!(
+        "{base_url}/satsningar/{}/halvar/{}",
+        report.initiative_id, report.half
+    );
+    let (subject, lead) = match report.stage {
+        ReportStage::Before(_) => {
+            let left = (report.due - today).num_days();
+            let when = match left {
+                0 => "i dag".to_string(),
+                1 => "i morgon".to_string(),
+                n => format!("om {n} dagar"),
+            };
+            (
+                format!("Påminnelse: halvårsredovisningen för {initiative} ska in {when}"),
+                format!(
+                    "Halvårsredovisningen för {half} i ”{initiative}” ska vara inskickad senast \
+                     {due}, {when}."
+                ),
+            )
+        }
+        ReportStage::Overdue => (
+            format!("Försenad: halvårsredovisningen för {initiative} är inte inskickad"),
+            format!(
+                "Halvårsredovisningen för {half} i ”{initiative}” skulle ha varit inskickad \
+                 senast {due}. Beredningsgruppen ser den som försenad."
+            ),
+        ),
+    };
+    let status = format!(
+        "Status just nu: {}. Utfall har redan fyllt i måtten, värdena och avvikelserna; du \
+         skriver texterna, fyller i kostnaderna och skickar in.",
+        report.status.to_lowercase()
+    );
+    let why = format!(
+        "Du får det här mejlet eftersom du är projektledare för ”{initiative}” i Utfall och \
+         halvårsredovisningen för {half} inte är inskickad."
+    );
+    let text = format!(
+        "Hej {name}!\n\n{lead}\n{status}\n\nSkriv och skicka in här:\n{link}\n{}",
+        footer_text(&why, base_url)
+    );
+    let html = html_page(&format!(
+        "<p>Hej {}!</p><p>{}<br>{}</p><p><a href=\"{}\">Halvårsredovisningen för {}</a></p>{}",
+        escape(name),
+        escape(&lead),
+        escape(&status),
+        escape(&link),
+        escape(&half),
+        footer_html(&why, base_url)
+    ));
+    Composed {
+        subject,
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,5 +558,72 @@ mod tests {
         assert!(mail.html.contains("&lt;ny&gt; personal<br>"));
         assert!(!mail.html.contains("<ny>"));
         assert_eq!(explained_key(21, 5), "avvikelse-forklarad:21:5");
+    }
+
+    #[test]
+    fn a_report_is_reminded_of_at_30_14_and_7_days_and_once_when_late() {
+        let due = date(2027, 2, 28);
+        let stage = |d: NaiveDate| report_stage(due, d);
+        assert_eq!(stage(date(2027, 1, 28)), None, "31 days before");
+        assert_eq!(stage(date(2027, 1, 29)), Some(ReportStage::Before(30)));
+        assert_eq!(stage(date(2027, 2, 13)), Some(ReportStage::Before(30)));
+        assert_eq!(stage(date(2027, 2, 14)), Some(ReportStage::Before(14)));
+        assert_eq!(stage(date(2027, 2, 21)), Some(ReportStage::Before(7)));
+        assert_eq!(stage(due), Some(ReportStage::Before(7)), "due today");
+        assert_eq!(stage(date(2027, 3, 1)), Some(ReportStage::Overdue));
+        assert_eq!(stage(date(2027, 3, 30)), Some(ReportStage::Overdue));
+        assert_eq!(
+            stage(date(2027, 3, 31)),
+            None,
+            "the flag carries it from here"
+        );
+        let half = crate::report::half::HalfYear::parse("2026-H2").unwrap();
+        assert_eq!(
+            report_key(12, half, ReportStage::Before(7), 5),
+            "rapport-paminnelse:12:2026-H2:7d:5"
+        );
+        assert_eq!(
+            report_key(12, half, ReportStage::Overdue, 5),
+            "rapport-paminnelse:12:2026-H2:forsenad:5"
+        );
+    }
+
+    #[test]
+    fn the_report_mail_says_when_links_to_the_report_and_says_why() {
+        let report = ReportDue {
+            initiative_id: 12,
+            initiative: "Skolfam & co".into(),
+            half: crate::report::half::HalfYear::parse("2026-H2").unwrap(),
+            due: date(2027, 2, 28),
+            stage: ReportStage::Before(14),
+            status: "Utkast".into(),
+        };
+        let mail = report_due("Anna <Berg>", &report, date(2027, 2, 16), "https://u.se");
+        assert_eq!(
+            mail.subject,
+            "Påminnelse: halvårsredovisningen för Skolfam & co ska in om 12 dagar"
+        );
+        assert!(mail.text.contains("juli–december 2026 i ”Skolfam & co”"));
+        assert!(mail.text.contains("senast 28 februari 2027, om 12 dagar"));
+        assert!(mail.text.contains("Status just nu: utkast."));
+        assert!(
+            mail.text
+                .contains("https://u.se/satsningar/12/halvar/2026-H2")
+        );
+        assert!(mail.text.contains("https://u.se/profil"));
+        assert!(mail.html.contains("Anna &lt;Berg&gt;") && !mail.html.contains("<Berg>"));
+        let late = ReportDue {
+            stage: ReportStage::Overdue,
+            ..report
+        };
+        let mail = report_due("Anna", &late, date(2027, 3, 2), "https://u.se");
+        assert_eq!(
+            mail.subject,
+            "Försenad: halvårsredovisningen för Skolfam & co är inte inskickad"
+        );
+        assert!(
+            mail.text
+                .contains("skulle ha varit inskickad senast 28 februari 2027")
+        );
     }
 }

@@ -78,6 +78,15 @@ pub const TYPES: &[ReminderType] = &[
         run: jobs::survey_low_response_job,
     },
     ReminderType {
+        id: HALF_YEAR_REPORT,
+        label: "Påminnelse om halvårsredovisning",
+        description: "Till projektledare: 30, 14 och 7 dagar innan halvårsredovisningen ska vara inskickad, och när den är försenad. Inget mejl när den redan är inskickad.",
+        // Every morning; the job decides which reminder (if any) is due that day.
+        default_cron: "0 15 8 * * *",
+        #[cfg(feature = "ssr")]
+        run: jobs::half_year_report_job,
+    },
+    ReminderType {
         id: FLAG_EXPLAINED,
         label: "Avvikelse förklarad",
         description: "Till beredningsgruppen: ett mejl när en projektledare har förklarat en avvikelse, med förklaringen och en länk för beslut.",
@@ -92,6 +101,7 @@ pub const MONTHLY_REPORTING: &str = "monthly_reporting";
 pub const WEEKLY_DIGEST: &str = "weekly_digest";
 pub const FLAG_EXPLAINED: &str = "flag_explained";
 pub const SURVEY_LOW_RESPONSE: &str = "survey_low_response";
+pub const HALF_YEAR_REPORT: &str = "half_year_report";
 
 /// The type with `id`, if any.
 pub fn reminder_type(id: &str) -> Option<&'static ReminderType> {
@@ -119,10 +129,19 @@ pub struct ReminderEnv {
     /// A code wave closing soon with fewer than this share (per cent) of its codes used is
     /// "low" (`UTFALL_SURVEY_LOW_RESPONSE_PERCENT`).
     pub survey_low_response_percent: u32,
+    /// When the half-year reports are due (`UTFALL_HALFYEAR_DUE_H1` / `…_H2`).
+    pub half_year_due: crate::report::half::DueDates,
 }
 
 /// Days before a month's due date its reminder goes out.
 pub const DAYS_BEFORE_DUE: i64 = 3;
+
+/// Days before a half-year report's due date its reminders go out, earliest first.
+pub const HALF_YEAR_DAYS_BEFORE: [i64; 3] = [30, 14, 7];
+
+/// An overdue half-year report is reminded of once, if the job runs within this many days
+/// after the due date (after that the deviation flag and the weekly digest carry it).
+pub const HALF_YEAR_OVERDUE_WITHIN_DAYS: i64 = 30;
 
 /// Days before a code wave closes that a low response rate is reminded of.
 pub const DAYS_BEFORE_CLOSE: i64 = 3;
@@ -193,6 +212,7 @@ mod tests {
             vec![
                 MONTHLY_REPORTING.to_string(),
                 SURVEY_LOW_RESPONSE.to_string(),
+                HALF_YEAR_REPORT.to_string(),
                 FLAG_EXPLAINED.to_string()
             ]
         );
@@ -203,6 +223,7 @@ mod tests {
                 (MONTHLY_REPORTING.to_string(), false),
                 (WEEKLY_DIGEST.to_string(), true),
                 (SURVEY_LOW_RESPONSE.to_string(), false),
+                (HALF_YEAR_REPORT.to_string(), false),
                 (FLAG_EXPLAINED.to_string(), false)
             ]
         );

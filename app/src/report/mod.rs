@@ -6,6 +6,7 @@ pub mod api;
 pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod file_repo;
+pub mod half;
 pub mod import;
 pub mod import_api;
 pub mod import_ui;

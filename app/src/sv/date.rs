@@ -28,6 +28,15 @@ pub fn long_date(date: NaiveDate) -> String {
     )
 }
 
+/// "1 dag", "15 dagar".
+pub fn days(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} dag")
+    } else {
+        format!("{n} dagar")
+    }
+}
+
 /// "10 december", for dates in the current year's context.
 pub fn day_and_month(date: NaiveDate) -> String {
     format!("{} {}", date.day(), MONTHS[date.month0() as usize])
