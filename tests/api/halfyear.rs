@@ -1,7 +1,8 @@
 //! Halvårsredovisning: a submitted report keeps its numbers when a value is corrected later
 //! and says newer data exist; the workflow submit → komplettering → resubmit → godkänd with
 //! an audit row per step; who may see, write and review; bad input answered in Swedish with
-//! what was typed; and the actual costs reaching the deviation budget rule.
+//! what was typed; and the actual costs reaching the deviation budget rule, the economic
+//! calculation and the fund overview.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use reqwest::StatusCode;
 use crate::builders::{
     InitiativeBuilder, SchemaBuilder, TestInitiative, TestUser, UserBuilder, measure_form,
 };
-use crate::helpers::{Backend, TestApp, postgres_database, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, TestApp, postgres_database, spawn_app, spawn_app_with, texts_of};
 
 /// `name` as two tests: on SQLite always, on PostgreSQL when `TEST_DATABASE_URL` is set.
 macro_rules! both_backends {
@@ -524,6 +525,55 @@ async fn actual_costs_reach_the_budget_rule_and_the_report() {
     assert_eq!(flags, vec![("budget".to_string(), "rod".to_string())]);
     let report = html(&lead_browser, &at).await;
     assert!(report.contains("Faktiska kostnader hittills: 1\u{a0}150\u{a0}000\u{a0}kr"));
+
+    // The calculation counts 2025's costs (closed: its July–December report was due on 28
+    // February 2026) in place of its budget, and 2026's spending so far, already above its
+    // (empty) budget; the whole budget of 1 000 000 kr sits in 2025, the first year.
+    let economics = html(
+        &lead_browser,
+        &format!("/satsningar/{}/ekonomi", initiative.id),
+    )
+    .await;
+    let kr = |amount: &str| format!("{}\u{a0}kr", amount.replace(' ', "\u{a0}"));
+    let rows = texts_of(&economics, "#kostnader tbody tr");
+    assert_eq!(
+        rows,
+        vec![
+            format!(
+                "2025 {} {} {} Faktisk kostnad",
+                kr("1 000 000"),
+                kr("400 000"),
+                kr("400 000")
+            ),
+            format!(
+                "2026 {} {} {} Faktisk kostnad hittills (över budget)",
+                kr("0"),
+                kr("750 000"),
+                kr("750 000")
+            ),
+        ]
+    );
+    // 400 000 + 750 000 / 1,035 at the default discount rate.
+    assert_eq!(
+        texts_of(&economics, "#nuvarde-kostnader"),
+        vec![kr("1 124 638")]
+    );
+
+    // The fund overview shows what was spent, per nämnd and in total.
+    let (_, reviewer) = UserBuilder::with_role(Role::Review).login(&app).await;
+    let fund = html(&reviewer, "/fonden").await;
+    let spent_in = |row: &str| {
+        texts_of(&fund, row)
+            .into_iter()
+            .filter(|r| r.contains(&kr("1 150 000")))
+            .count()
+    };
+    assert_eq!(
+        spent_in("tbody tr"),
+        2,
+        "both nämnder of the satsning: {fund}"
+    );
+    assert_eq!(spent_in("tfoot tr"), 1);
 }
 
 #[tokio::test]

@@ -356,3 +356,20 @@ impl TestApp {
         self.post_form(path, &borrowed).await
     }
 }
+
+/// The text of every element `selector` matches in `page`, ASCII whitespace collapsed to one
+/// space (the no-break spaces of Swedish numbers stay).
+pub fn texts_of(page: &str, selector: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(page);
+    document
+        .select(&scraper::Selector::parse(selector).expect("a valid selector"))
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_ascii_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}

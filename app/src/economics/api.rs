@@ -151,8 +151,8 @@ pub struct EconomicsData {
     pub first_year: i32,
     pub last_year: i32,
     pub settings: Settings,
-    /// Kostnader per år (budget), whole kronor.
-    pub costs: Vec<(i32, i64)>,
+    /// Kostnader per år: budget, recorded and counted, whole kronor.
+    pub costs: Vec<super::CostYear>,
     pub rows: Vec<EffectRowView>,
     /// The result, or why it cannot be computed (Swedish).
     pub computed: Result<Computed, String>,
@@ -257,7 +257,18 @@ pub async fn economics(id: i64) -> Result<EconomicsData, AppError> {
             })
         })
         .collect();
-    let costs = super::yearly_costs(&initiative.budget_years, initiative.budget_sek, first_year);
+    let budget = super::yearly_costs(&initiative.budget_years, initiative.budget_sek, first_year);
+    let spent = super::actual_repo::costs(&db, org, id).await?;
+    let cost_years = super::cost_years(
+        &budget,
+        &super::actual::per_year(&spent),
+        &crate::report::api::due_dates(),
+        crate::sv::time::local_date(chrono::Utc::now()),
+    );
+    let costs: Vec<(i32, f64)> = cost_years
+        .iter()
+        .map(|c| (c.year, c.counted as f64))
+        .collect();
     let plan = super::repo::repayment_plan(&db, id).await?;
     let payments = super::repo::payments(&db, id).await?;
     let paid: Vec<(i64, i32, i64)> = payments
@@ -357,7 +368,7 @@ pub async fn economics(id: i64) -> Result<EconomicsData, AppError> {
         first_year,
         last_year,
         settings,
-        costs: costs.iter().map(|(y, a)| (*y, a.round() as i64)).collect(),
+        costs: cost_years,
         rows: views,
         computed,
         may_edit: super::may_edit_calculation(&user, &initiative),
@@ -519,6 +530,8 @@ pub struct FundRow {
     pub party: String,
     /// Beslutat i satsningar där nämnden deltar (each satsning's whole budget).
     pub decided: i64,
+    /// Förbrukat i de satsningarna: the costs their half-year reports record.
+    pub spent: i64,
     pub planned: i64,
     pub paid: i64,
 }
@@ -529,6 +542,8 @@ pub struct FundData {
     pub rows: Vec<FundRow>,
     /// Decided over all satsningar, each counted once.
     pub decided_total: i64,
+    /// Spent over all satsningar, each counted once.
+    pub spent_total: i64,
 }
 
 /// Fondöversikt for those who see every satsning (a projektledare's view would reveal others').
@@ -538,18 +553,21 @@ pub async fn fund_overview() -> Result<FundData, AppError> {
     let user =
         crate::auth::require(&[Role::Admin, Role::Evaluator, Role::Review, Role::Reader]).await?;
     let db = expect_context::<crate::db::Db>();
-    let (rows, decided_total) = super::repo::fund_overview(&db, user.organisation_id).await?;
+    let (rows, decided_total, spent_total) =
+        super::repo::fund_overview(&db, user.organisation_id).await?;
     Ok(FundData {
         rows: rows
             .into_iter()
-            .map(|(_, party, decided, planned, paid)| FundRow {
+            .map(|(_, party, decided, spent, planned, paid)| FundRow {
                 party,
                 decided,
+                spent,
                 planned,
                 paid,
             })
             .collect(),
         decided_total,
+        spent_total,
     })
 }
 

@@ -539,6 +539,77 @@ pub fn yearly_costs(
     }
 }
 
+/// Where the calculation takes a year's cost from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CostSource {
+    /// The budget: nothing spent is recorded yet, or less than budgeted in a year still open.
+    Budget,
+    /// The recorded costs of a closed year (its July–December report was due).
+    Actual,
+    /// The recorded costs so far of a year still open, already above its budget.
+    ActualSoFar,
+}
+
+impl CostSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Budget => "Budget",
+            Self::Actual => "Faktisk kostnad",
+            Self::ActualSoFar => "Faktisk kostnad hittills (över budget)",
+        }
+    }
+}
+
+/// One year of the calculation's costs: budget, recorded costs and what is counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostYear {
+    pub year: i32,
+    pub budget: i64,
+    /// Faktisk kostnad recorded in the half-year reports, when any is.
+    pub actual: Option<i64>,
+    pub counted: i64,
+    pub source: CostSource,
+}
+
+/// The costs the calculation counts, per year: a closed year's recorded costs (a year is closed
+/// once the report of its second half-year was due, so its costs are all in), and for a year
+/// still open its budget, or what is already spent when that is more. A closed year without
+/// recorded costs keeps its budget: no report is not the same as nothing spent.
+pub fn cost_years(
+    budget: &[(i32, f64)],
+    actual: &[(i32, i64)],
+    due: &crate::report::half::DueDates,
+    today: chrono::NaiveDate,
+) -> Vec<CostYear> {
+    let mut years: std::collections::BTreeMap<i32, (i64, Option<i64>)> = Default::default();
+    for (year, amount) in budget {
+        years.entry(*year).or_default().0 += amount.round() as i64;
+    }
+    for (year, amount) in actual {
+        let entry = years.entry(*year).or_default();
+        entry.1 = Some(entry.1.unwrap_or(0) + amount);
+    }
+    years
+        .into_iter()
+        .map(|(year, (budget, actual))| {
+            let closed = crate::report::half::HalfYear::new(year, 2)
+                .is_some_and(|second| today > due.due(second));
+            let (counted, source) = match actual {
+                Some(spent) if closed => (spent, CostSource::Actual),
+                Some(spent) if spent > budget => (spent, CostSource::ActualSoFar),
+                _ => (budget, CostSource::Budget),
+            };
+            CostYear {
+                year,
+                budget,
+                actual,
+                counted,
+                source,
+            }
+        })
+        .collect()
+}
+
 /// The calculation from what is stored: each effect row's unit cost moved to the price year.
 pub fn build(
     first_year: i32,
@@ -928,5 +999,40 @@ mod tests {
             yearly_costs(&[(2020, 5), (2021, 7)], 12, 2020),
             vec![(2020, 5.0), (2021, 7.0)]
         );
+    }
+
+    #[test]
+    fn a_closed_year_counts_what_was_spent_and_an_open_one_its_budget_unless_spent_is_more() {
+        let due = crate::report::half::DueDates::default();
+        let budget = [(2024, 100.0), (2025, 100.0), (2026, 100.0), (2027, 100.0)];
+        // 2024 closed and under budget, 2025 open until 28 February 2026, 2026 over budget
+        // already, 2027 nothing spent, 2023 spent before the budget's first year.
+        let actual = [(2023, 7), (2024, 80), (2025, 60), (2026, 130)];
+        let on = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let counted = |today| {
+            cost_years(&budget, &actual, &due, today)
+                .into_iter()
+                .map(|c| (c.year, c.counted, c.source))
+                .collect::<Vec<_>>()
+        };
+        use CostSource::*;
+        assert_eq!(
+            counted(on(2026, 2, 28)),
+            vec![
+                (2023, 7, Actual),
+                (2024, 80, Actual),
+                (2025, 100, Budget),
+                (2026, 130, ActualSoFar),
+                (2027, 100, Budget),
+            ]
+        );
+        // The day after the July–December report of 2025 was due, 2025 is closed.
+        assert_eq!(counted(on(2026, 3, 1))[2], (2025, 60, Actual));
+        let rows = cost_years(&budget, &[], &due, on(2030, 1, 1));
+        assert!(
+            rows.iter()
+                .all(|c| c.source == Budget && c.actual.is_none())
+        );
+        assert_eq!(rows.iter().map(|c| c.counted).sum::<i64>(), 400);
     }
 }

@@ -825,19 +825,26 @@ pub async fn add_payment(
     Ok(id)
 }
 
-/// The fund per nämnd of the organisation: (party, name, decided in satsningar it takes part in,
-/// planned återföring, paid back), and the decided total over distinct satsningar.
+/// One nämnd's line of the fund: (party, name, decided in satsningar it takes part in, spent in
+/// them as the half-year reports record it, planned återföring, paid back).
+pub type FundLine = (i64, String, i64, i64, i64, i64);
+
+/// The fund per nämnd of the organisation, and the decided and spent totals over distinct
+/// satsningar.
 pub async fn fund_overview(
     db: &Db,
     organisation_id: i64,
-) -> Result<(Vec<(i64, String, i64, i64, i64)>, i64), AppError> {
-    let rows: Vec<(i64, String, i64, i64, i64)> = db_read!(db, |pool| {
+) -> Result<(Vec<FundLine>, i64, i64), AppError> {
+    let rows: Vec<FundLine> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT p.id, p.name,
                 CAST(COALESCE((SELECT SUM(i.budget_sek) FROM initiative i
                      JOIN initiative_party ip ON ip.initiative_id = i.id
                      WHERE ip.party_id = p.id
                        AND i.status IN ('beslutad', 'pagaende', 'avslutad', 'uppfoljd')), 0) AS BIGINT),
+                CAST(COALESCE((SELECT SUM(ac.amount_sek) FROM actual_cost ac
+                     JOIN initiative_party ip ON ip.initiative_id = ac.initiative_id
+                     WHERE ip.party_id = p.id AND ac.organisation_id = p.organisation_id), 0) AS BIGINT),
                 CAST(COALESCE((SELECT SUM(rp.amount_sek) FROM repayment_plan rp
                      WHERE rp.party_id = p.id), 0) AS BIGINT),
                 CAST(COALESCE((SELECT SUM(r.amount_sek) FROM repayment r
@@ -859,7 +866,16 @@ pub async fn fund_overview(
         .fetch_one(pool)
         .await
     })?;
-    Ok((rows, decided))
+    let spent: i64 = db_read!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(amount_sek), 0) AS BIGINT) FROM actual_cost
+             WHERE organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_one(pool)
+        .await
+    })?;
+    Ok((rows, decided, spent))
 }
 
 /// Stages an uploaded file's lines for the preview; returns the import's id.

@@ -557,21 +557,51 @@ fn ResultView(data: EconomicsData) -> impl IntoView {
 }
 
 #[component]
-fn Costs(costs: Vec<(i32, i64)>) -> impl IntoView {
+fn Costs(costs: Vec<super::CostYear>) -> impl IntoView {
+    let total = |f: fn(&super::CostYear) -> i64| format_sek(costs.iter().map(f).sum());
+    let (budget, counted) = (total(|c| c.budget), total(|c| c.counted));
+    let spent = costs
+        .iter()
+        .any(|c| c.actual.is_some())
+        .then(|| total(|c| c.actual.unwrap_or(0)));
     view! {
-        <section aria-labelledby="kostnader-rubrik">
-            <h2 id="kostnader-rubrik">"Kostnader per år (budget)"</h2>
+        <section aria-labelledby="kostnader-rubrik" id="kostnader">
+            <h2 id="kostnader-rubrik">"Kostnader per år"</h2>
             {if costs.is_empty() {
-                view! { <p class="hint">"Satsningen har ingen budget. Ange den på satsningens sida under Redigera."</p> }.into_any()
+                view! { <p class="hint">"Satsningen har ingen budget och inga redovisade kostnader. Ange budgeten på satsningens sida under Redigera."</p> }.into_any()
             } else {
                 view! {
-                    <table class="table narrow">
-                        <caption class="visually-hidden">"Kostnader per år"</caption>
-                        <thead><tr><th scope="col">"År"</th><th scope="col" class="num">"Kostnad"</th></tr></thead>
-                        <tbody>
-                            {costs.into_iter().map(|(y, a)| view! { <tr><th scope="row">{y}</th><td class="num">{format_sek(a)}</td></tr> }).collect_view()}
-                        </tbody>
-                    </table>
+                    <p class="hint">"Kalkylen räknar med den faktiska kostnaden för ett avslutat år (när halvårsredovisningen för juli–december skulle vara inne) och med budgeten för innevarande och kommande år, eller med det som redan har förbrukats om det är mer. Faktiska kostnader anges i halvårsredovisningen."</p>
+                    <TableScroll label="Kostnader per år">
+                        <table class="table narrow">
+                            <caption class="visually-hidden">"Kostnader per år"</caption>
+                            <thead><tr>
+                                <th scope="col">"År"</th>
+                                <th scope="col" class="num">"Budget"</th>
+                                <th scope="col" class="num">"Faktisk kostnad"</th>
+                                <th scope="col" class="num">"I kalkylen"</th>
+                                <th scope="col">"Räknat på"</th>
+                            </tr></thead>
+                            <tbody>
+                                {costs.iter().map(|c| view! {
+                                    <tr>
+                                        <th scope="row">{c.year}</th>
+                                        <td class="num">{format_sek(c.budget)}</td>
+                                        <td class="num">{c.actual.map_or_else(|| "–".to_string(), format_sek)}</td>
+                                        <td class="num">{format_sek(c.counted)}</td>
+                                        <td>{c.source.label()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                            <tfoot><tr>
+                                <th scope="row">"Totalt"</th>
+                                <td class="num">{budget}</td>
+                                <td class="num">{spent.unwrap_or_else(|| "–".into())}</td>
+                                <td class="num">{counted}</td>
+                                <td></td>
+                            </tr></tfoot>
+                        </table>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>
@@ -861,7 +891,7 @@ fn FundLoader() -> impl IntoView {
     view! {
         <section class="page wide" aria-labelledby="fonden-rubrik">
             <h1 id="fonden-rubrik">"Fonden: beslut och återföring per nämnd"</h1>
-            <p class="lead">"Beslutade medel i satsningar där nämnden deltar, planerad och faktisk återföring."</p>
+            <p class="lead">"Beslutade och förbrukade medel i satsningar där nämnden deltar, planerad och faktisk återföring."</p>
             {loaded_within(data, "Hämtar fondöversikten…", |data| view! { <FundTable data/> })}
         </section>
     }
@@ -878,6 +908,7 @@ fn FundTable(data: FundData) -> impl IntoView {
                 <thead><tr>
                     <th scope="col">"Nämnd"</th>
                     <th scope="col" class="num">"Beslutat i satsningar där nämnden deltar"</th>
+                    <th scope="col" class="num">"Förbrukat i dem"</th>
                     <th scope="col" class="num">"Planerad återföring"</th>
                     <th scope="col" class="num">"Återbetalt"</th>
                     <th scope="col" class="num">"Kvar att återföra"</th>
@@ -887,6 +918,7 @@ fn FundTable(data: FundData) -> impl IntoView {
                         <tr>
                             <th scope="row">{r.party.clone()}</th>
                             <td class="num">{format_sek(r.decided)}</td>
+                            <td class="num">{format_sek(r.spent)}</td>
                             <td class="num">{format_sek(r.planned)}</td>
                             <td class="num">{format_sek(r.paid)}</td>
                             <td class="num">{format_sek(r.planned - r.paid)}</td>
@@ -897,6 +929,7 @@ fn FundTable(data: FundData) -> impl IntoView {
                     <tr>
                         <th scope="row">"Totalt (varje satsning räknad en gång)"</th>
                         <td class="num">{format_sek(data.decided_total)}</td>
+                        <td class="num">{format_sek(data.spent_total)}</td>
                         <td class="num">{format_sek(planned)}</td>
                         <td class="num">{format_sek(paid)}</td>
                         <td class="num">{format_sek(planned - paid)}</td>
@@ -904,7 +937,7 @@ fn FundTable(data: FundData) -> impl IntoView {
                 </tfoot>
             </table>
         </TableScroll>
-        <p class="hint">"Förbrukade medel visas när halvårsredovisningarna med faktiska kostnader finns i Utfall."</p>
+        <p class="hint">"Förbrukat är de faktiska kostnader som satsningarnas halvårsredovisningar anger. En satsning som flera nämnder deltar i räknas hos var och en av dem, men bara en gång i totalen."</p>
     }
 }
 

@@ -92,10 +92,7 @@ fn today() -> chrono::NaiveDate {
     crate::sv::time::local_date(chrono::Utc::now())
 }
 
-/// The due dates in force (from the configuration; the defaults in tests).
-pub fn due_dates() -> super::DueDates {
-    use_context::<super::DueDates>().unwrap_or_default()
-}
+pub use crate::report::api::due_dates;
 
 #[cfg(feature = "ssr")]
 fn reporting_rules() -> crate::report::Rules {

@@ -74,6 +74,11 @@ pub fn rules() -> super::Rules {
     use_context::<super::Rules>().unwrap_or_default()
 }
 
+/// The half-year reports' due dates in force (from the configuration; the defaults in tests).
+pub fn due_dates() -> super::half::DueDates {
+    use_context::<super::half::DueDates>().unwrap_or_default()
+}
+
 #[cfg(feature = "ssr")]
 pub(super) fn today() -> NaiveDate {
     crate::sv::time::local_date(chrono::Utc::now())
