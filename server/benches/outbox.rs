@@ -20,12 +20,10 @@ use chrono::Utc;
 
 const FROM: &str = "Utfall <utfall@bench.se>";
 
+mod common;
+
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(run());
+    common::block_on(run());
 }
 
 /// The resident set's current and peak size in MB (Linux `/proc/self/status`).
@@ -121,8 +119,7 @@ async fn run() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    let (dir, url) = common::fresh_sqlite();
     let db = Db::connect(&url, &DbOptions { max_connections: 8 })
         .await
         .expect("database");

@@ -42,10 +42,8 @@ const CONNECTIONS: usize = 4;
 const RUN: Duration = Duration::from_secs(10);
 
 fn main() {
-    let small = std::env::var("UTFALL_BENCH_SCALE").is_ok_and(|s| s == "small");
-    let (organisations, per_organisation) = if small { (2, 20) } else { (10, 100) };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    let (organisations, per_organisation) = common::scale();
+    let (dir, url) = common::fresh_sqlite();
 
     // The load generator's runtime: one thread, like `wrk -t1`.
     let load = tokio::runtime::Builder::new_current_thread()

@@ -21,18 +21,12 @@ mod common;
 use common::{MEASURES, MONTHS, report, seed};
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(run());
+    common::block_on(run());
 }
 
 async fn run() {
-    let small = std::env::var("UTFALL_BENCH_SCALE").is_ok_and(|s| s == "small");
-    let (organisations, per_organisation) = if small { (2, 20) } else { (10, 100) };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    let (organisations, per_organisation) = common::scale();
+    let (dir, url) = common::fresh_sqlite();
     let db = Db::connect(&url, &DbOptions { max_connections: 8 })
         .await
         .expect("database");

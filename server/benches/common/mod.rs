@@ -1,4 +1,7 @@
-//! The national-scale data set shared by the benchmarks.
+//! The national-scale data set shared by the benchmarks, and their common preamble.
+
+// Every bench is its own crate and uses only part of this module.
+#![allow(dead_code)]
 
 use std::time::Duration;
 
@@ -104,4 +107,30 @@ pub fn report(what: &str, timings: &mut [Duration]) {
         at(0.99),
         at(1.0)
     );
+}
+
+/// Runs a benchmark's body on a multi-threaded runtime (the server's kind).
+pub fn block_on<F: std::future::Future>(body: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(body)
+}
+
+/// The data set's size, (kommuner, satsningar per kommun): national scale, or 2 × 20 with
+/// `UTFALL_BENCH_SCALE=small` for a quick run.
+pub fn scale() -> (i64, i64) {
+    if std::env::var("UTFALL_BENCH_SCALE").is_ok_and(|s| s == "small") {
+        (2, 20)
+    } else {
+        (10, 100)
+    }
+}
+
+/// A fresh SQLite file in a temporary folder: the folder (removed when dropped) and its URL.
+pub fn fresh_sqlite() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    (dir, url)
 }
