@@ -84,10 +84,13 @@ pub async fn load_user(
     }
     let mut logged_in = false;
     if let Some(token) = session_token(request.headers(), state.cookies) {
-        match session::lookup(&state.db, &token, state.sessions, Utc::now()).await {
-            Ok(Some(live)) => {
-                request.extensions_mut().insert(live.user);
-                request.extensions_mut().insert(live.data_version);
+        let cache = &state.session_cache;
+        match session::current(&state.db, cache, &token, state.sessions, Utc::now()).await {
+            Ok(Some((user, data_version))) => {
+                request.extensions_mut().insert(user);
+                if let Some(version) = data_version {
+                    request.extensions_mut().insert(version);
+                }
                 logged_in = true;
             }
             Ok(None) => {}
@@ -264,7 +267,7 @@ pub async fn login(
         Ok(token) => {
             // Rotate: the session the browser had before (if any) ends now.
             if let Some(old) = session_token(&parts.headers, state.cookies) {
-                let _ = session::delete(&state.db, &old).await;
+                let _ = session::delete(&state.db, Some(&state.session_cache), &old).await;
             }
             let (token, start) = token;
             let target = match Some(form.nasta.as_str()).filter(|n| !n.is_empty()) {
@@ -372,7 +375,7 @@ pub async fn logout(
         tracing::error!(%error, "could not audit logout");
     }
     if let Some(token) = session_token(request.headers(), state.cookies)
-        && let Err(error) = session::delete(&state.db, &token).await
+        && let Err(error) = session::delete(&state.db, Some(&state.session_cache), &token).await
     {
         tracing::error!(%error, "could not delete session at logout");
     }
@@ -381,6 +384,54 @@ pub async fn logout(
         .headers_mut()
         .insert(header::SET_COOKIE, state.cookies.clear());
     response
+}
+
+/// On PostgreSQL: forgets in `cache` the sessions other instances announce as ended (see
+/// `app::auth::session::notify`). When the connection drops, notifications may have been
+/// missed, so the whole cache is forgotten; it refills from the database.
+pub fn forget_revoked_sessions(
+    pool: sqlx::PgPool,
+    cache: session::SessionCache,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(listener) => listener,
+                Err(error) => {
+                    tracing::warn!(%error, "kan inte lyssna efter avslutade sessioner");
+                    cache.clear();
+                    tokio::select! {
+                        _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => continue,
+                        _ = stopped.changed() => return,
+                    }
+                }
+            };
+            if let Err(error) = listener.listen(session::CHANNEL).await {
+                tracing::warn!(%error, "kan inte lyssna efter avslutade sessioner");
+                cache.clear();
+                continue;
+            }
+            loop {
+                tokio::select! {
+                    received = listener.try_recv() => match received {
+                        Ok(Some(message)) => match session::Revoked::parse(message.payload()) {
+                            Some(revoked) => cache.forget(&revoked),
+                            None => cache.clear(),
+                        },
+                        // The connection was lost and is made anew on the next call.
+                        Ok(None) => cache.clear(),
+                        Err(error) => {
+                            tracing::warn!(%error, "lyssnandet efter avslutade sessioner avbröts");
+                            cache.clear();
+                            break;
+                        }
+                    },
+                    _ = stopped.changed() => return,
+                }
+            }
+        }
+    })
 }
 
 /// The session policy from the configuration.

@@ -55,6 +55,9 @@ pub struct Config {
     pub session_idle: Duration,
     /// A session ends this long after login, whatever happens.
     pub session_max: Duration,
+    /// How long an instance trusts a session it validated without asking the database again
+    /// (1 s; not configurable from outside, tests raise it to prove the notifications).
+    pub session_cache: Duration,
     /// Login attempts allowed per client address and minute (then 429).
     pub login_attempts_per_minute: u32,
     /// A client must send its complete request head within this time, or the connection is
@@ -104,6 +107,7 @@ impl Default for Config {
             survey_low_response_percent: 50,
             session_idle: Duration::from_secs(60 * 60),
             session_max: Duration::from_secs(12 * 60 * 60),
+            session_cache: Duration::from_secs(1),
             login_attempts_per_minute: 10,
             header_read_timeout: Duration::from_secs(10),
             max_connections_per_client: 64,

@@ -60,6 +60,8 @@ pub struct AppState {
     pub economics: app::economics::Defaults,
     /// When the half-year reports are due.
     pub halfyear_due: app::halfyear::DueDates,
+    /// Sessions this instance validated within the last second.
+    pub session_cache: app::auth::session::SessionCache,
 }
 
 impl AppState {
@@ -87,7 +89,9 @@ impl AppState {
         let outbox_wake = self.outbox_wake.clone();
         let economics = self.economics;
         let halfyear_due = self.halfyear_due;
+        let session_cache = self.session_cache.clone();
         move || {
+            provide_context(session_cache.clone());
             provide_context(economics);
             provide_context(halfyear_due);
             provide_context(outbox_wake.clone());
@@ -114,6 +118,7 @@ pub struct Application {
     jobs: Vec<crate::scheduler::Job>,
     time_zone: chrono_tz::Tz,
     background_jobs: bool,
+    session_cache: app::auth::session::SessionCache,
 }
 
 impl Application {
@@ -149,7 +154,14 @@ impl Application {
             .with_context(|| format!("UTFALL_ADDR: kan inte lyssna på {}", config.addr))?;
         let port = listener.local_addr()?.port();
         let outbox_wake = app::outbox::Wake::default();
-        let router = router(config, db.clone(), mailer.clone(), outbox_wake.clone());
+        let session_cache = app::auth::session::SessionCache::new(config.session_cache);
+        let router = router(
+            config,
+            db.clone(),
+            mailer.clone(),
+            outbox_wake.clone(),
+            session_cache.clone(),
+        );
         let jobs = crate::scheduler::jobs(config);
         let limits = Limits {
             header_read_timeout: config.header_read_timeout,
@@ -168,6 +180,7 @@ impl Application {
             jobs,
             time_zone: config.schedule_time_zone,
             background_jobs: config.background_jobs,
+            session_cache,
         })
     }
 
@@ -197,6 +210,13 @@ impl Application {
         // scheduler stop before the database closes.
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let mut background = Vec::new();
+        if let Db::Postgres(pool) = &db {
+            background.push(crate::auth::forget_revoked_sessions(
+                pool.clone(),
+                self.session_cache.clone(),
+                stopped.clone(),
+            ));
+        }
         if self.background_jobs {
             background.push(crate::outbox::spawn(
                 db.clone(),
@@ -241,7 +261,13 @@ pub fn build_mailer(config: &Config) -> anyhow::Result<Mailer> {
 }
 
 /// The complete HTTP surface: Leptos pages and server functions, probes, static files.
-pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox::Wake) -> Router {
+pub fn router(
+    config: &Config,
+    db: Db,
+    mailer: Mailer,
+    outbox_wake: app::outbox::Wake,
+    session_cache: app::auth::session::SessionCache,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("utfall")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -275,6 +301,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
             discount_rate_percent: config.discount_rate_percent,
         },
         halfyear_due: config.halfyear_due,
+        session_cache,
     };
     let context = state.provide_contexts();
     let routes = route_list();

@@ -39,6 +39,7 @@ mod reminders;
 mod reporting;
 mod schema;
 mod schema_edits;
+mod sessions;
 mod shell;
 mod start;
 mod survey_jobs;

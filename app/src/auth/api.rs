@@ -102,6 +102,7 @@ pub async fn update_user(id: i64, user: super::UserForm) -> Result<Saved, AppErr
     let db = expect_context::<crate::db::Db>();
     let actor = admin.actor();
     super::repo::update_user(&db, actor, id, &input, user.active, chrono::Utc::now()).await?;
+    super::session::forget_user_here(id);
     Ok(Saved {
         redirect: format!("/admin/anvandare/{id}?sparad=1"),
     })
@@ -161,7 +162,8 @@ pub async fn set_password(
     }
     let db = expect_context::<crate::db::Db>();
     let hash = super::password::hash(losenord).await?;
-    super::repo::use_password_link(&db, &token, &hash, chrono::Utc::now()).await?;
+    let user_id = super::repo::use_password_link(&db, &token, &hash, chrono::Utc::now()).await?;
+    super::session::forget_user_here(user_id);
     Ok(Saved {
         redirect: "/logga-in?losenord=1".into(),
     })

@@ -380,7 +380,10 @@ pub async fn update_user(
                 .map(|_| ())
         })?;
     }
-    if !active {
+    if active {
+        // Roles and name are read with the session: the instances' caches must forget it.
+        super::session::notify(&mut tx, &super::session::Revoked::User(id)).await?;
+    } else {
         delete_sessions(&mut tx, id).await?;
     }
     let role_names = |roles: &[Role]| roles.iter().map(|r| r.as_db()).collect::<Vec<_>>();
@@ -411,14 +414,14 @@ pub async fn update_user(
 }
 
 async fn delete_sessions(tx: &mut crate::db::Tx, user_id: i64) -> Result<(), AppError> {
-    on_tx!(tx, |conn| {
+    on_tx!(&mut *tx, |conn| {
         sqlx::query("DELETE FROM session WHERE user_id = $1")
             .bind(user_id)
             .execute(conn)
             .await
             .map(|_| ())
     })?;
-    Ok(())
+    super::session::notify(tx, &super::session::Revoked::User(user_id)).await
 }
 
 /// Creates a one-time link for choosing a password, valid for `valid_for`; returns the token.
