@@ -577,7 +577,7 @@ async fn actual_costs_reach_the_budget_rule_and_the_report() {
 }
 
 #[tokio::test]
-async fn the_demo_has_an_approved_report_and_a_draft_marked_as_example_data() {
+async fn the_demo_has_an_approved_report_a_draft_and_one_late_report() {
     let app = crate::helpers::spawn_demo_app().await;
     let beredning = app.as_user("beredning@exempel.se").await;
     let id = app.initiative_id(app::demo::DEMO_REPORT_SATSNING).await;
@@ -598,6 +598,15 @@ async fn the_demo_has_an_approved_report_and_a_draft_marked_as_example_data() {
     )
     .await;
     assert!(list.contains(app::demo::DEMO_REPORT_SATSNING));
+
+    // Every report of the demo satsning is in, so it has no open Rapport flag; the satsning
+    // that started this year has not sent its first report, and the queue shows it.
+    assert_eq!(open_report_flags(&app, id).await, vec![]);
+    let late = app.initiative_id("Tidigt stöd för unga vuxna (fiktiv)").await;
+    let flags = open_report_flags(&app, late).await;
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    let queue = html(&beredning, "/avvikelser").await;
+    assert!(queue.contains("Tidigt stöd för unga vuxna (fiktiv)"));
 }
 
 /// The open Rapport flags of `initiative`: (window, severity, explanation).

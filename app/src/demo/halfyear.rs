@@ -1,7 +1,9 @@
-//! The demo's halvårsredovisningar: "Läxhjälp i Vivalla (fiktiv)" has submitted the report of
-//! the half-year that ended last, with its actual costs, and the beredningsgrupp has approved
-//! it with a comment; the report of the running half-year is a draft with two texts written.
-//! Every text says it is example data. Written through the same repository as user input.
+//! The demo's halvårsredovisningar: "Läxhjälp i Vivalla (fiktiv)" has submitted every report
+//! so far — the one of the half-year that ended last with its actual costs, approved with a
+//! comment, the earlier ones approved without — and the report of the running half-year is a
+//! draft with two texts written. "Tidigt stöd för unga vuxna (fiktiv)" has not sent its first
+//! report, so the queue shows a Rapport flag. Every text says it is example data. Written
+//! through the same repository as user input.
 
 use std::collections::BTreeMap;
 
@@ -55,7 +57,12 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
         return Ok(());
     }
     let repo = crate::halfyear::repo::save_narratives;
-    // The half-year that ended last: written, costed, submitted and approved.
+    // Every earlier half-year's report came in and was approved without comments; the one that
+    // ended last is written, costed, submitted and approved with a comment.
+    for &half in halves.iter().filter(|h| **h < previous) {
+        repo(db, people.lead, initiative.id, half, &texts(5, 5), now).await?;
+        submit_and_approve(db, people, &initiative, half, &BTreeMap::new(), now).await?;
+    }
     repo(db, people.lead, initiative.id, previous, &texts(5, 5), now).await?;
     let years = crate::halfyear::sections::cost_years(initiative.start, previous);
     let costs: Vec<ActualCost> = years
@@ -84,42 +91,59 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
         now,
     )
     .await?;
-    let facts = crate::halfyear::repo::facts(
-        db,
-        organisation_id,
-        &initiative,
-        previous,
-        crate::report::Rules::default(),
-        today,
-    )
-    .await?;
-    let sections = crate::halfyear::sections::assemble(&facts);
-    let snapshot = Snapshot {
-        digests: crate::halfyear::sections::digests(&sections),
-        sections,
-        narratives: texts(5, 5),
-    };
-    let version =
-        crate::halfyear::repo::submit(db, people.lead, initiative.id, previous, &snapshot, now)
-            .await?;
     let comments = BTreeMap::from([(
         "matt".to_string(),
         "Exempeldata: bra att andelen som lämnar in läxor i tid ökar. Visa nästa gång hur många som deltar per kväll.".to_string(),
     )]);
-    crate::halfyear::repo::review(
-        db,
-        people.review,
-        initiative.id,
-        previous,
-        version,
-        Decision::Approved,
-        &comments,
-        now,
-    )
-    .await?;
+    submit_and_approve(db, people, &initiative, previous, &comments, now).await?;
     // The running half-year: a draft, two texts written, one of them klar.
     if halves.contains(&current) {
         repo(db, people.lead, initiative.id, current, &texts(1, 2), now).await?;
     }
     Ok(())
+}
+
+/// Submits `half`'s report as it stands and has the beredningsgrupp approve it.
+async fn submit_and_approve(
+    db: &Db,
+    people: &People,
+    initiative: &crate::initiative::Initiative,
+    half: HalfYear,
+    comments: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let organisation_id = people.lead.organisation_id;
+    let today = crate::sv::time::local_date(now);
+    let facts = crate::halfyear::repo::facts(
+        db,
+        organisation_id,
+        initiative,
+        half,
+        crate::report::Rules::default(),
+        today,
+    )
+    .await?;
+    let sections = crate::halfyear::sections::assemble(&facts);
+    let narratives = crate::halfyear::repo::get(db, organisation_id, initiative.id, half)
+        .await?
+        .map(|row| row.narratives)
+        .unwrap_or_default();
+    let snapshot = Snapshot {
+        digests: crate::halfyear::sections::digests(&sections),
+        sections,
+        narratives,
+    };
+    let version =
+        crate::halfyear::repo::submit(db, people.lead, initiative.id, half, &snapshot, now).await?;
+    crate::halfyear::repo::review(
+        db,
+        people.review,
+        initiative.id,
+        half,
+        version,
+        Decision::Approved,
+        comments,
+        now,
+    )
+    .await
 }

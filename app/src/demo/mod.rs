@@ -103,6 +103,8 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     surveys::seed(db, &people, now).await?;
     economics::seed(db, &people, now).await?;
     halfyear::seed(db, &people, now).await?;
+    // The reports that came in (late) move their Rapport flags on, as a submission does.
+    crate::deviation::repo::sweep(db, &crate::deviation::repo::Settings::default(), now).await?;
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");
     Ok(true)
 }
