@@ -868,3 +868,78 @@ async fn guessing_codes_is_stopped_after_twenty_misses_a_minute() {
     assert_eq!(stopped.status(), 429);
     assert!(stopped.text().await.unwrap().contains("Vänta"));
 }
+
+both_backends!(the_satsning_page_shows_each_waves_value_beside_its_measure_and_hides_a_small_wave);
+
+async fn the_satsning_page_shows_each_waves_value_beside_its_measure_and_hides_a_small_wave(
+    app: TestApp,
+) {
+    // Arrange: "Före" has five answers to the Likert question that feeds E1 (share ≥ 4:
+    // 5, 4, 2, 4, 3 → 60 %); "Efter" has three, all 5 (would be 100 %).
+    let (lead, _) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let today = app::sv::time::local_date(Utc::now());
+    let mut waves = Vec::new();
+    for (name, steps) in [
+        ("Före", &[5.0, 4.0, 2.0, 4.0, 3.0][..]),
+        ("Efter", &[5.0; 3][..]),
+    ] {
+        let dates = (name, today - Duration::days(3), today + Duration::days(3));
+        let w = app::survey::repo::add_wave(&app.db, lead.actor, sid, dates, Utc::now())
+            .await
+            .unwrap();
+        for step in steps {
+            let answer = app::survey::Answer {
+                question_id: q[0],
+                number: Some(*step),
+                text: None,
+            };
+            app::survey::repo::insert_answers(&app.db, w, &[answer], today, "webb")
+                .await
+                .unwrap();
+        }
+        waves.push(w);
+    }
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
+    // Act
+    let page = reader.get(&format!("/satsningar/{}", initiative.id)).await;
+    // Assert: in E1's chart card, each wave with n and its value, or hidden with no number.
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let card_at = html
+        .find(&format!("id=\"diagram-rubrik-{e1}\""))
+        .expect("E1 has its chart card");
+    let card = &html[card_at..];
+    let card = &card[..card.find("</figure>").unwrap()];
+    let beside = &card[card
+        .find(&format!("data-survey=\"{sid}\""))
+        .expect("the survey's results beside E1")..];
+    let items: Vec<&str> = beside
+        .split("<li class=\"survey-wave\">")
+        .skip(1)
+        .map(|item| &item[..item.find("</li>").unwrap()])
+        .collect();
+    assert_eq!(items.len(), 2, "{beside}");
+    assert!(
+        items[0].contains("Före") && items[0].contains("60 (n = 5)"),
+        "{}",
+        items[0]
+    );
+    assert!(items[1].contains("Efter"), "{}", items[1]);
+    assert!(items[1].contains("dold – färre än 5 svar"), "{}", items[1]);
+    assert!(
+        !items[1].contains("n =") && !items[1].contains("100"),
+        "{}",
+        items[1]
+    );
+    assert!(
+        !items[1].contains('3'),
+        "the hidden wave's count: {}",
+        items[1]
+    );
+    assert!(beside.contains(&format!(
+        "href=\"/satsningar/{}/enkater/{sid}/resultat\"",
+        initiative.id
+    )));
+}

@@ -36,7 +36,8 @@ pub use forms::{
 };
 pub use lang::{Lang, QuestionTexts, SurveyTexts, Translation};
 pub use results::{
-    Cell, Thresholds, Transfer, aggregate, cell, released, suppress_counts, thresholds, transfer,
+    Cell, FeedValue, Thresholds, Transfer, aggregate, cell, feed_value, released, suppress_counts,
+    thresholds, transfer,
 };
 
 use crate::error::FieldError;
