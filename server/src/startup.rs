@@ -312,6 +312,10 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
             get(surveys::results_csv),
         )
         .route(
+            "/satsningar/{id}/enkater/{enkat}/resultat.xlsx",
+            get(surveys::results_xlsx),
+        )
+        .route(
             "/satsningar/{id}/enkater/{enkat}/utskick/{vag}/lank",
             post(surveys::new_link),
         )
