@@ -56,6 +56,8 @@ pub struct AppState {
     pub survey: app::survey::Thresholds,
     /// Failed look-ups of survey codes per address.
     pub survey_guesses: Arc<crate::surveys::GuessThrottle>,
+    /// Stores participants' responses (group commit on SQLite).
+    pub survey_writer: app::survey::writer::ResponseWriter,
     /// The defaults of a new economic calculation.
     pub economics: app::economics::Defaults,
     /// When the half-year reports are due.
@@ -82,6 +84,7 @@ impl AppState {
             self.portfolio_cache.clone(),
             self.survey,
         );
+        let survey_writer = self.survey_writer.clone();
         // Every value change evaluates the satsning's deviation flags right after its commit.
         let after_values = app::deviation::repo::after_values(self.deviation_settings());
         let outbox_wake = self.outbox_wake.clone();
@@ -98,6 +101,7 @@ impl AppState {
             provide_context(portfolio_cache.clone());
             provide_context(after_values.clone());
             provide_context(survey);
+            provide_context(survey_writer.clone());
         }
     }
 }
@@ -271,6 +275,7 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
             min_n_text: config.survey_min_n_text,
         },
         survey_guesses: Default::default(),
+        survey_writer: app::survey::writer::ResponseWriter::start(db.clone()),
         economics: app::economics::Defaults {
             discount_rate_percent: config.discount_rate_percent,
         },

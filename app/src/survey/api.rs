@@ -574,7 +574,8 @@ pub async fn participant_form(token: String, sprak: String) -> Result<Participan
 }
 
 /// Skicka svar: checks every answer, then stores the response once (see
-/// [`super::repo::store_response`]). A form for another wave than the token's is refused.
+/// [`super::repo::store_batch`] and [`super::writer`]). A form for another wave than the
+/// token's is refused.
 /// `sprak` is the language the form was shown in: its messages and the thanks page follow it;
 /// the answers stored are the same in every language.
 #[server(endpoint = "enkat/svara")]
@@ -611,15 +612,16 @@ pub async fn submit_survey(
         &flera.unwrap_or_default(),
     )
     .map_err(AppError::Validation)?;
-    super::repo::store_response(&db, &target, submission, &answers, today(), "webb")
-        .await
-        .map_err(|e| match e {
-            // The one message the repository words: a code used meanwhile.
-            AppError::Conflict(_) if lang != super::Lang::Sv => {
-                AppError::Conflict(lang.words().used_code.into())
-            }
-            other => other,
-        })?;
+    // Group commit on SQLite: answered once the response is committed (`survey::writer`).
+    let writer = expect_context::<super::writer::ResponseWriter>();
+    let pending = super::repo::Pending::of(&target, submission, answers, today(), "webb");
+    writer.store(pending).await.map_err(|e| match e {
+        // The one message the repository words: a code used meanwhile.
+        AppError::Conflict(_) if lang != super::Lang::Sv => {
+            AppError::Conflict(lang.words().used_code.into())
+        }
+        other => other,
+    })?;
     Ok(Saved {
         redirect: format!("/enkat/tack{}", lang.query()),
     })

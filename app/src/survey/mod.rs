@@ -18,6 +18,8 @@
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod writer;
 
 mod answers;
 pub mod api;
