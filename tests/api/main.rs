@@ -41,6 +41,7 @@ mod schema;
 mod schema_edits;
 mod shell;
 mod start;
+mod survey_durability;
 mod survey_jobs;
 mod survey_languages;
 mod surveys;
