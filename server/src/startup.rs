@@ -56,6 +56,8 @@ pub struct AppState {
     pub survey: app::survey::Thresholds,
     /// Failed look-ups of survey codes per address.
     pub survey_guesses: Arc<crate::surveys::GuessThrottle>,
+    /// Stores participants' responses (group commit on SQLite).
+    pub survey_writer: app::survey::writer::ResponseWriter,
     /// The defaults of a new economic calculation.
     pub economics: app::economics::Defaults,
     /// When the half-year reports are due.
@@ -84,6 +86,7 @@ impl AppState {
             self.portfolio_cache.clone(),
             self.survey,
         );
+        let survey_writer = self.survey_writer.clone();
         // Every value change evaluates the satsning's deviation flags right after its commit.
         let after_values = app::deviation::repo::after_values(self.deviation_settings());
         let outbox_wake = self.outbox_wake.clone();
@@ -102,6 +105,7 @@ impl AppState {
             provide_context(portfolio_cache.clone());
             provide_context(after_values.clone());
             provide_context(survey);
+            provide_context(survey_writer.clone());
         }
     }
 }
@@ -297,6 +301,7 @@ pub fn router(
             min_n_text: config.survey_min_n_text,
         },
         survey_guesses: Default::default(),
+        survey_writer: app::survey::writer::ResponseWriter::start(db.clone()),
         economics: app::economics::Defaults {
             discount_rate_percent: config.discount_rate_percent,
         },
@@ -337,6 +342,10 @@ pub fn router(
         .route(
             "/satsningar/{id}/enkater/{enkat}/resultat.csv",
             get(surveys::results_csv),
+        )
+        .route(
+            "/satsningar/{id}/enkater/{enkat}/resultat.xlsx",
+            get(surveys::results_xlsx),
         )
         .route(
             "/satsningar/{id}/enkater/{enkat}/utskick/{vag}/lank",

@@ -288,6 +288,103 @@ pub async fn new_codes(
     page(StatusCode::OK, "Kodark", &body)
 }
 
+/// One figure of the results export: a number, hidden ("döljs"), or nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure {
+    Number(f64),
+    Hidden,
+    Empty,
+}
+
+/// One line of the results export, the same in the CSV and the .xlsx: question, wave,
+/// answer, the count (or the mean), the share, and the question's n (`None`: hidden).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultLine {
+    pub question: String,
+    pub wave: String,
+    pub answer: String,
+    pub count: Figure,
+    pub share: Figure,
+    pub n: Option<u64>,
+}
+
+/// The export's lines from the results exactly as the page computes them ([`results_of`]):
+/// a suppressed cell is one line of "döljs", a hidden count "döljs", never a number.
+pub fn result_lines(
+    waves: &[app::survey::api::WaveItem],
+    results: &[app::survey::api::QuestionResult],
+) -> Vec<ResultLine> {
+    let mut lines = Vec::new();
+    for result in results {
+        let q = &result.question;
+        for (cell, wave) in result.cells.iter().zip(waves) {
+            let line = |answer: &str, count: Figure, share: Figure, n: Option<u64>| ResultLine {
+                question: q.text.clone(),
+                wave: wave.wave.name.clone(),
+                answer: answer.to_string(),
+                count,
+                share,
+                n,
+            };
+            match cell {
+                Cell::Suppressed { .. } => {
+                    lines.push(line("", Figure::Hidden, Figure::Hidden, None));
+                }
+                Cell::Texts { n, texts } => {
+                    for text in texts {
+                        lines.push(line(text, Figure::Hidden, Figure::Hidden, Some(*n)));
+                    }
+                }
+                Cell::Shown { n, counts, mean } => {
+                    for (label, count) in counts {
+                        let (count, share) = match count {
+                            Some(c) => (
+                                Figure::Number(*c as f64),
+                                Figure::Number((*c as f64 * 1000.0 / *n as f64).round() / 10.0),
+                            ),
+                            None => (Figure::Hidden, Figure::Hidden),
+                        };
+                        lines.push(line(label, count, share, Some(*n)));
+                    }
+                    if matches!(q.kind, QuestionKind::Number | QuestionKind::Likert) {
+                        let mean = mean.map_or(Figure::Empty, |m| {
+                            Figure::Number((m * 100.0).round() / 100.0)
+                        });
+                        lines.push(line("Medelvärde", mean, Figure::Empty, Some(*n)));
+                    }
+                }
+            }
+        }
+    }
+    lines
+}
+
+const RESULT_COLUMNS: [&str; 6] = [
+    "Fråga",
+    "Utskick",
+    "Svar",
+    "Antal",
+    "Andel (%)",
+    "Antal svar på frågan",
+];
+
+/// The survey and its export lines for everyone who sees the satsning, or the refusal page
+/// (404 for a survey of another satsning or organisation).
+async fn export_lines(
+    state: &AppState,
+    visible: &VisibleInitiative,
+    enkat: i64,
+) -> Result<(app::survey::Survey, Vec<ResultLine>), Response> {
+    let survey = survey_for(&state.db, &visible.user, &visible.initiative, enkat, false)
+        .await
+        .map_err(|e| problem(&e))?;
+    let (waves, results) = results_of(&state.db, &survey, state.survey)
+        .await
+        .map_err(|e| problem(&e))?;
+    let lines = result_lines(&waves, &results);
+    Ok((survey, lines))
+}
+
 /// GET /satsningar/{id}/enkater/{enkat}/resultat.csv: the results as the page shows them
 /// (Swedish Excel: BOM, semicolons); a suppressed cell is "döljs", never a number.
 pub async fn results_csv(
@@ -295,90 +392,106 @@ pub async fn results_csv(
     Path((_, enkat)): Path<(i64, i64)>,
     visible: VisibleInitiative,
 ) -> Response {
-    let survey = match survey_for(&state.db, &visible.user, &visible.initiative, enkat, false).await
-    {
-        Ok(survey) => survey,
-        Err(error) => return problem(&error),
-    };
-    let (waves, results) = match results_of(&state.db, &survey, state.survey).await {
+    let (survey, lines) = match export_lines(&state, &visible, enkat).await {
         Ok(found) => found,
-        Err(error) => return problem(&error),
+        Err(refused) => return refused,
     };
     let mut csv = app::sv::csv::Writer::with_bom();
-    csv.line([
-        "Fråga",
-        "Utskick",
-        "Svar",
-        "Antal",
-        "Andel (%)",
-        "Antal svar på frågan",
-    ]);
-    for result in &results {
-        let q = &result.question;
-        for (cell, wave) in result.cells.iter().zip(&waves) {
-            let (question, wave) = (q.text.as_str(), wave.wave.name.as_str());
-            match cell {
-                Cell::Suppressed { .. } => csv_row(&mut csv, [question, wave, ""], None, "döljs"),
-                Cell::Texts { n, texts } => {
-                    for text in texts {
-                        csv_row(
-                            &mut csv,
-                            [question, wave, text.as_str()],
-                            None,
-                            &n.to_string(),
-                        );
-                    }
-                }
-                Cell::Shown { n, counts, mean } => {
-                    for (label, count) in counts {
-                        let shown =
-                            count.map(|c| (c, (c as f64 * 1000.0 / *n as f64).round() / 10.0));
-                        csv_row(
-                            &mut csv,
-                            [question, wave, label.as_str()],
-                            shown,
-                            &n.to_string(),
-                        );
-                    }
-                    if matches!(q.kind, QuestionKind::Number | QuestionKind::Likert) {
-                        csv.text(question)
-                            .text(wave)
-                            .text("Medelvärde")
-                            .number(mean.map(|m| (m * 100.0).round() / 100.0))
-                            .text("")
-                            .text(&n.to_string())
-                            .end_line();
-                    }
-                }
-            }
+    csv.line(RESULT_COLUMNS);
+    for line in &lines {
+        csv.text(&line.question).text(&line.wave).text(&line.answer);
+        for figure in [line.count, line.share] {
+            match figure {
+                Figure::Number(x) => csv.number(Some(x)),
+                Figure::Hidden => csv.text("döljs"),
+                Figure::Empty => csv.text(""),
+            };
+        }
+        match line.n {
+            Some(n) => csv.text(&n.to_string()),
+            None => csv.text("döljs"),
+        };
+        csv.end_line();
+    }
+    download(
+        format!("enkätresultat-{}.csv", survey.title),
+        "text/csv; charset=utf-8",
+        csv.take(),
+    )
+}
+
+/// GET /satsningar/{id}/enkater/{enkat}/resultat.xlsx: the same lines as the CSV in an Excel
+/// sheet; a hidden figure is the text "döljs", never a number.
+pub async fn results_xlsx(
+    State(state): State<AppState>,
+    Path((_, enkat)): Path<(i64, i64)>,
+    visible: VisibleInitiative,
+) -> Response {
+    let (survey, lines) = match export_lines(&state, &visible, enkat).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
+    };
+    match results_workbook(&lines) {
+        Ok(bytes) => download(
+            format!("enkätresultat-{}.xlsx", survey.title),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        ),
+        Err(error) => {
+            tracing::error!(%error, "survey results xlsx failed");
+            problem(&app::error::AppError::Internal)
         }
     }
-    let name = format!("enkätresultat-{}.csv", survey.title);
+}
+
+fn results_workbook(lines: &[ResultLine]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Resultat")?;
+    let bold = Format::new().set_bold();
+    for (col, title) in RESULT_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+    }
+    for (r, line) in lines.iter().enumerate() {
+        let r = r as u32 + 1;
+        // Texts are written as strings: never evaluated as formulas.
+        sheet.write_string(r, 0, &line.question)?;
+        sheet.write_string(r, 1, &line.wave)?;
+        sheet.write_string(r, 2, &line.answer)?;
+        for (col, figure) in [(3, line.count), (4, line.share)] {
+            match figure {
+                Figure::Number(x) => {
+                    sheet.write_number(r, col, x)?;
+                }
+                Figure::Hidden => {
+                    sheet.write_string(r, col, "döljs")?;
+                }
+                Figure::Empty => {}
+            }
+        }
+        match line.n {
+            Some(n) => sheet.write_number(r, 5, n as f64)?,
+            None => sheet.write_string(r, 5, "döljs")?,
+        };
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    workbook.save_to_buffer()
+}
+
+/// A file to download, never cached.
+fn download(name: String, content_type: &'static str, body: Vec<u8>) -> Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
                 crate::exports::attachment(&name),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        csv.take(),
+        body,
     )
         .into_response()
-}
-
-/// One CSV line: question, wave, answer; the count and share or "döljs"; the question's n.
-fn csv_row(csv: &mut app::sv::csv::Writer, texts: [&str; 3], shown: Option<(u64, f64)>, n: &str) {
-    for text in texts {
-        csv.text(text);
-    }
-    match shown {
-        Some((count, share)) => csv.number(Some(count as f64)).number(Some(share)),
-        None => csv.text("döljs").text("döljs"),
-    };
-    csv.text(n).end_line();
 }

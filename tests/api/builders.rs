@@ -36,6 +36,18 @@ pub async fn organisation(app: &TestApp) -> i64 {
 pub struct UserBuilder {
     name: String,
     roles: Vec<Role>,
+    /// Another organisation than the app's first (made with [`other_organisation`]).
+    organisation: Option<i64>,
+}
+
+/// A second organisation (Uppsala kommun), for tests of what another organisation must not see.
+pub async fn other_organisation(app: &TestApp) -> i64 {
+    let input = app::organisation::OrganisationInput::parse("0380", "Uppsala kommun", "kommun")
+        .expect("a valid organisation");
+    app::organisation::repo::create(&app.db, &input, Utc::now())
+        .await
+        .unwrap()
+        .id
 }
 
 /// A user made by a [`UserBuilder`], and their own browser when logged in.
@@ -50,7 +62,14 @@ impl UserBuilder {
         Self {
             name: format!("Test {}", role.label()),
             roles: vec![role],
+            organisation: None,
         }
+    }
+
+    /// The user belongs to `organisation` instead of the app's first.
+    pub fn of_organisation(mut self, organisation: i64) -> Self {
+        self.organisation = Some(organisation);
+        self
     }
 
     pub fn named(mut self, name: &str) -> Self {
@@ -60,7 +79,10 @@ impl UserBuilder {
 
     /// Creates the account (a fresh e-mail address, password [`PASSWORD`]).
     pub async fn create(self, app: &TestApp) -> TestUser {
-        let organisation_id = organisation(app).await;
+        let organisation_id = match self.organisation {
+            Some(id) => id,
+            None => organisation(app).await,
+        };
         let email = format!("test-{}@exempel.se", rand_suffix());
         let user = NewUser {
             organisation_id,

@@ -42,6 +42,7 @@ mod schema_edits;
 mod sessions;
 mod shell;
 mod start;
+mod survey_durability;
 mod survey_jobs;
 mod survey_languages;
 mod surveys;

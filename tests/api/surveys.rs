@@ -21,6 +21,7 @@ use reqwest::StatusCode;
 
 use crate::builders::{
     InitiativeBuilder, SchemaBuilder, TestInitiative, TestUser, UserBuilder, measure_form,
+    other_organisation,
 };
 use crate::helpers::{Backend, TestApp, postgres_database, spawn_app, spawn_app_with};
 
@@ -867,4 +868,160 @@ async fn guessing_codes_is_stopped_after_twenty_misses_a_minute() {
     let stopped = app.get("/enkat/ABCDEFGJ").await;
     assert_eq!(stopped.status(), 429);
     assert!(stopped.text().await.unwrap().contains("Vänta"));
+}
+
+both_backends!(the_satsning_page_shows_each_waves_value_beside_its_measure_and_hides_a_small_wave);
+
+async fn the_satsning_page_shows_each_waves_value_beside_its_measure_and_hides_a_small_wave(
+    app: TestApp,
+) {
+    // Arrange: "Före" has five answers to the Likert question that feeds E1 (share ≥ 4:
+    // 5, 4, 2, 4, 3 → 60 %); "Efter" has three, all 5 (would be 100 %).
+    let (lead, _) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let today = app::sv::time::local_date(Utc::now());
+    let mut waves = Vec::new();
+    for (name, steps) in [
+        ("Före", &[5.0, 4.0, 2.0, 4.0, 3.0][..]),
+        ("Efter", &[5.0; 3][..]),
+    ] {
+        let dates = (name, today - Duration::days(3), today + Duration::days(3));
+        let w = app::survey::repo::add_wave(&app.db, lead.actor, sid, dates, Utc::now())
+            .await
+            .unwrap();
+        for step in steps {
+            let answer = app::survey::Answer {
+                question_id: q[0],
+                number: Some(*step),
+                text: None,
+            };
+            app::survey::repo::insert_answers(&app.db, w, &[answer], today, "webb")
+                .await
+                .unwrap();
+        }
+        waves.push(w);
+    }
+    let (_, reader) = UserBuilder::with_role(Role::Reader).login(&app).await;
+    // Act
+    let page = reader.get(&format!("/satsningar/{}", initiative.id)).await;
+    // Assert: in E1's chart card, each wave with n and its value, or hidden with no number.
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let card_at = html
+        .find(&format!("id=\"diagram-rubrik-{e1}\""))
+        .expect("E1 has its chart card");
+    let card = &html[card_at..];
+    let card = &card[..card.find("</figure>").unwrap()];
+    let beside = &card[card
+        .find(&format!("data-survey=\"{sid}\""))
+        .expect("the survey's results beside E1")..];
+    let items: Vec<&str> = beside
+        .split("<li class=\"survey-wave\">")
+        .skip(1)
+        .map(|item| &item[..item.find("</li>").unwrap()])
+        .collect();
+    assert_eq!(items.len(), 2, "{beside}");
+    assert!(
+        items[0].contains("Före") && items[0].contains("60 (n = 5)"),
+        "{}",
+        items[0]
+    );
+    assert!(items[1].contains("Efter"), "{}", items[1]);
+    assert!(items[1].contains("dold – färre än 5 svar"), "{}", items[1]);
+    assert!(
+        !items[1].contains("n =") && !items[1].contains("100"),
+        "{}",
+        items[1]
+    );
+    assert!(
+        !items[1].contains('3'),
+        "the hidden wave's count: {}",
+        items[1]
+    );
+    assert!(beside.contains(&format!(
+        "href=\"/satsningar/{}/enkater/{sid}/resultat\"",
+        initiative.id
+    )));
+}
+
+#[tokio::test]
+async fn the_xlsx_export_has_the_csvs_lines_no_number_in_a_hidden_cell_and_only_for_readers() {
+    // Arrange: seven answer the Likert question, three of them the number question too
+    // (below the threshold: hidden).
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let w = wave(&app, &lead, sid, -3, 3).await;
+    let today = app::sv::time::local_date(Utc::now());
+    for (i, step) in [5.0, 4.0, 2.0, 4.0, 3.0, 1.0, 1.0].into_iter().enumerate() {
+        let mut answers = vec![app::survey::Answer {
+            question_id: q[0],
+            number: Some(step),
+            text: None,
+        }];
+        if i < 3 {
+            answers.push(app::survey::Answer {
+                question_id: q[1],
+                number: Some(20.0 + i as f64),
+                text: None,
+            });
+        }
+        app::survey::repo::insert_answers(&app.db, w, &answers, today, "webb")
+            .await
+            .unwrap();
+    }
+    let base = format!("/satsningar/{}/enkater/{sid}", initiative.id);
+    // Act
+    let xlsx = browser.get(&format!("{base}/resultat.xlsx")).await;
+    // Assert: an Excel file, the CSV's lines, the hidden cell "döljs" with no number in it.
+    assert_eq!(xlsx.status(), 200);
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = xlsx.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "Resultat").unwrap();
+    let rows: Vec<Vec<calamine::Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let csv = browser.get(&format!("{base}/resultat.csv")).await;
+    let csv = csv.text().await.unwrap();
+    assert_eq!(rows.len(), csv.lines().count(), "{csv}");
+    let text = |cell: &calamine::Data| cell.to_string();
+    let minutes: Vec<&Vec<calamine::Data>> = rows
+        .iter()
+        .filter(|r| text(&r[0]) == "Hur många minuter tar vägen?")
+        .collect();
+    assert_eq!(minutes.len(), 1, "one line for the hidden cell");
+    for cell in &minutes[0][3..6] {
+        assert_eq!(cell, &calamine::Data::String("döljs".into()), "{minutes:?}");
+    }
+    // The released five Likert answers (5, 4, 2, 4, 3) are numbers: n = 5, mean 3.6.
+    let mean = rows
+        .iter()
+        .find(|r| text(&r[0]).starts_with("Jag känner mig trygg") && text(&r[2]) == "Medelvärde")
+        .expect("the Likert mean");
+    assert_eq!(mean[3], calamine::Data::Float(3.6));
+    assert_eq!(mean[5], calamine::Data::Float(5.0));
+    // Every number in the file belongs to a shown cell: none of the hidden 20, 21, 22.
+    assert!(
+        !rows
+            .iter()
+            .flatten()
+            .any(|c| matches!(c, calamine::Data::Float(x) if *x >= 20.0))
+    );
+    // A läsare of another organisation does not find it.
+    let other = other_organisation(&app).await;
+    let (_, stranger) = UserBuilder::with_role(Role::Reader)
+        .of_organisation(other)
+        .login(&app)
+        .await;
+    let refused = stranger.get(&format!("{base}/resultat.xlsx")).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert_ne!(
+        refused.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
 }

@@ -45,10 +45,12 @@ pub fn chart_resource(
     )
 }
 
-/// The satsning's charts, grouped like its schema (on the satsning page).
+/// The satsning's charts, grouped like its schema (on the satsning page); beside each
+/// effektmått fed by an enkät, that survey's latest results per wave.
 #[component]
 pub fn InitiativeCharts(
     data: Resource<Result<DashboardData<Drawn>, crate::error::AppError>>,
+    #[prop(optional)] surveys: Vec<crate::survey::api::MeasureSurvey>,
 ) -> impl IntoView {
     let query = use_query_map();
     let cumulative = query.with_untracked(|q| q.get("kumulativ").is_some_and(|v| v == "1"));
@@ -62,7 +64,7 @@ pub fn InitiativeCharts(
             }}</p>
             <Suspense fallback=|| view! { <p>"Ritar diagrammen…"</p> }>
                 {move || data.get().map(|result| match result {
-                    Ok(data) => view! { <Charts data/> }.into_any(),
+                    Ok(data) => view! { <Charts data surveys=surveys.clone()/> }.into_any(),
                     Err(error) => view! { <p class="notice">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
@@ -71,7 +73,10 @@ pub fn InitiativeCharts(
 }
 
 #[component]
-fn Charts(data: DashboardData<Drawn>) -> impl IntoView {
+fn Charts(
+    data: DashboardData<Drawn>,
+    surveys: Vec<crate::survey::api::MeasureSurvey>,
+) -> impl IntoView {
     if let Some(empty) = data.empty {
         return view! { <p class="hint">{empty}</p> }.into_any();
     }
@@ -85,7 +90,10 @@ fn Charts(data: DashboardData<Drawn>) -> impl IntoView {
                 {goal.map(|g| view! { <h3>{g}</h3> })}
                 <h4>{group.heading}</h4>
                 <div class="small-multiples">
-                    {group.charts.into_iter().map(|chart| view! { <ChartFigure chart/> }).collect_view()}
+                    {group.charts.into_iter().map(|chart| {
+                        let fed: Vec<_> = surveys.iter().filter(|s| s.measure_id == chart.measure_id).cloned().collect();
+                        view! { <ChartFigure chart surveys=fed/> }
+                    }).collect_view()}
                 </div>
             }
         })
@@ -93,8 +101,41 @@ fn Charts(data: DashboardData<Drawn>) -> impl IntoView {
         .into_any()
 }
 
+/// A survey question's latest results per wave, beside the effektmått it feeds: n and the
+/// value, or "dold – färre än 5 svar" (as suppressed as on the results page), and the link
+/// to the results.
 #[component]
-fn ChartFigure(chart: MeasureChart<Drawn>) -> impl IntoView {
+fn SurveyBeside(survey: crate::survey::api::MeasureSurvey) -> impl IntoView {
+    use crate::survey::api::FeedShown;
+    view! {
+        <div class="chart-survey" data-survey=survey.survey_id.to_string()>
+            <p>
+                "Från enkäten "<strong>{survey.survey_title.clone()}</strong>": "
+                {format!("”{}” ({})", survey.question, survey.rule)}
+            </p>
+            <ul class="cell-list">
+                {survey.waves.into_iter().map(|w| view! {
+                    <li class="survey-wave">
+                        {format!("{} ({}): ", w.wave, w.state)}
+                        {match w.shown {
+                            FeedShown::Value { n, value } => format!("{value} (n = {n})"),
+                            FeedShown::Hidden { min } => FeedShown::hidden_text(min),
+                        }}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p><a href=format!("/satsningar/{}/enkater/{}/resultat", survey.initiative_id, survey.survey_id)>
+                {format!("Resultat för {}", survey.survey_title)}
+            </a></p>
+        </div>
+    }
+}
+
+#[component]
+fn ChartFigure(
+    chart: MeasureChart<Drawn>,
+    surveys: Vec<crate::survey::api::MeasureSurvey>,
+) -> impl IntoView {
     let caption_id = format!("diagram-rubrik-{}", chart.measure_id);
     let labelled_by = caption_id.clone();
     let status = match (&chart.latest, &chart.target_then) {
@@ -125,6 +166,7 @@ fn ChartFigure(chart: MeasureChart<Drawn>) -> impl IntoView {
             })}
             <ChartTable data=chart.chart flags=chart.flags/>
             {chart.comparison.map(|c| view! { <ComparisonView comparison=c/> })}
+            {surveys.into_iter().map(|s| view! { <SurveyBeside survey=s/> }).collect_view()}
         </figure>
     }
 }

@@ -49,6 +49,8 @@ pub struct InitiativePageData {
     pub flags: Vec<crate::deviation::FlagSummary>,
     /// Its enkäter and the effektmått they feed.
     pub surveys: Vec<crate::survey::api::SurveyFeed>,
+    /// The survey results to show beside the effektmått they feed.
+    pub measure_surveys: Vec<crate::survey::api::MeasureSurvey>,
     /// Its half-year reports (every half-year it reports on so far), newest first.
     pub half_years: Vec<(
         crate::halfyear::HalfYear,
@@ -126,6 +128,13 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
         half_years,
         flags: crate::deviation::repo::queue(&db, user.organisation_id, &open_flags).await?,
         surveys: crate::survey::api::feeds(&db, id).await?,
+        measure_surveys: crate::survey::api::measure_surveys(
+            &db,
+            user.organisation_id,
+            id,
+            crate::survey::thresholds(),
+        )
+        .await?,
         schema,
         documents: crate::document::repo::list(&db, id).await?,
         may_upload: crate::document::may_upload(&user, &initiative),
@@ -359,7 +368,7 @@ fn Details(
                 {data.may_see_history.then(|| view! { <a href=format!("/historik/initiative/{}", i.id)>"Historik"</a> })}
             </p>
 
-            <crate::dashboard::ui::InitiativeCharts data=charts/>
+            <crate::dashboard::ui::InitiativeCharts data=charts surveys=data.measure_surveys.clone()/>
 
             {if data.transitions.is_empty() {
                 ().into_any()

@@ -289,23 +289,34 @@ pub async fn wave_of(db: &crate::db::Db, survey_id: i64, wave_id: i64) -> Result
         .ok_or(AppError::NotFound)
 }
 
-/// The transfer rows of a wave: per question that feeds an effektmått, the value from the
-/// released responses or why there is none.
+/// What one question gives the effektmått it feeds from a wave's released responses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionTransfer {
+    pub question: Question,
+    pub measure_id: i64,
+    pub rule: super::Aggregation,
+    /// The value, or why none.
+    pub result: super::Transfer,
+}
+
+/// What each question that feeds an effektmått gives it from a wave's released responses.
+/// The one computation behind the transfer, the automatic transfer at close and the values
+/// on the satsning page.
 #[cfg(feature = "ssr")]
-pub async fn planned_transfer(
+pub async fn wave_transfers(
     db: &crate::db::Db,
-    survey: &Survey,
+    survey_id: i64,
     wave: &Wave,
     limits: super::Thresholds,
-) -> Result<Vec<super::repo::TransferRow>, AppError> {
-    let questions = super::repo::questions(db, survey.id).await?;
+) -> Result<Vec<QuestionTransfer>, AppError> {
+    let questions = super::repo::questions(db, survey_id).await?;
     let total = super::repo::response_count(db, wave.id).await?;
     let released = super::released(total, limits.min_n);
     let answers = super::repo::wave_answers(db, wave.id, released).await?;
     Ok(questions
-        .iter()
-        .filter_map(|q| Some((q, q.measure_id?, q.aggregation?)))
-        .map(|(q, measure_id, rule)| {
+        .into_iter()
+        .filter_map(|q| {
+            let (measure_id, rule) = (q.measure_id?, q.aggregation?);
             let numbers: Vec<f64> = answers
                 .iter()
                 .filter_map(|r| {
@@ -318,27 +329,49 @@ pub async fn planned_transfer(
                     mine.first().copied()
                 })
                 .collect();
-            match super::transfer(rule, &numbers, limits) {
-                super::Transfer::Value { value, n } => super::repo::TransferRow {
-                    question_id: q.id,
-                    measure_id,
-                    value: Some(value),
-                    n,
-                    note: format!(
-                        "Från enkäten {}, utskick {} ({}, n = {n}).",
-                        survey.title,
-                        wave.name,
-                        rule.label().to_lowercase()
-                    ),
-                },
-                super::Transfer::Withheld { n, reason } => super::repo::TransferRow {
-                    question_id: q.id,
-                    measure_id,
-                    value: None,
-                    n,
-                    note: reason,
-                },
-            }
+            let result = super::transfer(rule, &numbers, limits);
+            Some(QuestionTransfer {
+                question: q,
+                measure_id,
+                rule,
+                result,
+            })
+        })
+        .collect())
+}
+
+/// The transfer rows of a wave: per question that feeds an effektmått, the value from the
+/// released responses or why there is none.
+#[cfg(feature = "ssr")]
+pub async fn planned_transfer(
+    db: &crate::db::Db,
+    survey: &Survey,
+    wave: &Wave,
+    limits: super::Thresholds,
+) -> Result<Vec<super::repo::TransferRow>, AppError> {
+    Ok(wave_transfers(db, survey.id, wave, limits)
+        .await?
+        .into_iter()
+        .map(|t| match t.result {
+            super::Transfer::Value { value, n } => super::repo::TransferRow {
+                question_id: t.question.id,
+                measure_id: t.measure_id,
+                value: Some(value),
+                n,
+                note: format!(
+                    "Från enkäten {}, utskick {} ({}, n = {n}).",
+                    survey.title,
+                    wave.name,
+                    t.rule.label().to_lowercase()
+                ),
+            },
+            super::Transfer::Withheld { n, reason } => super::repo::TransferRow {
+                question_id: t.question.id,
+                measure_id: t.measure_id,
+                value: None,
+                n,
+                note: reason,
+            },
         })
         .collect())
 }
@@ -541,7 +574,8 @@ pub async fn participant_form(token: String, sprak: String) -> Result<Participan
 }
 
 /// Skicka svar: checks every answer, then stores the response once (see
-/// [`super::repo::store_response`]). A form for another wave than the token's is refused.
+/// [`super::repo::store_batch`] and [`super::writer`]). A form for another wave than the
+/// token's is refused.
 /// `sprak` is the language the form was shown in: its messages and the thanks page follow it;
 /// the answers stored are the same in every language.
 #[server(endpoint = "enkat/svara")]
@@ -578,15 +612,16 @@ pub async fn submit_survey(
         &flera.unwrap_or_default(),
     )
     .map_err(AppError::Validation)?;
-    super::repo::store_response(&db, &target, submission, &answers, today(), "webb")
-        .await
-        .map_err(|e| match e {
-            // The one message the repository words: a code used meanwhile.
-            AppError::Conflict(_) if lang != super::Lang::Sv => {
-                AppError::Conflict(lang.words().used_code.into())
-            }
-            other => other,
-        })?;
+    // Group commit on SQLite: answered once the response is committed (`survey::writer`).
+    let writer = expect_context::<super::writer::ResponseWriter>();
+    let pending = super::repo::Pending::of(&target, submission, answers, today(), "webb");
+    writer.store(pending).await.map_err(|e| match e {
+        // The one message the repository words: a code used meanwhile.
+        AppError::Conflict(_) if lang != super::Lang::Sv => {
+            AppError::Conflict(lang.words().used_code.into())
+        }
+        other => other,
+    })?;
     Ok(Saved {
         redirect: format!("/enkat/tack{}", lang.query()),
     })
@@ -741,6 +776,108 @@ pub async fn feeds(db: &crate::db::Db, initiative_id: i64) -> Result<Vec<SurveyF
             responses: s.responses,
             feeds,
         });
+    }
+    Ok(out)
+}
+
+/// One wave's result beside an effektmått: its n and value, or hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedShown {
+    /// n and the value as text ("60", "3,4").
+    Value { n: u64, value: String },
+    /// Fewer answers than the threshold: no number at all.
+    Hidden { min: u64 },
+}
+
+impl FeedShown {
+    /// "dold – färre än 5 svar" for a hidden value.
+    pub fn hidden_text(min: u64) -> String {
+        format!("dold – färre än {min} svar")
+    }
+}
+
+/// One wave of a survey question beside the effektmått it feeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedWave {
+    pub wave: String,
+    pub state: String,
+    pub shown: FeedShown,
+}
+
+/// Enkätresultat vid effektmåttet: a survey question's latest results per wave, for the
+/// satsning page to show beside the measure the question feeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureSurvey {
+    pub initiative_id: i64,
+    pub measure_id: i64,
+    pub survey_id: i64,
+    pub survey_title: String,
+    pub question: String,
+    /// "andel ≥ 4 (%)".
+    pub rule: String,
+    pub waves: Vec<FeedWave>,
+}
+
+/// The satsning's survey questions that feed an effektmått, each with its results per wave:
+/// the cell as the results page computes it ([`results_of`]) and the value as the transfer
+/// computes it ([`wave_transfers`]), joined by [`super::feed_value`].
+#[cfg(feature = "ssr")]
+pub async fn measure_surveys(
+    db: &crate::db::Db,
+    organisation_id: i64,
+    initiative_id: i64,
+    limits: super::Thresholds,
+) -> Result<Vec<MeasureSurvey>, AppError> {
+    let mut out = Vec::new();
+    for row in super::repo::list(db, initiative_id).await? {
+        let survey = super::repo::get(db, organisation_id, row.id).await?;
+        let (waves, results) = results_of(db, &survey, limits).await?;
+        let mut per_wave = Vec::new();
+        for w in &waves {
+            per_wave.push(wave_transfers(db, survey.id, &w.wave, limits).await?);
+        }
+        for result in &results {
+            let q = &result.question;
+            let (Some(measure_id), Some(rule)) = (q.measure_id, q.aggregation) else {
+                continue;
+            };
+            let waves = waves
+                .iter()
+                .zip(&result.cells)
+                .zip(&per_wave)
+                .map(|((w, cell), transfers)| {
+                    let transfer = transfers
+                        .iter()
+                        .find(|t| t.question.id == q.id)
+                        .map(|t| t.result.clone())
+                        .unwrap_or(super::Transfer::Withheld {
+                            n: 0,
+                            reason: String::new(),
+                        });
+                    let shown = match super::feed_value(cell, &transfer, limits) {
+                        super::FeedValue::Shown { n, value } => FeedShown::Value {
+                            n,
+                            value: crate::sv::number::format_decimal(value),
+                        },
+                        super::FeedValue::Hidden { min } => FeedShown::Hidden { min },
+                    };
+                    FeedWave {
+                        wave: w.wave.name.clone(),
+                        state: w.state_label().to_lowercase(),
+                        shown,
+                    }
+                })
+                .collect();
+            out.push(MeasureSurvey {
+                initiative_id,
+                measure_id,
+                survey_id: survey.id,
+                survey_title: survey.title.clone(),
+                question: q.text.clone(),
+                rule: rule.label().to_lowercase(),
+                waves,
+            });
+        }
     }
     Ok(out)
 }

@@ -18,6 +18,8 @@
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod writer;
 
 mod answers;
 pub mod api;
@@ -36,7 +38,8 @@ pub use forms::{
 };
 pub use lang::{Lang, QuestionTexts, SurveyTexts, Translation};
 pub use results::{
-    Cell, Thresholds, Transfer, aggregate, cell, released, suppress_counts, thresholds, transfer,
+    Cell, FeedValue, Thresholds, Transfer, aggregate, cell, feed_value, released, suppress_counts,
+    thresholds, transfer,
 };
 
 use crate::error::FieldError;

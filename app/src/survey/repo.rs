@@ -543,48 +543,128 @@ pub enum Stored {
 /// The message when a personal code has been used.
 pub const USED_MESSAGE: &str = "Den här koden har redan använts för att svara. Varje kod kan bara användas en gång. Tack för att du svarade!";
 
+/// One participant's response waiting to be stored: what [`store_response`] and the group
+/// commit ([`store_batch`]) need of its link, and nothing of the link's token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub wave_id: i64,
+    /// Only read to consume a single-use code; nothing stored points back to it.
+    pub link_id: i64,
+    pub single_use: bool,
+    /// The form's submission id (only its hash is stored).
+    pub submission: String,
+    pub answers: Vec<Answer>,
+    pub day: NaiveDate,
+    pub source: &'static str,
+}
+
+impl Pending {
+    /// The response `answers` of the participant behind `target`, submitted on `day`.
+    pub fn of(
+        target: &Target,
+        submission: &str,
+        answers: Vec<Answer>,
+        day: NaiveDate,
+        source: &'static str,
+    ) -> Self {
+        Pending {
+            wave_id: target.wave.id,
+            link_id: target.link_id,
+            single_use: target.single_use,
+            submission: submission.to_string(),
+            answers,
+            day,
+            source,
+        }
+    }
+}
+
 /// Stores one response of `wave_id` in one transaction: the submission key first (a second
 /// post of the same form finds it and stores nothing), then the single-use code is consumed
 /// (refused when used), then the response and its answers. `link_id` is only read here;
-/// nothing stored points back to it.
-pub async fn store_response(
-    db: &Db,
-    target: &Target,
-    submission: &str,
-    answers: &[Answer],
-    today: NaiveDate,
-    source: &str,
-) -> Result<Stored, AppError> {
+/// nothing stored points back to it. One transaction per response: the PostgreSQL path and
+/// the naive rate the survey benchmark compares the group commit with.
+pub async fn store_response(db: &Db, pending: &Pending) -> Result<Stored, AppError> {
     let mut tx = db.begin().await?;
-    let fresh = on_tx!(&mut tx, |conn| {
+    match store_in(&mut tx, pending).await {
+        Ok(Stored::New) => {
+            tx.commit().await?;
+            Ok(Stored::New)
+        }
+        Ok(Stored::Repeat) => {
+            tx.rollback().await?;
+            Ok(Stored::Repeat)
+        }
+        Err(error) => tx.abort(error).await,
+    }
+}
+
+/// Stores several responses in ONE transaction (group commit; see `survey::writer`): each
+/// inside its own savepoint, with exactly [`store_response`]'s steps, so one that is refused
+/// (a code used, also by an earlier response of the same batch) leaves no trace and the others
+/// stand. The outcome of each, in order, once the transaction is committed; `Err` when the
+/// transaction itself failed (then nothing of the batch is stored).
+pub async fn store_batch(
+    db: &Db,
+    batch: &[&Pending],
+) -> Result<Vec<Result<Stored, AppError>>, AppError> {
+    let mut tx = db.begin().await?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for pending in batch {
+        savepoint(&mut tx, "SAVEPOINT response").await?;
+        let outcome = store_in(&mut tx, pending).await;
+        if outcome.is_err() {
+            savepoint(&mut tx, "ROLLBACK TO SAVEPOINT response").await?;
+        }
+        savepoint(&mut tx, "RELEASE SAVEPOINT response").await?;
+        outcomes.push(outcome);
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+async fn savepoint(tx: &mut Tx, sql: &'static str) -> Result<(), AppError> {
+    on_tx!(tx, |conn| sqlx::query(sql).execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// [`store_response`]'s steps inside the caller's transaction. `Repeat` and `Err` have
+/// written nothing that must stay: the caller rolls back (or to its savepoint).
+async fn store_in(tx: &mut Tx, pending: &Pending) -> Result<Stored, AppError> {
+    let fresh = on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO survey_submission (key_hash, wave_id) VALUES ($1, $2)
              ON CONFLICT (key_hash) DO NOTHING",
         )
-        .bind(super::token_hash(submission))
-        .bind(target.wave.id)
+        .bind(super::token_hash(&pending.submission))
+        .bind(pending.wave_id)
         .execute(conn)
         .await
         .map(|r| r.rows_affected())
     })?;
     if fresh == 0 {
-        tx.rollback().await?;
         return Ok(Stored::Repeat);
     }
-    if target.single_use {
-        let consumed = on_tx!(&mut tx, |conn| {
+    if pending.single_use {
+        let consumed = on_tx!(tx, |conn| {
             sqlx::query("UPDATE survey_link SET used = TRUE WHERE id = $1 AND used = FALSE")
-                .bind(target.link_id)
+                .bind(pending.link_id)
                 .execute(conn)
                 .await
                 .map(|r| r.rows_affected())
         })?;
         if consumed == 0 {
-            return tx.abort(AppError::Conflict(USED_MESSAGE.into())).await;
+            return Err(AppError::Conflict(USED_MESSAGE.into()));
         }
     }
-    insert_response(&mut tx, target.wave.id, answers, today, source).await?;
-    tx.commit().await?;
+    insert_response(
+        tx,
+        pending.wave_id,
+        &pending.answers,
+        pending.day,
+        pending.source,
+    )
+    .await?;
     Ok(Stored::New)
 }
 

@@ -183,3 +183,26 @@ pub fn transfer(rule: Aggregation, numbers: &[f64], limits: Thresholds) -> Trans
         },
     }
 }
+
+/// Enkätvärde: what one wave gives an effektmått, as the satsning page shows it beside the
+/// measure: the transfer's value with its n, or hidden with the threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FeedValue {
+    Shown { n: u64, value: f64 },
+    Hidden { min: u64 },
+}
+
+/// The value one wave's released answers give an effektmått beside it: shown only when the
+/// results page shows the question's cell (`cell`) AND the transfer has a value (`transfer`),
+/// both computed by the functions the results page and the transfer use; else hidden. No
+/// number of a hidden cell goes into the result, not even its n.
+pub fn feed_value(cell: &Cell, transfer: &Transfer, limits: Thresholds) -> FeedValue {
+    match (cell, transfer) {
+        (Cell::Suppressed { min }, _) => FeedValue::Hidden { min: *min },
+        (_, Transfer::Withheld { .. }) => FeedValue::Hidden { min: limits.min_n },
+        (_, Transfer::Value { value, n }) => FeedValue::Shown {
+            n: *n,
+            value: *value,
+        },
+    }
+}

@@ -424,3 +424,50 @@ fn a_translated_question_falls_back_to_swedish_text_by_text_and_keeps_its_option
     let errors = read_answers_in(Lang::Ar, &[q], &bad, &BTreeMap::new()).unwrap_err();
     assert_eq!(errors[0].message, "اختر أحد الخيارات.");
 }
+
+#[test]
+fn a_value_beside_its_measure_is_shown_only_when_both_the_cell_and_the_transfer_are() {
+    let limits = Thresholds::default();
+    let q = question(1, QuestionKind::Likert);
+    let answers = |steps: &[f64]| -> Vec<Vec<Answer>> {
+        steps
+            .iter()
+            .map(|&x| {
+                vec![Answer {
+                    question_id: 1,
+                    number: Some(x),
+                    text: None,
+                }]
+            })
+            .collect()
+    };
+    let rule = Aggregation::ShareAtLeast(4.0);
+    let five = [5.0, 4.0, 2.0, 4.0, 3.0];
+    assert_eq!(
+        feed_value(
+            &cell(&q, &answers(&five), limits),
+            &transfer(rule, &five, limits),
+            limits
+        ),
+        FeedValue::Shown { n: 5, value: 60.0 }
+    );
+    // Three answers: hidden, with the threshold and no number of the three.
+    let three = [5.0, 5.0, 4.0];
+    assert_eq!(
+        feed_value(
+            &cell(&q, &answers(&three), limits),
+            &transfer(rule, &three, limits),
+            limits
+        ),
+        FeedValue::Hidden { min: 5 }
+    );
+    // A cell the results page hides hides the value too, whatever the transfer says.
+    assert_eq!(
+        feed_value(
+            &Cell::Suppressed { min: 10 },
+            &Transfer::Value { value: 1.0, n: 12 },
+            limits
+        ),
+        FeedValue::Hidden { min: 10 }
+    );
+}

@@ -823,7 +823,10 @@ fn Results(data: ResultsData) -> impl IntoView {
                 "Resultat visas bara när minst {} har svarat ({} för fritext). Antalet svar räknas i steg om {}, så att ett enskilt svar aldrig kan räknas fram genom att jämföra två tillfällen.",
                 data.limits.min_n, data.limits.min_n_text, data.limits.min_n
             )}</p>
-            <p><a href=format!("/satsningar/{id}/enkater/{enkat}/resultat.csv")>"Ladda ner resultaten (CSV för Excel)"</a></p>
+            <p class="actions">
+                <a href=format!("/satsningar/{id}/enkater/{enkat}/resultat.csv") rel="external" download>"Ladda ner resultaten (CSV för Excel)"</a>
+                <a href=format!("/satsningar/{id}/enkater/{enkat}/resultat.xlsx") rel="external" download>"Ladda ner resultaten (Excel, .xlsx)"</a>
+            </p>
             <h2>"Utskick"</h2>
             <TableScroll label="Utskick">
                 <table class="table">
