@@ -60,6 +60,8 @@ pub struct AppState {
     pub economics: app::economics::Defaults,
     /// When the half-year reports are due.
     pub halfyear_due: app::halfyear::DueDates,
+    /// The font of the half-year reports' Word and PDF files (none: they answer 503).
+    pub report_fonts: Option<Arc<crate::report_files::fonts::ReportFonts>>,
 }
 
 impl AppState {
@@ -275,6 +277,13 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
             discount_rate_percent: config.discount_rate_percent,
         },
         halfyear_due: config.halfyear_due,
+        report_fonts: match crate::report_files::fonts::ReportFonts::load(&config.report_font_dir) {
+            Ok(fonts) => Some(Arc::new(fonts)),
+            Err(error) => {
+                tracing::warn!(%error, "half-year reports cannot be downloaded as Word or PDF");
+                None
+            }
+        },
     };
     let context = state.provide_contexts();
     let routes = route_list();
@@ -293,6 +302,10 @@ pub fn router(config: &Config, db: Db, mailer: Mailer, outbox_wake: app::outbox:
         .route(
             "/enhetskostnader.xlsx",
             get(unit_cost_exports::register_xlsx),
+        )
+        .route(
+            "/satsningar/{id}/halvar/{halvar}/redovisning.docx",
+            get(crate::report_files::report_docx),
         )
         .route("/satsningar/{id}/schema.csv", get(exports::schema_csv))
         .route("/satsningar/{id}/schema.xlsx", get(exports::schema_xlsx))

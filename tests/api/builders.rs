@@ -36,6 +36,7 @@ pub async fn organisation(app: &TestApp) -> i64 {
 pub struct UserBuilder {
     name: String,
     roles: Vec<Role>,
+    organisation: Option<i64>,
 }
 
 /// A user made by a [`UserBuilder`], and their own browser when logged in.
@@ -50,7 +51,14 @@ impl UserBuilder {
         Self {
             name: format!("Test {}", role.label()),
             roles: vec![role],
+            organisation: None,
         }
+    }
+
+    /// In organisation `id` instead of the app's first one.
+    pub fn in_organisation(mut self, id: i64) -> Self {
+        self.organisation = Some(id);
+        self
     }
 
     pub fn named(mut self, name: &str) -> Self {
@@ -60,7 +68,10 @@ impl UserBuilder {
 
     /// Creates the account (a fresh e-mail address, password [`PASSWORD`]).
     pub async fn create(self, app: &TestApp) -> TestUser {
-        let organisation_id = organisation(app).await;
+        let organisation_id = match self.organisation {
+            Some(id) => id,
+            None => organisation(app).await,
+        };
         let email = format!("test-{}@exempel.se", rand_suffix());
         let user = NewUser {
             organisation_id,

@@ -82,7 +82,7 @@ pub async fn satsning(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
     (initiative, e1)
 }
 
-async fn save_value(
+pub async fn save_value(
     app: &TestApp,
     by: &TestUser,
     initiative: i64,

@@ -90,6 +90,7 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
         &initiative,
         previous,
         crate::report::Rules::default(),
+        crate::survey::thresholds(),
         today,
     )
     .await?;
