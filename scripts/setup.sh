@@ -16,6 +16,10 @@ ensure_build_tools() {
     say "installerar Rust-målet wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
   fi
+  # The half-year reports' Word charts and PDF are drawn with DejaVu Sans (UTFALL_REPORT_FONT_DIR).
+  if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]; then
+    apt_install fonts-dejavu-core
+  fi
   # The CLI must equal the wasm-bindgen library version in Cargo.lock exactly.
   local want have
   want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)

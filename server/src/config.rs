@@ -81,6 +81,9 @@ pub struct Config {
     pub discount_rate_percent: f64,
     /// When the half-year reports are due (`UTFALL_HALFYEAR_DUE_H1` / `…_H2`, "MM-DD").
     pub halfyear_due: app::halfyear::DueDates,
+    /// Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf, the font of the half-year reports'
+    /// Word charts and PDF (`UTFALL_REPORT_FONT_DIR`; Debian's fonts-dejavu-core by default).
+    pub report_font_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -120,6 +123,7 @@ impl Default for Config {
             background_jobs: true,
             discount_rate_percent: app::economics::calc::DEFAULT_DISCOUNT_RATE_PERCENT,
             halfyear_due: app::halfyear::DueDates::default(),
+            report_font_dir: PathBuf::from("/usr/share/fonts/truetype/dejavu"),
         }
     }
 }
@@ -276,6 +280,10 @@ const KEYS: &[Key] = &[
     Key {
         file: "halfyear_due_h2",
         env: "UTFALL_HALFYEAR_DUE_H2",
+    },
+    Key {
+        file: "report_font_dir",
+        env: "UTFALL_REPORT_FONT_DIR",
     },
 ];
 
@@ -573,6 +581,9 @@ impl Config {
             }
             "UTFALL_HALFYEAR_DUE_H2" => {
                 self.halfyear_due.h2 = parse_month_day(raw).map_err(fail)?
+            }
+            "UTFALL_REPORT_FONT_DIR" => {
+                self.report_font_dir = non_empty_path(raw).ok_or_else(|| fail(empty()))?
             }
             other => unreachable!("key {other} is listed in KEYS but not parsed"),
         }

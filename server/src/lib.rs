@@ -10,6 +10,7 @@ pub mod exports;
 pub mod forms;
 pub mod indicator_imports;
 pub mod outbox;
+pub mod report_files;
 pub mod scheduler;
 pub mod security;
 pub mod serve;

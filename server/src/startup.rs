@@ -64,6 +64,8 @@ pub struct AppState {
     pub halfyear_due: app::halfyear::DueDates,
     /// Sessions this instance validated within the last second.
     pub session_cache: app::auth::session::SessionCache,
+    /// The font of the half-year reports' Word and PDF files (none: they answer 503).
+    pub report_fonts: Option<Arc<crate::report_files::fonts::ReportFonts>>,
 }
 
 impl AppState {
@@ -307,6 +309,13 @@ pub fn router(
         },
         halfyear_due: config.halfyear_due,
         session_cache,
+        report_fonts: match crate::report_files::fonts::ReportFonts::load(&config.report_font_dir) {
+            Ok(fonts) => Some(Arc::new(fonts)),
+            Err(error) => {
+                tracing::warn!(%error, "half-year reports cannot be downloaded as Word or PDF");
+                None
+            }
+        },
     };
     let context = state.provide_contexts();
     let routes = route_list();
@@ -325,6 +334,10 @@ pub fn router(
         .route(
             "/enhetskostnader.xlsx",
             get(unit_cost_exports::register_xlsx),
+        )
+        .route(
+            "/satsningar/{id}/halvar/{halvar}/redovisning.docx",
+            get(crate::report_files::report_docx),
         )
         .route("/satsningar/{id}/schema.csv", get(exports::schema_csv))
         .route("/satsningar/{id}/schema.xlsx", get(exports::schema_xlsx))

@@ -83,7 +83,7 @@ pub async fn satsning(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
     (initiative, e1)
 }
 
-async fn save_value(
+pub async fn save_value(
     app: &TestApp,
     by: &TestUser,
     initiative: i64,
@@ -602,7 +602,9 @@ async fn the_demo_has_an_approved_report_a_draft_and_one_late_report() {
     // Every report of the demo satsning is in, so it has no open Rapport flag; the satsning
     // that started this year has not sent its first report, and the queue shows it.
     assert_eq!(open_report_flags(&app, id).await, vec![]);
-    let late = app.initiative_id("Tidigt stöd för unga vuxna (fiktiv)").await;
+    let late = app
+        .initiative_id("Tidigt stöd för unga vuxna (fiktiv)")
+        .await;
     let flags = open_report_flags(&app, late).await;
     assert_eq!(flags.len(), 1, "{flags:?}");
     let queue = html(&beredning, "/avvikelser").await;

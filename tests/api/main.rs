@@ -36,6 +36,7 @@ mod outbox;
 mod parties;
 mod probes;
 mod reminders;
+mod report_files;
 mod reporting;
 mod schema;
 mod schema_edits;

@@ -120,6 +120,7 @@ async fn submit_and_approve(
         initiative,
         half,
         crate::report::Rules::default(),
+        crate::survey::thresholds(),
         today,
     )
     .await?;

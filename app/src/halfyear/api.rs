@@ -72,7 +72,7 @@ fn when_by(at: chrono::DateTime<chrono::Utc>, by: &str) -> String {
 /// The half-year of the address, among those the satsning reports on: anything else is
 /// "not found".
 #[cfg(feature = "ssr")]
-fn half_of(
+pub fn half_of(
     initiative: &crate::initiative::Initiative,
     raw: &str,
     today: chrono::NaiveDate,
@@ -87,8 +87,9 @@ fn half_of(
     }
 }
 
+/// Today's Swedish date.
 #[cfg(feature = "ssr")]
-fn today() -> chrono::NaiveDate {
+pub fn today() -> chrono::NaiveDate {
     crate::sv::time::local_date(chrono::Utc::now())
 }
 
@@ -117,25 +118,70 @@ async fn load(
     Ok((user, initiative, half))
 }
 
+/// What assembling a report reads from the configuration.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub rules: crate::report::Rules,
+    pub due: super::DueDates,
+    pub survey: crate::survey::Thresholds,
+}
+
+#[cfg(feature = "ssr")]
+impl Settings {
+    /// The settings the server provided to this request (the defaults in tests).
+    fn of_context() -> Self {
+        Settings {
+            rules: reporting_rules(),
+            due: due_dates(),
+            survey: crate::survey::thresholds(),
+        }
+    }
+}
+
 /// Halvårsredovisning: the report of satsning `id` for `halvar` ("2026-H2").
 #[server(endpoint = "halvar/visa")]
 pub async fn half_year_report(id: i64, halvar: String) -> Result<ReportPage, AppError> {
     let (user, initiative, half) = load(id, &halvar).await?;
     let db = expect_context::<crate::db::Db>();
-    let today = today();
-    let facts = super::repo::facts(
+    report_page(
         &db,
-        user.organisation_id,
+        &user,
         &initiative,
         half,
-        reporting_rules(),
+        Settings::of_context(),
+        today(),
+    )
+    .await
+}
+
+/// The report as its page shows it — the submitted snapshot while it is locked, the live
+/// assembly otherwise — for a `user` the caller has already let see `initiative`. The Word
+/// and PDF downloads are drawn from the same data, so they show exactly what the page shows.
+#[cfg(feature = "ssr")]
+pub async fn report_page(
+    db: &crate::db::Db,
+    user: &crate::auth::CurrentUser,
+    initiative: &crate::initiative::Initiative,
+    half: HalfYear,
+    settings: Settings,
+    today: chrono::NaiveDate,
+) -> Result<ReportPage, AppError> {
+    let id = initiative.id;
+    let facts = super::repo::facts(
+        db,
+        user.organisation_id,
+        initiative,
+        half,
+        settings.rules,
+        settings.survey,
         today,
     )
     .await?;
     let live = super::sections::assemble(&facts);
-    let row = super::repo::get(&db, user.organisation_id, id, half).await?;
+    let row = super::repo::get(db, user.organisation_id, id, half).await?;
     let versions = match &row {
-        Some(row) => super::repo::versions(&db, row.id).await?,
+        Some(row) => super::repo::versions(db, row.id).await?,
         None => Vec::new(),
     };
     let status = row.as_ref().map(|r| r.status);
@@ -219,13 +265,13 @@ pub async fn half_year_report(id: i64, halvar: String) -> Result<ReportPage, App
             }
         })
         .collect();
-    let due = due_dates().due(half);
+    let due = settings.due.due(half);
     let first_submitted = versions
         .last()
         .map(|v| crate::sv::time::local_date(v.submitted_at));
     let editable = status.is_none_or(ReportStatus::is_editable);
-    let may_edit = editable && super::may_edit(&user, &initiative);
-    let costs = crate::economics::actual_repo::costs(&db, user.organisation_id, id).await?;
+    let may_edit = editable && super::may_edit(user, initiative);
+    let costs = crate::economics::actual_repo::costs(db, user.organisation_id, id).await?;
     Ok(ReportPage {
         initiative_id: id,
         initiative_name: initiative.name.clone(),
@@ -248,7 +294,7 @@ pub async fn half_year_report(id: i64, halvar: String) -> Result<ReportPage, App
         versions: version_views,
         may_edit,
         may_submit: may_edit && super::may_submit_on(half, today),
-        review_version: (status == Some(ReportStatus::Submitted) && super::may_review(&user))
+        review_version: (status == Some(ReportStatus::Submitted) && super::may_review(user))
             .then(|| versions.first().map(|v| v.version))
             .flatten(),
     })
@@ -355,6 +401,7 @@ pub async fn submit_half_year(id: i64, halvar: String) -> Result<Saved, AppError
         &initiative,
         half,
         reporting_rules(),
+        crate::survey::thresholds(),
         today,
     )
     .await?;

@@ -28,6 +28,7 @@ pub async fn facts(
     initiative: &Initiative,
     half: HalfYear,
     rules: Rules,
+    survey_limits: crate::survey::Thresholds,
     today: NaiveDate,
 ) -> Result<Facts, AppError> {
     let schema = crate::schema::repo::load(db, initiative.id).await?;
@@ -86,8 +87,7 @@ pub async fn facts(
     let mut surveys = Vec::new();
     for row in crate::survey::repo::list(db, initiative.id).await? {
         let survey = crate::survey::repo::get(db, organisation_id, row.id).await?;
-        let (waves, results) =
-            crate::survey::api::results_of(db, &survey, crate::survey::thresholds()).await?;
+        let (waves, results) = crate::survey::api::results_of(db, &survey, survey_limits).await?;
         surveys.push(SurveyFacts {
             id: survey.id,
             title: survey.title.clone(),

@@ -143,6 +143,9 @@ fn Report(data: ReportPage) -> impl IntoView {
                 <dt>"Sista dag"</dt><dd>{data.due_on.clone()}</dd>
                 {data.days_late.map(|n| view! { <dt>"Försenad"</dt><dd>{days(n)}</dd> })}
             </dl>
+            <ul class="no-print report-downloads" aria-label="Ladda ner redovisningen">
+                <li><a href=format!("{page}/redovisning.docx")>"Ladda ner som Word (.docx)"</a></li>
+            </ul>
             {data.snapshot_note.clone().map(|n| view! { <p class="hint">{n}</p> })}
             {(!data.newer.is_empty()).then(|| view! {
                 <div class="notice notice--warning" role="note">
