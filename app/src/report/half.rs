@@ -14,21 +14,6 @@ pub struct HalfYear {
     half: u8,
 }
 
-const MONTH_NAMES: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 impl HalfYear {
     pub fn new(year: i32, half: u8) -> Option<Self> {
         (crate::sv::number::YEARS.contains(&year) && (half == 1 || half == 2))
@@ -96,8 +81,8 @@ impl HalfYear {
         let first = if self.half == 1 { 0 } else { 6 };
         format!(
             "{}–{} {}",
-            MONTH_NAMES[first],
-            MONTH_NAMES[first + 5],
+            crate::sv::date::MONTHS[first],
+            crate::sv::date::MONTHS[first + 5],
             self.year
         )
     }
