@@ -18,5 +18,13 @@ Demokonton (lösenord: utfall-demo), skapas när databasen är tom:
   lasare@exempel.se          läsare
 TXT
 fi
+# Panel surveys need a secret that only the server holds. A local run keeps its own in data/
+# (made once, never committed) unless the environment or utfall.toml gives one.
+if [ -z "${UTFALL_SURVEY_PANEL_SECRET:-}" ] && ! grep -qs '^survey_panel_secret' utfall.toml; then
+  mkdir -p data
+  [ -s data/panel-secret ] || (umask 077 && head -c 32 /dev/urandom | base64 > data/panel-secret)
+  UTFALL_SURVEY_PANEL_SECRET="$(cat data/panel-secret)"
+  export UTFALL_SURVEY_PANEL_SECRET
+fi
 say "startar Utfall (avsluta med Ctrl-C)"
 exec "$CARGO_TARGET_DIR/debug/server" serve

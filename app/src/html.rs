@@ -43,6 +43,26 @@ fn escape_raw_text(text: &str) -> String {
     out
 }
 
+/// `text` safe inside elements and attribute values of HTML, SVG and XML written by hand (mails,
+/// charts, code sheets, Word files): the five markup characters as references, and the control
+/// characters XML 1.0 forbids dropped (tab, newline and carriage return stay).
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The page's title (the document title shows "{text} – Utfall"); `text` may be stored text.
 #[component]
 pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
@@ -81,6 +101,14 @@ pub fn TextArea(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_markup_quotes_the_markup_characters_and_drops_forbidden_controls() {
+        assert_eq!(
+            escape_markup("<b title=\"a\" id='x'>Ö & \u{1}\u{b}ja\tnej\n</b>"),
+            "&lt;b title=&quot;a&quot; id=&#39;x&#39;&gt;Ö &amp; ja\tnej\n&lt;/b&gt;"
+        );
+    }
 
     #[test]
     fn raw_text_escapes_every_end_tag_and_reference() {

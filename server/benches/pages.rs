@@ -140,6 +140,12 @@ async fn measure(port: u16, per_organisation: usize) {
         path: "/health".into(),
         cookie: None,
     };
+    // The same trivial handler with the session cookie: what the session lookup (cached for
+    // a second per instance) adds to every logged-in request.
+    let health_session = Target {
+        path: "/health".into(),
+        cookie: portfolio.cookie.clone(),
+    };
     // The lightest Leptos page: the login form, with the app shell and no data.
     let login_page = Target {
         path: "/logga-in".into(),
@@ -188,7 +194,14 @@ async fn measure(port: u16, per_organisation: usize) {
         }
         return;
     }
-    for target in [&portfolio, &initiative, &queue, &login_page, &health] {
+    for target in [
+        &portfolio,
+        &initiative,
+        &queue,
+        &login_page,
+        &health,
+        &health_session,
+    ] {
         let mut timings = Vec::new();
         for round in 0..330 {
             let t = Instant::now();
@@ -197,10 +210,20 @@ async fn measure(port: u16, per_organisation: usize) {
                 timings.push(t.elapsed());
             }
         }
-        report(&format!("{} en i taget", target.path), &mut timings);
+        let with = if target.cookie.is_some() {
+            " (inloggad)"
+        } else {
+            ""
+        };
+        report(&format!("{}{with} en i taget", target.path), &mut timings);
     }
 
     let trivial = throughput(port, &health).await;
+    let with_session = throughput(port, &health_session).await;
+    println!(
+        "/health med sessionskaka: {:.1} % av samma hanterare utan",
+        100.0 * with_session / trivial
+    );
     // Comparison aid: more pages (with the session), e.g. `/oversikt?status=ide` to see the
     // portfolio's cost without its rows.
     for path in std::env::var("UTFALL_BENCH_EXTRA")
@@ -338,8 +361,13 @@ async fn throughput(port: u16, target: &Target) -> f64 {
     let per_second = timings.len() as f64 / started.elapsed().as_secs_f64();
     report(
         &format!(
-            "{} {CONNECTIONS} anslutningar: {per_second:.0} anrop/s",
-            target.path
+            "{}{} {CONNECTIONS} anslutningar: {per_second:.0} anrop/s",
+            target.path,
+            if target.cookie.is_some() {
+                " (inloggad)"
+            } else {
+                ""
+            }
         ),
         &mut timings,
     );

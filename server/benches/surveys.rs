@@ -120,7 +120,7 @@ async fn prepare(url: &str) -> Fixture {
         organisation_id: 1,
     };
     let now = chrono::Utc::now();
-    let survey = app::survey::repo::create(&db, lead, 1, "Bänkprov", "", now)
+    let survey = app::survey::repo::create(&db, lead, 1, "Bänkprov", "", false, now)
         .await
         .expect("survey");
     let mut answers = Vec::new();
@@ -171,7 +171,9 @@ async fn prepare(url: &str) -> Fixture {
     app::survey::repo::add_links(&db, lead, wave, std::slice::from_ref(&token), false, now)
         .await
         .expect("link");
-    let link_id = app::survey::repo::find_link(&db, &token)
+    let no_key = app::survey::panel::PanelKey::default();
+    let today = app::sv::time::local_date(now);
+    let link_id = app::survey::repo::find_link(&db, &token, &no_key, today)
         .await
         .expect("link")
         .expect("the link")
@@ -298,6 +300,7 @@ async fn in_process(db: &Db, fixture: &Fixture, run: Duration, grouped: bool) {
                         wave_id: wave,
                         link_id,
                         single_use: false,
+                        pseudonym: None,
                         submission: format!("{grouped}-{worker:02}-{i:020}"),
                         answers: answers.clone(),
                         day,

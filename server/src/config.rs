@@ -51,6 +51,9 @@ pub struct Config {
     /// A code wave closing soon with fewer than this share (per cent) of its codes used gets
     /// a reminder to the satsning's projektledare.
     pub survey_low_response_percent: u32,
+    /// The secret of panel surveys' pseudonyms (≥ 32 characters; none: no panel surveys).
+    /// Every instance must have the same; changing it breaks the pairing of earlier answers.
+    pub survey_panel_secret: Option<SecretString>,
     /// A session ends after this long without a request.
     pub session_idle: Duration,
     /// A session ends this long after login, whatever happens.
@@ -108,6 +111,7 @@ impl Default for Config {
             survey_min_n: 5,
             survey_min_n_text: 10,
             survey_low_response_percent: 50,
+            survey_panel_secret: None,
             session_idle: Duration::from_secs(60 * 60),
             session_max: Duration::from_secs(12 * 60 * 60),
             session_cache: Duration::from_secs(1),
@@ -184,6 +188,10 @@ const KEYS: &[Key] = &[
     Key {
         file: "survey_low_response_percent",
         env: "UTFALL_SURVEY_LOW_RESPONSE_PERCENT",
+    },
+    Key {
+        file: "survey_panel_secret",
+        env: "UTFALL_SURVEY_PANEL_SECRET",
     },
     Key {
         file: "database_url",
@@ -455,6 +463,18 @@ impl Config {
                         "\"{raw}\" ska vara true eller false / must be true or false"
                     ))
                 })?
+            }
+            "UTFALL_SURVEY_PANEL_SECRET" => {
+                let min = app::survey::panel::MIN_SECRET_CHARS;
+                self.survey_panel_secret = if raw.is_empty() {
+                    None
+                } else if raw.chars().count() >= min {
+                    Some(SecretString::from(raw.to_string()))
+                } else {
+                    return Err(fail(format!(
+                        "ska vara minst {min} tecken / must be at least {min} characters"
+                    )));
+                };
             }
             "UTFALL_SMTP_URL" => {
                 self.smtp_url = if raw.is_empty() {
@@ -841,5 +861,25 @@ mod tests {
         )
         .unwrap();
         assert!(!format!("{config:?}").contains("hemligt"));
+    }
+
+    #[test]
+    fn the_panel_secret_is_long_or_refused_and_never_printed() {
+        let (config, _) = Config::from_sources(None, env(&[])).unwrap();
+        assert!(config.survey_panel_secret.is_none());
+        let long = "panelhemligheten-0123456789-abcdefghij";
+        let (config, _) =
+            Config::from_sources(None, env(&[("UTFALL_SURVEY_PANEL_SECRET", long)])).unwrap();
+        assert_eq!(
+            config
+                .survey_panel_secret
+                .as_ref()
+                .map(|s| s.expose_secret()),
+            Some(long)
+        );
+        assert!(!format!("{config:?}").contains("panelhemligheten"));
+        let error =
+            Config::from_sources(None, env(&[("UTFALL_SURVEY_PANEL_SECRET", "kort")])).unwrap_err();
+        assert_eq!(error.key, "UTFALL_SURVEY_PANEL_SECRET");
     }
 }

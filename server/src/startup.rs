@@ -56,6 +56,8 @@ pub struct AppState {
     pub survey: app::survey::Thresholds,
     /// Failed look-ups of survey codes per address.
     pub survey_guesses: Arc<crate::surveys::GuessThrottle>,
+    /// The secret panel pseudonyms are made with (none: no panel surveys).
+    pub survey_panel: app::survey::panel::PanelKey,
     /// Stores participants' responses (group commit on SQLite).
     pub survey_writer: app::survey::writer::ResponseWriter,
     /// The defaults of a new economic calculation.
@@ -89,6 +91,7 @@ impl AppState {
             self.survey,
         );
         let survey_writer = self.survey_writer.clone();
+        let survey_panel = self.survey_panel.clone();
         // Every value change evaluates the satsning's deviation flags right after its commit.
         let after_values = app::deviation::repo::after_values(self.deviation_settings());
         let outbox_wake = self.outbox_wake.clone();
@@ -108,6 +111,7 @@ impl AppState {
             provide_context(after_values.clone());
             provide_context(survey);
             provide_context(survey_writer.clone());
+            provide_context(survey_panel.clone());
         }
     }
 }
@@ -303,6 +307,10 @@ pub fn router(
             min_n_text: config.survey_min_n_text,
         },
         survey_guesses: Default::default(),
+        survey_panel: match &config.survey_panel_secret {
+            Some(secret) => app::survey::panel::PanelKey::new(secret.expose_secret()),
+            None => Default::default(),
+        },
         survey_writer: app::survey::writer::ResponseWriter::start(db.clone()),
         economics: app::economics::Defaults {
             discount_rate_percent: config.discount_rate_percent,
@@ -367,6 +375,10 @@ pub fn router(
         .route(
             "/satsningar/{id}/enkater/{enkat}/utskick/{vag}/koder",
             post(surveys::new_codes),
+        )
+        .route(
+            "/satsningar/{id}/enkater/{enkat}/panelkoder",
+            post(surveys::new_panel_codes),
         )
         .method_not_allowed_fallback(forms::form_post)
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -11,6 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use app::html::escape_markup as escape;
 use app::survey::api::{results_of, survey_for, wave_of};
 use app::survey::{Cell, QuestionKind, WaveState, printed_code};
 use axum::extract::{ConnectInfo, Form, Path, Request, State};
@@ -84,13 +85,6 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         state.survey_guesses.failed(ip, Instant::now());
     }
     response
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A whole HTML page (escaped by the caller), never cached.
@@ -238,19 +232,8 @@ pub async fn new_codes(
         Ok(found) => found,
         Err(refused) => return refused,
     };
-    let count = match form.antal.trim().parse::<usize>() {
-        Ok(n) if (1..=app::survey::MAX_CODES).contains(&n) => n,
-        _ => {
-            return page(
-                StatusCode::BAD_REQUEST,
-                "Antalet koder stämmer inte",
-                &format!(
-                    "{}<p>Ange hur många koder som behövs, från 1 till {}.</p>",
-                    back_link(id, enkat),
-                    app::survey::MAX_CODES
-                ),
-            );
-        }
+    let Some(count) = code_count(&form) else {
+        return bad_code_count(id, enkat);
     };
     let codes: Vec<String> = (0..count).map(|_| app::survey::new_token(8)).collect();
     let actor = visible.user.actor();
@@ -259,6 +242,29 @@ pub async fn new_codes(
     {
         return problem(&error);
     }
+    let hint = format!(
+        "Koden fungerar en gång, till och med {}. Dina svar är anonyma.",
+        wave.closes_on
+    );
+    let body = format!(
+        "{back}<p class=\"no-print\">{count} personliga koder för <strong>{title}</strong>, \
+         utskick <strong>{wave}</strong>. Koderna visas bara nu: skriv ut arket (A4) innan du \
+         lämnar sidan. Varje kod kan användas en gång.</p>{sheet}",
+        back = back_link(id, enkat),
+        title = escape(&survey.title),
+        wave = escape(&wave.name),
+        sheet = code_sheet(&state, &survey, &codes, &hint),
+    );
+    page(StatusCode::OK, "Kodark", &body)
+}
+
+/// The printable A4 sheet of `codes`: per slip a QR code, the address, the code and `hint`.
+fn code_sheet(
+    state: &AppState,
+    survey: &app::survey::Survey,
+    codes: &[String],
+    hint: &str,
+) -> String {
     let base = state.base_url.0.trim_end_matches('/').to_string();
     let slips: String = codes
         .iter()
@@ -267,25 +273,85 @@ pub async fn new_codes(
                 "<li class=\"code-slip\">{qr}<p class=\"code-title\">{title}</p>\
                  <p>Gå till <span class=\"code-url\">{base}/enkat/{code}</span></p>\
                  <p>Din kod: <strong class=\"code\">{printed}</strong></p>\
-                 <p class=\"code-hint\">Koden fungerar en gång, till och med {closes}. Dina svar är anonyma.</p></li>",
+                 <p class=\"code-hint\">{hint}</p></li>",
                 qr = qr_svg(&format!("{base}/enkat/{code}")),
                 title = escape(&survey.title),
                 base = escape(&base),
                 printed = printed_code(code),
-                closes = wave.closes_on,
+                hint = escape(hint),
             )
         })
         .collect();
+    format!("<ul class=\"code-sheet\" aria-label=\"Koder\">{slips}</ul>")
+}
+
+/// POST /satsningar/{id}/enkater/{enkat}/panelkoder: a batch of a panel survey's personal
+/// codes (26 symbols, 130 bits: a panel code lives as long as the survey and is used once in
+/// every wave), shown once as the printable sheet.
+pub async fn new_panel_codes(
+    State(state): State<AppState>,
+    Path((id, enkat)): Path<(i64, i64)>,
+    visible: VisibleInitiative,
+    Form(form): Form<CodesForm>,
+) -> Response {
+    let survey = match survey_for(&state.db, &visible.user, &visible.initiative, enkat, true).await
+    {
+        Ok(survey) => survey,
+        Err(error) => return problem(&error),
+    };
+    if !survey.panel {
+        return problem(&app::error::AppError::Conflict(
+            "Enkäten är ingen panel: skapa koder för ett utskick i stället.".into(),
+        ));
+    }
+    if !state.survey_panel.is_set() {
+        return problem(&app::error::AppError::Conflict(
+            app::survey::PANEL_NO_KEY.into(),
+        ));
+    }
+    let Some(count) = code_count(&form) else {
+        return bad_code_count(id, enkat);
+    };
+    let codes: Vec<String> = (0..count).map(|_| app::survey::new_token(26)).collect();
+    let actor = visible.user.actor();
+    if let Err(error) =
+        app::survey::repo::add_panel_codes(&state.db, actor, enkat, &codes, chrono::Utc::now())
+            .await
+    {
+        return problem(&error);
+    }
+    let hint = "Koden är din i alla omgångar av enkäten: spara den. Den fungerar en gång per omgång. Dina svar är anonyma.";
     let body = format!(
-        "{back}<p class=\"no-print\">{count} personliga koder för <strong>{title}</strong>, \
-         utskick <strong>{wave}</strong>. Koderna visas bara nu: skriv ut arket (A4) innan du \
-         lämnar sidan. Varje kod kan användas en gång.</p>\
-         <ul class=\"code-sheet\" aria-label=\"Koder\">{slips}</ul>",
+        "{back}<p class=\"no-print\">{count} panelkoder för <strong>{title}</strong>. Koderna \
+         visas bara nu: skriv ut arket (A4) innan du lämnar sidan. Varje deltagare behåller sin \
+         kod och svarar med den en gång i varje utskick.</p>{sheet}",
         back = back_link(id, enkat),
         title = escape(&survey.title),
-        wave = escape(&wave.name),
+        sheet = code_sheet(&state, &survey, &codes, hint),
     );
-    page(StatusCode::OK, "Kodark", &body)
+    page(StatusCode::OK, "Kodark för panelen", &body)
+}
+
+/// The number of codes the form asks for, if it is from 1 to [`app::survey::MAX_CODES`].
+fn code_count(form: &CodesForm) -> Option<usize> {
+    form.antal
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=app::survey::MAX_CODES).contains(n))
+}
+
+/// The page saying the number of codes is wrong (400).
+fn bad_code_count(id: i64, enkat: i64) -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "Antalet koder stämmer inte",
+        &format!(
+            "{}<p>Ange hur många koder som behövs, från 1 till {}.</p>",
+            back_link(id, enkat),
+            app::survey::MAX_CODES
+        ),
+    )
 }
 
 /// One figure of the results export: a number, hidden ("döljs"), or nothing.

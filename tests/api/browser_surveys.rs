@@ -281,23 +281,38 @@ async fn the_builder_preview_and_results_pages_pass_axe_on_phone_and_desktop() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    // Arrange: a survey with answers in a closed wave (results shown) and an open one.
-    let app = spawn_app().await;
+    // Arrange: a panel survey with answers in a closed wave (results shown) and an open one,
+    // the same six people in both (so the change per person is shown).
+    let app = crate::helpers::spawn_app_with(crate::helpers::Backend::Sqlite, |config| {
+        config.survey_panel_secret = Some("webbläsartestets-panelhemlighet-0123456789".into());
+    })
+    .await;
     let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
     let (initiative, e1) = satsning(&app, &lead).await;
     let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
-    let before = wave(&app, &lead, sid, -30, -10).await;
-    wave(&app, &lead, sid, 0, 10).await;
-    for i in 0..6 {
-        let answers = [app::survey::Answer {
-            question_id: q[0],
-            number: Some((i % 5 + 1) as f64),
-            text: None,
-        }];
-        let day = Utc::now().date_naive() - chrono::Duration::days(20);
-        app::survey::repo::insert_answers(&app.db, before, &answers, day, "papper")
+    app::db_write!(&app.db, |pool| {
+        sqlx::query("UPDATE survey SET panel = TRUE WHERE id = $1")
+            .bind(sid)
+            .execute(pool)
             .await
-            .unwrap();
+            .map(|_| ())
+            .unwrap()
+    });
+    let before = wave(&app, &lead, sid, -30, -10).await;
+    let after = wave(&app, &lead, sid, 0, 10).await;
+    for (w, shift) in [(before, 0), (after, 1)] {
+        for i in 0..6 {
+            let answers = [app::survey::Answer {
+                question_id: q[0],
+                number: Some(((i + shift) % 5 + 1) as f64),
+                text: None,
+            }];
+            let day = Utc::now().date_naive() - chrono::Duration::days(20);
+            let person = format!("person-{i}");
+            app::survey::repo::insert_answers(&app.db, w, &answers, day, "webb", Some(&person))
+                .await
+                .unwrap();
+        }
     }
     browser.client.set_window_size(1280, 900).await.unwrap();
     log_in(&browser, &app, &lead).await;
@@ -337,6 +352,28 @@ async fn the_builder_preview_and_results_pages_pass_axe_on_phone_and_desktop() {
         .expect("the code sheet");
     browser.assert_accessible("kodark").await;
     browser.screenshot("kodark").await;
+    // The panel's code sheet, from the builder's panel form.
+    browser
+        .open_hydrated(&format!("{}/satsningar/{id}/enkater/{sid}", app.address))
+        .await;
+    browser
+        .client
+        .find(Locator::Css(
+            "form[action$='/panelkoder'] button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("ul.code-sheet"))
+        .await
+        .expect("the panel's code sheet");
+    browser.assert_accessible("panelkodark").await;
     browser.client.clone().close().await.unwrap();
 }
 

@@ -46,6 +46,35 @@ macro_rules! both_backends {
     };
 }
 
+/// `name` as two tests with a panel secret configured: on SQLite always, on PostgreSQL when
+/// `TEST_DATABASE_URL` is set.
+macro_rules! both_panel_backends {
+    ($name:ident) => {
+        mod $name {
+            fn with_secret(config: &mut server::config::Config) {
+                config.survey_panel_secret = Some(super::PANEL_SECRET.to_string().into());
+            }
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name(super::spawn_app_with(super::Backend::Sqlite, with_secret).await)
+                    .await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                let Some(url) = super::postgres_database().await else {
+                    return;
+                };
+                super::$name(
+                    super::spawn_app_with(super::Backend::Postgres(url), with_secret).await,
+                )
+                .await;
+            }
+        }
+    };
+}
+
 /// A running satsning led by `lead` with one effektmått E1 (a share, %).
 pub async fn satsning(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
     let today = app::sv::time::local_date(Utc::now());
@@ -80,7 +109,7 @@ pub async fn survey(
     measure: i64,
 ) -> (i64, Vec<i64>) {
     let now = Utc::now();
-    let id = app::survey::repo::create(&app.db, lead.actor, initiative, "Trygghet", "", now)
+    let id = app::survey::repo::create(&app.db, lead.actor, initiative, "Trygghet", "", false, now)
         .await
         .unwrap();
     let forms = [
@@ -201,6 +230,7 @@ async fn admin_utvarderare_and_the_satsnings_projektledare_build_surveys_others_
         survey: SurveyForm {
             title: title.into(),
             intro: String::new(),
+            panel: None,
         },
     };
     // Act / Assert: the builders may.
@@ -395,6 +425,7 @@ async fn malformed_answers_are_refused_in_swedish_keep_what_was_typed_and_store_
         initiative.id,
         "Fritext",
         "",
+        false,
         Utc::now(),
     )
     .await
@@ -475,7 +506,7 @@ async fn responses_hold_no_token_code_address_or_time_only_the_date(app: TestApp
     };
     assert_eq!(
         columns("survey_response").await,
-        ["answered_on", "id", "source", "wave_id"]
+        ["answered_on", "id", "pseudonym", "source", "wave_id"]
     );
     assert_eq!(
         columns("survey_answer").await,
@@ -716,6 +747,10 @@ async fn the_demo_has_a_survey_with_two_waves_labelled_as_example_data_and_one_h
     // Efter's free text has four answers: hidden, with the reason; Före's twelve are shown.
     assert!(html.contains("färre än 10 svar"), "{html}");
     assert!(html.contains("Exempel: Fler datorer"));
+    // It is a panel: the 15 released "Efter" answers pair with the same pupils' "Före".
+    assert!(html.contains("Förändring per person (panel)"), "{html}");
+    let pupils = crate::helpers::texts_of(&html, "#per-person ~ .table-scroll tbody tr td");
+    assert_eq!(pupils.get(1).map(String::as_str), Some("15"), "{pupils:?}");
     // The satsning page lists the survey beside what it feeds.
     let page = lead.get(&format!("/satsningar/{id}")).await;
     let html = page.text().await.unwrap();
@@ -896,7 +931,7 @@ async fn the_satsning_page_shows_each_waves_value_beside_its_measure_and_hides_a
                 number: Some(*step),
                 text: None,
             };
-            app::survey::repo::insert_answers(&app.db, w, &[answer], today, "webb")
+            app::survey::repo::insert_answers(&app.db, w, &[answer], today, "webb", None)
                 .await
                 .unwrap();
         }
@@ -968,7 +1003,7 @@ async fn the_xlsx_export_has_the_csvs_lines_no_number_in_a_hidden_cell_and_only_
                 text: None,
             });
         }
-        app::survey::repo::insert_answers(&app.db, w, &answers, today, "webb")
+        app::survey::repo::insert_answers(&app.db, w, &answers, today, "webb", None)
             .await
             .unwrap();
     }
@@ -1024,4 +1059,217 @@ async fn the_xlsx_export_has_the_csvs_lines_no_number_in_a_hidden_cell_and_only_
         refused.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
+}
+
+/// The panel secret of the panel tests (the configuration's, never the database's).
+const PANEL_SECRET: &str = "testernas-panelhemlighet-0123456789-abcdef";
+
+both_panel_backends!(a_panel_code_answers_once_per_wave_and_pairs_the_answers_per_person);
+
+async fn a_panel_code_answers_once_per_wave_and_pairs_the_answers_per_person(app: TestApp) {
+    // Arrange: a panel survey made through the builder's form, with a closed "Före" and an
+    // open "Efter".
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let id = initiative.id;
+    let create = CreateSurvey {
+        id,
+        survey: SurveyForm {
+            title: "Trygghet, panel".into(),
+            intro: String::new(),
+            panel: Some("ja".into()),
+        },
+    };
+    let made = browser
+        .submit(&format!("/satsningar/{id}/enkater"), &create)
+        .await;
+    assert_eq!(made.status(), 303);
+    let sid: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM survey WHERE panel = TRUE")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let q = app::survey::repo::add_question(
+        &app.db,
+        lead.actor,
+        sid,
+        &QuestionForm {
+            kind: "likert".into(),
+            text: "Jag känner mig trygg på väg till skolan".into(),
+            required: true,
+            low_label: "Inte alls".into(),
+            high_label: "Helt".into(),
+            measure: e1.to_string(),
+            aggregation: "medel".into(),
+            ..QuestionForm::default()
+        }
+        .parse(&[e1])
+        .unwrap(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let before = wave(&app, &lead, sid, 0, 0).await;
+    // Codes from the builder's sheet: shown once, 26 symbols each.
+    let sheet = browser
+        .post_form(
+            &format!("/satsningar/{id}/enkater/{sid}/panelkoder"),
+            &[("antal", "6")],
+        )
+        .await;
+    assert_eq!(sheet.status(), 200);
+    let html = sheet.text().await.unwrap();
+    let codes: Vec<String> = crate::helpers::texts_of(&html, "strong.code")
+        .iter()
+        .map(|c| app::survey::normalise_token(c))
+        .collect();
+    assert_eq!(codes.len(), 6);
+    assert!(codes.iter().all(|c| c.len() == 26), "{codes:?}");
+
+    // Act: five answer "Före"; one of them tries again from another device.
+    let answer = |code: String, wave: i64, value: &'static str| {
+        let app = &app;
+        async move {
+            let participant = app.with_new_client();
+            let submission = submission_id(&participant, &code).await;
+            participant
+                .submit(
+                    &format!("/enkat/{code}"),
+                    &answers(&code, wave, &submission, &[(q, value)]),
+                )
+                .await
+        }
+    };
+    for (code, value) in codes.iter().zip(["1", "2", "2", "3", "4"]) {
+        assert_eq!(answer(code.clone(), before, value).await.status(), 303);
+    }
+    let again = app
+        .with_new_client()
+        .get(&format!("/enkat/{}", codes[0]))
+        .await;
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("Du har redan svarat på det här utskicket"),
+        "the page says the code has answered this wave"
+    );
+    // "Före" closes (yesterday), "Efter" opens: the same codes lead there.
+    app::db_write!(&app.db, |pool| {
+        sqlx::query("UPDATE survey_wave SET opens_on = $2, closes_on = $2 WHERE id = $1")
+            .bind(before)
+            .bind(app::sv::time::local_date(Utc::now()) - Duration::days(1))
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap()
+    });
+    let after = wave(&app, &lead, sid, 0, 5).await;
+    app::db_write!(&app.db, |pool| {
+        sqlx::query("UPDATE survey_wave SET name = 'Efter' WHERE id = $1")
+            .bind(after)
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap()
+    });
+    for (code, value) in codes.iter().zip(["3", "3", "2", "5", "5"]) {
+        assert_eq!(answer(code.clone(), after, value).await.status(), 303);
+    }
+    // The sixth answers "Efter" only, posting from two devices at the same moment: one is
+    // stored, the other told calmly.
+    let (one, two) = (app.with_new_client(), app.with_new_client());
+    let dup = codes[5].clone();
+    let (s1, s2) = (
+        submission_id(&one, &dup).await,
+        submission_id(&two, &dup).await,
+    );
+    let page = format!("/enkat/{dup}");
+    let (post_one, post_two) = (
+        answers(&dup, after, &s1, &[(q, "4")]),
+        answers(&dup, after, &s2, &[(q, "4")]),
+    );
+    let (a, b) = tokio::join!(one.submit(&page, &post_one), two.submit(&page, &post_two));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [303, 409]);
+    let refused = if a.status() == 409 { a } else { b };
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Du har redan svarat")
+    );
+
+    // Assert: eleven responses, each with a pseudonym that is neither a code nor its hash,
+    // the same one for a person in both waves.
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM survey_response").await,
+        11
+    );
+    let pseudonyms: Vec<(i64, String)> = app::db_read!(&app.db, |pool| {
+        sqlx::query_as("SELECT wave_id, pseudonym FROM survey_response ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    let key = app::survey::panel::PanelKey::new(PANEL_SECRET);
+    for code in &codes {
+        let p = key.pseudonym(sid, code).unwrap();
+        let waves: Vec<i64> = pseudonyms
+            .iter()
+            .filter(|(_, q)| *q == p)
+            .map(|(w, _)| *w)
+            .collect();
+        assert!(waves == [before, after] || waves == [after], "{waves:?}");
+        assert!(
+            pseudonyms
+                .iter()
+                .all(|(_, q)| *q != *code && *q != app::survey::token_hash(code))
+        );
+    }
+    // The results pair the five who answered both: 2.4 before, 3.6 after, +1.2.
+    let results = browser
+        .get(&format!("/satsningar/{id}/enkater/{sid}/resultat"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = crate::helpers::texts_of(&results, "#per-person ~ .table-scroll tbody tr td");
+    assert_eq!(
+        row[..5],
+        ["Före → Efter", "5", "2,4", "3,6", "+1,2"],
+        "{row:?}"
+    );
+}
+
+/// Without a panel secret, the builder cannot make a panel survey and says why.
+#[tokio::test]
+async fn without_a_panel_secret_a_panel_survey_is_refused_with_the_reason() {
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, _) = satsning(&app, &lead).await;
+    let id = initiative.id;
+    let create = CreateSurvey {
+        id,
+        survey: SurveyForm {
+            title: "Panel utan nyckel".into(),
+            intro: String::new(),
+            panel: Some("ja".into()),
+        },
+    };
+    let refused = browser
+        .submit(&format!("/satsningar/{id}/enkater"), &create)
+        .await;
+    assert_eq!(refused.status(), 400);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("saknar en panelnyckel"), "{page}");
+    assert!(
+        page.contains("value=\"Panel utan nyckel\""),
+        "what was typed is kept"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey").await, 0);
 }

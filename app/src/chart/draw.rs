@@ -11,6 +11,7 @@ use charts_rs::{
 
 use super::axis::ValueAxis;
 use super::{ChartData, ChartKind, Mark, MultiSeries, SeriesStyle};
+use crate::html::escape_markup as escape;
 
 /// The page's own font stack (`style/main.css`), ending in a generic family: without it most
 /// municipal PCs, which have no Roboto, would show the labels in a serif.
@@ -327,13 +328,6 @@ fn text_width(text: &str) -> f32 {
         .map(|b| b.width())
         .unwrap_or(LABEL_SIZE * 0.6 * text.chars().count() as f32)
         * WIDTH_SLACK
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn text(x: f32, y: f32, color: &str, class: &str, content: &str) -> String {

@@ -1,5 +1,7 @@
 //! The demo's enkät: "Läxhjälp i Vivalla (fiktiv)" asks its pupils before and after, two
-//! waves with invented answers (deterministic, no random source). The Likert question feeds
+//! waves with invented answers (deterministic, no random source). It is a panel, so the
+//! results page shows the change per pupil (the pseudonyms are invented too, not made with
+//! the server's secret). The Likert question feeds
 //! the satsning's effektmått; the optional free-text question has too few answers in "Efter",
 //! so the results page shows suppression. Every text says it is example data. Nothing is
 //! transferred to the effektmått: the demo's values stay the ones its course drew, so the wave
@@ -33,6 +35,7 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
         initiative.id,
         "Hur går skolarbetet? (exempel)",
         "Exempeldata: frågorna och svaren är påhittade för att visa hur en enkät fungerar.",
+        true,
         now,
     )
     .await?;
@@ -94,9 +97,14 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
             leave_closed(db, wave, Closing::Demo, now).await?;
         }
         for i in 0..responses {
-            // "Efter" leans higher: more pupils get help and hand in their homework.
-            let step = 1 + ((i * 7 + w * 3) % 5) as i64;
-            let step = if w == 1 { (step + 1).min(5) } else { step };
+            // A panel: pupil i answers both waves under one pseudonym. "Efter" leans higher:
+            // two pupils in three get more help than before, the rest stay where they were.
+            let before = 1 + ((i * 7) % 5) as i64;
+            let step = if w == 1 && i % 3 != 0 {
+                (before + 1).min(5)
+            } else {
+                before
+            };
             let mut answers = vec![
                 Answer {
                     question_id: ids[0],
@@ -123,7 +131,9 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
                 });
             }
             let day = opens + Duration::days((i % 5) as i64);
-            crate::survey::repo::insert_answers(db, wave, &answers, day, "webb").await?;
+            let pseudonym = format!("exempel-{i:02}");
+            crate::survey::repo::insert_answers(db, wave, &answers, day, "webb", Some(&pseudonym))
+                .await?;
         }
     }
     Ok(())

@@ -17,20 +17,7 @@ pub struct Composed {
 }
 
 /// `text` safe inside HTML elements and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::html::escape_markup as escape;
 
 /// Should `to_do` be reminded of on `today`? Late months always (until they lock); months
 /// still due from [`super::DAYS_BEFORE_DUE`] days before their due date.

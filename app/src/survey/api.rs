@@ -116,9 +116,24 @@ pub async fn create_survey(id: i64, survey: SurveyForm) -> Result<Saved, AppErro
         return Err(AppError::Forbidden);
     }
     let (title, intro) = survey.parse()?;
+    let panel = survey.wants_panel();
+    if panel && !super::panel::panel_key().is_set() {
+        return Err(AppError::field(
+            "survey[panel]",
+            super::panel::NO_KEY_MESSAGE,
+        ));
+    }
     let db = expect_context::<crate::db::Db>();
-    let sid =
-        super::repo::create(&db, user.actor(), id, &title, &intro, chrono::Utc::now()).await?;
+    let sid = super::repo::create(
+        &db,
+        user.actor(),
+        id,
+        &title,
+        &intro,
+        panel,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(Saved {
         redirect: format!("/satsningar/{id}/enkater/{sid}?skapad=1"),
     })
@@ -172,6 +187,12 @@ pub struct BuilderData {
     /// Answers exist: the questions are fixed.
     pub fixed: bool,
     pub may_build: bool,
+    /// A panel survey's personal codes made so far.
+    #[serde(default)]
+    pub panel_codes: i64,
+    /// The server has a panel key (panel codes can be made and used).
+    #[serde(default)]
+    pub panel_available: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -227,6 +248,8 @@ pub async fn survey_builder(id: i64, enkat: i64) -> Result<BuilderData, AppError
         waves,
         measures,
         fixed,
+        panel_codes: super::repo::panel_code_count(&db, enkat).await?,
+        panel_available: super::panel::panel_key().is_set(),
     })
 }
 
@@ -442,6 +465,61 @@ pub struct ResultsData {
     pub transfers: Vec<TransferItem>,
     pub may_build: bool,
     pub limits: super::Thresholds,
+    /// A panel survey's change per person, first wave against each later one.
+    #[serde(default)]
+    pub panel: Vec<PanelResult>,
+}
+
+/// Förändring per person for one question from the first wave to a later one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PanelResult {
+    pub question: String,
+    pub from: String,
+    pub to: String,
+    pub cell: super::PanelCell,
+}
+
+/// A panel survey's change per person: for every Likert and number question, the first wave
+/// against each later one, from the waves' released answers.
+#[cfg(feature = "ssr")]
+pub async fn panel_results(
+    db: &crate::db::Db,
+    waves: &[WaveItem],
+    results: &[QuestionResult],
+    limits: super::Thresholds,
+) -> Result<Vec<PanelResult>, AppError> {
+    let Some((first, later)) = waves.split_first() else {
+        return Ok(Vec::new());
+    };
+    let numbers = |rows: &[(String, i64, f64)], question: i64| -> Vec<(String, f64)> {
+        rows.iter()
+            .filter(|(_, q, _)| *q == question)
+            .map(|(p, _, v)| (p.clone(), *v))
+            .collect()
+    };
+    let before = super::repo::panel_numbers(db, first.wave.id, first.released).await?;
+    let mut out = Vec::new();
+    for wave in later {
+        let after = super::repo::panel_numbers(db, wave.wave.id, wave.released).await?;
+        for r in results.iter().filter(|r| {
+            matches!(
+                r.question.kind,
+                super::QuestionKind::Likert | super::QuestionKind::Number
+            )
+        }) {
+            out.push(PanelResult {
+                question: r.question.text.clone(),
+                from: first.wave.name.clone(),
+                to: wave.wave.name.clone(),
+                cell: super::panel_change(
+                    &numbers(&before, r.question.id),
+                    &numbers(&after, r.question.id),
+                    limits.min_n,
+                ),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The survey's results, every cell suppressed as the rules say (also used by the CSV).
@@ -488,6 +566,11 @@ pub async fn survey_results(id: i64, enkat: i64) -> Result<ResultsData, AppError
     let (user, initiative, survey) = load_survey(id, enkat, false).await?;
     let db = expect_context::<crate::db::Db>();
     let (waves, results) = results_of(&db, &survey, super::thresholds()).await?;
+    let panel = if survey.panel {
+        panel_results(&db, &waves, &results, super::thresholds()).await?
+    } else {
+        Vec::new()
+    };
     let transfers = super::repo::transfers(&db, enkat)
         .await?
         .into_iter()
@@ -522,6 +605,7 @@ pub async fn survey_results(id: i64, enkat: i64) -> Result<ResultsData, AppError
         results,
         transfers,
         limits: super::thresholds(),
+        panel,
     })
 }
 
@@ -530,7 +614,7 @@ pub async fn survey_results(id: i64, enkat: i64) -> Result<ResultsData, AppError
 pub enum ParticipantData {
     /// The form, with a fresh submission id made by the server.
     Form {
-        survey: Survey,
+        survey: Box<Survey>,
         wave_id: i64,
         wave_name: String,
         questions: Vec<Question>,
@@ -547,9 +631,18 @@ pub enum ParticipantData {
 pub async fn participant_form(token: String, sprak: String) -> Result<ParticipantData, AppError> {
     let db = expect_context::<crate::db::Db>();
     let lang = super::Lang::from_query(Some(&sprak));
-    let target = super::repo::find_link(&db, &token)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let target =
+        match super::repo::find_link(&db, &token, &super::panel::panel_key(), today()).await {
+            Ok(found) => found.ok_or(AppError::NotFound)?,
+            // A panel code while the server has no panel key: calm, not an error page.
+            Err(AppError::Conflict(message)) => {
+                return Ok(ParticipantData::Closed {
+                    title: "Enkät".into(),
+                    message,
+                });
+            }
+            Err(other) => return Err(other),
+        };
     if let Some(message) = target.wave.closed_message_in(today(), lang) {
         return Ok(ParticipantData::Closed {
             title: target.survey.in_lang(lang).title,
@@ -557,14 +650,20 @@ pub async fn participant_form(token: String, sprak: String) -> Result<Participan
         });
     }
     if target.single_use && target.used {
+        let words = lang.words();
         return Ok(ParticipantData::Closed {
             title: target.survey.in_lang(lang).title,
-            message: lang.words().used_code.into(),
+            message: if target.pseudonym.is_some() {
+                words.panel_used
+            } else {
+                words.used_code
+            }
+            .into(),
         });
     }
     let questions = super::repo::questions(&db, target.survey.id).await?;
     Ok(ParticipantData::Form {
-        survey: target.survey,
+        survey: Box::new(target.survey),
         wave_id: target.wave.id,
         wave_name: target.wave.name,
         questions,
@@ -589,7 +688,7 @@ pub async fn submit_survey(
 ) -> Result<Saved, AppError> {
     let db = expect_context::<crate::db::Db>();
     let lang = super::Lang::from_query(sprak.as_deref());
-    let target = super::repo::find_link(&db, &token)
+    let target = super::repo::find_link(&db, &token, &super::panel::panel_key(), today())
         .await?
         .ok_or(AppError::NotFound)?;
     if target.wave.id != vag {
@@ -615,8 +714,10 @@ pub async fn submit_survey(
     // Group commit on SQLite: answered once the response is committed (`survey::writer`).
     let writer = expect_context::<super::writer::ResponseWriter>();
     let pending = super::repo::Pending::of(&target, submission, answers, today(), "webb");
+    let panel = target.pseudonym.is_some();
     writer.store(pending).await.map_err(|e| match e {
         // The one message the repository words: a code used meanwhile.
+        AppError::Conflict(_) if panel => AppError::Conflict(lang.words().panel_used.into()),
         AppError::Conflict(_) if lang != super::Lang::Sv => {
             AppError::Conflict(lang.words().used_code.into())
         }

@@ -15,9 +15,17 @@ pub struct SurveyForm {
     pub title: String,
     #[serde(default)]
     pub intro: String,
+    /// Panelläge (a checkbox: present when ticked).
+    #[serde(default)]
+    pub panel: Option<String>,
 }
 
 impl SurveyForm {
+    /// Whether the panel box was ticked.
+    pub fn wants_panel(&self) -> bool {
+        self.panel.as_deref().is_some_and(|v| !v.is_empty())
+    }
+
     /// The title and intro, trimmed and checked.
     pub fn parse(&self) -> Result<(String, String), crate::error::AppError> {
         let mut errors = Vec::new();

@@ -128,6 +128,8 @@ pub struct Words {
     pub thanks_title: &'static str,
     pub thanks_text: &'static str,
     pub used_code: &'static str,
+    /// A panel code that has answered this wave: it works again in the next one.
+    pub panel_used: &'static str,
     pub wrong_form: &'static str,
 }
 
@@ -155,6 +157,7 @@ static SV: Words = Words {
     thanks_title: "Tack för dina svar!",
     thanks_text: "Dina svar är sparade. Du kan stänga sidan nu.",
     used_code: "Den här koden har redan använts för att svara. Varje kod kan bara användas en gång. Tack för att du svarade!",
+    panel_used: "Du har redan svarat på det här utskicket med din kod. Tack! Spara koden: du använder den igen nästa gång enkäten skickas ut.",
     wrong_form: "Formuläret hör inte till den här enkäten. Öppna länken igen och svara där.",
 };
 
@@ -182,6 +185,7 @@ static EN: Words = Words {
     thanks_title: "Thank you for your answers!",
     thanks_text: "Your answers are saved. You can close the page now.",
     used_code: "This code has already been used to answer. Each code can only be used once. Thank you for answering!",
+    panel_used: "You have already answered this round with your code. Thank you! Keep the code: you will use it again the next time the survey is sent out.",
     wrong_form: "The form does not belong to this survey. Open the link again and answer there.",
 };
 
@@ -209,6 +213,7 @@ static AR: Words = Words {
     thanks_title: "شكراً على إجاباتك!",
     thanks_text: "تم حفظ إجاباتك. يمكنك إغلاق الصفحة الآن.",
     used_code: "تم استخدام هذا الرمز للإجابة من قبل. يمكن استخدام كل رمز مرة واحدة فقط. شكراً لإجابتك!",
+    panel_used: "لقد أجبت بالفعل على هذه الجولة باستخدام رمزك. شكراً! احتفظ بالرمز: ستستخدمه مرة أخرى عند إرسال الاستبيان في المرة القادمة.",
     wrong_form: "هذا النموذج لا ينتمي إلى هذا الاستبيان. افتح الرابط مرة أخرى وأجب هناك.",
 };
 
@@ -343,6 +348,7 @@ mod tests {
                 w.needs_answer,
                 w.thanks_title,
                 w.used_code,
+                w.panel_used,
             ] {
                 assert!(!text.trim().is_empty(), "{lang:?}");
             }

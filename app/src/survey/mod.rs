@@ -17,6 +17,8 @@
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod panel;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod writer;
@@ -38,8 +40,8 @@ pub use forms::{
 };
 pub use lang::{Lang, QuestionTexts, SurveyTexts, Translation};
 pub use results::{
-    Cell, FeedValue, Thresholds, Transfer, aggregate, cell, feed_value, released, suppress_counts,
-    thresholds, transfer,
+    Cell, FeedValue, PanelCell, Thresholds, Transfer, aggregate, cell, feed_value, panel_change,
+    released, suppress_counts, thresholds, transfer,
 };
 
 use crate::error::FieldError;
@@ -285,6 +287,9 @@ pub struct Survey {
     pub en: SurveyTexts,
     #[serde(default)]
     pub ar: SurveyTexts,
+    /// Panelläge: each participant keeps one personal code for every wave (see `panel`).
+    #[serde(default)]
+    pub panel: bool,
 }
 
 impl Survey {
@@ -444,6 +449,9 @@ pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
         _ => path.into(),
     }
 }
+
+/// The message when the server has no panel secret.
+pub const PANEL_NO_KEY: &str = "Panelläget är inte påslaget på den här servern: den saknar en panelnyckel (UTFALL_SURVEY_PANEL_SECRET). Kontakta den som driver Utfall.";
 
 /// Who may build a satsning's surveys: admin, utvärderare and its own projektledare.
 pub fn may_build(

@@ -48,18 +48,20 @@ pub async fn create(
     initiative_id: i64,
     title: &str,
     intro: &str,
+    panel: bool,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin().await?;
     let id: i64 = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
-            "INSERT INTO survey (organisation_id, initiative_id, title, intro, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO survey (organisation_id, initiative_id, title, intro, panel, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(actor.organisation_id)
         .bind(initiative_id)
         .bind(title)
         .bind(intro)
+        .bind(panel)
         .bind(now)
         .fetch_one(conn)
         .await
@@ -67,6 +69,7 @@ pub async fn create(
     let changes = serde_json::json!({
         "initiative_id": { "after": initiative_id },
         "title": { "after": title },
+        "panel": { "after": panel },
     });
     record_change(&mut tx, actor, Action::Create, "survey", id, changes, now).await?;
     tx.commit().await?;
@@ -75,9 +78,9 @@ pub async fn create(
 
 /// Survey `id` of the organisation (another organisation's is "not found").
 pub async fn get(db: &Db, organisation_id: i64, id: i64) -> Result<Survey, AppError> {
-    let row: Option<(i64, i64, String, String)> = db_read!(db, |pool| {
+    let row: Option<(i64, i64, String, String, bool)> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, initiative_id, title, intro FROM survey
+            "SELECT id, initiative_id, title, intro, panel FROM survey
              WHERE id = $1 AND organisation_id = $2",
         )
         .bind(id)
@@ -85,7 +88,7 @@ pub async fn get(db: &Db, organisation_id: i64, id: i64) -> Result<Survey, AppEr
         .fetch_optional(pool)
         .await
     })?;
-    let (id, initiative_id, title, intro) = row.ok_or(AppError::NotFound)?;
+    let (id, initiative_id, title, intro, panel) = row.ok_or(AppError::NotFound)?;
     let (en, ar) = survey_texts(db, id).await?;
     Ok(Survey {
         id,
@@ -94,6 +97,7 @@ pub async fn get(db: &Db, organisation_id: i64, id: i64) -> Result<Survey, AppEr
         intro,
         en,
         ar,
+        panel,
     })
 }
 
@@ -447,42 +451,104 @@ pub async fn add_links(
 /// Where a participant's token leads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
+    /// The link's row (0 for a panel code: nothing is consumed, the pseudonym is the "once").
     pub link_id: i64,
     pub single_use: bool,
     pub used: bool,
     pub wave: Wave,
     pub survey: Survey,
     pub is_example: bool,
+    /// A panel code's pseudonym in this survey (see `survey::panel`); `None` for a link or a
+    /// wave's code.
+    pub pseudonym: Option<String>,
 }
 
-/// The link or code `token` names, if any.
-pub async fn find_link(db: &Db, token: &str) -> Result<Option<Target>, AppError> {
-    let Some(mut target) = find_link_row(db, token).await? else {
+/// What a panel code found: its survey, but no key to make its pseudonym with.
+pub const PANEL_UNAVAILABLE: &str = "Enkäten kan inte besvaras just nu. Försök igen senare.";
+
+/// The link or code `token` names, if any: a wave's open link or personal code, or a panel
+/// survey's personal code, which leads to the survey's wave open today (or, when none is, the
+/// one nearest in time, so the participant reads when it opens or that it has closed).
+/// `Err(Conflict)` for a panel code when the server has no panel key.
+pub async fn find_link(
+    db: &Db,
+    token: &str,
+    key: &super::panel::PanelKey,
+    today: NaiveDate,
+) -> Result<Option<Target>, AppError> {
+    let found = match find_link_row(db, token).await? {
+        Some(target) => Some(target),
+        None => find_panel_code(db, token, key, today).await?,
+    };
+    let Some(mut target) = found else {
         return Ok(None);
     };
     (target.survey.en, target.survey.ar) = survey_texts(db, target.survey.id).await?;
     Ok(Some(target))
 }
 
+type TargetRow = (
+    i64,
+    bool,
+    bool,
+    i64,
+    String,
+    NaiveDate,
+    NaiveDate,
+    i64,
+    i64,
+    String,
+    String,
+    bool,
+    bool,
+);
+
+fn target_of(row: TargetRow, pseudonym: Option<String>) -> Target {
+    let (
+        link_id,
+        single_use,
+        used,
+        wave_id,
+        name,
+        opens_on,
+        closes_on,
+        sid,
+        iid,
+        title,
+        intro,
+        is_example,
+        panel,
+    ) = row;
+    Target {
+        link_id,
+        single_use,
+        used,
+        wave: Wave {
+            id: wave_id,
+            survey_id: sid,
+            name,
+            opens_on,
+            closes_on,
+        },
+        survey: Survey {
+            id: sid,
+            initiative_id: iid,
+            title,
+            intro,
+            en: SurveyTexts::default(),
+            ar: SurveyTexts::default(),
+            panel,
+        },
+        is_example,
+        pseudonym,
+    }
+}
+
 async fn find_link_row(db: &Db, token: &str) -> Result<Option<Target>, AppError> {
-    type Row = (
-        i64,
-        bool,
-        bool,
-        i64,
-        String,
-        NaiveDate,
-        NaiveDate,
-        i64,
-        i64,
-        String,
-        String,
-        bool,
-    );
-    let row: Option<Row> = db_read!(db, |pool| {
+    let row: Option<TargetRow> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT l.id, l.single_use, l.used, w.id, w.name, w.opens_on, w.closes_on,
-                    s.id, s.initiative_id, s.title, s.intro, i.is_example
+                    s.id, s.initiative_id, s.title, s.intro, i.is_example, s.panel
              FROM survey_link l
              JOIN survey_wave w ON w.id = l.wave_id
              JOIN survey s ON s.id = w.survey_id
@@ -493,42 +559,125 @@ async fn find_link_row(db: &Db, token: &str) -> Result<Option<Target>, AppError>
         .fetch_optional(pool)
         .await
     })?;
-    Ok(row.map(
-        |(
-            link_id,
-            single_use,
-            used,
-            wave_id,
-            name,
-            opens_on,
-            closes_on,
-            sid,
-            iid,
-            title,
-            intro,
-            is_example,
-        )| Target {
-            link_id,
-            single_use,
-            used,
-            wave: Wave {
-                id: wave_id,
-                survey_id: sid,
-                name,
-                opens_on,
-                closes_on,
-            },
-            survey: Survey {
-                id: sid,
-                initiative_id: iid,
-                title,
-                intro,
-                en: SurveyTexts::default(),
-                ar: SurveyTexts::default(),
-            },
-            is_example,
-        },
-    ))
+    Ok(row.map(|row| target_of(row, None)))
+}
+
+/// A panel survey's personal code: the wave open on `today` (the latest opened when several
+/// are), else the next to open, else the last to close; "used" when this participant's
+/// pseudonym already answered that wave.
+async fn find_panel_code(
+    db: &Db,
+    token: &str,
+    key: &super::panel::PanelKey,
+    today: NaiveDate,
+) -> Result<Option<Target>, AppError> {
+    let survey: Option<i64> = db_read!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT c.survey_id FROM survey_panel_code c JOIN survey s ON s.id = c.survey_id
+             WHERE c.token_hash = $1 AND s.panel = TRUE",
+        )
+        .bind(super::token_hash(token))
+        .fetch_optional(pool)
+        .await
+    })?;
+    let Some(survey_id) = survey else {
+        return Ok(None);
+    };
+    let pseudonym = key
+        .pseudonym(survey_id, token)
+        .ok_or_else(|| AppError::Conflict(PANEL_UNAVAILABLE.into()))?;
+    let row: Option<TargetRow> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT CAST(0 AS BIGINT), TRUE,
+                    EXISTS (SELECT 1 FROM survey_response r
+                            WHERE r.wave_id = w.id AND r.pseudonym = $2),
+                    w.id, w.name, w.opens_on, w.closes_on,
+                    s.id, s.initiative_id, s.title, s.intro, i.is_example, s.panel
+             FROM survey_wave w
+             JOIN survey s ON s.id = w.survey_id
+             JOIN initiative i ON i.id = s.initiative_id
+             WHERE w.survey_id = $1
+             ORDER BY CASE WHEN w.opens_on <= $3 AND w.closes_on >= $3 THEN 0
+                           WHEN w.opens_on > $3 THEN 1 ELSE 2 END,
+                      CASE WHEN w.opens_on > $3 THEN w.opens_on END ASC,
+                      w.opens_on DESC, w.id DESC
+             LIMIT 1",
+        )
+        .bind(survey_id)
+        .bind(&pseudonym)
+        .bind(today)
+        .fetch_optional(pool)
+        .await
+    })?;
+    // A panel survey without waves yet: nothing to answer, as for an unknown code.
+    Ok(row.map(|row| target_of(row, Some(pseudonym))))
+}
+
+/// Stores the hashes of new panel codes for survey `survey_id`, audited by count only.
+pub async fn add_panel_codes(
+    db: &Db,
+    actor: Actor,
+    survey_id: i64,
+    tokens: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    for chunk in tokens.chunks(200) {
+        on_tx!(&mut tx, |conn| {
+            let mut insert =
+                sqlx::QueryBuilder::new("INSERT INTO survey_panel_code (survey_id, token_hash) ");
+            insert.push_values(chunk, |mut row, token| {
+                row.push_bind(survey_id).push_bind(super::token_hash(token));
+            });
+            insert.build().execute(conn).await.map(|_| ())
+        })?;
+    }
+    let changes = serde_json::json!({ "panel_codes_added": { "after": tokens.len() } });
+    record_change(
+        &mut tx,
+        actor,
+        Action::Update,
+        "survey",
+        survey_id,
+        changes,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How many panel codes survey `survey_id` has.
+pub async fn panel_code_count(db: &Db, survey_id: i64) -> Result<i64, AppError> {
+    Ok(db_read!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM survey_panel_code WHERE survey_id = $1")
+            .bind(survey_id)
+            .fetch_one(pool)
+            .await
+    })?)
+}
+
+/// The panel answers among a wave's first `limit` responses (the released prefix, as every
+/// result): (pseudonym, question id, number) of each numeric answer, in response order.
+pub async fn panel_numbers(
+    db: &Db,
+    wave_id: i64,
+    limit: u64,
+) -> Result<Vec<(String, i64, f64)>, AppError> {
+    Ok(db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT r.pseudonym, a.question_id, a.number
+             FROM survey_answer a
+             JOIN (SELECT id, pseudonym FROM survey_response WHERE wave_id = $1
+                   ORDER BY id LIMIT $2) r ON r.id = a.response_id
+             WHERE r.pseudonym IS NOT NULL AND a.number IS NOT NULL
+             ORDER BY r.id, a.id",
+        )
+        .bind(wave_id)
+        .bind(limit as i64)
+        .fetch_all(pool)
+        .await
+    })?)
 }
 
 /// What storing a response did.
@@ -551,6 +700,9 @@ pub struct Pending {
     /// Only read to consume a single-use code; nothing stored points back to it.
     pub link_id: i64,
     pub single_use: bool,
+    /// A panel participant's pseudonym: stored on the response, and "once per wave" is its
+    /// unique key; no link is consumed then.
+    pub pseudonym: Option<String>,
     /// The form's submission id (only its hash is stored).
     pub submission: String,
     pub answers: Vec<Answer>,
@@ -571,6 +723,7 @@ impl Pending {
             wave_id: target.wave.id,
             link_id: target.link_id,
             single_use: target.single_use,
+            pseudonym: target.pseudonym.clone(),
             submission: submission.to_string(),
             answers,
             day,
@@ -645,7 +798,7 @@ async fn store_in(tx: &mut Tx, pending: &Pending) -> Result<Stored, AppError> {
     if fresh == 0 {
         return Ok(Stored::Repeat);
     }
-    if pending.single_use {
+    if pending.single_use && pending.pseudonym.is_none() {
         let consumed = on_tx!(tx, |conn| {
             sqlx::query("UPDATE survey_link SET used = TRUE WHERE id = $1 AND used = FALSE")
                 .bind(pending.link_id)
@@ -657,14 +810,19 @@ async fn store_in(tx: &mut Tx, pending: &Pending) -> Result<Stored, AppError> {
             return Err(AppError::Conflict(USED_MESSAGE.into()));
         }
     }
-    insert_response(
+    let stored = insert_response(
         tx,
         pending.wave_id,
         &pending.answers,
         pending.day,
         pending.source,
+        pending.pseudonym.as_deref(),
     )
     .await?;
+    if !stored {
+        // This panel participant has answered the wave already (also from another device).
+        return Err(AppError::Conflict(USED_MESSAGE.into()));
+    }
     Ok(Stored::New)
 }
 
@@ -701,6 +859,7 @@ pub async fn store_paper(
         answers,
         crate::sv::time::local_date(now),
         "papper",
+        None,
     )
     .await?;
     let changes = serde_json::json!({ "paper_answers_added": { "after": 1 } });
@@ -719,39 +878,49 @@ pub async fn store_paper(
 }
 
 /// Stores one response of `wave_id` that did not come through a link (paper answers typed in
-/// by staff, the demo's invented ones): same anonymity, no submission key.
+/// by staff, the demo's invented ones): same anonymity, no submission key; `pseudonym` for
+/// a panel participant's (the demo's).
 pub async fn insert_answers(
     db: &Db,
     wave_id: i64,
     answers: &[Answer],
     day: NaiveDate,
     source: &str,
+    pseudonym: Option<&str>,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    insert_response(&mut tx, wave_id, answers, day, source).await?;
+    insert_response(&mut tx, wave_id, answers, day, source, pseudonym).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// One response row and its answers.
+/// One response row and its answers; `false` (nothing written) when `pseudonym` has
+/// answered this wave already.
 async fn insert_response(
     tx: &mut Tx,
     wave_id: i64,
     answers: &[Answer],
     today: NaiveDate,
     source: &str,
-) -> Result<(), AppError> {
-    let response_id: i64 = on_tx!(tx, |conn| {
+    pseudonym: Option<&str>,
+) -> Result<bool, AppError> {
+    let response_id: Option<i64> = on_tx!(tx, |conn| {
         sqlx::query_scalar(
-            "INSERT INTO survey_response (wave_id, answered_on, source) VALUES ($1, $2, $3)
+            "INSERT INTO survey_response (wave_id, answered_on, source, pseudonym)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (wave_id, pseudonym) DO NOTHING
              RETURNING id",
         )
         .bind(wave_id)
         .bind(today)
         .bind(source)
-        .fetch_one(conn)
+        .bind(pseudonym)
+        .fetch_optional(conn)
         .await
     })?;
+    let Some(response_id) = response_id else {
+        return Ok(false);
+    };
     if !answers.is_empty() {
         on_tx!(tx, |conn| {
             let mut insert = sqlx::QueryBuilder::new(
@@ -766,7 +935,7 @@ async fn insert_response(
             insert.build().execute(conn).await.map(|_| ())
         })?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// How many responses a wave has.

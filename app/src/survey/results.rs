@@ -206,3 +206,54 @@ pub fn feed_value(cell: &Cell, transfer: &Transfer, limits: Thresholds) -> FeedV
         },
     }
 }
+
+/// Förändring per person in a panel survey, for one question between two waves: the
+/// participants who answered it in both (paired by pseudonym), their mean before and after and
+/// the mean of their own changes; hidden when fewer than `min` pairs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PanelCell {
+    Suppressed {
+        min: u64,
+    },
+    Shown {
+        n: u64,
+        before: f64,
+        after: f64,
+        change: f64,
+        /// How many answered higher, the same and lower the second time, suppressed as every
+        /// distribution ([`suppress_counts`]); `None` when the whole split is hidden.
+        split: Option<Vec<Option<u64>>>,
+    },
+}
+
+/// The panel cell of one question from its answers in the earlier and the later wave,
+/// (pseudonym, number) in response order (each wave's released prefix). The pairs are taken in
+/// the later wave's order and released in steps of `min` like every count, so one more pair
+/// never shows as a difference between two views.
+pub fn panel_change(before: &[(String, f64)], after: &[(String, f64)], min: u64) -> PanelCell {
+    let earlier: std::collections::HashMap<&str, f64> =
+        before.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+    let pairs: Vec<(f64, f64)> = after
+        .iter()
+        .filter_map(|(p, v)| earlier.get(p.as_str()).map(|b| (*b, *v)))
+        .collect();
+    let n = released(pairs.len() as u64, min);
+    if n < min.max(1) {
+        return PanelCell::Suppressed { min };
+    }
+    let used = &pairs[..n as usize];
+    let mean = |f: &dyn Fn(&(f64, f64)) -> f64| used.iter().map(f).sum::<f64>() / n as f64;
+    let count = |hit: &dyn Fn(f64) -> bool| used.iter().filter(|p| hit(p.1 - p.0)).count() as u64;
+    let split = [
+        count(&|d| d > 1e-9),
+        count(&|d| d.abs() <= 1e-9),
+        count(&|d| d < -1e-9),
+    ];
+    PanelCell::Shown {
+        n,
+        before: mean(&|p| p.0),
+        after: mean(&|p| p.1),
+        change: mean(&|p| p.1 - p.0),
+        split: suppress_counts(&split, min),
+    }
+}

@@ -277,6 +277,83 @@ fn property_two_views_never_differ_by_fewer_than_the_threshold() {
     }
 }
 
+fn panel(answers: &[(&str, f64)]) -> Vec<(String, f64)> {
+    answers.iter().map(|(p, v)| (p.to_string(), *v)).collect()
+}
+
+#[test]
+fn panel_change_pairs_people_by_pseudonym_and_hides_too_few_pairs() {
+    // Six answered before; five of them (and one newcomer) after, in another order.
+    let before = panel(&[
+        ("a", 2.0),
+        ("b", 3.0),
+        ("c", 1.0),
+        ("d", 4.0),
+        ("e", 2.0),
+        ("f", 5.0),
+    ]);
+    let after = panel(&[
+        ("e", 4.0),
+        ("x", 1.0),
+        ("a", 3.0),
+        ("b", 3.0),
+        ("c", 3.0),
+        ("d", 5.0),
+    ]);
+    match panel_change(&before, &after, 5) {
+        PanelCell::Shown {
+            n,
+            before,
+            after,
+            change,
+            split,
+        } => {
+            assert_eq!(n, 5, "f answered only before, x only after");
+            assert!((before - 12.0 / 5.0).abs() < 1e-9, "{before}");
+            assert!((after - 18.0 / 5.0).abs() < 1e-9, "{after}");
+            assert!((change - 6.0 / 5.0).abs() < 1e-9, "{change}");
+            // 4 higher, 1 the same, 0 lower: the lone "same" is hidden, and so is its partner.
+            assert_eq!(split, Some(vec![None, None, Some(0)]));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Four pairs are too few, whatever the means would say.
+    assert_eq!(
+        panel_change(&before[..4], &after, 5),
+        PanelCell::Suppressed { min: 5 }
+    );
+}
+
+/// Property: the pairs a panel cell rests on grow only in steps of the threshold, so two views
+/// (before and after one more pair arrives) never differ by a single person.
+#[test]
+fn property_panel_cells_move_only_in_steps_of_the_threshold() {
+    let mut g = Gen(0x9a9e_1000_0000_0007);
+    for _ in 0..2_000 {
+        let min = 3 + g.below(5);
+        let people = g.below(40) as usize;
+        let before: Vec<(String, f64)> = (0..people)
+            .map(|i| (format!("p{i}"), (1 + g.below(5)) as f64))
+            .collect();
+        let mut after = Vec::new();
+        for i in 0..people {
+            if g.below(3) > 0 {
+                after.push((format!("p{i}"), (1 + g.below(5)) as f64));
+            }
+        }
+        let mut last = 0u64;
+        for k in 0..=after.len() {
+            let n = match panel_change(&before, &after[..k], min) {
+                PanelCell::Suppressed { .. } => 0,
+                PanelCell::Shown { n, .. } => n,
+            };
+            assert_eq!(n % min, 0, "{n} pairs with threshold {min}");
+            assert!(n == last || n - last >= min, "{last} → {n}");
+            last = n;
+        }
+    }
+}
+
 #[test]
 fn question_forms_are_checked_field_by_field() {
     let form = QuestionForm {

@@ -81,10 +81,61 @@ fn SurveyList(data: SurveysData) -> impl IntoView {
                         error=form.error("survey[title]") hint="Till exempel Trygghet i skolan"/>
                     <TextField name="survey[intro]" label="Inledning till deltagarna (frivillig)" kind="textarea"
                         value=form.value_or("survey[intro]", "") error=form.error("survey[intro]")/>
+                    <PanelChoice form=form.clone()/>
                     <button type="submit" class="button">"Skapa enkät"</button>
                 </PostForm>
             })}
         </section>
+    }
+}
+
+/// Panelläge at creation: a checkbox with what it means, and its error.
+#[component]
+fn PanelChoice(form: FormState) -> impl IntoView {
+    let id = field_id("survey[panel]");
+    let (hint_id, error_id) = (format!("{id}-hjalp"), format!("{id}-fel"));
+    let error = form.error("survey[panel]");
+    let has_error = error.is_some();
+    let described = if has_error {
+        format!("{error_id} {hint_id}")
+    } else {
+        hint_id.clone()
+    };
+    view! {
+        <div class="field field--checkbox" class:field--error=has_error>
+            <input type="checkbox" id=id.clone() name="survey[panel]" value="ja"
+                checked=form.checked_or("survey[panel]", false) aria-describedby=described
+                aria-invalid=has_error.then_some("true")/>
+            <label for=id>"Panel: följ samma deltagare mellan utskicken"</label>
+            <p class="hint" id=hint_id>"Varje deltagare får en personlig kod som gäller i alla utskick, så att förändringen per person (före → efter) kan visas. Svaren är ändå anonyma: Utfall sparar inte koden vid svaren, bara en pseudonym som inte går att föra tillbaka till koden. Välj det när enkäten skapas; det går inte att ändra sedan."</p>
+            {error.map(|message| view! { <p class="field-error" id=error_id>{message}</p> })}
+        </div>
+    }
+}
+
+/// A panel survey's personal codes: how many there are, and the form for more (a printable
+/// sheet, shown once, as for a wave's codes).
+#[component]
+fn PanelCodes(page: String, count: i64, available: bool, may_build: bool) -> impl IntoView {
+    view! {
+        <h3 id="panelkoder">"Panelkoder"</h3>
+        <p>{format!(
+            "Enkäten är en panel: varje deltagare har en personlig kod som gäller i alla utskick, en gång per utskick. Koden leder till det utskick som är öppet. {} panelkoder är skapade.",
+            count
+        )}</p>
+        {if !available {
+            view! { <p class="notice">{super::PANEL_NO_KEY}</p> }.into_any()
+        } else if may_build {
+            view! {
+                <form method="post" action=format!("{page}/panelkoder") class="inline-form">
+                    <label for="antal-panel">"Antal nya panelkoder"</label>
+                    <input id="antal-panel" type="text" inputmode="numeric" name="antal" value="30" size="4"/>
+                    <button type="submit" class="button button--secondary">"Skapa panelkoder och kodark"</button>
+                </form>
+            }.into_any()
+        } else {
+            ().into_any()
+        }}
     }
 }
 
@@ -285,6 +336,9 @@ fn Builder(data: BuilderData) -> impl IntoView {
             } else {
                 view! { <p>"Inga utskick än."</p> }.into_any()
             }}
+            {data.survey.panel.then(|| view! {
+                <PanelCodes page=page.clone() count=data.panel_codes available=data.panel_available may_build=data.may_build/>
+            })}
             {data.may_build.then(|| view! {
                 <h3>"Nytt utskick"</h3>
                 <ErrorSummary state=wave_form.clone()/>
@@ -838,6 +892,7 @@ fn Results(data: ResultsData) -> impl IntoView {
             </TableScroll>
             <h2>"Frågor, före och efter"</h2>
             {results}
+            {data.survey.panel.then(|| view! { <PanelChanges panel=data.panel.clone() min=data.limits.min_n/> })}
             <h2 id="overforingar">"Överfört till effektmått"</h2>
             {if has_transfers {
                 view! {
@@ -854,6 +909,76 @@ fn Results(data: ResultsData) -> impl IntoView {
                 view! { <p>"Inget är överfört än."</p> }.into_any()
             }}
         </section>
+    }
+}
+
+/// Förändring per person: a panel survey's pairs of answers, first wave against later ones.
+#[component]
+fn PanelChanges(panel: Vec<super::api::PanelResult>, min: u64) -> impl IntoView {
+    let one = |x: f64| crate::sv::number::format_decimal((x * 10.0).round() / 10.0);
+    let signed = move |x: f64| {
+        let r = (x * 10.0).round() / 10.0;
+        if r > 0.0 {
+            format!("+{}", one(r))
+        } else {
+            one(r)
+        }
+    };
+    let count = |c: Option<&Option<u64>>| match c {
+        Some(Some(n)) => n.to_string(),
+        Some(None) => "döljs".into(),
+        None => "döljs".into(),
+    };
+    let empty = panel.is_empty();
+    let rows = panel
+        .into_iter()
+        .map(|p| {
+            let cells = match &p.cell {
+                super::PanelCell::Shown {
+                    n,
+                    before,
+                    after,
+                    change,
+                    split,
+                } => {
+                    let split = split.clone();
+                    let at = |i: usize| count(split.as_ref().map(|s| &s[i]));
+                    view! {
+                        <td>{n.to_string()}</td><td>{one(*before)}</td><td>{one(*after)}</td>
+                        <td>{signed(*change)}</td><td>{at(0)}</td><td>{at(1)}</td><td>{at(2)}</td>
+                    }
+                    .into_any()
+                }
+                super::PanelCell::Suppressed { min } => view! {
+                    <td colspan="7">{format!("Döljs: färre än {min} personer har svarat i båda utskicken.")}</td>
+                }
+                .into_any(),
+            };
+            view! {
+                <tr><th scope="row">{p.question.clone()}</th><td>{format!("{} → {}", p.from, p.to)}</td>{cells}</tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 id="per-person">"Förändring per person (panel)"</h2>
+        <p>{format!(
+            "Panelens deltagare svarar med samma kod i varje utskick, så deras svar kan jämföras person för person. Här räknas bara de som svarat på frågan i båda utskicken, i steg om {min} personer. Ingen kan se vem som svarat vad."
+        )}</p>
+        {if empty {
+            view! { <p>"Jämförelsen visas när enkäten har minst två utskick och frågor med skala eller tal."</p> }.into_any()
+        } else { view! {
+        <TableScroll label="Förändring per person">
+            <table class="table">
+                <caption class="visually-hidden">"Förändring per person mellan utskicken"</caption>
+                <thead><tr>
+                    <th scope="col">"Fråga"</th><th scope="col">"Jämförelse"</th><th scope="col">"Personer"</th>
+                    <th scope="col">"Medel före"</th><th scope="col">"Medel efter"</th><th scope="col">"Förändring"</th>
+                    <th scope="col">"Högre"</th><th scope="col">"Samma"</th><th scope="col">"Lägre"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
+        }.into_any() }}
     }
 }
 

@@ -27,21 +27,7 @@ const SHOWN_SCALE: f32 = 1.5;
 const PNG_SCALE: f32 = 2.0;
 
 /// Text for XML: escaped, and without the control characters XML 1.0 forbids.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use app::html::escape_markup as escape;
 
 /// Runs for `text`, its line breaks kept as `w:br`.
 fn runs(text: &str, bold: bool) -> String {
