@@ -229,6 +229,7 @@ mod tests {
             is_example: false,
             parties: vec![],
             leads: vec![(7, "Pia".into())],
+            follow_up_years: crate::initiative::FollowUpYears::DEFAULT,
         }
     }
 
