@@ -164,7 +164,10 @@ async fn a_projektledare_writes_and_submits_and_the_beredningsgrupp_approves(app
     let at = page(initiative.id);
     let draft = html(&lead_browser, &at).await;
     assert!(draft.contains("Effektmått efter avslut"));
-    assert!(draft.contains("<td class=\"num\">61</td>"), "December 2025, after the end");
+    assert!(
+        draft.contains("<td class=\"num\">61</td>"),
+        "December 2025, after the end"
+    );
     assert!(draft.contains("Inte påbörjad"));
 
     // Act: the projektledare writes and submits; their own approval is refused.
@@ -172,22 +175,18 @@ async fn a_projektledare_writes_and_submits_and_the_beredningsgrupp_approves(app
         .submit(&at, &complete(&initiative, activity, "Först"))
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    assert_eq!(status_of(&app, initiative.id).await.as_deref(), Some("utkast"));
+    assert_eq!(
+        status_of(&app, initiative.id).await.as_deref(),
+        Some("utkast")
+    );
     let written = html(&lead_browser, &at).await;
     assert!(written.contains("Först: effekterna håller."));
     let sent = lead_browser
-        .submit(
-            &at,
-            &SubmitFollowUp {
-                id: initiative.id,
-            },
-        )
+        .submit(&at, &SubmitFollowUp { id: initiative.id })
         .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let own = lead_browser
-        .call(&ApproveFollowUp {
-            id: initiative.id,
-        })
+        .call(&ApproveFollowUp { id: initiative.id })
         .await;
     assert_eq!(own.status(), StatusCode::FORBIDDEN);
     let locked = lead_browser
@@ -201,27 +200,26 @@ async fn a_projektledare_writes_and_submits_and_the_beredningsgrupp_approves(app
     assert!(for_review.contains("I ordinarie verksamhet"));
     assert!(for_review.contains("Godkänn uppföljningen"));
     let approved = review_browser
-        .submit(
-            &at,
-            &ApproveFollowUp {
-                id: initiative.id,
-            },
-        )
+        .submit(&at, &ApproveFollowUp { id: initiative.id })
         .await;
     assert_eq!(approved.status(), StatusCode::SEE_OTHER);
 
     // Assert: approved, and created, saved, submitted and approved are four audit rows.
-    assert_eq!(status_of(&app, initiative.id).await.as_deref(), Some("godkand"));
+    assert_eq!(
+        status_of(&app, initiative.id).await.as_deref(),
+        Some("godkand")
+    );
     assert_eq!(audit_rows(&app).await, 4);
     let again = review_browser
-        .call(&ApproveFollowUp {
-            id: initiative.id,
-        })
+        .call(&ApproveFollowUp { id: initiative.id })
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let done = html(&lead_browser, &at).await;
     assert!(done.contains("Godkänd"));
-    assert!(!done.contains("Spara uppföljningen"), "no form once approved");
+    assert!(
+        !done.contains("Spara uppföljningen"),
+        "no form once approved"
+    );
 }
 
 #[tokio::test]
@@ -266,7 +264,11 @@ async fn who_may_see_write_and_approve() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    assert!(html(&lead_browser, &at).await.contains("Utvärderare: samverkan bär."));
+    assert!(
+        html(&lead_browser, &at)
+            .await
+            .contains("Utvärderare: samverkan bär.")
+    );
 
     // A satsning still running has no follow-up page.
     let running = InitiativeBuilder::named("Pågår")
@@ -279,6 +281,52 @@ async fn who_may_see_write_and_approve() {
         lead_browser.get(&page(running.id)).await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn effektmatt_are_reported_after_the_end_in_june_and_december() {
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (_, evaluator) = UserBuilder::with_role(Role::Evaluator).login(&app).await;
+    // Ended 30 June 2024, followed up a year later: December 2024 and June 2025 are open.
+    let (initiative, _) = ended(&app, &lead, "Efter avslut").await;
+    let id = initiative.id;
+    let e1 = crate::reporting::measure_id(&app, id, "E1").await;
+    let follow_up = html(&browser, &page(id)).await;
+    assert!(follow_up.contains(&format!("href=\"/satsningar/{id}/rapportera/2024-12\"")));
+    assert!(follow_up.contains("Rapportera effektmått för juni 2025"));
+
+    // Act: December 2024 is open (and, long past its lock day, corrected by an utvärderare
+    // with a reason, as any locked month).
+    let december = Period::new(2024, 12).unwrap();
+    let form = html(&evaluator, &format!("/satsningar/{id}/rapportera/2024-12")).await;
+    assert!(form.contains(&format!("name=\"v[m{e1}]\"")));
+    let saved = crate::reporting::post_month(
+        &evaluator,
+        id,
+        december,
+        &[(e1, "58", "")],
+        &[("orsak", "Rapporteras efter avslut.")],
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    // Assert: stored and shown among the effects after the end; other months stay closed.
+    assert_eq!(
+        crate::reporting::stored(&app, e1, december).await,
+        Some((Some(58.0), String::new()))
+    );
+    assert!(
+        html(&browser, &page(id))
+            .await
+            .contains("<td class=\"num\">58</td>")
+    );
+    for closed in ["2024-09", "2025-12"] {
+        let response = browser
+            .get(&format!("/satsningar/{id}/rapportera/{closed}"))
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT, "{closed}");
+    }
 }
 
 #[tokio::test]
@@ -296,7 +344,10 @@ async fn bad_input_keeps_what_was_typed_and_writes_nothing() {
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let body = refused.text().await.unwrap();
     assert!(body.contains("Ange vilken nämnd som äger metoden"));
-    assert!(body.contains("Skrivet: effekterna håller."), "what was typed");
+    assert!(
+        body.contains("Skrivet: effekterna håller."),
+        "what was typed"
+    );
     assert!(body.contains(&format!("href=\"#follow_up-owner-a{activity}\"")));
 
     // An owner that is not one of the satsning's nämnder: 400 too.
@@ -312,15 +363,16 @@ async fn bad_input_keeps_what_was_typed_and_writes_nothing() {
 
     // Submitting with nothing written: 409 saying what is left.
     let early = lead_browser
-        .submit(
-            &at,
-            &SubmitFollowUp {
-                id: initiative.id,
-            },
-        )
+        .submit(&at, &SubmitFollowUp { id: initiative.id })
         .await;
     assert_eq!(early.status(), StatusCode::CONFLICT);
-    assert!(early.text().await.unwrap().contains("Kvar: Effekter efter avslut"));
+    assert!(
+        early
+            .text()
+            .await
+            .unwrap()
+            .contains("Kvar: Effekter efter avslut")
+    );
 
     // Nothing was written.
     assert_eq!(status_of(&app, initiative.id).await, None);

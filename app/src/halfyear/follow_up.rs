@@ -191,7 +191,7 @@ impl FollowUpForm {
             .keys()
             .chain(self.owner.keys())
             .chain(self.comment.keys())
-            .find(|k| !known_method(*k))
+            .find(|k| !known_method(k))
         {
             return Err(AppError::BadRequest(format!(
                 "Okänd metod i formuläret: {key}. Ladda om sidan."
@@ -222,10 +222,15 @@ impl FollowUpForm {
             if comment.chars().count() > MAX_METHOD_COMMENT_CHARS {
                 errors.push(FieldError {
                     field: format!("follow_up[comment][{key}]"),
-                    message: format!("Kommentaren får vara högst {MAX_METHOD_COMMENT_CHARS} tecken."),
+                    message: format!(
+                        "Kommentaren får vara högst {MAX_METHOD_COMMENT_CHARS} tecken."
+                    ),
                 });
             }
-            let owner = raw_owner.parse::<i64>().ok().filter(|id| parties.contains(id));
+            let owner = raw_owner
+                .parse::<i64>()
+                .ok()
+                .filter(|id| parties.contains(id));
             let bad_owner = !raw_owner.is_empty() && owner.is_none();
             if bad_owner {
                 errors.push(FieldError {
@@ -461,8 +466,10 @@ mod tests {
     #[test]
     fn the_form_keeps_the_texts_and_checks_each_method() {
         let mut form = FollowUpForm::default();
-        form.text.insert("effekter".into(), "  Färre placeringar.  ".into());
-        form.status.insert("a1".into(), "ordinarie_verksamhet".into());
+        form.text
+            .insert("effekter".into(), "  Färre placeringar.  ".into());
+        form.status
+            .insert("a1".into(), "ordinarie_verksamhet".into());
         form.status.insert("a2".into(), "ej_implementerad".into());
         form.comment.insert("a2".into(), "Lades ned 2020.".into());
         let Err(AppError::Validation(errors)) = form.parse(&[1, 2, 3], &[10, 11]) else {
@@ -488,7 +495,10 @@ mod tests {
             not_ready(&input.texts, &input.methods, &activities),
             ["Lärdomar", "status för metoden ”Läxhjälp”"]
         );
-        assert_eq!(FollowUpForm::of(&input.texts, &input.methods).owner["a1"], "11");
+        assert_eq!(
+            FollowUpForm::of(&input.texts, &input.methods).owner["a1"],
+            "11"
+        );
         form.status.insert("a1".into(), "klart".into());
         assert!(matches!(
             form.parse(&[1, 2, 3], &[10, 11]),

@@ -50,6 +50,8 @@ pub struct FollowUpPage {
     pub svgs: BTreeMap<i64, String>,
     /// "juni 2019 – december 2026".
     pub effects_period: String,
+    /// The months after the end the caller may report effektmått for: (label, address).
+    pub report_months: Vec<(String, String)>,
     /// "2 december 2026 kl. 15:05 av Pia Projektledare".
     pub submitted: Option<String>,
     pub approved: Option<String>,
@@ -160,6 +162,15 @@ pub async fn follow_up_report(id: i64) -> Result<FollowUpPage, AppError> {
             }
         })
         .collect();
+    let report_months = if crate::report::month::may_report(&user, &initiative) {
+        crate::report::month::follow_up_months(&initiative, today)
+            .into_iter()
+            .rev()
+            .map(|p| (p.label(), format!("/satsningar/{id}/rapportera/{p}")))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let due = initiative.follow_up_due();
     let submitted_on = row
         .as_ref()
@@ -167,7 +178,10 @@ pub async fn follow_up_report(id: i64) -> Result<FollowUpPage, AppError> {
         .map(|(at, _)| crate::sv::time::local_date(*at));
     let draft = status.is_none_or(|s| s == FollowUpStatus::Draft);
     let may_edit = draft && super::follow_up::may_write(&user, &initiative);
-    let pairs: Vec<(i64, String)> = activities.iter().map(|(id, _, t)| (*id, t.clone())).collect();
+    let pairs: Vec<(i64, String)> = activities
+        .iter()
+        .map(|(id, _, t)| (*id, t.clone()))
+        .collect();
     Ok(FollowUpPage {
         initiative_id: id,
         initiative_name: initiative.name.clone(),
@@ -185,6 +199,7 @@ pub async fn follow_up_report(id: i64) -> Result<FollowUpPage, AppError> {
         effects,
         svgs,
         effects_period: format!("{} – {}", first.label(), last.label()),
+        report_months,
         submitted: row.as_ref().and_then(|r| r.submitted.as_ref()).map(when_by),
         approved: row.as_ref().and_then(|r| r.approved.as_ref()).map(when_by),
         may_edit,
@@ -216,7 +231,10 @@ pub async fn save_follow_up(id: i64, follow_up: FollowUpForm) -> Result<Saved, A
     let input = follow_up.parse(&activity_ids, &owner_ids)?;
     super::follow_up_repo::save(&db, user.actor(), id, &input, chrono::Utc::now()).await?;
     Ok(Saved {
-        redirect: format!("{}?sparad=1#uppfoljning-form", super::follow_up::follow_up_path(id)),
+        redirect: format!(
+            "{}?sparad=1#uppfoljning-form",
+            super::follow_up::follow_up_path(id)
+        ),
     })
 }
 

@@ -159,9 +159,7 @@ pub async fn save(
             ))
             .await;
     }
-    let (old_texts, old_methods) = before
-        .map(|b| (b.texts, b.methods))
-        .unwrap_or_default();
+    let (old_texts, old_methods) = before.map(|b| (b.texts, b.methods)).unwrap_or_default();
     let mut changes = serde_json::Map::new();
     for (key, after) in &input.texts {
         let was = old_texts.get(key).cloned().unwrap_or_default();
@@ -176,7 +174,11 @@ pub async fn save(
             .collect()
     };
     let (old, new) = (by_activity(&old_methods), by_activity(&input.methods));
-    for activity in old.keys().chain(new.keys()).collect::<std::collections::BTreeSet<_>>() {
+    for activity in old
+        .keys()
+        .chain(new.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         if old.get(activity) != new.get(activity) {
             changes.insert(
                 format!("metod {activity}"),

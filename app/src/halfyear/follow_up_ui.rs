@@ -97,9 +97,18 @@ fn FollowUp(data: FollowUpPage) -> impl IntoView {
             <section class="report-section" id="effekter-efter" aria-labelledby="effekter-efter-rubrik">
                 <h2 id="effekter-efter-rubrik">"Effektmått efter avslut"</h2>
                 <p class="hint">{format!(
-                    "Varje effektmått från satsningens sista månad till i dag ({}). Måtten kan rapporteras vidare efter avslut, men glesare.",
+                    "Varje effektmått från satsningens sista månad till i dag ({}). Efter avslut rapporteras effektmåtten i juni och december fram till uppföljningen.",
                     data.effects_period
                 )}</p>
+                {(!data.report_months.is_empty()).then(|| view! {
+                    <nav class="no-print" aria-label="Rapportera effektmått efter avslut">
+                        <ul class="cell-list">
+                            {data.report_months.iter().map(|(label, href)| view! {
+                                <li><a href=href.clone()>{format!("Rapportera effektmått för {label}")}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    </nav>
+                })}
                 {if data.effects.is_empty() {
                     view! { <p class="hint">"Schemat har inga effektmått."</p> }.into_any()
                 } else {
@@ -246,12 +255,22 @@ fn EditForm(data: FollowUpPage, page: String) -> impl IntoView {
     let get = |map: &std::collections::BTreeMap<String, String>, key: &str| {
         map.get(key).cloned().unwrap_or_default()
     };
-    let status_choices: Vec<(String, String)> = std::iter::once((String::new(), "Inte bedömd".to_string()))
-        .chain(Implementation::ALL.iter().map(|i| (i.as_db().to_string(), i.label().to_string())))
-        .collect();
-    let owner_choices: Vec<(String, String)> = std::iter::once((String::new(), "Ingen nämnd vald".to_string()))
-        .chain(data.owners.iter().map(|(id, name)| (id.to_string(), name.clone())))
-        .collect();
+    let status_choices: Vec<(String, String)> =
+        std::iter::once((String::new(), "Inte bedömd".to_string()))
+            .chain(
+                Implementation::ALL
+                    .iter()
+                    .map(|i| (i.as_db().to_string(), i.label().to_string())),
+            )
+            .collect();
+    let owner_choices: Vec<(String, String)> =
+        std::iter::once((String::new(), "Ingen nämnd vald".to_string()))
+            .chain(
+                data.owners
+                    .iter()
+                    .map(|(id, name)| (id.to_string(), name.clone())),
+            )
+            .collect();
     view! {
         <section class="report-section no-print" id="uppfoljning-form" aria-labelledby="uppfoljning-form-rubrik">
             <h2 id="uppfoljning-form-rubrik">"Effekter, lärdomar och implementering"</h2>
@@ -259,7 +278,7 @@ fn EditForm(data: FollowUpPage, page: String) -> impl IntoView {
             <PostForm action=page fn_path=SaveFollowUp::PATH class="form">
                 <input type="hidden" name="id" value=id/>
                 {TEXTS.iter().map(|(key, heading, hint)| {
-                    text_area(&state, format!("follow_up[text][{key}]"), heading.to_string(), Some(*hint), &get(&stored.text, *key), 6)
+                    text_area(&state, format!("follow_up[text][{key}]"), heading.to_string(), Some(*hint), &get(&stored.text, key), 6)
                 }).collect_view()}
                 <h3>"Implementering per metod"</h3>
                 <p class="hint">"För varje aktivitet i schemat: hur långt metoden lever vidare, och vilken nämnd som äger den."</p>

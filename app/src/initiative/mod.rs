@@ -458,7 +458,10 @@ mod tests {
         assert_eq!(FollowUpYears::from_db(9), FollowUpYears::DEFAULT);
         let one = FollowUpYears::new(1).unwrap();
         assert_eq!(one.due_after(d("2019-06-30")), d("2020-06-30"));
-        assert_eq!(FollowUpYears::DEFAULT.due_after(d("2017-12-31")), d("2019-12-31"));
+        assert_eq!(
+            FollowUpYears::DEFAULT.due_after(d("2017-12-31")),
+            d("2019-12-31")
+        );
         assert_eq!(one.due_after(d("2020-02-29")), d("2021-02-28"));
     }
 
