@@ -8,6 +8,7 @@ use app::auth::Role;
 use app::halfyear::follow_up::FollowUpForm;
 use app::halfyear::follow_up_api::{ApproveFollowUp, SaveFollowUp, SubmitFollowUp};
 use app::initiative::Status;
+use app::party::PartyKind;
 use app::report::Period;
 use app::schema::MeasureKind;
 use app::schema::repo::Parent;
@@ -15,7 +16,7 @@ use reqwest::StatusCode;
 
 use crate::builders::{
     InitiativeBuilder, SchemaBuilder, TestInitiative, TestUser, UserBuilder, measure_form,
-    other_organisation,
+    other_organisation, party,
 };
 use crate::helpers::{
     Backend, TestApp, postgres_database, spawn_app, spawn_app_with, spawn_demo_app,
@@ -425,4 +426,43 @@ async fn the_demo_has_an_approved_follow_up_for_skolfam() {
     assert!(body.contains("Socialförvaltningen"));
     let portfolio = html(&beredning, "/oversikt?uppfoljning=klar").await;
     assert!(portfolio.contains("Skolfam"));
+}
+
+#[tokio::test]
+async fn the_satsning_form_sets_the_follow_up_years() {
+    let app = spawn_app().await;
+    let (_, admin) = UserBuilder::with_role(Role::Admin).login(&app).await;
+    let school = party(&app, "Skolnämnden", PartyKind::Board, Some("Skola")).await;
+    let social = party(&app, "Socialnämnden", PartyKind::Board, Some("IFO")).await;
+    let mut form = crate::initiatives::satsning("Treårsuppföljning", school, social);
+
+    // Four years is not a choice: 400 at the field, nothing stored.
+    form.follow_up_years = "4".into();
+    let refused = admin
+        .submit("/satsningar/ny", &crate::initiatives::create(form.clone()))
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("Välj 1, 2 eller 3 år efter slutdatum"));
+    assert!(body.contains("href=\"#initiative-follow_up_years\""));
+
+    // Three years: stored, shown on the satsning page and chosen in the edit form.
+    form.follow_up_years = "3".into();
+    let created = admin
+        .submit("/satsningar/ny", &crate::initiatives::create(form))
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let id = app.initiative_id("Treårsuppföljning").await;
+    let years: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT follow_up_years FROM initiative WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(years, 3);
+    let shown = html(&admin, &format!("/satsningar/{id}")).await;
+    assert!(shown.contains("3 år efter slutdatum (31 december 2032)"));
+    let edit = html(&admin, &format!("/satsningar/{id}/redigera")).await;
+    assert!(edit.contains("<option value=\"3\" selected"));
 }
