@@ -227,6 +227,8 @@ pub fn is_multiline_field(name: &str) -> bool {
         || name.starts_with("svar[")
         || name.starts_with("narrative[text][")
         || name.starts_with("review[comments][")
+        || name.starts_with("follow_up[text][")
+        || name.starts_with("follow_up[comment][")
 }
 
 /// Serde helpers for checkboxes in form structs (`#[serde(default, with = "…")]`): a browser

@@ -169,6 +169,12 @@ impl InitiativeBuilder {
         self
     }
 
+    /// Its uppföljande utvärdering `years` (1–3) after the end date.
+    pub fn follow_up_years(mut self, years: u8) -> Self {
+        self.form.follow_up_years = years.to_string();
+        self
+    }
+
     pub fn led_by(mut self, lead: &TestUser) -> Self {
         self.form.leads.push(lead.id);
         self

@@ -387,7 +387,7 @@ async fn the_portfolio_puts_problems_first() {
     );
     // The light counts are links to exactly those rows, keeping the other filters.
     assert!(html.contains(
-        "href=\"/oversikt?status=pagaende&amp;part=&amp;projektledare=&amp;ljus=rod&amp;sortera=ljus\""
+        "href=\"/oversikt?status=pagaende&amp;part=&amp;projektledare=&amp;ljus=rod&amp;sortera=ljus&amp;uppfoljning=\""
     ));
     // Each item needing attention states its numbers and rule (the demo's red satsning has
     // ended, so look at all of them).

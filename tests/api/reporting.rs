@@ -21,7 +21,7 @@ fn locked_month() -> Period {
     this_month().prev().prev()
 }
 
-async fn measure_id(app: &TestApp, initiative: i64, code: &str) -> i64 {
+pub async fn measure_id(app: &TestApp, initiative: i64, code: &str) -> i64 {
     let code = code.to_string();
     app::db_read!(&app.db, |pool| {
         sqlx::query_scalar("SELECT id FROM measure WHERE initiative_id = $1 AND code = $2")
@@ -33,7 +33,7 @@ async fn measure_id(app: &TestApp, initiative: i64, code: &str) -> i64 {
     })
 }
 
-async fn stored(app: &TestApp, measure: i64, period: Period) -> Option<(Option<f64>, String)> {
+pub async fn stored(app: &TestApp, measure: i64, period: Period) -> Option<(Option<f64>, String)> {
     app::db_read!(&app.db, |pool| {
         sqlx::query_as(
             "SELECT value, comment FROM measure_value WHERE measure_id = $1 AND period = $2",
@@ -48,7 +48,7 @@ async fn stored(app: &TestApp, measure: i64, period: Period) -> Option<(Option<f
 
 /// Posts the month's form: `values` as (measure id, value, comment); `extra` sets `steg`
 /// (spara, inrapportera) and `orsak`.
-async fn post_month(
+pub async fn post_month(
     user: &TestApp,
     initiative: i64,
     period: Period,

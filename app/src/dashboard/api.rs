@@ -323,6 +323,8 @@ pub struct PortfolioRow {
     pub leads: Vec<String>,
     /// Open deviation flags of the satsning (linked to its page's list).
     pub open_flags: usize,
+    /// Its uppföljande utvärdering, once it has ended.
+    pub follow_up: Option<crate::halfyear::follow_up::FollowUpState>,
 }
 
 /// The portfolio's totals over the rows shown; the light counts over the rows the other
@@ -404,6 +406,7 @@ pub async fn portfolio(
     projektledare: Option<i64>,
     ljus: Option<String>,
     sortera: Option<String>,
+    uppfoljning: Option<String>,
 ) -> Result<PortfolioHtml, AppError> {
     let user = crate::auth::require(&crate::auth::Role::ALL).await?;
     let snapshot = snapshot(&user).await?;
@@ -413,6 +416,7 @@ pub async fn portfolio(
         lead: projektledare,
         light: ljus.filter(|s| !s.is_empty()),
         sort: sortera.filter(|s| !s.is_empty()),
+        follow_up: uppfoljning.filter(|s| !s.is_empty()),
     };
     // The same section for everyone who sees the same satsningar under the same filter.
     let key = super::cache::ViewKey {

@@ -18,10 +18,19 @@ pub struct Filter {
     pub lead: Option<i64>,
     pub light: Option<String>,
     pub sort: Option<String>,
+    /// Uppföljning: an ended satsning's follow-up state ("forfallen", "klar", "kommande").
+    pub follow_up: Option<String>,
 }
 
 /// The query-string names of the portfolio's filters.
-const FILTER_KEYS: [&str; 5] = ["status", "part", "projektledare", "ljus", "sortera"];
+const FILTER_KEYS: [&str; 6] = [
+    "status",
+    "part",
+    "projektledare",
+    "ljus",
+    "sortera",
+    "uppfoljning",
+];
 
 impl Filter {
     /// Problems first: what `/oversikt` shows with no filter in the address — the ongoing
@@ -47,6 +56,7 @@ impl Filter {
             lead: text("projektledare").and_then(|v| v.parse().ok()),
             light: text("ljus"),
             sort: text("sortera"),
+            follow_up: text("uppfoljning"),
         }
     }
 
@@ -56,12 +66,13 @@ impl Filter {
         let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         format!(
-            "status={}&part={}&projektledare={}&ljus={}&sortera={}",
+            "status={}&part={}&projektledare={}&ljus={}&sortera={}&uppfoljning={}",
             text(&self.status),
             id(self.part),
             id(self.lead),
             light.as_param(),
-            text(&self.sort)
+            text(&self.sort),
+            text(&self.follow_up)
         )
     }
 }
@@ -294,7 +305,13 @@ mod tests {
         assert_eq!((red.light.as_deref(), red.status), (Some("rod"), None));
         assert_eq!(
             none.query_with_light(Light::Yellow),
-            "status=pagaende&part=&projektledare=&ljus=gul&sortera=ljus"
+            "status=pagaende&part=&projektledare=&ljus=gul&sortera=ljus&uppfoljning="
+        );
+        let due = Filter::from_query(|k| (k == "uppfoljning").then(|| "forfallen".to_string()));
+        assert_eq!(
+            (due.follow_up.as_deref(), due.status),
+            (Some("forfallen"), None),
+            "the follow-up filter looks at every status"
         );
     }
 

@@ -39,9 +39,14 @@ pub fn portfolio_data(
         q: None,
     };
     let wanted_light = filter.light.as_deref().and_then(Light::from_param);
+    let wanted_follow_up = filter
+        .follow_up
+        .as_deref()
+        .and_then(crate::halfyear::follow_up::FollowUpState::from_param);
     let matching: Vec<&PortfolioEntry> = visible
         .into_iter()
         .filter(|(i, _, _)| list_filter.matches(i))
+        .filter(|(_, row, _)| wanted_follow_up.is_none_or(|f| row.follow_up == Some(f)))
         .collect();
     // Counted before the light filter, so each count is what its light link shows.
     let per_light = [Light::Red, Light::Yellow, Light::Green, Light::Unknown]
@@ -124,6 +129,7 @@ pub async fn organisation_rows(
     let marks = crate::report::repo::month_marks(db, organisation_id, None, first).await?;
     let judged = crate::report::repo::judged_measures(db, organisation_id).await?;
     let flags = crate::deviation::repo::open_counts(db, organisation_id).await?;
+    let follow_ups = crate::halfyear::follow_up_repo::statuses(db, organisation_id).await?;
     let mut lights: std::collections::HashMap<i64, Vec<(String, Light)>> =
         std::collections::HashMap::new();
     for (initiative, m, (period, value)) in &judged {
@@ -181,6 +187,11 @@ pub async fn organisation_rows(
                 attention_more,
                 leads: i.leads.iter().map(|(_, n)| n.clone()).collect(),
                 open_flags: flags.get(&i.id).map_or(0, |(count, _)| *count),
+                follow_up: crate::halfyear::follow_up::state(
+                    &i,
+                    follow_ups.get(&i.id).copied(),
+                    today,
+                ),
             };
             let html = super::ui::row_html(row.clone());
             (i, row, html)

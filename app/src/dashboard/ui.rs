@@ -277,7 +277,7 @@ fn PortfolioLoader() -> impl IntoView {
     let query = use_query_map();
     let filter = move || query.with(|q| Filter::from_query(|key| q.get(key)));
     let data = Resource::new_blocking(filter, |f: Filter| async move {
-        portfolio(f.status, f.part, f.lead, f.light, f.sort)
+        portfolio(f.status, f.part, f.lead, f.light, f.sort, f.follow_up)
             .await
             .map(PortfolioSection::from)
     });
@@ -316,6 +316,9 @@ fn Portfolio(data: super::api::PortfolioData, filter: Filter) -> impl IntoView {
             <FilterSelect name="ljus" label="Trafikljus" selected=filter.light.clone()
                 choices=[Light::Red, Light::Yellow, Light::Green, Light::Unknown]
                     .iter().map(|l| (l.as_param().to_string(), l.label().to_string())).collect()/>
+            <FilterSelect name="uppfoljning" label="Uppföljning (avslutade)" selected=filter.follow_up.clone()
+                choices=crate::halfyear::follow_up::FollowUpState::ALL
+                    .iter().map(|s| (s.as_param().to_string(), s.label().to_string())).collect()/>
             <FilterSelect name="sortera" label="Sortera efter" selected=filter.sort.clone() all=false
                 choices=[("namn", "Namn"), ("ljus", "Trafikljus (sämst först)"), ("status", "Status"), ("fullstandighet", "Rapportering (lägst först)")]
                     .iter().map(|(v, t)| (v.to_string(), t.to_string())).collect()/>
@@ -383,6 +386,9 @@ fn PortfolioLine(row: super::api::PortfolioRow) -> impl IntoView {
                 {row.is_example.then(|| view! { " " <span class="tag">"Exempeldata"</span> })}
                 <br/><span class="hint">{row.status.label()}
                     {(!row.leads.is_empty()).then(|| format!(" · {}", row.leads.join(", ")))}</span>
+                {row.follow_up.map(|f| view! {
+                    <br/><a href=crate::halfyear::follow_up::follow_up_path(id)>{format!("Uppföljning: {}", f.label().to_lowercase())}</a>
+                })}
                 {(row.open_flags > 0).then(|| view! {
                     <br/><a href=format!("/satsningar/{id}#avvikelser-rubrik") class="flag-count">{match row.open_flags {
                         1 => "1 öppen avvikelse".to_string(),

@@ -14,12 +14,15 @@
 //! ([`course`]): one is clearly off target (red), one fictional satsning stopped reporting
 //! (late), and the rest follow their target lines. One fictional satsning has an enkät with
 //! two waves of invented answers ([`surveys`]), one of its cells below the threshold, and two
-//! halvårsredovisningar: one submitted and approved, one draft ([`halfyear`]).
+//! halvårsredovisningar: one submitted and approved, one draft ([`halfyear`]). The ended
+//! Örebro satsning Skolfam has an approved uppföljande utvärdering ([`follow_up`]).
 
 mod course;
 mod deviations;
 mod economics;
 mod fictional;
+mod follow_up;
+pub use follow_up::SATSNING as DEMO_FOLLOW_UP_SATSNING;
 mod halfyear;
 pub use halfyear::SATSNING as DEMO_REPORT_SATSNING;
 pub mod kolada;
@@ -103,6 +106,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     surveys::seed(db, &people, now).await?;
     economics::seed(db, &people, now).await?;
     halfyear::seed(db, &people, now).await?;
+    follow_up::seed(db, &people, now).await?;
     // The reports that came in (late) move their Rapport flags on, as a submission does.
     crate::deviation::repo::sweep(db, &crate::deviation::repo::Settings::default(), now).await?;
     tracing::info!("demodata inlagd: Örebro kommun, demokonton, parter och satsningar");

@@ -9,11 +9,19 @@
 //! review (a projektledare never reviews); everyone who may see the satsning reads its reports
 //! (a projektledare only those of the satsningar they lead).
 //!
+//! The uppföljande utvärdering of an ended satsning lives here too ([`follow_up`]): it reads
+//! what the half-year report reads and reuses its measure blocks and access rules.
+//!
 //! Layers: above `deviation` (it reads the flags) and below `reminder` (which may remind of
 //! due reports). The actual costs are kept by `economics` (below `deviation`, whose budget
 //! rule reads them); this concept writes them through `economics::actual_repo`.
 
 pub mod api;
+pub mod follow_up;
+pub mod follow_up_api;
+#[cfg(feature = "ssr")]
+pub mod follow_up_repo;
+pub mod follow_up_ui;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod sections;

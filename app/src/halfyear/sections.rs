@@ -285,12 +285,24 @@ fn place(schema: &Schema, measure: &crate::schema::Measure) -> String {
 /// its values over the half-year's due periods, its target and chart; aktivitetsmått that
 /// count or sum also get the half-year's total.
 pub fn measures(facts: &Facts) -> SectionBody {
-    let months = facts.reporting_months();
+    SectionBody::Measures(measure_blocks(
+        &facts.schema,
+        &facts.series,
+        &facts.reporting_months(),
+    ))
+}
+
+/// The measure blocks of `schema` over `months` (each measure's due periods among them): the
+/// half-year report's, and the uppföljande utvärdering's effects after the end.
+pub fn measure_blocks(
+    schema: &Schema,
+    series: &HashMap<i64, Vec<(Period, f64)>>,
+    months: &[Period],
+) -> Vec<MeasureBlock> {
     let mut blocks = Vec::new();
-    for m in &facts.schema.measures {
-        let periods = crate::report::chart::measure_periods(m, &months);
-        let values: Vec<(Period, f64)> = facts
-            .series
+    for m in &schema.measures {
+        let periods = crate::report::chart::measure_periods(m, months);
+        let values: Vec<(Period, f64)> = series
             .get(&m.id)
             .map(|v| {
                 v.iter()
@@ -313,7 +325,7 @@ pub fn measures(facts: &Facts) -> SectionBody {
             measure_id: m.id,
             title: format!("{} {}", m.code, m.name),
             kind: m.kind.label().to_string(),
-            place: place(&facts.schema, m),
+            place: place(schema, m),
             target: m.target.map(|(v, date)| {
                 format!(
                     "{} ({})",
@@ -330,7 +342,7 @@ pub fn measures(facts: &Facts) -> SectionBody {
             chart: crate::report::chart::chart_data(m, &periods, &values),
         });
     }
-    SectionBody::Measures(blocks)
+    blocks
 }
 
 /// Rapportering: the half-year's months with their status, and completeness as the reporting

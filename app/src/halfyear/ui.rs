@@ -227,8 +227,14 @@ fn Measures(
         .into_any()
 }
 
+/// One measure with its facts, chart and table; `during` names the time it covers
+/// ("halvåret", or "tiden efter avslut" in the uppföljande utvärdering).
 #[component]
-fn MeasureView(block: MeasureBlock, svg: Option<String>) -> impl IntoView {
+pub(super) fn MeasureView(
+    block: MeasureBlock,
+    svg: Option<String>,
+    #[prop(default = "halvåret")] during: &'static str,
+) -> impl IntoView {
     let caption_id = format!("halvar-matt-{}", block.measure_id);
     let labelled_by = caption_id.clone();
     let data = block.chart.clone();
@@ -246,9 +252,9 @@ fn MeasureView(block: MeasureBlock, svg: Option<String>) -> impl IntoView {
                 {(!block.place.is_empty()).then(|| view! { <br/><span class="hint">{block.place.clone()}</span> })}
             </figcaption>
             <ul class="measure-facts">
-                <li>{format!("Rapporterat {} av {} perioder under halvåret.", block.reported, block.due)}</li>
+                <li>{format!("Rapporterat {} av {} perioder under {during}.", block.reported, block.due)}</li>
                 {block.latest.clone().map(|l| view! { <li>{format!("Senast: {l}")}{block.target_then.clone().map(|t| format!(", målkurvan då {t}"))}"."</li> })}
-                {block.sum.clone().map(|s| view! { <li>{format!("Summa för halvåret: {s}.")}</li> })}
+                {block.sum.clone().map(|s| view! { <li>{format!("Summa för {during}: {s}.")}</li> })}
                 <li>{block.target.clone().map_or_else(|| "Inget målvärde.".to_string(), |t| format!("Målvärde: {t}."))}</li>
             </ul>
             {match svg {

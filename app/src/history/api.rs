@@ -45,6 +45,7 @@ pub fn object_label(object_type: &str) -> Option<&'static str> {
         "repayment_plan" => Some("återföringsplan"),
         "repayment" => Some("återbetalning"),
         "half_year_report" => Some("halvårsredovisning"),
+        "follow_up" => Some("uppföljande utvärdering"),
         _ => None,
     }
 }
@@ -80,7 +81,12 @@ pub const KINDS: [(&str, &str, &[&str], &[&str]); 10] = [
         &[],
     ),
     ("jamforelse", "Jämförelsevärden", &["indicator_import"], &[]),
-    ("halvar", "Halvårsredovisningar", &["half_year_report"], &[]),
+    (
+        "halvar",
+        "Halvårsredovisningar och uppföljningar",
+        &["half_year_report", "follow_up"],
+        &[],
+    ),
     (
         "anvandare",
         "Användare och roller",

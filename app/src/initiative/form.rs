@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{parse_budget_years, parse_sek, samverkan_problem};
+use super::{FollowUpYears, parse_budget_years, parse_sek, samverkan_problem};
 use crate::error::{AppError, FieldError};
 use crate::party::Party;
 
@@ -26,6 +26,7 @@ pub struct InitiativeInput {
     /// Budget per år: (year, kronor), sorted.
     pub budget_years: Vec<(i64, i64)>,
     pub repayment: bool,
+    pub follow_up_years: FollowUpYears,
     pub party_ids: Vec<i64>,
     pub lead_ids: Vec<i64>,
 }
@@ -55,6 +56,9 @@ pub struct InitiativeForm {
     /// Återföringsmodellen tillämpas (kryssruta).
     #[serde(default, with = "crate::form::checkbox")]
     pub repayment: bool,
+    /// Uppföljande utvärdering efter (1, 2 eller 3 år; tomt: 2).
+    #[serde(default)]
+    pub follow_up_years: String,
     /// Samverkande parter: the ticked ids, `initiative[parties][n<id>]`.
     #[serde(default, with = "crate::form::ticked_ids")]
     pub parties: Vec<i64>,
@@ -146,6 +150,13 @@ impl InitiativeInput {
         } else if let Some(problem) = samverkan_problem(&chosen) {
             error("initiative[parties]", problem.into());
         }
+        let follow_up_years = FollowUpYears::parse(&form.follow_up_years);
+        if follow_up_years.is_none() {
+            error(
+                "initiative[follow_up_years]",
+                "Välj 1, 2 eller 3 år efter slutdatum för den uppföljande utvärderingen.".into(),
+            );
+        }
         let mut budget_years = Vec::new();
         if let (Some(start), Some(end), Some(total)) = (start, end, budget)
             && end > start
@@ -173,6 +184,7 @@ impl InitiativeInput {
                     budget_sek,
                     budget_years,
                     repayment: form.repayment,
+                    follow_up_years: follow_up_years.unwrap_or_default(),
                     party_ids,
                     lead_ids,
                 })

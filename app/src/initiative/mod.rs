@@ -17,6 +17,54 @@ use crate::sv::number::{format_sek, parse_sek};
 
 pub use form::{InitiativeForm, InitiativeInput, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
+/// Uppföljning efter (år): how many years after its end date a satsning's uppföljande
+/// utvärdering is due, 1–3 (2 unless chosen otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FollowUpYears(u8);
+
+impl FollowUpYears {
+    pub const DEFAULT: FollowUpYears = FollowUpYears(2);
+    /// The choices the satsning form offers.
+    pub const CHOICES: [u8; 3] = [1, 2, 3];
+
+    pub fn new(years: u8) -> Option<Self> {
+        (1..=3).contains(&years).then_some(Self(years))
+    }
+
+    /// As typed in the form: "1", "2" or "3"; empty means the default.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "" => Some(Self::DEFAULT),
+            t => t.parse().ok().and_then(Self::new),
+        }
+    }
+
+    /// As stored (the column has a CHECK; anything else reads as the default).
+    pub fn from_db(value: i64) -> Self {
+        u8::try_from(value)
+            .ok()
+            .and_then(Self::new)
+            .unwrap_or(Self::DEFAULT)
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    /// The due date after a satsning ending on `end`: the same day `self` years later
+    /// (29 February becomes 28 February).
+    pub fn due_after(self, end: NaiveDate) -> NaiveDate {
+        end.checked_add_months(chrono::Months::new(12 * u32::from(self.0)))
+            .unwrap_or(end)
+    }
+}
+
+impl Default for FollowUpYears {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
 /// Status: where a satsning is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Status {
@@ -224,9 +272,21 @@ pub struct Initiative {
     pub parties: Vec<Party>,
     /// Projektledare: (user id, name).
     pub leads: Vec<(i64, String)>,
+    /// Uppföljning efter: when its uppföljande utvärdering is due.
+    pub follow_up_years: FollowUpYears,
 }
 
 impl Initiative {
+    /// Avslutad: marked ended (or followed up), or decided and past its end date.
+    pub fn has_ended(&self, today: NaiveDate) -> bool {
+        self.status >= Status::Ended || (self.status >= Status::Decided && self.end < today)
+    }
+
+    /// The day its uppföljande utvärdering is due: the end date plus its follow-up years.
+    pub fn follow_up_due(&self) -> NaiveDate {
+        self.follow_up_years.due_after(self.end)
+    }
+
     /// Share of the period elapsed on `today`, 0–100.
     pub fn elapsed_percent(&self, today: NaiveDate) -> u8 {
         let total = (self.end - self.start).num_days().max(1);
@@ -387,6 +447,25 @@ mod tests {
     }
 
     #[test]
+    fn the_follow_up_is_due_its_years_after_the_end_date() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let years = |raw| FollowUpYears::parse(raw).map(FollowUpYears::get);
+        assert_eq!(years(""), Some(2), "two years unless chosen");
+        assert_eq!(years(" 3 "), Some(3));
+        assert_eq!(years("0"), None);
+        assert_eq!(years("4"), None);
+        assert_eq!(years("två"), None);
+        assert_eq!(FollowUpYears::from_db(9), FollowUpYears::DEFAULT);
+        let one = FollowUpYears::new(1).unwrap();
+        assert_eq!(one.due_after(d("2019-06-30")), d("2020-06-30"));
+        assert_eq!(
+            FollowUpYears::DEFAULT.due_after(d("2017-12-31")),
+            d("2019-12-31")
+        );
+        assert_eq!(one.due_after(d("2020-02-29")), d("2021-02-28"));
+    }
+
+    #[test]
     fn period_outside_two_to_four_years_is_warned() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert!(period_warning(d("2015-09-01"), d("2018-08-31")).is_none());
@@ -411,6 +490,7 @@ mod tests {
             is_example: false,
             parties: vec![],
             leads: vec![(7, "Pia".into())],
+            follow_up_years: FollowUpYears::DEFAULT,
         };
         let own = user(7, &[Role::ProjectLead]);
         let other = user(8, &[Role::ProjectLead]);

@@ -28,6 +28,7 @@ struct Row {
     repayment: bool,
     status: String,
     is_example: bool,
+    follow_up_years: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -51,7 +52,7 @@ pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Initiative>, AppE
     let rows: Vec<Row> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT id, name, summary, target_group, owner_names, start_date, end_date,
-                    budget_sek, repayment, status, is_example
+                    budget_sek, repayment, status, is_example, follow_up_years
              FROM initiative WHERE organisation_id = $1 ORDER BY start_date DESC, name",
         )
         .bind(organisation_id)
@@ -79,7 +80,7 @@ pub async fn get(db: &Db, organisation_id: i64, id: i64) -> Result<Initiative, A
     let rows: Vec<Row> = db_read!(db, |pool| {
         sqlx::query_as(
             "SELECT id, name, summary, target_group, owner_names, start_date, end_date,
-                    budget_sek, repayment, status, is_example
+                    budget_sek, repayment, status, is_example, follow_up_years
              FROM initiative WHERE organisation_id = $1 AND id = $2",
         )
         .bind(organisation_id)
@@ -173,6 +174,7 @@ async fn assemble(
                 repayment: row.repayment,
                 status,
                 is_example: row.is_example,
+                follow_up_years: super::FollowUpYears::from_db(row.follow_up_years),
             })
         })
         .collect()
@@ -265,6 +267,7 @@ fn snapshot(input: &InitiativeInput) -> serde_json::Value {
         "budget_sek": input.budget_sek,
         "budget_years": input.budget_years,
         "repayment": input.repayment,
+        "follow_up_years": input.follow_up_years.get(),
         "parties": input.party_ids,
         "leads": input.lead_ids,
     })
@@ -285,6 +288,7 @@ fn snapshot_of(initiative: &Initiative) -> serde_json::Value {
         "budget_sek": initiative.budget_sek,
         "budget_years": initiative.budget_years,
         "repayment": initiative.repayment,
+        "follow_up_years": initiative.follow_up_years.get(),
         "parties": party_ids,
         "leads": lead_ids,
     })
@@ -306,8 +310,9 @@ pub async fn create(
     let id: i64 = on_tx!(&mut tx, |conn| {
         sqlx::query_scalar(
             "INSERT INTO initiative (organisation_id, name, summary, target_group, owner_names,
-               start_date, end_date, budget_sek, repayment, status, is_example, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+               start_date, end_date, budget_sek, repayment, status, is_example, created_at, updated_at,
+               follow_up_years)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
              RETURNING id",
         )
         .bind(organisation_id)
@@ -322,6 +327,7 @@ pub async fn create(
         .bind(status.as_db())
         .bind(is_example)
         .bind(now)
+        .bind(i64::from(input.follow_up_years.get()))
         .fetch_one(conn)
         .await
     })?;
@@ -360,7 +366,8 @@ pub async fn update(
     on_tx!(&mut tx, |conn| {
         sqlx::query(
             "UPDATE initiative SET name = $1, summary = $2, target_group = $3, owner_names = $4,
-               start_date = $5, end_date = $6, budget_sek = $7, repayment = $8, updated_at = $9
+               start_date = $5, end_date = $6, budget_sek = $7, repayment = $8, updated_at = $9,
+               follow_up_years = $12
              WHERE id = $10 AND organisation_id = $11",
         )
         .bind(&input.name)
@@ -374,6 +381,7 @@ pub async fn update(
         .bind(now)
         .bind(before.id)
         .bind(actor.organisation_id)
+        .bind(i64::from(input.follow_up_years.get()))
         .execute(conn)
         .await
         .map(|_| ())

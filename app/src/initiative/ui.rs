@@ -247,6 +247,30 @@ fn InitiativeFormView(options: InitiativeChoices, current: Option<Initiative>) -
                         checked=form.checked_or("initiative[repayment]", current.as_ref().is_some_and(|i| i.repayment))/>
                     <label for="initiative-repayment">"Återföringsmodellen tillämpas"</label>
                 </div>
+                {
+                    let stored = current.as_ref().map_or(super::FollowUpYears::DEFAULT, |i| i.follow_up_years);
+                    let selected = form.value_or("initiative[follow_up_years]", &stored.get().to_string());
+                    let error = form.error("initiative[follow_up_years]");
+                    let described = if error.is_some() {
+                        "initiative-follow_up_years-fel initiative-follow_up_years-tips"
+                    } else {
+                        "initiative-follow_up_years-tips"
+                    };
+                    view! {
+                        <div class="field" class:field--error=error.is_some()>
+                            <label for="initiative-follow_up_years">"Uppföljande utvärdering"</label>
+                            <p class="hint" id="initiative-follow_up_years-tips">"Så många år efter slutdatum ska den uppföljande utvärderingen göras."</p>
+                            {error.clone().map(|m| view! { <p class="field-error" id="initiative-follow_up_years-fel">{m}</p> })}
+                            <select id="initiative-follow_up_years" name="initiative[follow_up_years]" aria-describedby=described>
+                                {super::FollowUpYears::CHOICES.into_iter().map(|n| {
+                                    let value = n.to_string();
+                                    let is = value == selected;
+                                    view! { <option value=value selected=is>{format!("{n} år efter slutdatum")}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                }
                 <CheckboxGroup name="initiative[parties]" legend="Samverkande parter"
                     hint="Minst två nämnder från olika verksamhetsområden, eller en idéburen aktör och minst en nämnd."
                     choices=options.parties.iter()

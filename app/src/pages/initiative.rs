@@ -56,6 +56,17 @@ pub struct InitiativePageData {
         crate::halfyear::HalfYear,
         Option<crate::halfyear::ReportStatus>,
     )>,
+    /// Its uppföljande utvärdering once it has ended: the status and the due date.
+    pub follow_up: Option<FollowUpLink>,
+}
+
+/// The satsning page's link to its uppföljande utvärdering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpLink {
+    pub status: Option<crate::halfyear::follow_up::FollowUpStatus>,
+    /// "30 juni 2021".
+    pub due_on: String,
+    pub state: crate::halfyear::follow_up::FollowUpState,
 }
 
 /// The utvärderingsschema at a glance, with what it still lacks ("beslutad" needs it complete).
@@ -124,8 +135,21 @@ pub async fn initiative_view(id: i64) -> Result<InitiativePageData, AppError> {
     } else {
         Vec::new()
     };
+    let follow_up = if initiative.has_ended(today) {
+        let status = crate::halfyear::follow_up_repo::get(&db, user.organisation_id, id)
+            .await?
+            .map(|r| r.status);
+        crate::halfyear::follow_up::state(&initiative, status, today).map(|state| FollowUpLink {
+            status,
+            due_on: crate::sv::date::long_date(initiative.follow_up_due()),
+            state,
+        })
+    } else {
+        None
+    };
     Ok(InitiativePageData {
         half_years,
+        follow_up,
         flags: crate::deviation::repo::queue(&db, user.organisation_id, &open_flags).await?,
         surveys: crate::survey::api::feeds(&db, id).await?,
         measure_surveys: crate::survey::api::measure_surveys(
@@ -171,6 +195,27 @@ fn HalfYears(
                         </li>
                     }).collect_view()}
                 </ul>
+            </section>
+        }
+    })
+}
+
+/// The satsning's uppföljande utvärdering, once it has ended.
+#[component]
+fn FollowUpSection(initiative_id: i64, link: Option<FollowUpLink>) -> impl IntoView {
+    link.map(|link| {
+        view! {
+            <section aria-labelledby="uppfoljning-rubrik" class="half-years">
+                <h2 id="uppfoljning-rubrik">"Uppföljande utvärdering"</h2>
+                <p>
+                    <a href=crate::halfyear::follow_up::follow_up_path(initiative_id)>"Uppföljande utvärdering"</a>
+                    {format!(
+                        " – {}, sista dag {} ({})",
+                        crate::halfyear::follow_up::status_label(link.status),
+                        link.due_on,
+                        link.state.label().to_lowercase()
+                    )}
+                </p>
             </section>
         }
     })
@@ -337,6 +382,11 @@ fn Details(
                     })}
                 </dd>
                 <dt>"Återföring"</dt><dd>{if i.repayment { "Ja" } else { "Nej" }}</dd>
+                <dt>"Uppföljande utvärdering"</dt><dd>{format!(
+                    "{} år efter slutdatum ({})",
+                    i.follow_up_years.get(),
+                    crate::sv::date::long_date(i.follow_up_due())
+                )}</dd>
                 <dt>"Parter"</dt><dd>{i.party_names()}</dd>
                 <dt>"Projektledare"</dt><dd>{i.lead_names()}</dd>
                 <dt>"Ägare"</dt><dd>{if i.owner_names.is_empty() { "–".to_string() } else { i.owner_names.clone() }}</dd>
@@ -346,6 +396,7 @@ fn Details(
             <FlagList flags=data.flags.clone()/>
             <SurveyFeeds initiative_id=i.id surveys=data.surveys.clone()/>
             <HalfYears initiative_id=i.id half_years=data.half_years.clone()/>
+            <FollowUpSection initiative_id=i.id link=data.follow_up.clone()/>
             {(!i.summary.is_empty()).then(|| view! { <h2>"Kort beskrivning"</h2> <p class="prose">{i.summary.clone()}</p> })}
             <h2>"Utvärderingsschema"</h2>
             <p>{data.schema.counts_text()}</p>

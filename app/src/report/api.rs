@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::month::{
-    History, MAX_COMMENT_CHARS, closed_reason, due_measures, is_staff, may_report, parse_period,
+    History, MAX_COMMENT_CHARS, closed_reason, due_measures_of, is_staff, may_report, parse_period,
     unusual_entry,
 };
 use super::{MonthStatus, Period};
@@ -113,7 +113,7 @@ pub async fn report_form(id: i64, manad: String) -> Result<ReportFormData, AppEr
     } else {
         None
     };
-    let due = due_measures(&schema, period);
+    let due = due_measures_of(&initiative, &schema, period);
     let row = |m: &crate::schema::Measure| {
         let stored = values
             .iter()
@@ -213,7 +213,7 @@ pub async fn save_report(
     let stored = super::repo::values(&db, id, Period::of(initiative.start), period).await?;
     let mut errors = Vec::new();
     let mut entries = Vec::new();
-    for measure in due_measures(&schema, period) {
+    for measure in due_measures_of(&initiative, &schema, period) {
         let key = format!("m{}", measure.id);
         let raw = values.get(&key).map(String::as_str).unwrap_or_default();
         let comment = comments.get(&key).map(String::as_str).unwrap_or_default();

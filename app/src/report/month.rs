@@ -70,15 +70,55 @@ pub fn closed_reason(initiative: &Initiative, period: Period, today: NaiveDate) 
     if initiative.status < Status::Decided {
         return Some("Rapporteringen öppnar när satsningen är beslutad.".into());
     }
-    if !reporting_months(initiative.start, initiative.end, today).contains(&period) {
+    if !reporting_months(initiative.start, initiative.end, today).contains(&period)
+        && !is_follow_up_month(initiative, period, today)
+    {
         return Some(format!(
-            "Satsningen rapporterar inte för {}: månaden ligger utanför perioden {} – {} eller i framtiden.",
+            "Satsningen rapporterar inte för {}: månaden ligger utanför perioden {} – {} eller i framtiden. \
+             Efter avslut rapporteras effektmåtten i juni och december fram till den uppföljande utvärderingen ({}).",
             period.label(),
             initiative.start,
-            initiative.end
+            initiative.end,
+            initiative.follow_up_due()
         ));
     }
     None
+}
+
+/// After its end and until its uppföljande utvärdering is due, a satsning goes on reporting
+/// its effektmått — less often: in June and December (what lasted, for the follow-up).
+pub fn is_follow_up_month(initiative: &Initiative, period: Period, today: NaiveDate) -> bool {
+    initiative.status >= Status::Decided
+        && period > Period::of(initiative.end)
+        && period <= Period::of(initiative.follow_up_due()).min(Period::of(today))
+        && period.month().is_multiple_of(6)
+}
+
+/// The months after the end that [`is_follow_up_month`] opens, up to today.
+pub fn follow_up_months(initiative: &Initiative, today: NaiveDate) -> Vec<Period> {
+    let last = Period::of(initiative.follow_up_due()).min(Period::of(today));
+    let first = Period::of(initiative.end).next();
+    if first > last {
+        return Vec::new();
+    }
+    Period::range(first, last)
+        .into_iter()
+        .filter(|p| is_follow_up_month(initiative, *p, today))
+        .collect()
+}
+
+/// The measures `initiative` reports in `period`: [`due_measures`], and after the end only
+/// its effektmått.
+pub fn due_measures_of<'a>(
+    initiative: &Initiative,
+    schema: &'a Schema,
+    period: Period,
+) -> Vec<&'a Measure> {
+    let after_end = period > Period::of(initiative.end);
+    due_measures(schema, period)
+        .into_iter()
+        .filter(|m| !after_end || m.kind == crate::schema::MeasureKind::Effect)
+        .collect()
 }
 
 /// A month as written in URLs and forms ("2026-11").
@@ -229,6 +269,7 @@ mod tests {
             is_example: false,
             parties: vec![],
             leads: vec![(7, "Pia".into())],
+            follow_up_years: crate::initiative::FollowUpYears::DEFAULT,
         }
     }
 
@@ -306,6 +347,46 @@ mod tests {
         }
         assert!(parse_period("nov 2026").is_err());
         assert_eq!(parse_period("2026-11").unwrap(), november);
+    }
+
+    #[test]
+    fn after_the_end_effektmatt_are_reported_in_june_and_december_until_the_follow_up() {
+        // Ends 2027-12-31, followed up two years later (2029-12-31).
+        let ended = initiative(Status::Ended);
+        let open = |p: &str, today: &str| {
+            closed_reason(&ended, Period::parse(p).unwrap(), date(today)).is_none()
+        };
+        assert!(open("2028-06", "2028-07-01"));
+        assert!(open("2029-12", "2030-03-01"));
+        assert!(!open("2028-03", "2028-07-01"), "not a June or December");
+        assert!(!open("2028-12", "2028-07-01"), "not yet");
+        assert!(!open("2030-06", "2031-01-01"), "after the follow-up");
+        let months: Vec<String> = follow_up_months(&ended, date("2029-01-15"))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(months, ["2028-06", "2028-12"]);
+        let activity = Measure {
+            kind: crate::schema::MeasureKind::Activity,
+            ..measure(1, ValueType::Count, Frequency::Monthly)
+        };
+        let effect = Measure {
+            kind: crate::schema::MeasureKind::Effect,
+            ..measure(2, ValueType::Share, Frequency::Monthly)
+        };
+        let schema = Schema {
+            goals: vec![],
+            measures: vec![activity, effect],
+            effects: vec![],
+        };
+        let ids = |p: &str| -> Vec<i64> {
+            due_measures_of(&ended, &schema, Period::parse(p).unwrap())
+                .iter()
+                .map(|m| m.id)
+                .collect()
+        };
+        assert_eq!(ids("2027-12"), [1, 2], "during the period: all");
+        assert_eq!(ids("2028-06"), [2], "after the end: the effektmått");
     }
 
     #[test]
