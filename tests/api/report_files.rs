@@ -262,9 +262,12 @@ fn deref<'a>(pdf: &'a lopdf::Document, object: &'a lopdf::Object) -> &'a lopdf::
     pdf.dereference(object).map(|(_, o)| o).unwrap_or(object)
 }
 
+/// A structure element: its type, /Alt and /T.
+type Element = (String, Option<String>, Option<String>);
+
 /// Every structure element under `node` (a /K entry: a dictionary, a reference, an array of
 /// them, or marked-content ids), depth first: its type and its /Alt and /T when present.
-fn elements(pdf: &lopdf::Document, node: &lopdf::Object, out: &mut Vec<(String, Option<String>, Option<String>)>) {
+fn elements(pdf: &lopdf::Document, node: &lopdf::Object, out: &mut Vec<Element>) {
     match deref(pdf, node) {
         lopdf::Object::Array(items) => {
             for item in items {
@@ -293,7 +296,10 @@ fn bookmarks(pdf: &lopdf::Document, first: Option<&lopdf::Object>) -> Vec<(Strin
     let mut out = Vec::new();
     let mut next = first.map(|o| deref(pdf, o));
     while let Some(lopdf::Object::Dictionary(item)) = next {
-        let title = item.get(b"Title").map(|t| text(deref(pdf, t))).unwrap_or_default();
+        let title = item
+            .get(b"Title")
+            .map(|t| text(deref(pdf, t)))
+            .unwrap_or_default();
         let children = bookmarks(pdf, item.get(b"First").ok())
             .into_iter()
             .map(|(t, _)| t)
@@ -320,7 +326,10 @@ async fn the_pdf_is_tagged_swedish_titled_with_bookmarks_and_alt_text() {
     narrative.text.insert(key.into(), written.into());
     let at = page(initiative.id);
     assert_eq!(
-        browser.submit(&at, &texts(initiative.id, narrative)).await.status(),
+        browser
+            .submit(&at, &texts(initiative.id, narrative))
+            .await
+            .status(),
         StatusCode::SEE_OTHER
     );
 
@@ -333,33 +342,48 @@ async fn the_pdf_is_tagged_swedish_titled_with_bookmarks_and_alt_text() {
     let catalog = pdf.catalog().unwrap();
     // Document language and tagging.
     assert_eq!(text(catalog.get(b"Lang").unwrap()), "sv-SE");
-    let mark_info = deref(&pdf, catalog.get(b"MarkInfo").unwrap()).as_dict().unwrap();
-    assert_eq!(mark_info.get(b"Marked").unwrap().as_bool().unwrap(), true);
+    let mark_info = deref(&pdf, catalog.get(b"MarkInfo").unwrap())
+        .as_dict()
+        .unwrap();
+    assert!(mark_info.get(b"Marked").unwrap().as_bool().unwrap());
     // The title shown in the window, in the Info dictionary and in the XMP metadata.
     let preferences = deref(&pdf, catalog.get(b"ViewerPreferences").unwrap())
         .as_dict()
         .unwrap();
-    assert!(preferences.get(b"DisplayDocTitle").unwrap().as_bool().unwrap());
-    let info = deref(&pdf, pdf.trailer.get(b"Info").unwrap()).as_dict().unwrap();
+    assert!(
+        preferences
+            .get(b"DisplayDocTitle")
+            .unwrap()
+            .as_bool()
+            .unwrap()
+    );
+    let info = deref(&pdf, pdf.trailer.get(b"Info").unwrap())
+        .as_dict()
+        .unwrap();
     let title = text(deref(&pdf, info.get(b"Title").unwrap()));
     assert!(
         title.starts_with("Halvårsredovisning januari–juni 2026") && title.contains("Halvårstest"),
         "{title}"
     );
-    let xmp = deref(&pdf, catalog.get(b"Metadata").unwrap()).as_stream().unwrap();
-    let xmp = String::from_utf8(xmp.decompressed_content().unwrap_or_else(|_| xmp.content.clone()))
+    let xmp = deref(&pdf, catalog.get(b"Metadata").unwrap())
+        .as_stream()
         .unwrap();
+    let xmp = String::from_utf8(
+        xmp.decompressed_content()
+            .unwrap_or_else(|_| xmp.content.clone()),
+    )
+    .unwrap();
     assert!(xmp.contains(&title), "the title in XMP");
     assert!(xmp.contains("pdfuaid"), "claims PDF/UA-1: {xmp}");
 
     // The structure tree: H1 the title, H2 the sections, H3 under them, a table with header
     // cells, and every figure with its text alternative.
-    let root = deref(&pdf, catalog.get(b"StructTreeRoot").unwrap()).as_dict().unwrap();
+    let root = deref(&pdf, catalog.get(b"StructTreeRoot").unwrap())
+        .as_dict()
+        .unwrap();
     let mut found = Vec::new();
     elements(&pdf, root.get(b"K").unwrap(), &mut found);
-    let of = |kind: &str| -> Vec<&(String, Option<String>, Option<String>)> {
-        found.iter().filter(|(k, _, _)| k == kind).collect()
-    };
+    let of = |kind: &str| -> Vec<&Element> { found.iter().filter(|(k, _, _)| k == kind).collect() };
     let h1 = of("H1");
     assert_eq!(h1.len(), 1, "one H1: {h1:?}");
     assert_eq!(h1[0].2.as_deref(), Some(title.as_str()));
@@ -388,19 +412,40 @@ async fn the_pdf_is_tagged_swedish_titled_with_bookmarks_and_alt_text() {
     }
 
     // Bookmarks: the sections, with the measure under its section.
-    let outlines = deref(&pdf, catalog.get(b"Outlines").unwrap()).as_dict().unwrap();
+    let outlines = deref(&pdf, catalog.get(b"Outlines").unwrap())
+        .as_dict()
+        .unwrap();
     let marks = bookmarks(&pdf, outlines.get(b"First").ok());
     let sections: Vec<&str> = marks.iter().map(|(t, _)| t.as_str()).collect();
     assert!(sections.contains(&"Mått och värden"), "{sections:?}");
-    assert!(sections.contains(&"Projektledarens redovisning"), "{sections:?}");
-    let measures = &marks.iter().find(|(t, _)| t == "Mått och värden").unwrap().1;
-    assert!(measures.contains(&"E1 Andel i arbete".to_string()), "{measures:?}");
+    assert!(
+        sections.contains(&"Projektledarens redovisning"),
+        "{sections:?}"
+    );
+    let measures = &marks
+        .iter()
+        .find(|(t, _)| t == "Mått och värden")
+        .unwrap()
+        .1;
+    assert!(
+        measures.contains(&"E1 Andel i arbete".to_string()),
+        "{measures:?}"
+    );
 
     // The text as typed, searchable: its first line, and the line after the break.
     let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
     assert!(pages.len() > 2, "a cover and sections on their own pages");
     let extracted = pdf.extract_text(&pages).unwrap();
-    assert!(extracted.contains("Läxhjälpen nådde 42 elever"), "{extracted}");
-    assert!(extracted.contains("Nästa halvår börjar vi i Oxhagen."), "{extracted}");
-    assert!(extracted.contains(&format!("Sida 1 av {}", pages.len())), "page numbers");
+    assert!(
+        extracted.contains("Läxhjälpen nådde 42 elever"),
+        "{extracted}"
+    );
+    assert!(
+        extracted.contains("Nästa halvår börjar vi i Oxhagen."),
+        "{extracted}"
+    );
+    assert!(
+        extracted.contains(&format!("Sida 1 av {}", pages.len())),
+        "page numbers"
+    );
 }

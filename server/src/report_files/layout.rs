@@ -190,7 +190,9 @@ pub enum Role {
     TBody,
     TR,
     /// A header cell: of its column (the header row) or of its row (the first column).
-    Th { row: bool },
+    Th {
+        row: bool,
+    },
     Td,
     /// A chart with its text alternative, on `page` at `rect` (x, y, width, height).
     Figure {
@@ -261,9 +263,12 @@ pub struct Pages {
     pub bookmarks: Vec<Bookmark>,
 }
 
-/// One table cell laid out: its lines, each a list of (face, text, x offset).
+/// A piece of a line in one face: the face, its text and its x offset in the line.
+type Piece = (Face, String, f32);
+
+/// One table cell laid out: its lines of pieces.
 struct Cell {
-    lines: Vec<Vec<(Face, String, f32)>>,
+    lines: Vec<Vec<Piece>>,
     width: f32,
 }
 
@@ -329,17 +334,12 @@ impl<'m> Layout<'m> {
 
     /// `runs` broken into lines `width` wide: per line, its pieces of one face with their x
     /// offsets, and the line's width.
-    fn lines(
-        &self,
-        runs: &[(Face, &str)],
-        size: f32,
-        width: f32,
-    ) -> Vec<(Vec<(Face, String, f32)>, f32)> {
+    fn lines(&self, runs: &[(Face, &str)], size: f32, width: f32) -> Vec<(Vec<Piece>, f32)> {
         let (chars, faces) = self.measure(runs, size);
         break_lines(&chars, width)
             .into_iter()
             .map(|range| {
-                let mut pieces: Vec<(Face, String, f32)> = Vec::new();
+                let mut pieces: Vec<Piece> = Vec::new();
                 let mut x = 0.0;
                 for i in range {
                     let (c, w) = chars[i];
@@ -377,6 +377,12 @@ impl<'m> Layout<'m> {
     }
 
     fn heading(&mut self, level: u8, text: &str) {
+        // PDF/UA: a heading has a text. An empty one (never expected) is shown as such.
+        let text = if text.trim().is_empty() {
+            "(rubrik saknas)"
+        } else {
+            text
+        };
         let (size, before, after) = match level {
             0 => (TITLE_SIZE, 0.0, 14.0),
             1 => (H1_SIZE, 10.0, 6.0),
@@ -426,7 +432,12 @@ impl<'m> Layout<'m> {
     }
 
     fn row_height(cells: &[Cell]) -> f32 {
-        let lines = cells.iter().map(|c| c.lines.len()).max().unwrap_or(1).max(1);
+        let lines = cells
+            .iter()
+            .map(|c| c.lines.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         lines as f32 * CELL_SIZE * LEADING + 2.0 * CELL_PADDING
     }
 
@@ -465,7 +476,10 @@ impl<'m> Layout<'m> {
             // An empty cell is still marked, so its TD/TH keeps its place in the row.
             self.item(*mark, paints);
         }
-        let frames = rects.into_iter().map(|rect| Paint::Frame { rect }).collect();
+        let frames = rects
+            .into_iter()
+            .map(|rect| Paint::Frame { rect })
+            .collect();
         self.item(Mark::Layout, frames);
         self.y += height;
     }
@@ -636,6 +650,7 @@ pub fn lay_out(doc: &Document, metrics: &Metrics, charts: &[(f32, f32)]) -> Page
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report_files::fonts;
 
     /// Every character one unit wide.
     fn chars(text: &str) -> Vec<(char, f32)> {
@@ -693,10 +708,7 @@ mod tests {
 
     #[test]
     fn lines_may_break_after_a_hyphen_or_dash() {
-        assert_eq!(
-            lines("januari–juni 2026", 10.0),
-            ["januari–", "juni 2026"]
-        );
+        assert_eq!(lines("januari–juni 2026", 10.0), ["januari–", "juni 2026"]);
         assert_eq!(lines("barn-och-unga", 6.0), ["barn-", "och-", "unga"]);
     }
 
@@ -746,7 +758,119 @@ mod tests {
         // Share 100: the 40 keeps 40, the two wide ones share 260 in proportion 300:150.
         let w = column_widths(&[40.0, 300.0, 150.0], 300.0);
         assert_eq!(w[0], 40.0);
-        assert!((w[1] - 173.333).abs() < 1e-2 && (w[2] - 86.667).abs() < 1e-2, "{w:?}");
+        assert!(
+            (w[1] - 173.333).abs() < 1e-2 && (w[2] - 86.667).abs() < 1e-2,
+            "{w:?}"
+        );
         assert!((w.iter().sum::<f32>() - 300.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn characters_the_font_lacks_are_replaced_and_control_characters_dropped() {
+        let fonts = fonts::for_tests();
+        let m = Metrics::new(&fonts.regular, &fonts.bold).unwrap();
+        let shown = |c| m.shown(Face::Regular, c).map(|(c, _)| c);
+        assert_eq!(shown('å'), Some('å'));
+        assert_eq!(shown('–'), Some('–'));
+        assert_eq!(shown('\t'), Some(' '));
+        assert_eq!(shown('\u{7}'), None);
+        assert_eq!(shown('\u{feff}'), None);
+        let cjk = shown('中');
+        assert!(matches!(cjk, Some('\u{fffd}' | '?')), "{cjk:?}");
+    }
+
+    #[test]
+    fn a_long_table_breaks_across_pages_with_its_header_row_repeated_as_layout() {
+        // Arrange: 120 rows, three pages or more.
+        let fonts = fonts::for_tests();
+        let m = Metrics::new(&fonts.regular, &fonts.bold).unwrap();
+        let doc = Document {
+            title: "Halvårsredovisning".into(),
+            cover: vec![],
+            notes: vec![],
+            blocks: vec![Block::Table(Table {
+                caption: "Lång tabell".into(),
+                header: vec!["Månad".into(), "Värde".into()],
+                rows: (1..=120)
+                    .map(|i| vec![format!("Rad {i}"), i.to_string()])
+                    .collect(),
+                numeric: vec![false, true],
+            })],
+        };
+
+        // Act
+        let laid = lay_out(&doc, &m, &[]);
+
+        // Assert: the header on every page, read (TH, scope column) only on the first.
+        assert!(laid.pages.len() >= 3, "{} pages", laid.pages.len());
+        for (n, page) in laid.pages.iter().enumerate() {
+            let header: Vec<Mark> = page
+                .iter()
+                .filter(|item| {
+                    item.paints
+                        .iter()
+                        .any(|p| matches!(p, Paint::Text { text, .. } if text == "Månad"))
+                })
+                .map(|item| item.mark)
+                .collect();
+            assert_eq!(header.len(), 1, "page {n}");
+            match header[0] {
+                Mark::Content(e) if n == 0 => {
+                    assert_eq!(laid.elements[e].role, Role::Th { row: false })
+                }
+                mark => assert_eq!((n > 0, mark), (true, Mark::Layout), "page {n}"),
+            }
+        }
+        // Every row once, its first cell a row header.
+        let rows = laid
+            .elements
+            .iter()
+            .filter(|e| e.role == Role::Th { row: true })
+            .count();
+        assert_eq!(rows, 120);
+        // Nothing but the page number below the bottom margin or left of the left one.
+        for page in &laid.pages {
+            for item in page.iter().filter(|i| i.mark != Mark::PageNumber) {
+                for paint in &item.paints {
+                    match paint {
+                        Paint::Text { x, y, .. } => assert!(*x >= LEFT && *y <= BOTTOM),
+                        Paint::Frame { rect } | Paint::Fill { rect, .. } => {
+                            assert!(rect[1] + rect[3] <= BOTTOM + 0.01, "{rect:?}")
+                        }
+                        Paint::Chart { .. } => {}
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_heading_is_kept_with_what_follows_and_bookmarked_where_it_lands() {
+        // 32 paragraphs leave room on the first page for the heading (21,6 pt) but not for
+        // it and three lines after it: it moves to the next page.
+        let fonts = fonts::for_tests();
+        let m = Metrics::new(&fonts.regular, &fonts.bold).unwrap();
+        let mut blocks: Vec<Block> = (0..32)
+            .map(|i| Block::Para(Para::plain(format!("Rad {i}"))))
+            .collect();
+        blocks.push(Block::Heading {
+            level: 1,
+            text: "Kostnader".into(),
+        });
+        blocks.push(Block::Para(Para::plain("Text under rubriken.")));
+        let doc = Document {
+            title: "Titel".into(),
+            cover: vec![],
+            notes: vec![],
+            blocks,
+        };
+        let laid = lay_out(&doc, &m, &[]);
+        let mark = laid
+            .bookmarks
+            .iter()
+            .find(|b| b.text == "Kostnader")
+            .unwrap();
+        assert_eq!((mark.level, mark.page, mark.y), (1, 1, TOP), "{mark:?}");
+        assert_eq!(laid.pages.len(), 2);
     }
 }

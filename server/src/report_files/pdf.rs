@@ -44,8 +44,8 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{
-    Artifact, ArtifactType, BBox, ContentTag, Identifier, Node, SpanTag, Tag, TagGroup,
-    TableHeaderScope, TagKind, TagTree,
+    Artifact, ArtifactType, BBox, ContentTag, Identifier, Node, SpanTag, TableHeaderScope, Tag,
+    TagGroup, TagKind, TagTree,
 };
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Data, SerializeSettings};
@@ -158,7 +158,10 @@ fn draw(
                 surface.draw_path(&path);
             }
         }
-        Paint::Chart { n, rect: [x, y, w, h] } => {
+        Paint::Chart {
+            n,
+            rect: [x, y, w, h],
+        } => {
             if let (Some(tree), Some(size)) = (charts.get(*n), Size::from_wh(*w, *h)) {
                 surface.push_transform(&Transform::from_translate(*x, *y));
                 surface.draw_svg(
@@ -197,8 +200,7 @@ fn tag_of(element: &Element) -> TagKind {
         Role::Td => Tag::TD.into(),
         Role::Figure { alt, page, rect } => Tag::Figure(Some(alt.clone()))
             .with_bbox(
-                Rect::from_xywh(rect[0], rect[1], rect[2], rect[3])
-                    .map(|r| BBox::new(*page, r)),
+                Rect::from_xywh(rect[0], rect[1], rect[2], rect[3]).map(|r| BBox::new(*page, r)),
             )
             .into(),
     }
@@ -322,7 +324,9 @@ pub fn write(doc: &Document, fonts: &ReportFonts) -> anyhow::Result<Vec<u8>> {
         let mut surface = page.surface();
         for item in items {
             let tag = match item.mark {
-                Mark::Content(_) if item.paints.iter().any(|p| matches!(p, Paint::Chart { .. })) => {
+                Mark::Content(_)
+                    if item.paints.iter().any(|p| matches!(p, Paint::Chart { .. })) =>
+                {
                     ContentTag::Other
                 }
                 Mark::Content(_) => ContentTag::Span(SpanTag::empty()),
@@ -354,4 +358,48 @@ pub fn write(doc: &Document, fonts: &ReportFonts) -> anyhow::Result<Vec<u8>> {
     );
     pdf.finish()
         .map_err(|e| anyhow::anyhow!("the PDF could not be written (PDF/UA-1): {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report_files::fonts;
+    use crate::report_files::{Para, Table};
+
+    #[test]
+    fn text_the_font_cannot_show_and_empty_cells_still_make_a_valid_pdf_ua_file() {
+        // krilla's PDF/UA-1 validator refuses unmapped glyphs, headings without text and
+        // figures without alt text: what a user typed must never trigger that.
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="340" height="200">
+            <rect x="10" y="10" width="100" height="50" fill="#1f77b4"/>
+            <text x="20" y="120" font-family="sans-serif" font-size="12">jan 26 中</text></svg>"##;
+        let doc = Document {
+            title: "Halvårsredovisning januari–juni 2026: Test".into(),
+            cover: vec![(
+                "Satsning".into(),
+                "Läxhjälp 中文 \u{1F600}\u{7}\u{feff}".into(),
+            )],
+            notes: vec![],
+            blocks: vec![
+                Block::PageBreak,
+                Block::Heading {
+                    level: 1,
+                    text: "".into(),
+                },
+                Block::Para(Para::plain("")),
+                Block::Figure {
+                    svg: svg.into(),
+                    alt: "Diagram Test: en stapel.".into(),
+                },
+                Block::Table(Table {
+                    caption: String::new(),
+                    header: vec![String::new(), "Värde".into()],
+                    rows: vec![vec![String::new(), String::new()]],
+                    numeric: vec![false, true],
+                }),
+            ],
+        };
+        let bytes = write(&doc, &fonts::for_tests()).expect("accepted by the PDF/UA-1 validator");
+        assert!(bytes.starts_with(b"%PDF-1.7"));
+    }
 }
