@@ -347,6 +347,10 @@ pub fn router(
             "/satsningar/{id}/halvar/{halvar}/redovisning.docx",
             get(crate::report_files::report_docx),
         )
+        .route(
+            "/satsningar/{id}/halvar/{halvar}/redovisning.pdf",
+            get(crate::report_files::report_pdf),
+        )
         .route("/satsningar/{id}/schema.csv", get(exports::schema_csv))
         .route("/satsningar/{id}/schema.xlsx", get(exports::schema_xlsx))
         .route(

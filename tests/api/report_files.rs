@@ -1,6 +1,7 @@
 //! The half-year report as files: the Word download read back (heading styles, a table with
-//! the measure, every picture with alternative text, the submitted snapshot's numbers), and
-//! the same access as the report page.
+//! the measure, every picture with alternative text, the submitted snapshot's numbers), the PDF
+//! read back with lopdf (language, tagging, headings and figures with alt text, bookmarks, the
+//! title shown in the window, the text typed), and the same access as the report page.
 
 use std::io::Read;
 
@@ -8,7 +9,7 @@ use app::auth::Role;
 use reqwest::StatusCode;
 
 use crate::builders::UserBuilder;
-use crate::halfyear::{HALF, page, satsning, write_and_submit};
+use crate::halfyear::{HALF, all_texts, page, satsning, texts, write_and_submit};
 use crate::helpers::{TestApp, spawn_app};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -16,6 +17,10 @@ const WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessin
 
 fn docx_path(initiative: i64) -> String {
     format!("{}/redovisning.docx", page(initiative))
+}
+
+fn pdf_path(initiative: i64) -> String {
+    format!("{}/redovisning.pdf", page(initiative))
 }
 
 /// GET `path` as `browser`: 200 and the body.
@@ -198,46 +203,249 @@ async fn the_files_follow_the_report_pages_access() {
         .of_organisation(elsewhere)
         .login(&app)
         .await;
-    let path = docx_path(initiative.id);
-
-    // The satsning's projektledare and the beredningsgrupp may download the draft.
-    for browser in [&lead_browser, &beredning] {
-        assert_eq!(browser.get(&path).await.status(), StatusCode::OK);
-    }
-    // Another satsning's projektledare and another organisation's admin: not found.
-    for browser in [&other_lead, &foreign_admin] {
-        let response = browser.get(&path).await;
-        assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        assert!(!response.text().await.unwrap().contains("Halvårstest"));
-    }
-    // A half-year the satsning does not report on, or no half-year at all: not found.
-    for wrong in ["2024-H1", "2026-H3", "nästa"] {
-        let path = format!(
-            "/satsningar/{}/halvar/{wrong}/redovisning.docx",
-            initiative.id
-        );
-        assert_eq!(
-            lead_browser.get(&path).await.status(),
-            StatusCode::NOT_FOUND,
-            "{path}"
-        );
-    }
-    // Logged out: to the login, nothing of the report.
-    let anonymous = app.with_new_client().get(&path).await;
-    assert!(
-        anonymous.status().is_redirection(),
-        "{}",
-        anonymous.status()
-    );
-    // The report page links the download.
     let html = lead_browser
         .get(&page(initiative.id))
         .await
         .text()
         .await
         .unwrap();
+
+    for (extension, path) in [
+        ("docx", docx_path(initiative.id)),
+        ("pdf", pdf_path(initiative.id)),
+    ] {
+        // The satsning's projektledare and the beredningsgrupp may download the draft.
+        for browser in [&lead_browser, &beredning] {
+            assert_eq!(browser.get(&path).await.status(), StatusCode::OK, "{path}");
+        }
+        // Another satsning's projektledare and another organisation's admin: not found.
+        for browser in [&other_lead, &foreign_admin] {
+            let response = browser.get(&path).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+            assert!(!response.text().await.unwrap().contains("Halvårstest"));
+        }
+        // A half-year the satsning does not report on, or no half-year at all: not found.
+        for wrong in ["2024-H1", "2026-H3", "nästa"] {
+            let path = format!(
+                "/satsningar/{}/halvar/{wrong}/redovisning.{extension}",
+                initiative.id
+            );
+            assert_eq!(
+                lead_browser.get(&path).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        // Logged out: to the login, nothing of the report.
+        let anonymous = app.with_new_client().get(&path).await;
+        assert!(
+            anonymous.status().is_redirection(),
+            "{path}: {}",
+            anonymous.status()
+        );
+        // The report page links the download.
+        assert!(
+            html.contains(&format!("href=\"{path}\"")),
+            "the page links {path}"
+        );
+    }
+    assert!(html.contains("Ladda ner som PDF"));
+}
+
+/// A PDF text string (UTF-16BE with a byte-order mark, or PDFDocEncoding) as text.
+fn text(object: &lopdf::Object) -> String {
+    lopdf::decode_text_string(object).unwrap_or_default()
+}
+
+/// `object`, following a reference.
+fn deref<'a>(pdf: &'a lopdf::Document, object: &'a lopdf::Object) -> &'a lopdf::Object {
+    pdf.dereference(object).map(|(_, o)| o).unwrap_or(object)
+}
+
+/// A structure element: its type, /Alt and /T.
+type Element = (String, Option<String>, Option<String>);
+
+/// Every structure element under `node` (a /K entry: a dictionary, a reference, an array of
+/// them, or marked-content ids), depth first: its type and its /Alt and /T when present.
+fn elements(pdf: &lopdf::Document, node: &lopdf::Object, out: &mut Vec<Element>) {
+    match deref(pdf, node) {
+        lopdf::Object::Array(items) => {
+            for item in items {
+                elements(pdf, item, out);
+            }
+        }
+        lopdf::Object::Dictionary(dict) => {
+            if let Ok(kind) = dict.get(b"S").and_then(|s| s.as_name()) {
+                let field = |key: &[u8]| dict.get(key).ok().map(|o| text(deref(pdf, o)));
+                out.push((
+                    String::from_utf8_lossy(kind).into_owned(),
+                    field(b"Alt"),
+                    field(b"T"),
+                ));
+            }
+            if let Ok(kids) = dict.get(b"K") {
+                elements(pdf, kids, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The titles of the outline items under `first` and their siblings, each with its children.
+fn bookmarks(pdf: &lopdf::Document, first: Option<&lopdf::Object>) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut next = first.map(|o| deref(pdf, o));
+    while let Some(lopdf::Object::Dictionary(item)) = next {
+        let title = item
+            .get(b"Title")
+            .map(|t| text(deref(pdf, t)))
+            .unwrap_or_default();
+        let children = bookmarks(pdf, item.get(b"First").ok())
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        out.push((title, children));
+        next = item.get(b"Next").ok().map(|o| deref(pdf, o));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_pdf_is_tagged_swedish_titled_with_bookmarks_and_alt_text() {
+    // Arrange: the draft's Genomförande written with a paragraph long enough to wrap and a
+    // line break, the other texts short.
+    let app = spawn_app().await;
+    let (lead, browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    let (initiative, _) = satsning(&app, &lead).await;
+    let mut narrative = all_texts("Utkast");
+    let written = "Läxhjälpen nådde 42 elever i Vivalla under våren. Vi har haft tolv \
+                   träffar på biblioteket, två kvällar i veckan, med tre anställda och fyra \
+                   volontärer från gymnasiet som hjälper till med matematik och svenska.\n\
+                   Nästa halvår börjar vi i Oxhagen.";
+    let key = app::halfyear::NARRATIVES[0].0;
+    narrative.text.insert(key.into(), written.into());
+    let at = page(initiative.id);
+    assert_eq!(
+        browser
+            .submit(&at, &texts(initiative.id, narrative))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Act
+    let bytes = download(&browser, &pdf_path(initiative.id), "application/pdf").await;
+
+    // Assert: a PDF lopdf reads.
+    assert!(bytes.starts_with(b"%PDF-1.7"), "a PDF 1.7 file");
+    let pdf = lopdf::Document::load_mem(&bytes).expect("lopdf reads the PDF");
+    let catalog = pdf.catalog().unwrap();
+    // Document language and tagging.
+    assert_eq!(text(catalog.get(b"Lang").unwrap()), "sv-SE");
+    let mark_info = deref(&pdf, catalog.get(b"MarkInfo").unwrap())
+        .as_dict()
+        .unwrap();
+    assert!(mark_info.get(b"Marked").unwrap().as_bool().unwrap());
+    // The title shown in the window, in the Info dictionary and in the XMP metadata.
+    let preferences = deref(&pdf, catalog.get(b"ViewerPreferences").unwrap())
+        .as_dict()
+        .unwrap();
     assert!(
-        html.contains(&format!("href=\"{path}\"")),
-        "the page links {path}"
+        preferences
+            .get(b"DisplayDocTitle")
+            .unwrap()
+            .as_bool()
+            .unwrap()
+    );
+    let info = deref(&pdf, pdf.trailer.get(b"Info").unwrap())
+        .as_dict()
+        .unwrap();
+    let title = text(deref(&pdf, info.get(b"Title").unwrap()));
+    assert!(
+        title.starts_with("Halvårsredovisning januari–juni 2026") && title.contains("Halvårstest"),
+        "{title}"
+    );
+    let xmp = deref(&pdf, catalog.get(b"Metadata").unwrap())
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8(
+        xmp.decompressed_content()
+            .unwrap_or_else(|_| xmp.content.clone()),
+    )
+    .unwrap();
+    assert!(xmp.contains(&title), "the title in XMP");
+    assert!(xmp.contains("pdfuaid"), "claims PDF/UA-1: {xmp}");
+
+    // The structure tree: H1 the title, H2 the sections, H3 under them, a table with header
+    // cells, and every figure with its text alternative.
+    let root = deref(&pdf, catalog.get(b"StructTreeRoot").unwrap())
+        .as_dict()
+        .unwrap();
+    let mut found = Vec::new();
+    elements(&pdf, root.get(b"K").unwrap(), &mut found);
+    let of = |kind: &str| -> Vec<&Element> { found.iter().filter(|(k, _, _)| k == kind).collect() };
+    let h1 = of("H1");
+    assert_eq!(h1.len(), 1, "one H1: {h1:?}");
+    assert_eq!(h1[0].2.as_deref(), Some(title.as_str()));
+    let h2: Vec<&str> = of("H2").iter().filter_map(|e| e.2.as_deref()).collect();
+    for section in [
+        "Mått och värden",
+        "Rapportering",
+        "Avvikelser under halvåret",
+        "Enkäter",
+        "Kostnader",
+        "Projektledarens redovisning",
+    ] {
+        assert!(h2.contains(&section), "{section} in {h2:?}");
+    }
+    let h3: Vec<&str> = of("H3").iter().filter_map(|e| e.2.as_deref()).collect();
+    assert!(h3.contains(&"E1 Andel i arbete"), "{h3:?}");
+    assert!(h3.contains(&"Genomförande"), "{h3:?}");
+    let figures = of("Figure");
+    assert_eq!(figures.len(), 1, "one chart: {figures:?}");
+    for (_, alt, _) in &figures {
+        let alt = alt.as_deref().unwrap_or_default();
+        assert!(alt.contains("E1 Andel i arbete"), "alt text: {alt:?}");
+    }
+    for kind in ["Table", "Caption", "TH", "TD", "TR", "P"] {
+        assert!(!of(kind).is_empty(), "a {kind} element");
+    }
+
+    // Bookmarks: the sections, with the measure under its section.
+    let outlines = deref(&pdf, catalog.get(b"Outlines").unwrap())
+        .as_dict()
+        .unwrap();
+    let marks = bookmarks(&pdf, outlines.get(b"First").ok());
+    let sections: Vec<&str> = marks.iter().map(|(t, _)| t.as_str()).collect();
+    assert!(sections.contains(&"Mått och värden"), "{sections:?}");
+    assert!(
+        sections.contains(&"Projektledarens redovisning"),
+        "{sections:?}"
+    );
+    let measures = &marks
+        .iter()
+        .find(|(t, _)| t == "Mått och värden")
+        .unwrap()
+        .1;
+    assert!(
+        measures.contains(&"E1 Andel i arbete".to_string()),
+        "{measures:?}"
+    );
+
+    // The text as typed, searchable: its first line, and the line after the break.
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    assert!(pages.len() > 2, "a cover and sections on their own pages");
+    let extracted = pdf.extract_text(&pages).unwrap();
+    assert!(
+        extracted.contains("Läxhjälpen nådde 42 elever"),
+        "{extracted}"
+    );
+    assert!(
+        extracted.contains("Nästa halvår börjar vi i Oxhagen."),
+        "{extracted}"
+    );
+    assert!(
+        extracted.contains(&format!("Sida 1 av {}", pages.len())),
+        "page numbers"
     );
 }

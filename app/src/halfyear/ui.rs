@@ -145,6 +145,7 @@ fn Report(data: ReportPage) -> impl IntoView {
             </dl>
             <ul class="no-print report-downloads" aria-label="Ladda ner redovisningen">
                 <li><a href=format!("{page}/redovisning.docx")>"Ladda ner som Word (.docx)"</a></li>
+                <li><a href=format!("{page}/redovisning.pdf")>"Ladda ner som PDF"</a></li>
             </ul>
             {data.snapshot_note.clone().map(|n| view! { <p class="hint">{n}</p> })}
             {(!data.newer.is_empty()).then(|| view! {

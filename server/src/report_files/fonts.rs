@@ -89,3 +89,12 @@ pub fn png(fonts: &ReportFonts, svg: &str, scale: f32) -> anyhow::Result<(Vec<u8
     );
     Ok((pixmap.encode_png()?, width, height))
 }
+
+/// The report font for unit tests: `UTFALL_REPORT_FONT_DIR` or Debian's folder.
+#[cfg(test)]
+pub fn for_tests() -> ReportFonts {
+    let dir = std::env::var_os("UTFALL_REPORT_FONT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/share/fonts/truetype/dejavu".into());
+    ReportFonts::load(&dir).expect("DejaVu Sans (scripts/setup.sh installs fonts-dejavu-core)")
+}

@@ -10,6 +10,8 @@
 
 pub mod docx;
 pub mod fonts;
+pub mod layout;
+pub mod pdf;
 
 use app::halfyear::api::ReportPage;
 use app::halfyear::sections::{MeasureBlock, SectionBody};
@@ -456,18 +458,56 @@ fn no_fonts() -> Response {
         .into_response()
 }
 
+/// The two files a report is downloaded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Word,
+    Pdf,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Word => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::Word => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Pdf => "application/pdf",
+        }
+    }
+
+    /// The file in the Swedish error message: "Wordfilen kunde inte skapas."
+    fn what(self) -> &'static str {
+        match self {
+            Format::Word => "Wordfilen",
+            Format::Pdf => "PDF-filen",
+        }
+    }
+
+    fn write(self, doc: &Document, fonts: &fonts::ReportFonts) -> anyhow::Result<Vec<u8>> {
+        match self {
+            Format::Word => docx::write(doc, fonts),
+            Format::Pdf => pdf::write(doc, fonts),
+        }
+    }
+}
+
 /// A built file as a download, or a Swedish 500 when it could not be built.
-fn download(
-    page: &ReportPage,
-    built: anyhow::Result<Vec<u8>>,
-    extension: &str,
-    content_type: &'static str,
-    what: &str,
-) -> Response {
+fn download(page: &ReportPage, built: anyhow::Result<Vec<u8>>, format: Format) -> Response {
+    let extension = format.extension();
     match built {
         Ok(bytes) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(format.content_type()),
+                ),
                 (
                     header::CONTENT_DISPOSITION,
                     crate::exports::attachment(&file_name(page, extension)),
@@ -482,11 +522,37 @@ fn download(
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                format!("{what} kunde inte skapas. Försök igen om en stund."),
+                format!(
+                    "{} kunde inte skapas. Försök igen om en stund.",
+                    format.what()
+                ),
             )
                 .into_response()
         }
     }
+}
+
+/// The report of the address as `format`: the page's access and answers, the file written
+/// off the async threads (a long report's layout and font subsetting take milliseconds).
+async fn report_file(
+    state: &AppState,
+    visible: &VisibleInitiative,
+    halvar: &str,
+    format: Format,
+) -> Response {
+    let page = match page_of(state, visible, halvar).await {
+        Ok(page) => page,
+        Err(response) => return response,
+    };
+    let Some(fonts) = state.report_fonts.clone() else {
+        return no_fonts();
+    };
+    let doc = document(&page, app::halfyear::api::today());
+    let built = tokio::task::spawn_blocking(move || format.write(&doc, &fonts))
+        .await
+        .map_err(anyhow::Error::from)
+        .and_then(|r| r);
+    download(&page, built, format)
 }
 
 /// GET /satsningar/{id}/halvar/{halvar}/redovisning.docx
@@ -495,23 +561,14 @@ pub async fn report_docx(
     visible: VisibleInitiative,
     Path((_, halvar)): Path<(String, String)>,
 ) -> Response {
-    let page = match page_of(&state, &visible, &halvar).await {
-        Ok(page) => page,
-        Err(response) => return response,
-    };
-    let Some(fonts) = state.report_fonts.clone() else {
-        return no_fonts();
-    };
-    let doc = document(&page, app::halfyear::api::today());
-    let built = tokio::task::spawn_blocking(move || docx::write(&doc, &fonts))
-        .await
-        .map_err(anyhow::Error::from)
-        .and_then(|r| r);
-    download(
-        &page,
-        built,
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Wordfilen",
-    )
+    report_file(&state, &visible, &halvar, Format::Word).await
+}
+
+/// GET /satsningar/{id}/halvar/{halvar}/redovisning.pdf
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    visible: VisibleInitiative,
+    Path((_, halvar)): Path<(String, String)>,
+) -> Response {
+    report_file(&state, &visible, &halvar, Format::Pdf).await
 }
