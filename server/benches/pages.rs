@@ -26,13 +26,11 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
 use server::config::Config;
-use server::startup::Application;
 
 mod common;
 
-use common::report;
+use common::{connect, report};
 
 const PASSWORD: &str = "bänkprov-lösenord-2026";
 const EMAIL: &str = "beredning@bench.se";
@@ -60,20 +58,7 @@ fn main() {
         log: "off".into(),
         ..Config::default()
     };
-    let (ready, started) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .thread_stack_size(server::startup::THREAD_STACK_BYTES)
-            .build()
-            .expect("server runtime");
-        runtime.block_on(async move {
-            let application = Application::build(&config).await.expect("app builds");
-            let _ = ready.send(application.port());
-            let _ = application.run_until(std::future::pending()).await;
-        });
-    });
-    let port = started.recv().expect("server started");
+    let port = common::start_server(config);
     load.block_on(measure(port, per_organisation as usize));
 }
 
@@ -177,8 +162,14 @@ async fn measure(port: u16, per_organisation: usize) {
         page.len() / 1000
     );
     let page = get_text(&mut conn, &queue).await;
+    // The queue shows a page of its open flags and says how many there are in all.
+    let total = page
+        .split_once(" avvikelser")
+        .and_then(|(before, _)| before.rsplit('>').next())
+        .unwrap_or("?")
+        .to_string();
     println!(
-        "/avvikelser: {} öppna avvikelser, {} kB",
+        "/avvikelser: {total} öppna avvikelser, {} på sidan, {} kB",
         page.matches("<tr id=\"avvikelse-").count(),
         page.len() / 1000
     );
@@ -277,18 +268,6 @@ async fn login(port: u16) -> String {
         .find(|v| !v.contains("Max-Age=0"))
         .expect("session cookie");
     cookie.split(';').next().unwrap().to_string()
-}
-
-async fn connect(port: u16) -> SendRequest<Full<Bytes>> {
-    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    stream.set_nodelay(true).expect("nodelay");
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("handshake");
-    tokio::spawn(connection);
-    sender
 }
 
 fn request(target: &Target) -> http::Request<Full<Bytes>> {

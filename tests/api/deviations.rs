@@ -395,6 +395,101 @@ async fn the_queue_is_narrowed_by_namnd_and_projektledare_and_refuses_unknown_fi
 }
 
 #[tokio::test]
+async fn the_queue_shows_a_hundred_flags_a_page_and_pages_on_with_the_filter_kept() {
+    // Arrange: one real flag and 150 copies of it under other windows (151 open flags).
+    let app = spawn_app().await;
+    let (_, review) = UserBuilder::with_role(Role::Review).login(&app).await;
+    let (initiative, _) = flagged_satsning(&app).await;
+    let original = flags(&app, initiative.id).await[0].0;
+    for n in 0..150 {
+        app::db_write!(&app.db, |pool| {
+            sqlx::query(
+                "INSERT INTO deviation_flag
+                   (organisation_id, initiative_id, measure_id, measure_key, rule, window_key,
+                    severity, status, explanation, numbers, points, provisional, opened_at, updated_at)
+                 SELECT organisation_id, initiative_id, measure_id, measure_key, rule, $2,
+                    severity, status, explanation, numbers, points, provisional, opened_at, updated_at
+                 FROM deviation_flag WHERE id = $1",
+            )
+            .bind(original)
+            .bind(format!("kopia-{n}"))
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap()
+        });
+    }
+    let page = |html: &str| {
+        let doc = scraper::Html::parse_document(html);
+        let row = scraper::Selector::parse("table.queue tbody tr").unwrap();
+        let link = scraper::Selector::parse("nav.pager a").unwrap();
+        let rows: Vec<String> = doc
+            .select(&row)
+            .filter_map(|r| r.value().attr("id").map(str::to_string))
+            .collect();
+        let links: Vec<(String, String)> = doc
+            .select(&link)
+            .map(|a| {
+                (
+                    a.value().attr("rel").unwrap_or_default().to_string(),
+                    a.value().attr("href").unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        (rows, links)
+    };
+
+    // Act & assert: the first page has 100 rows, says where it is and links on.
+    let first = review.get("/avvikelser").await.text().await.unwrap();
+    let (rows_one, links_one) = page(&first);
+    assert_eq!(rows_one.len(), 100);
+    assert!(first.contains("151 avvikelser, 1–100 visas."), "{first}");
+    assert!(first.contains("Sida 1 av 2"));
+    assert_eq!(
+        links_one,
+        vec![("next".into(), "/avvikelser?sida=2".into())]
+    );
+    // The second has the other 51 and links back.
+    let second = review.get("/avvikelser?sida=2").await.text().await.unwrap();
+    let (rows_two, links_two) = page(&second);
+    assert_eq!(rows_two.len(), 51);
+    assert!(second.contains("151 avvikelser, 101–151 visas."));
+    assert_eq!(links_two, vec![("prev".into(), "/avvikelser".into())]);
+    let mut all: Vec<String> = rows_one.iter().chain(&rows_two).cloned().collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 151, "every flag on exactly one page");
+    // A page past the end shows the last one; the filter is kept in the links.
+    let past = review.get("/avvikelser?sida=9").await.text().await.unwrap();
+    assert_eq!(page(&past).0, rows_two);
+    let filtered = review
+        .get(&format!("/avvikelser?satsning={}", initiative.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        page(&filtered).1,
+        vec![(
+            "next".into(),
+            format!("/avvikelser?satsning={}&sida=2", initiative.id)
+        )]
+    );
+    // Not a page number: a Swedish 400.
+    for bad in ["0", "andra", "-1"] {
+        let response = review.get(&format!("/avvikelser?sida={bad}")).await;
+        assert_eq!(response.status(), 400, "sida={bad}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("Okänd sida i avvikelselistan.")
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_chart_marks_the_flagged_month_and_names_the_rule_in_its_table() {
     let app = spawn_app().await;
     let (initiative, lead) = flagged_satsning(&app).await;

@@ -18,7 +18,11 @@ pub const MEETING_LOOKBACK_DAYS: i64 = 21;
 /// The queue page's data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueData {
+    /// This page's flags, in the queue's order.
     pub flags: Vec<FlagSummary>,
+    /// The page shown (from 1) and how many flags the filter finds in all.
+    pub page: i64,
+    pub total: i64,
     /// The organisation's satsningar (id, name) for the filter.
     pub initiatives: Vec<(i64, String)>,
     /// The nämnder and other parties taking part in a satsning (id, name), for the filter.
@@ -55,6 +59,26 @@ pub struct FilterQuery {
     pub status: Option<String>,
     pub namnd: Option<String>,
     pub projektledare: Option<String>,
+    /// The page of the queue (from 1; absent = the first).
+    pub sida: Option<String>,
+}
+
+/// The page number in `?sida=`: absent is the first; anything but a whole number from 1 is a
+/// 400 that says so.
+pub fn parse_page(raw: Option<String>) -> Result<i64, AppError> {
+    match given(raw) {
+        None => Ok(1),
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=1_000_000).contains(p))
+            .ok_or_else(|| AppError::BadRequest("Okänd sida i avvikelselistan.".into())),
+    }
+}
+
+/// The last page of a queue of `total` flags (1 when there are none).
+pub fn last_page(total: i64) -> i64 {
+    ((total + super::QUEUE_PAGE_SIZE - 1) / super::QUEUE_PAGE_SIZE).max(1)
 }
 
 /// Reads the queue's filters from the address; unknown values are a 400 with a Swedish
@@ -87,9 +111,20 @@ pub fn parse_filter(query: FilterQuery) -> Result<QueueFilter, AppError> {
 #[server(endpoint = "avvikelser/lista")]
 pub async fn deviation_queue(query: FilterQuery) -> Result<QueueData, AppError> {
     let user = crate::auth::require(&super::QUEUE_ROLES).await?;
+    let asked = parse_page(query.sida.clone())?;
     let filter = parse_filter(query)?;
     let db = expect_context::<crate::db::Db>();
-    let flags = super::repo::queue(&db, user.organisation_id, &filter).await?;
+    let size = super::QUEUE_PAGE_SIZE;
+    let (mut flags, total) =
+        super::repo::queue_page(&db, user.organisation_id, &filter, (asked - 1) * size, size)
+            .await?;
+    // A page past the end (flags handled meanwhile) shows the last one.
+    let page = asked.min(last_page(total));
+    if page < asked {
+        (flags, _) =
+            super::repo::queue_page(&db, user.organisation_id, &filter, (page - 1) * size, size)
+                .await?;
+    }
     let all = crate::initiative::repo::list(&db, user.organisation_id).await?;
     let initiatives = all.iter().map(|i| (i.id, i.name.clone())).collect();
     let sorted = |pairs: std::collections::BTreeMap<i64, String>| {
@@ -105,6 +140,8 @@ pub async fn deviation_queue(query: FilterQuery) -> Result<QueueData, AppError> 
     let leads = sorted(all.iter().flat_map(|i| i.leads.iter().cloned()).collect());
     Ok(QueueData {
         flags,
+        page,
+        total,
         initiatives,
         parties,
         leads,

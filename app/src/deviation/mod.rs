@@ -787,6 +787,9 @@ pub fn may_decide(user: &crate::auth::CurrentUser) -> bool {
     user.has_any(&[crate::auth::Role::Review, crate::auth::Role::Admin])
 }
 
+/// Flags on one page of the queue `/avvikelser`.
+pub const QUEUE_PAGE_SIZE: i64 = 100;
+
 /// The roles that work the queue and the meeting view.
 pub const QUEUE_ROLES: [crate::auth::Role; 3] = [
     crate::auth::Role::Admin,

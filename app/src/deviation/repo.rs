@@ -551,7 +551,7 @@ impl SummaryRow {
 
 /// The flag summary's SELECT followed by `$rest` (the WHERE and ORDER BY), as one literal.
 macro_rules! summary_sql {
-    ($rest:literal) => {
+    ($($rest:tt)*) => {
         concat!(
             "SELECT f.id, f.initiative_id, i.name AS initiative_name, i.is_example,
         f.measure_id, m.code AS measure_code, m.name AS measure_name, f.rule, f.window_key,
@@ -559,8 +559,22 @@ macro_rules! summary_sql {
      FROM deviation_flag f
      JOIN initiative i ON i.id = f.initiative_id
      LEFT JOIN measure m ON m.id = f.measure_id ",
-            $rest
+            $($rest)*
         )
+    };
+}
+
+/// The queue's filter as SQL over `deviation_flag f` ($1 the organisation, $2–$6 the filters).
+macro_rules! queue_where {
+    () => {
+        "WHERE f.organisation_id = $1
+           AND ($2 IS NULL OR f.initiative_id = $2)
+           AND ($3 IS NULL OR f.rule = $3)
+           AND (($4 IS NULL AND f.status <> 'stangd') OR f.status = $4)
+           AND ($5 IS NULL OR f.initiative_id IN
+                (SELECT initiative_id FROM initiative_lead WHERE user_id = $5))
+           AND ($6 IS NULL OR f.initiative_id IN
+                (SELECT initiative_id FROM initiative_party WHERE party_id = $6))"
     };
 }
 
@@ -571,16 +585,22 @@ pub async fn queue(
     organisation_id: i64,
     filter: &QueueFilter,
 ) -> Result<Vec<FlagSummary>, AppError> {
+    queue_rows(db, organisation_id, filter, 0, i64::MAX).await
+}
+
+/// `limit` of the flags [`queue`] lists, from `offset`: the queue's order is SQL's, so a page
+/// reads only its own rows however many flags are open.
+async fn queue_rows(
+    db: &Db,
+    organisation_id: i64,
+    filter: &QueueFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<FlagSummary>, AppError> {
     let sql = summary_sql!(
-        "WHERE f.organisation_id = $1
-           AND ($2 IS NULL OR f.initiative_id = $2)
-           AND ($3 IS NULL OR f.rule = $3)
-           AND (($4 IS NULL AND f.status <> 'stangd') OR f.status = $4)
-           AND ($5 IS NULL OR f.initiative_id IN
-                (SELECT initiative_id FROM initiative_lead WHERE user_id = $5))
-           AND ($6 IS NULL OR f.initiative_id IN
-                (SELECT initiative_id FROM initiative_party WHERE party_id = $6))
-         ORDER BY f.id"
+        queue_where!(),
+        " ORDER BY CASE f.severity WHEN 'rod' THEN 0 ELSE 1 END, f.opened_at, f.id
+          LIMIT $7 OFFSET $8"
     );
     let status = filter.status.map(FlagStatus::as_db);
     let rows: Vec<SummaryRow> = db_read!(db, |pool| {
@@ -591,12 +611,39 @@ pub async fn queue(
             .bind(status)
             .bind(filter.led_by)
             .bind(filter.party_id)
+            .bind(limit)
+            .bind(offset)
             .fetch_all(pool)
             .await
     })?;
-    let mut flags: Vec<FlagSummary> = rows.into_iter().filter_map(SummaryRow::summary).collect();
-    super::queue_order(&mut flags);
-    Ok(flags)
+    Ok(rows.into_iter().filter_map(SummaryRow::summary).collect())
+}
+
+/// One page of the queue: `limit` flags from `offset`, and how many the filter finds in all.
+pub async fn queue_page(
+    db: &Db,
+    organisation_id: i64,
+    filter: &QueueFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<FlagSummary>, i64), AppError> {
+    let flags = queue_rows(db, organisation_id, filter, offset, limit).await?;
+    let status = filter.status.map(FlagStatus::as_db);
+    let total: i64 = db_read!(db, |pool| {
+        sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM deviation_flag f ",
+            queue_where!()
+        ))
+        .bind(organisation_id)
+        .bind(filter.initiative_id)
+        .bind(filter.rule.as_deref())
+        .bind(status)
+        .bind(filter.led_by)
+        .bind(filter.party_id)
+        .fetch_one(pool)
+        .await
+    })?;
+    Ok((flags, total))
 }
 
 /// Flags opened or changed at or after `since` (closed ones included): the meeting's agenda.

@@ -937,3 +937,19 @@ fn spending_comes_from_the_recorded_actual_costs() {
         "no budget"
     );
 }
+
+#[test]
+fn the_queue_page_is_a_whole_number_from_one_and_the_last_page_covers_every_flag() {
+    use crate::deviation::api::{last_page, parse_page};
+    assert_eq!(parse_page(None).unwrap(), 1);
+    assert_eq!(parse_page(Some(" ".into())).unwrap(), 1);
+    assert_eq!(parse_page(Some("3".into())).unwrap(), 3);
+    for bad in ["0", "-2", "1,5", "två", "99999999999"] {
+        assert!(parse_page(Some(bad.into())).is_err(), "{bad}");
+    }
+    assert_eq!(last_page(0), 1);
+    assert_eq!(last_page(1), 1);
+    assert_eq!(last_page(QUEUE_PAGE_SIZE), 1);
+    assert_eq!(last_page(QUEUE_PAGE_SIZE + 1), 2);
+    assert_eq!(last_page(5940), 60);
+}

@@ -8,9 +8,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{
     DecideDeviation, ExplainDeviation, FilterQuery, FlagPage, HandleDeviations, MeetingData,
-    QueueData, deviation_flag, deviation_meeting, deviation_queue,
+    QueueData, deviation_flag, deviation_meeting, deviation_queue, last_page,
 };
-use super::{Decision, FlagStatus, FlagSummary, rules::RULES};
+use super::{Decision, FlagStatus, FlagSummary, QUEUE_PAGE_SIZE, QueueFilter, rules::RULES};
 use crate::auth::ui::Guard;
 use crate::form::{ErrorSummary, PostForm, TextField, use_form_state};
 use crate::html::PageTitle;
@@ -56,6 +56,7 @@ fn QueueLoader() -> impl IntoView {
                 status: q.get("status"),
                 namnd: q.get("namnd"),
                 projektledare: q.get("projektledare"),
+                sida: q.get("sida"),
             })
         },
         deviation_queue,
@@ -81,7 +82,13 @@ fn Queue(data: QueueData) -> impl IntoView {
         .unwrap_or_default();
     let now = data.now;
     let may_decide = data.may_decide;
-    let count = data.flags.len();
+    let count = data.total;
+    let pager = Pager {
+        page: data.page,
+        shown: data.flags.len() as i64,
+        total: data.total,
+        filter: filter.clone(),
+    };
     let rows = data
         .flags
         .into_iter()
@@ -182,7 +189,7 @@ fn Queue(data: QueueData) -> impl IntoView {
                 </div>
                 <button type="submit" class="button button--secondary">"Filtrera"</button>
             </form>
-            <p>{format!("{count} avvikelser.")}</p>
+            <p>{pager.summary()}</p>
             {if count == 0 {
                 view! { <p>"Inga avvikelser med det här urvalet."</p> }.into_any()
             } else if may_decide {
@@ -202,6 +209,7 @@ fn Queue(data: QueueData) -> impl IntoView {
             } else {
                 table.into_any()
             }}
+            {pager.links()}
             <details class="rules">
                 <summary>"Så hittar Utfall avvikelser"</summary>
                 <dl>
@@ -209,6 +217,77 @@ fn Queue(data: QueueData) -> impl IntoView {
                 </dl>
             </details>
         </section>
+    }
+}
+
+/// Where the queue's page is among all the filter finds, and the links to the others (the
+/// filter kept; a changed filter starts again at page 1, since the form has no page field).
+struct Pager {
+    page: i64,
+    shown: i64,
+    total: i64,
+    filter: QueueFilter,
+}
+
+impl Pager {
+    /// "5 940 avvikelser, 101–200 visas." (or just the count when all are shown).
+    fn summary(&self) -> String {
+        let total = crate::sv::number::format_decimal(self.total as f64);
+        if self.shown == self.total {
+            return format!("{total} avvikelser.");
+        }
+        let first = (self.page - 1) * QUEUE_PAGE_SIZE + 1;
+        format!(
+            "{total} avvikelser, {}–{} visas.",
+            crate::sv::number::format_decimal(first as f64),
+            crate::sv::number::format_decimal((first + self.shown - 1) as f64)
+        )
+    }
+
+    fn href(&self, page: i64) -> String {
+        let f = &self.filter;
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(id) = f.initiative_id {
+            pairs.push(("satsning", id.to_string()));
+        }
+        if let Some(id) = f.party_id {
+            pairs.push(("namnd", id.to_string()));
+        }
+        if let Some(id) = f.led_by {
+            pairs.push(("projektledare", id.to_string()));
+        }
+        if let Some(rule) = &f.rule {
+            pairs.push(("regel", rule.clone()));
+        }
+        if let Some(status) = f.status {
+            pairs.push(("status", status.as_db().to_string()));
+        }
+        if page > 1 {
+            pairs.push(("sida", page.to_string()));
+        }
+        let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if query.is_empty() {
+            "/avvikelser".into()
+        } else {
+            format!("/avvikelser?{}", query.join("&"))
+        }
+    }
+
+    /// "Föregående" and "Nästa" with the page's place, when there is more than one page.
+    fn links(&self) -> Option<impl IntoView + use<>> {
+        let last = last_page(self.total);
+        (last > 1).then(|| {
+            let previous = (self.page > 1).then(|| self.href(self.page - 1));
+            let next = (self.page < last).then(|| self.href(self.page + 1));
+            let place = format!("Sida {} av {}", self.page, last);
+            view! {
+                <nav class="pager" aria-label="Sidor i avvikelselistan">
+                    {previous.map(|href| view! { <a href=href rel="prev">"← Föregående sida"</a> })}
+                    <span>{place}</span>
+                    {next.map(|href| view! { <a href=href rel="next">"Nästa sida →"</a> })}
+                </nav>
+            }
+        })
     }
 }
 
