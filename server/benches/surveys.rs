@@ -22,15 +22,12 @@ use app::survey::QuestionForm;
 use app::survey::repo::Pending;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
 use leptos::server_fn::ServerFn;
 use server::config::Config;
-use server::startup::Application;
 
 mod common;
 
-use common::report;
+use common::{connect, report};
 
 /// Participants answering at once.
 const PARTICIPANTS: usize = 32;
@@ -67,20 +64,7 @@ fn main() {
         background_jobs: false,
         ..Config::default()
     };
-    let (ready, started) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .thread_stack_size(server::startup::THREAD_STACK_BYTES)
-            .build()
-            .expect("server runtime");
-        runtime.block_on(async move {
-            let application = Application::build(&config).await.expect("app builds");
-            let _ = ready.send(application.port());
-            let _ = application.run_until(std::future::pending()).await;
-        });
-    });
-    let port = started.recv().expect("server started");
+    let port = common::start_server(config);
     load.block_on(async {
         println!(
             "{PARTICIPANTS} deltagare samtidigt, {} frågor per svar, synchronous=FULL, {secs} s per körning",
@@ -208,18 +192,6 @@ fn body(fixture: &Fixture, submission: &str) -> Bytes {
         fields.push((format!("svar[q{id}]"), answer.clone()));
     }
     Bytes::from(serde_urlencoded::to_string(fields).expect("form"))
-}
-
-async fn connect(port: u16) -> SendRequest<Full<Bytes>> {
-    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    stream.set_nodelay(true).expect("nodelay");
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("handshake");
-    tokio::spawn(connection);
-    sender
 }
 
 /// `PARTICIPANTS` connections post responses for `run`; prints the rate and latencies and

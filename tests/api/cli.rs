@@ -1,7 +1,7 @@
 //! The `server` binary itself: start-up errors, the test-mail command, graceful shutdown.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::mail::wait_for_mail;
@@ -57,25 +57,8 @@ async fn send_test_mail_writes_to_the_mail_folder() {
 #[tokio::test]
 async fn sigterm_shuts_down_gracefully() {
     let temp = tempfile::tempdir().unwrap();
-    let mut child = server()
-        .env("UTFALL_ADDR", "127.0.0.1:0")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/u.db?mode=rwc", temp.path().display()),
-        )
-        .env("UTFALL_DEMO", "true")
-        .env("UTFALL_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-
-    // The first line says where it listens.
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    let database_url = format!("sqlite://{}/u.db?mode=rwc", temp.path().display());
+    let (mut child, url) = start_demo(&database_url, "warn", Stdio::null()).await;
     let health = reqwest::get(format!("{url}/health")).await.unwrap();
     assert_eq!(health.status(), 200);
 
@@ -98,40 +81,47 @@ async fn sigterm_shuts_down_gracefully() {
     panic!("server did not stop within 5 s of SIGTERM");
 }
 
-/// Starts the server on `database_url` in demo mode, stops it with SIGTERM once it answers,
-/// and returns what it logged.
-async fn demo_start_log(database_url: &str) -> String {
+/// Starts the server binary in demo mode on `database_url` with log level `log` (its log goes
+/// to `stderr`) and returns it and its address once it answers `/health`. SIGTERM is handled
+/// only once the server serves, so callers that stop it wait for this.
+pub(crate) async fn start_demo(database_url: &str, log: &str, stderr: Stdio) -> (Child, String) {
     let mut child = server()
         .env("UTFALL_ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", database_url)
         .env("UTFALL_DEMO", "true")
-        .env("UTFALL_LOG", "info")
+        .env("UTFALL_LOG", log)
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .unwrap();
+    // The first line says where it listens.
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    assert!(line.contains("http://127.0.0.1:"), "{line}");
-    // SIGTERM is handled once the server serves; before that it would end the process the
-    // default way. So wait until it answers.
     let address = line
         .trim()
         .rsplit(' ')
         .next()
         .unwrap_or_default()
         .to_string();
-    let mut answered = false;
-    for _ in 0..100 {
-        if reqwest::get(format!("{address}/health")).await.is_ok() {
-            answered = true;
-            break;
+    if address.starts_with("http://127.0.0.1:") {
+        for _ in 0..100 {
+            if reqwest::get(format!("{address}/health")).await.is_ok() {
+                return (child, address);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(answered, "the server answers at {address}");
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server does not answer ({line})");
+}
+
+/// Starts the server on `database_url` in demo mode, stops it with SIGTERM once it answers,
+/// and returns what it logged.
+async fn demo_start_log(database_url: &str) -> String {
+    let (child, _) = start_demo(database_url, "info", Stdio::piped()).await;
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -4,7 +4,6 @@
 //! twice, and a participant who retries an acknowledged post stores nothing again.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,7 +11,7 @@ use std::time::Duration;
 use app::db::{Db, DbOptions};
 use leptos::server_fn::ServerFn;
 
-use crate::cli::server;
+use crate::cli::start_demo;
 
 /// Participants posting at once.
 const PARTICIPANTS: usize = 16;
@@ -22,35 +21,7 @@ const BEFORE_KILL: usize = 150;
 /// Starts the server binary in demo mode on `database_url`; returns it and its address once
 /// it answers.
 async fn start(database_url: &str) -> (Child, String) {
-    let mut child = server()
-        .env("UTFALL_ADDR", "127.0.0.1:0")
-        .env("DATABASE_URL", database_url)
-        .env("UTFALL_DEMO", "true")
-        .env("UTFALL_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let address = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    if address.starts_with("http://127.0.0.1:") {
-        for _ in 0..100 {
-            if reqwest::get(format!("{address}/health")).await.is_ok() {
-                return (child, address);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server does not answer ({line})");
+    start_demo(database_url, "warn", Stdio::inherit()).await
 }
 
 /// One participant's post: the two required answers and a free text that names the response.

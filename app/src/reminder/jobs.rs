@@ -236,37 +236,59 @@ async fn submitted_months(
     organisation_id: i64,
     now: DateTime<Utc>,
 ) -> Result<DigestSection, AppError> {
+    let submitted =
+        crate::report::repo::submitted_since(db, organisation_id, now - Duration::days(7)).await?;
+    let items = submissions(db, env, organisation_id, submitted, |id, period| {
+        Submission {
+            what: format!("{} inrapporterad", period.label()),
+            due: env.rules.due_date(period),
+            path: format!("/satsningar/{id}/rapportera/{period}"),
+        }
+    })
+    .await?;
+    Ok(DigestSection {
+        heading: "Inrapporterat den senaste veckan".into(),
+        items,
+    })
+}
+
+/// What one submission of the past week was, its deadline and where it is.
+struct Submission {
+    what: String,
+    due: NaiveDate,
+    path: String,
+}
+
+/// The digest's lines for `rows` (satsning, what, when): "{satsning}: {what} {dag}", with
+/// ", efter sista dag" when it came after its deadline (days in the reminders' calendar).
+async fn submissions<P>(
+    db: &Db,
+    env: &ReminderEnv,
+    organisation_id: i64,
+    rows: Vec<(i64, P, DateTime<Utc>)>,
+    describe: impl Fn(i64, P) -> Submission,
+) -> Result<Vec<DigestItem>, AppError> {
     let names: HashMap<i64, String> = crate::initiative::repo::list(db, organisation_id)
         .await?
         .into_iter()
         .map(|i| (i.id, i.name))
         .collect();
-    let submitted =
-        crate::report::repo::submitted_since(db, organisation_id, now - Duration::days(7)).await?;
-    let items = submitted
+    Ok(rows
         .into_iter()
-        .filter_map(|(id, period, at)| {
+        .filter_map(|(id, subject, at)| {
             let day = at.with_timezone(&env.time_zone).date_naive();
-            let late = if day > env.rules.due_date(period) {
-                ", efter sista dag"
-            } else {
-                ""
-            };
+            let Submission { what, due, path } = describe(id, subject);
+            let late = if day > due { ", efter sista dag" } else { "" };
             Some(DigestItem {
                 text: format!(
-                    "{}: {} inrapporterad {}{late}",
+                    "{}: {what} {}{late}",
                     names.get(&id)?,
-                    period.label(),
                     crate::sv::date::day_and_month(day)
                 ),
-                path: format!("/satsningar/{id}/rapportera/{period}"),
+                path,
             })
         })
-        .collect();
-    Ok(DigestSection {
-        heading: "Inrapporterat den senaste veckan".into(),
-        items,
-    })
+        .collect())
 }
 
 /// Veckobrev: one mail per member of the beredningsgrupp with the digest's sections;
@@ -587,34 +609,15 @@ async fn submitted_reports(
     organisation_id: i64,
     now: DateTime<Utc>,
 ) -> Result<DigestSection, AppError> {
-    let names: HashMap<i64, String> = crate::initiative::repo::list(db, organisation_id)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i.name))
-        .collect();
     let submitted =
         crate::halfyear::repo::submitted_since(db, organisation_id, now - Duration::days(7))
             .await?;
-    let items = submitted
-        .into_iter()
-        .filter_map(|(id, half, at)| {
-            let day = at.with_timezone(&env.time_zone).date_naive();
-            let late = if day > env.half_year_due.due(half) {
-                ", efter sista dag"
-            } else {
-                ""
-            };
-            Some(DigestItem {
-                text: format!(
-                    "{}: halvårsredovisningen för {} inskickad {}{late}",
-                    names.get(&id)?,
-                    half.label(),
-                    crate::sv::date::day_and_month(day)
-                ),
-                path: format!("/satsningar/{id}/halvar/{half}"),
-            })
-        })
-        .collect();
+    let items = submissions(db, env, organisation_id, submitted, |id, half| Submission {
+        what: format!("halvårsredovisningen för {} inskickad", half.label()),
+        due: env.half_year_due.due(half),
+        path: format!("/satsningar/{id}/halvar/{half}"),
+    })
+    .await?;
     Ok(DigestSection {
         heading: "Inskickade halvårsredovisningar".into(),
         items,

@@ -134,3 +134,40 @@ pub fn fresh_sqlite() -> (tempfile::TempDir, String) {
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
     (dir, url)
 }
+
+/// Starts the real server with `config` on its own multi-threaded runtime (as `main` runs it,
+/// one worker per core) in a thread of its own; returns its port once it listens.
+pub fn start_server(config: server::config::Config) -> u16 {
+    let (ready, started) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_stack_size(server::startup::THREAD_STACK_BYTES)
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let application = server::startup::Application::build(&config)
+                .await
+                .expect("app builds");
+            let _ = ready.send(application.port());
+            let _ = application.run_until(std::future::pending()).await;
+        });
+    });
+    started.recv().expect("server started")
+}
+
+/// One HTTP/1.1 keep-alive connection to the server on loopback, like one of `wrk`'s.
+pub async fn connect(
+    port: u16,
+) -> hyper::client::conn::http1::SendRequest<http_body_util::Full<bytes::Bytes>> {
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    stream.set_nodelay(true).expect("nodelay");
+    let (sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .expect("handshake");
+    tokio::spawn(connection);
+    sender
+}
