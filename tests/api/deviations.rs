@@ -25,7 +25,7 @@ fn this_month() -> Period {
 
 /// A running satsning led by `lead`, begun this month (so no earlier month can be missing),
 /// with one effektmått E1: a share whose target is 60 % throughout, tolerances 5 and 10.
-async fn satsning_with_target(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
+pub async fn satsning_with_target(app: &TestApp, lead: &TestUser) -> (TestInitiative, i64) {
     let start = this_month().first_day();
     let end = start + chrono::Months::new(24);
     let initiative = InitiativeBuilder::named("Avvikelsetest")

@@ -871,3 +871,78 @@ async fn a_clean_import_commits_every_row_once_as_one_audited_batch() {
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert_eq!(count_audit(&app).await, before);
 }
+
+/// Every saved number reads back from the series (the charts' and the rules' read) as the
+/// same double: on SQLite the series travels as text, so a digit lost there would move a
+/// mean, a process limit or a flag's numbers.
+async fn series_read_back_exactly(app: &TestApp) {
+    use crate::builders::UserBuilder;
+    let lead = UserBuilder::with_role(app::auth::Role::ProjectLead)
+        .create(app)
+        .await;
+    let (initiative, e1) = crate::deviations::satsning_with_target(app, &lead).await;
+    let values = [
+        0.1 + 0.2,
+        1.0 / 3.0,
+        2.0 / 3.0,
+        1e-7,
+        123_456_789.123,
+        -2.5,
+        41.0,
+        2f64.powi(53) + 2.0,
+        std::f64::consts::PI * 1e12,
+    ];
+    let mut period = this_month();
+    let mut saved = Vec::new();
+    for value in values {
+        let entries = [app::report::repo::Entry {
+            measure_id: e1,
+            value: Some(value),
+            comment: String::new(),
+        }];
+        let month = app::report::repo::MonthSave {
+            period,
+            entries: &entries,
+            reason: None,
+            submit: false,
+        };
+        app::report::repo::save(
+            &app.db,
+            lead.actor,
+            initiative.id,
+            month,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        saved.push((period, value));
+        period = period.prev();
+    }
+    saved.reverse();
+    let series = app::report::repo::series(&app.db, initiative.id, period, this_month())
+        .await
+        .unwrap();
+    let read = &series[&e1];
+    assert_eq!(read.len(), saved.len());
+    for ((period, value), (read_period, read_value)) in saved.iter().zip(read) {
+        assert_eq!(period, read_period);
+        assert_eq!(
+            value.to_bits(),
+            read_value.to_bits(),
+            "{value:?} read back as {read_value:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_series_reads_every_value_back_exactly_on_sqlite() {
+    series_read_back_exactly(&crate::helpers::spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_series_reads_every_value_back_exactly_on_postgresql() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    series_read_back_exactly(&spawn_app_with(Backend::Postgres(url), |_| ()).await).await;
+}
