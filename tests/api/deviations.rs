@@ -732,3 +732,73 @@ async fn the_demo_queue_shows_flags_from_its_values_in_several_states() {
     let start = lead.get("/").await.text().await.unwrap();
     assert!(start.contains("Avvikelser att förklara"));
 }
+
+/// The sweep reads each table once per organisation; a save evaluates its one satsning with
+/// per-satsning reads. Both must see the same inputs and raise the same flags: over the demo
+/// fund (several organisations' worth of schemas, values, marks, costs and reports), the
+/// organisation-wide loads equal the per-satsning ones, and after a sweep no satsning's own
+/// evaluation finds anything to change (nor does a second sweep).
+async fn the_sweep_and_a_single_evaluation_agree(app: &TestApp) {
+    let now = chrono::Utc::now();
+    let settings = Settings::default();
+    let initiatives: Vec<(i64, i64)> = app::db_read!(&app.db, |pool| {
+        sqlx::query_as("SELECT id, organisation_id FROM initiative ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    assert!(initiatives.len() >= 3, "the demo has several satsningar");
+    let (first, last) = (Period::parse("2015-01").unwrap(), this_month());
+    for &(id, organisation) in &initiatives {
+        let schemas = app::schema::repo::load_organisation(&app.db, organisation)
+            .await
+            .unwrap();
+        let one = app::schema::repo::load(&app.db, id).await.unwrap();
+        assert_eq!(schemas.get(&id).cloned().unwrap_or_default(), one);
+        let series = app::report::repo::organisation_series(&app.db, organisation, first, last)
+            .await
+            .unwrap();
+        let one = app::report::repo::series(&app.db, id, first, last)
+            .await
+            .unwrap();
+        assert_eq!(series.get(&id).cloned().unwrap_or_default(), one);
+    }
+    app::deviation::repo::sweep(&app.db, &settings, now)
+        .await
+        .unwrap();
+    let open: i64 = app::db_read!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM deviation_flag WHERE status <> 'stangd'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert!(open > 0, "the demo raises flags");
+    for &(id, _) in &initiatives {
+        let outcome = app::deviation::repo::evaluate(&app.db, id, &settings, now)
+            .await
+            .unwrap();
+        assert_eq!(
+            outcome.changed(),
+            0,
+            "satsning {id} evaluated alone: {outcome:?}"
+        );
+    }
+    let again = app::deviation::repo::sweep(&app.db, &settings, now)
+        .await
+        .unwrap();
+    assert_eq!(again.changed(), 0);
+}
+
+#[tokio::test]
+async fn the_sweep_and_a_single_evaluation_agree_on_sqlite() {
+    the_sweep_and_a_single_evaluation_agree(&crate::helpers::spawn_demo_app().await).await;
+}
+
+#[tokio::test]
+async fn the_sweep_and_a_single_evaluation_agree_on_postgresql() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    let app = spawn_app_with(Backend::Postgres(url), |config| config.demo = true).await;
+    the_sweep_and_a_single_evaluation_agree(&app).await;
+}

@@ -1273,3 +1273,90 @@ async fn without_a_panel_secret_a_panel_survey_is_refused_with_the_reason() {
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM survey").await, 0);
 }
+
+both_backends!(one_batch_stores_each_response_once_and_refuses_a_used_code_alone);
+
+/// The group commit's batch ([`app::survey::repo::store_batch`]) does each step for all its
+/// responses at once; it must keep every rule a response stored alone keeps.
+async fn one_batch_stores_each_response_once_and_refuses_a_used_code_alone(app: TestApp) {
+    use app::survey::repo::{Pending, Stored, find_link, store_batch};
+    // Arrange: an open link, and two codes of which one is used before the batch.
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(&app).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
+    let (sid, q) = survey(&app, &lead, initiative.id, e1).await;
+    let w = wave(&app, &lead, sid, -1, 10).await;
+    let (link, code, used) = (
+        token(&app, &lead, w, false).await,
+        token(&app, &lead, w, true).await,
+        token(&app, &lead, w, true).await,
+    );
+    let today = app::sv::time::local_date(Utc::now());
+    let key = app::survey::panel::PanelKey::default();
+    let q0 = q[0];
+    let pending = |token: &str, submission: &str, answer: f64| {
+        let (app, token, submission, key) = (&app, token.to_string(), submission.to_string(), &key);
+        async move {
+            let target = find_link(&app.db, &token, key, today)
+                .await
+                .unwrap()
+                .unwrap();
+            let answers = vec![app::survey::Answer {
+                question_id: q0,
+                number: Some(answer),
+                text: None,
+            }];
+            Pending::of(&target, &submission, answers, today, "webb")
+        }
+    };
+    let earlier = pending(&used, "inlamning-tidigare-000001", 3.0).await;
+    assert_eq!(
+        store_batch(&app.db, &[&earlier]).await.unwrap(),
+        vec![Ok(Stored::New)]
+    );
+    let responses = || count(&app, "SELECT COUNT(*) FROM survey_response");
+    assert_eq!(responses().await, 1);
+    // Act: one batch with two link answers, a double click, the code twice (two browsers),
+    // the used code, and the earlier form posted again.
+    let batch = [
+        pending(&link, "inlamning-lank-0000000001", 4.0).await,
+        pending(&link, "inlamning-lank-0000000002", 5.0).await,
+        pending(&link, "inlamning-lank-0000000002", 5.0).await,
+        pending(&code, "inlamning-kod-00000000001", 2.0).await,
+        pending(&code, "inlamning-kod-00000000002", 1.0).await,
+        pending(&used, "inlamning-anvand-00000001", 1.0).await,
+        pending(&used, "inlamning-tidigare-000001", 3.0).await,
+    ];
+    let refs: Vec<&Pending> = batch.iter().collect();
+    let outcomes = store_batch(&app.db, &refs).await.unwrap();
+    // Assert: each rule as for a response stored alone.
+    let used_code = Err(app::error::AppError::Conflict(
+        app::survey::repo::USED_MESSAGE.into(),
+    ));
+    assert_eq!(
+        outcomes,
+        vec![
+            Ok(Stored::New),
+            Ok(Stored::New),
+            Ok(Stored::Repeat),
+            Ok(Stored::New),
+            used_code.clone(),
+            used_code.clone(),
+            Ok(Stored::Repeat),
+        ]
+    );
+    assert_eq!(
+        responses().await,
+        4,
+        "one earlier, two by link, one by code"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM survey_answer").await, 4);
+    // A refused form posted again is refused again, not thanked as a repeat; a double click of
+    // a refused form within one batch is refused with it.
+    let again = pending(&code, "inlamning-kod-00000000002", 1.0).await;
+    let twice = [&again, &again];
+    assert_eq!(
+        store_batch(&app.db, &twice).await.unwrap(),
+        vec![used_code.clone(), used_code]
+    );
+    assert_eq!(responses().await, 4);
+}

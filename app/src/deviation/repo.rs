@@ -16,8 +16,9 @@ use crate::audit::{Action, Actor, Event};
 use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::initiative::Status;
+use crate::initiative::repo::Scope;
 use crate::report::Period;
-use crate::{db_read, on_tx};
+use crate::{db_read, on_tx, scoped_sql};
 
 /// What an evaluation needs besides the database: the rules' thresholds, the reporting
 /// deadlines and the half-year reports' due dates (all from the configuration).
@@ -52,11 +53,148 @@ impl Outcome {
 
 #[derive(sqlx::FromRow)]
 struct InitiativeRow {
+    id: i64,
     organisation_id: i64,
     status: String,
     start_date: NaiveDate,
     end_date: NaiveDate,
     budget_sek: i64,
+}
+
+impl InitiativeRow {
+    /// Whether the satsning reports (from "beslutad" on); one that does not has no flags.
+    fn reports(&self) -> bool {
+        Status::from_db(&self.status).is_some_and(|s| s >= Status::Decided)
+    }
+
+    /// Its reporting months up to `today`, when it reports.
+    fn months(&self, today: NaiveDate) -> Vec<Period> {
+        if !self.reports() {
+            return Vec::new();
+        }
+        crate::report::reporting_months(self.start_date, self.end_date, today)
+    }
+}
+
+const INITIATIVES: [&str; 2] = scoped_sql!(
+    "SELECT id, organisation_id, status, start_date, end_date, budget_sek
+     FROM initiative WHERE id",
+    "ORDER BY id"
+);
+
+/// What the rules read about the satsningar of a [`Scope`], besides the satsning rows: each
+/// table read once for the whole scope (five queries for the schema, one each for the rest).
+struct Inputs {
+    schemas: HashMap<i64, crate::schema::Schema>,
+    series: HashMap<i64, crate::report::repo::Series>,
+    marks: HashMap<i64, (HashSet<Period>, HashSet<Period>)>,
+    costs: HashMap<i64, Vec<crate::economics::actual::ActualCost>>,
+    submitted: HashMap<i64, HashSet<crate::report::half::HalfYear>>,
+}
+
+impl Inputs {
+    /// The inputs of `initiatives` (all in `scope`) for the months `from`–`to`.
+    async fn load(
+        db: &Db,
+        scope: Scope,
+        organisation_id: i64,
+        from: Period,
+        to: Period,
+    ) -> Result<Self, AppError> {
+        let (schemas, series, costs) = match scope {
+            Scope::One(id) => (
+                HashMap::from([(id, crate::schema::repo::load(db, id).await?)]),
+                HashMap::from([(id, crate::report::repo::series(db, id, from, to).await?)]),
+                HashMap::from([(
+                    id,
+                    crate::economics::actual_repo::costs(db, organisation_id, id).await?,
+                )]),
+            ),
+            Scope::Organisation(organisation) => (
+                crate::schema::repo::load_organisation(db, organisation).await?,
+                crate::report::repo::organisation_series(db, organisation, from, to).await?,
+                crate::economics::actual_repo::organisation_costs(db, organisation).await?,
+            ),
+        };
+        let one = match scope {
+            Scope::One(id) => Some(id),
+            Scope::Organisation(_) => None,
+        };
+        let month_marks = crate::report::repo::month_marks(db, organisation_id, one, from).await?;
+        let mut marks: HashMap<i64, (HashSet<Period>, HashSet<Period>)> = HashMap::new();
+        for &(initiative, period) in &month_marks.submitted {
+            marks.entry(initiative).or_default().0.insert(period);
+        }
+        for &(initiative, period) in &month_marks.started {
+            marks.entry(initiative).or_default().1.insert(period);
+        }
+        Ok(Inputs {
+            schemas,
+            series,
+            marks,
+            costs,
+            submitted: submitted_halves(db, scope).await?,
+        })
+    }
+
+    /// What the rules find wrong with satsning `row` on `today` (pure over the loaded inputs).
+    fn raise(&self, row: &InitiativeRow, settings: &Settings, today: NaiveDate) -> Vec<Raised> {
+        let months = row.months(today);
+        let (Some(&first), Some(&last)) = (months.first(), months.last()) else {
+            return Vec::new();
+        };
+        let empty_schema = crate::schema::Schema::default();
+        let schema = self.schemas.get(&row.id).unwrap_or(&empty_schema);
+        // An organisation's series cover all its satsningar's months: keep this one's.
+        let series: crate::report::repo::Series = self
+            .series
+            .get(&row.id)
+            .map(|series| {
+                series
+                    .iter()
+                    .map(|(&measure, points)| {
+                        let within = points
+                            .iter()
+                            .filter(|(p, _)| (first..=last).contains(p))
+                            .copied()
+                            .collect();
+                        (measure, within)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let no_marks = (HashSet::new(), HashSet::new());
+        let (submitted, started) = self.marks.get(&row.id).unwrap_or(&no_marks);
+        let month_inputs = super::month_inputs(
+            schema,
+            &series,
+            &months,
+            submitted,
+            started,
+            &settings.reporting,
+            today,
+        );
+        let mut subject = super::subject(schema, &series, month_inputs);
+        // The budget rule reads the actual costs recorded in the half-year reports.
+        let costs = self.costs.get(&row.id).map_or(&[][..], Vec::as_slice);
+        subject.initiative.spending =
+            super::spending(row.budget_sek, costs, row.start_date, row.end_date, today);
+        // The Rapport rule reads which half-year reports are in.
+        let halves = crate::report::half::report_halves(row.start_date, row.end_date, today);
+        let no_halves = HashSet::new();
+        let submitted = self.submitted.get(&row.id).unwrap_or(&no_halves);
+        subject.initiative.late_reports =
+            super::late_reports(&halves, submitted, &settings.half_year_due, today);
+        super::evaluate(&subject, &settings.thresholds)
+    }
+}
+
+/// The months `initiatives` report on up to `today`, from the earliest to the latest.
+fn month_span(initiatives: &[&InitiativeRow], today: NaiveDate) -> Option<(Period, Period)> {
+    let months: Vec<Vec<Period>> = initiatives.iter().map(|row| row.months(today)).collect();
+    let first = months.iter().filter_map(|m| m.first()).min()?;
+    let last = months.iter().filter_map(|m| m.last()).max()?;
+    Some((*first, *last))
 }
 
 /// Evaluates every rule for satsning `initiative_id` as of `now` and brings its flags in line:
@@ -69,125 +207,119 @@ pub async fn evaluate(
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let today = crate::sv::time::local_date(now);
+    let scope = Scope::One(initiative_id);
     let row: Option<InitiativeRow> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT organisation_id, status, start_date, end_date, budget_sek
-             FROM initiative WHERE id = $1",
-        )
-        .bind(initiative_id)
-        .fetch_optional(pool)
-        .await
+        sqlx::query_as(scope.pick(INITIATIVES))
+            .bind(scope.key())
+            .fetch_optional(pool)
+            .await
     })?;
     let Some(row) = row else {
         return Err(AppError::NotFound);
     };
-    let reports = Status::from_db(&row.status).is_some_and(|s| s >= Status::Decided);
-    let raised = if reports {
-        let schema = crate::schema::repo::load(db, initiative_id).await?;
-        let months = crate::report::reporting_months(row.start_date, row.end_date, today);
-        let (Some(&first), Some(&last)) = (months.first(), months.last()) else {
-            return apply(db, row.organisation_id, initiative_id, &[], now).await;
-        };
-        let series = crate::report::repo::series(db, initiative_id, first, last).await?;
-        let marks =
-            crate::report::repo::month_marks(db, row.organisation_id, Some(initiative_id), first)
-                .await?;
-        let own = |set: &HashSet<(i64, Period)>| -> HashSet<Period> {
-            set.iter()
-                .filter(|(i, _)| *i == initiative_id)
-                .map(|(_, p)| *p)
-                .collect()
-        };
-        let month_inputs = super::month_inputs(
-            &schema,
-            &series,
-            &months,
-            &own(&marks.submitted),
-            &own(&marks.started),
-            &settings.reporting,
-            today,
-        );
-        let mut subject = super::subject(&schema, &series, month_inputs);
-        // The budget rule reads the actual costs recorded in the half-year reports.
-        let costs =
-            crate::economics::actual_repo::costs(db, row.organisation_id, initiative_id).await?;
-        subject.initiative.spending =
-            super::spending(row.budget_sek, &costs, row.start_date, row.end_date, today);
-        // The Rapport rule reads which half-year reports are in.
-        let halves = crate::report::half::report_halves(row.start_date, row.end_date, today);
-        let submitted = submitted_halves(db, initiative_id).await?;
-        subject.initiative.late_reports =
-            super::late_reports(&halves, &submitted, &settings.half_year_due, today);
-        super::evaluate(&subject, &settings.thresholds)
-    } else {
-        Vec::new()
+    let raised = match month_span(&[&row], today) {
+        Some((first, last)) => Inputs::load(db, scope, row.organisation_id, first, last)
+            .await?
+            .raise(&row, settings, today),
+        None => Vec::new(),
     };
     apply(db, row.organisation_id, initiative_id, &raised, now).await
 }
 
-/// The half-years whose report for `initiative_id` has been submitted at least once (a
+const SUBMITTED_HALVES: [&str; 2] = scoped_sql!(
+    "SELECT r.initiative_id, r.year, r.half FROM half_year_report r
+     WHERE EXISTS (SELECT 1 FROM half_year_version v WHERE v.report_id = r.id)
+       AND r.initiative_id",
+    ""
+);
+
+/// The half-years whose report has been submitted at least once, per satsning of `scope` (a
 /// report sent back for completion was still in on time). The table is the half-year
 /// reports' (`halfyear`, above this concept); only this fact is read here.
 async fn submitted_halves(
     db: &Db,
-    initiative_id: i64,
-) -> Result<HashSet<crate::report::half::HalfYear>, AppError> {
-    let rows: Vec<(i64, i64)> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT r.year, r.half FROM half_year_report r
-             WHERE r.initiative_id = $1
-               AND EXISTS (SELECT 1 FROM half_year_version v WHERE v.report_id = r.id)",
-        )
-        .bind(initiative_id)
-        .fetch_all(pool)
-        .await
-    })?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(year, half)| crate::report::half::HalfYear::new(year as i32, half as u8))
-        .collect())
-}
-
-/// Satsningar the sweep evaluates at once.
-const SWEEP_CONCURRENCY: usize = 4;
-
-/// Evaluates every satsning that reports, in every organisation: the time-based rules
-/// (missing and late months) change with the calendar, not with a save. The scheduler calls
-/// it; tests call it with their own `now`.
-pub async fn sweep(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Result<Outcome, AppError> {
-    let reporting: Vec<&str> = Status::ALL
-        .iter()
-        .filter(|s| **s >= Status::Decided)
-        .map(|s| s.as_db())
-        .collect();
-    let ids: Vec<(i64, String)> = db_read!(db, |pool| {
-        sqlx::query_as("SELECT id, status FROM initiative ORDER BY id")
+    scope: Scope,
+) -> Result<HashMap<i64, HashSet<crate::report::half::HalfYear>>, AppError> {
+    let rows: Vec<(i64, i64, i64)> = db_read!(db, |pool| {
+        sqlx::query_as(scope.pick(SUBMITTED_HALVES))
+            .bind(scope.key())
             .fetch_all(pool)
             .await
     })?;
-    let flagged: Vec<i64> = db_read!(db, |pool| {
-        sqlx::query_scalar(
-            "SELECT DISTINCT initiative_id FROM deviation_flag WHERE status <> 'stangd'",
-        )
-        .fetch_all(pool)
-        .await
+    let mut halves: HashMap<i64, HashSet<crate::report::half::HalfYear>> = HashMap::new();
+    for (initiative, year, half) in rows {
+        if let Some(half) = crate::report::half::HalfYear::new(year as i32, half as u8) {
+            halves.entry(initiative).or_default().insert(half);
+        }
+    }
+    Ok(halves)
+}
+
+/// Organisations the sweep evaluates at once: one's rules run while another's reads wait.
+const SWEEP_CONCURRENCY: usize = 2;
+
+/// Evaluates every satsning that reports, in every organisation: the time-based rules
+/// (missing and late months) change with the calendar, not with a save, and every other rule
+/// is run again too (a save whose evaluation failed is caught up here). Each organisation's
+/// tables are read once for all its satsningar; only satsningar whose flags change take the
+/// write lock. The scheduler calls it; tests call it with their own `now`.
+pub async fn sweep(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Result<Outcome, AppError> {
+    let organisations: Vec<i64> = db_read!(db, |pool| {
+        sqlx::query_scalar("SELECT DISTINCT organisation_id FROM initiative ORDER BY 1")
+            .fetch_all(pool)
+            .await
     })?;
     use futures::{StreamExt, TryStreamExt};
-    let flagged: HashSet<i64> = flagged.into_iter().collect();
-    // Those that do not report are looked at only if they still have open flags.
-    let due = ids
-        .into_iter()
-        .filter(|(id, status)| reporting.contains(&status.as_str()) || flagged.contains(id))
-        .map(|(id, _)| id);
-    // A few at a time: one satsning's reads wait on the database while another's rules run.
-    futures::stream::iter(due)
-        .map(|id| evaluate(db, id, settings, now))
+    futures::stream::iter(organisations)
+        .map(|organisation| sweep_organisation(db, organisation, settings, now))
         .buffer_unordered(SWEEP_CONCURRENCY)
         .try_fold(Outcome::default(), |mut total, outcome| async move {
             total.add(outcome);
             Ok(total)
         })
         .await
+}
+
+/// [`sweep`] for one organisation.
+async fn sweep_organisation(
+    db: &Db,
+    organisation_id: i64,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    let today = crate::sv::time::local_date(now);
+    let scope = Scope::Organisation(organisation_id);
+    let rows: Vec<InitiativeRow> = db_read!(db, |pool| {
+        sqlx::query_as(scope.pick(INITIATIVES))
+            .bind(scope.key())
+            .fetch_all(pool)
+            .await
+    })?;
+    let mut stored = organisation_stored(db, organisation_id).await?;
+    // Those that do not report are looked at only if they still have open flags.
+    let due: Vec<&InitiativeRow> = rows
+        .iter()
+        .filter(|row| {
+            row.reports()
+                || stored
+                    .get(&row.id)
+                    .is_some_and(|flags| flags.iter().any(|f| f.status.is_open()))
+        })
+        .collect();
+    let inputs = match month_span(&due, today) {
+        Some((first, last)) => Some(Inputs::load(db, scope, organisation_id, first, last).await?),
+        None => None,
+    };
+    let mut total = Outcome::default();
+    for row in due {
+        let raised = inputs
+            .as_ref()
+            .map(|inputs| inputs.raise(row, settings, today))
+            .unwrap_or_default();
+        let current = stored.remove(&row.id).unwrap_or_default();
+        total.add(apply_if_changed(db, organisation_id, row.id, &raised, &current, now).await?);
+    }
+    Ok(total)
 }
 
 #[derive(sqlx::FromRow)]
@@ -254,6 +386,41 @@ async fn stored(tx: &mut Tx, initiative_id: i64) -> Result<Vec<Stored>, AppError
     Ok(stored_of(rows))
 }
 
+/// The flags of every satsning of the organisation, by satsning (for the sweep).
+async fn organisation_stored(
+    db: &Db,
+    organisation_id: i64,
+) -> Result<HashMap<i64, Vec<Stored>>, AppError> {
+    let rows: Vec<(i64, StoredRow)> = db_read!(db, |pool| {
+        sqlx::query_as::<_, OwnedStoredRow>(
+            "SELECT initiative_id, id, rule, measure_id, window_key, severity, status,
+                    explanation, numbers, points
+             FROM deviation_flag WHERE organisation_id = $1 ORDER BY id",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?
+    .into_iter()
+    .map(|r| (r.initiative_id, r.row))
+    .collect();
+    let mut grouped: HashMap<i64, Vec<StoredRow>> = HashMap::new();
+    for (initiative, row) in rows {
+        grouped.entry(initiative).or_default().push(row);
+    }
+    Ok(grouped
+        .into_iter()
+        .map(|(initiative, rows)| (initiative, stored_of(rows)))
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct OwnedStoredRow {
+    initiative_id: i64,
+    #[sqlx(flatten)]
+    row: StoredRow,
+}
+
 /// One line of a flag's history, and its audit row (by `actor`, or Utfall's own when `None`).
 #[allow(clippy::too_many_arguments)]
 async fn event(
@@ -283,11 +450,7 @@ async fn event(
         .await
         .map(|_| ())
     })?;
-    let changes = serde_json::json!({
-        "status": { "before": before.map(FlagStatus::as_db), "after": after.as_db() },
-        "event": { "after": kind },
-        "text": { "after": text },
-    });
+    let changes = event_changes(kind, before, after, text);
     let action = if before.is_none() {
         Action::Create
     } else {
@@ -323,186 +486,373 @@ async fn apply(
     raised: &[Raised],
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    // Most evaluations change nothing: find that out without taking the write lock. What this
-    // read sees may be stale; only the transaction below decides what is written.
+    // Most evaluations change nothing: find that out without taking the write lock.
     let current: Vec<StoredRow> = db_read!(db, |pool| {
         sqlx::query_as(STORED_SQL)
             .bind(initiative_id)
             .fetch_all(pool)
             .await
     })?;
-    if super::reconcile(&stored_of(current), raised).is_empty() {
+    apply_if_changed(
+        db,
+        organisation_id,
+        initiative_id,
+        raised,
+        &stored_of(current),
+        now,
+    )
+    .await
+}
+
+/// [`apply`] given the flags as last read (`current`, perhaps stale): nothing is written when
+/// they already match; otherwise the transaction reads them again and decides.
+async fn apply_if_changed(
+    db: &Db,
+    organisation_id: i64,
+    initiative_id: i64,
+    raised: &[Raised],
+    current: &[Stored],
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    if super::reconcile(current, raised).is_empty() {
         return Ok(Outcome::default());
     }
     let mut tx = db.begin().await?;
     let stored = stored(&mut tx, initiative_id).await?;
     let steps = super::reconcile(&stored, raised);
     let mut outcome = Outcome::default();
-    for step in &steps {
-        match step {
-            Step::Open(r) => {
-                let f = &r.finding;
-                let id: Option<i64> = on_tx!(&mut tx, |conn| {
-                    sqlx::query_scalar(
-                        "INSERT INTO deviation_flag
-                           (organisation_id, initiative_id, measure_id, measure_key, rule, window_key,
-                            severity, status, explanation, numbers, points, provisional,
-                            opened_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'ny', $8, $9, $10, $11, $12, $12)
-                         ON CONFLICT (initiative_id, rule, measure_key, window_key) DO NOTHING
-                         RETURNING id",
-                    )
-                    .bind(organisation_id)
-                    .bind(initiative_id)
-                    .bind(r.measure_id)
-                    .bind(r.measure_id.unwrap_or(0))
-                    .bind(r.rule)
-                    .bind(&f.window)
-                    .bind(f.severity.as_db())
-                    .bind(&f.explanation)
-                    .bind(numbers_json(&f.numbers))
-                    .bind(points_json(&f.points))
-                    .bind(f.provisional)
-                    .bind(now)
-                    .fetch_optional(conn)
-                    .await
-                })?;
-                if let Some(id) = id {
-                    event(
-                        &mut tx,
-                        organisation_id,
-                        None,
-                        id,
-                        "oppnad",
-                        None,
-                        FlagStatus::New,
-                        &f.explanation,
-                        now,
-                    )
-                    .await?;
-                    outcome.opened += 1;
-                }
-            }
-            Step::Reopen { id, raised } => {
-                let f = &raised.finding;
-                let done = on_tx!(&mut tx, |conn| {
-                    sqlx::query(
-                        "UPDATE deviation_flag SET status = 'ny', severity = $2, explanation = $3,
-                           numbers = $4, points = $5, provisional = $6, updated_at = $7,
-                           closed_at = NULL, close_note = '', reason = '', planned_action = '',
-                           decision = NULL, decision_comment = ''
-                         WHERE id = $1 AND status = 'stangd'",
-                    )
-                    .bind(id)
-                    .bind(f.severity.as_db())
-                    .bind(&f.explanation)
-                    .bind(numbers_json(&f.numbers))
-                    .bind(points_json(&f.points))
-                    .bind(f.provisional)
-                    .bind(now)
-                    .execute(conn)
-                    .await
-                    .map(|r| r.rows_affected())
-                })?;
-                if done == 1 {
-                    event(
-                        &mut tx,
-                        organisation_id,
-                        None,
-                        *id,
-                        "ateroppnad",
-                        Some(FlagStatus::Closed),
-                        FlagStatus::New,
-                        &f.explanation,
-                        now,
-                    )
-                    .await?;
-                    outcome.reopened += 1;
-                }
-            }
+    let mut events: Vec<NewEvent> = Vec::new();
+    // Each kind of step is one statement for all its flags (a save that moves a measure's
+    // mean refreshes dozens of flags at once); each statement is conditional per row.
+    let opens: Vec<&Raised> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Open(r) => Some(*r),
+            _ => None,
+        })
+        .collect();
+    for (id, raised) in open_flags(&mut tx, organisation_id, initiative_id, &opens, now).await? {
+        let f = &raised.finding;
+        events.push(NewEvent::new(
+            id,
+            "oppnad",
+            None,
+            FlagStatus::New,
+            &f.explanation,
+        ));
+        outcome.opened += 1;
+    }
+    let reopens: Vec<(i64, &Raised)> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Reopen { id, raised } => Some((*id, *raised)),
+            _ => None,
+        })
+        .collect();
+    let reopened = update_flags(
+        &mut tx,
+        "status = 'ny', severity = v.column2, explanation = v.column3, numbers = v.column4,
+         points = v.column5, provisional = v.column6, updated_at = v.column7, closed_at = NULL,
+         close_note = '', reason = '', planned_action = '', decision = NULL,
+         decision_comment = ''",
+        "deviation_flag.status = 'stangd'",
+        &reopens,
+        now,
+    )
+    .await?;
+    for (id, raised) in &reopens {
+        if reopened.contains_key(id) {
+            let text = &raised.finding.explanation;
+            let closed = Some(FlagStatus::Closed);
+            events.push(NewEvent::new(
+                *id,
+                "ateroppnad",
+                closed,
+                FlagStatus::New,
+                text,
+            ));
+            outcome.reopened += 1;
+        }
+    }
+    let refreshes: Vec<(i64, &Raised, Severity)> = steps
+        .iter()
+        .filter_map(|step| match step {
             Step::Refresh {
                 id,
                 raised,
                 severity_was,
-            } => {
-                let f = &raised.finding;
-                let status: Option<String> = on_tx!(&mut tx, |conn| {
-                    sqlx::query_scalar(
-                        "UPDATE deviation_flag SET severity = $2, explanation = $3, numbers = $4,
-                           points = $5, provisional = $6, updated_at = $7
-                         WHERE id = $1 AND status <> 'stangd'
-                         RETURNING status",
-                    )
-                    .bind(id)
-                    .bind(f.severity.as_db())
-                    .bind(&f.explanation)
-                    .bind(numbers_json(&f.numbers))
-                    .bind(points_json(&f.points))
-                    .bind(f.provisional)
-                    .bind(now)
-                    .fetch_optional(conn)
-                    .await
-                })?;
-                let Some(status) = status.as_deref().and_then(FlagStatus::from_db) else {
-                    continue;
-                };
-                if *severity_was != f.severity {
-                    let text = format!(
-                        "{} → {}: {}",
-                        severity_was.light().label(),
-                        f.severity.light().label(),
-                        f.explanation
-                    );
-                    event(
-                        &mut tx,
-                        organisation_id,
-                        None,
-                        *id,
-                        "allvarlighet",
-                        Some(status),
-                        status,
-                        &text,
-                        now,
-                    )
-                    .await?;
-                }
-                outcome.refreshed += 1;
-            }
-            Step::Close { id, note } => {
-                let done = on_tx!(&mut tx, |conn| {
-                    sqlx::query(
-                        "UPDATE deviation_flag SET status = 'stangd', close_note = $2, closed_at = $3,
-                           updated_at = $3
-                         WHERE id = $1 AND status <> 'stangd'",
-                    )
-                    .bind(id)
-                    .bind(note)
-                    .bind(now)
-                    .execute(conn)
-                    .await
-                    .map(|r| r.rows_affected())
-                })?;
-                if done == 1 {
-                    let before = stored.iter().find(|s| s.id == *id).map(|s| s.status);
-                    event(
-                        &mut tx,
-                        organisation_id,
-                        None,
-                        *id,
-                        "stangd",
-                        before,
-                        FlagStatus::Closed,
-                        note,
-                        now,
-                    )
-                    .await?;
-                    outcome.closed += 1;
-                }
+            } => Some((*id, *raised, *severity_was)),
+            _ => None,
+        })
+        .collect();
+    let pairs: Vec<(i64, &Raised)> = refreshes.iter().map(|(id, r, _)| (*id, *r)).collect();
+    let refreshed = update_flags(
+        &mut tx,
+        "severity = v.column2, explanation = v.column3, numbers = v.column4, points = v.column5,
+         provisional = v.column6, updated_at = v.column7",
+        "deviation_flag.status <> 'stangd'",
+        &pairs,
+        now,
+    )
+    .await?;
+    for (id, raised, severity_was) in &refreshes {
+        let Some(&status) = refreshed.get(id) else {
+            continue;
+        };
+        let f = &raised.finding;
+        if *severity_was != f.severity {
+            let text = format!(
+                "{} → {}: {}",
+                severity_was.light().label(),
+                f.severity.light().label(),
+                f.explanation
+            );
+            events.push(NewEvent::new(
+                *id,
+                "allvarlighet",
+                Some(status),
+                status,
+                &text,
+            ));
+        }
+        outcome.refreshed += 1;
+    }
+    let closes: Vec<(i64, &str)> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Close { id, note } => Some((*id, note.as_str())),
+            _ => None,
+        })
+        .collect();
+    for id in close_flags(&mut tx, &closes, now).await? {
+        let before = stored.iter().find(|s| s.id == id).map(|s| s.status);
+        let note = closes
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map_or("", |(_, n)| *n);
+        events.push(NewEvent::new(
+            id,
+            "stangd",
+            before,
+            FlagStatus::Closed,
+            note,
+        ));
+        outcome.closed += 1;
+    }
+    record_events(&mut tx, organisation_id, &events, now).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// A line of a flag's history that Utfall itself writes.
+struct NewEvent {
+    flag_id: i64,
+    kind: &'static str,
+    before: Option<FlagStatus>,
+    after: FlagStatus,
+    text: String,
+}
+
+impl NewEvent {
+    fn new(
+        flag_id: i64,
+        kind: &'static str,
+        before: Option<FlagStatus>,
+        after: FlagStatus,
+        text: &str,
+    ) -> Self {
+        NewEvent {
+            flag_id,
+            kind,
+            before,
+            after,
+            text: text.to_string(),
+        }
+    }
+}
+
+/// Rows per multi-row statement: at most ten bound values each, well under both backends'
+/// limit on bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Inserts the new flags whose key is free; the id and finding of each inserted.
+async fn open_flags<'a>(
+    tx: &mut Tx,
+    organisation_id: i64,
+    initiative_id: i64,
+    opens: &[&'a Raised],
+    now: DateTime<Utc>,
+) -> Result<Vec<(i64, &'a Raised)>, AppError> {
+    let mut opened = Vec::new();
+    for chunk in opens.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<(i64, String, i64, String)> = on_tx!(&mut *tx, |conn| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO deviation_flag
+                   (organisation_id, initiative_id, measure_id, measure_key, rule, window_key,
+                    severity, status, explanation, numbers, points, provisional,
+                    opened_at, updated_at) ",
+            );
+            insert.push_values(chunk, |mut row, r| {
+                let f = &r.finding;
+                row.push_bind(organisation_id)
+                    .push_bind(initiative_id)
+                    .push_bind(r.measure_id)
+                    .push_bind(r.measure_id.unwrap_or(0))
+                    .push_bind(r.rule)
+                    .push_bind(f.window.as_str())
+                    .push_bind(f.severity.as_db())
+                    .push_bind("ny")
+                    .push_bind(f.explanation.as_str())
+                    .push_bind(numbers_json(&f.numbers))
+                    .push_bind(points_json(&f.points))
+                    .push_bind(f.provisional)
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            insert.push(
+                " ON CONFLICT (initiative_id, rule, measure_key, window_key) DO NOTHING
+                  RETURNING id, rule, measure_key, window_key",
+            );
+            insert.build_query_as().fetch_all(conn).await
+        })?;
+        for (id, rule, measure_key, window) in rows {
+            if let Some(r) = chunk.iter().find(|r| {
+                r.rule == rule
+                    && r.measure_id.unwrap_or(0) == measure_key
+                    && r.finding.window == window
+            }) {
+                opened.push((id, *r));
             }
         }
     }
-    tx.commit().await?;
-    Ok(outcome)
+    Ok(opened)
+}
+
+/// Sets the findings' columns by `set` (over `v.column1` = id … `v.column7` = now) on the
+/// flags `updates` names where `condition` holds; the status of each updated flag.
+async fn update_flags(
+    tx: &mut Tx,
+    set: &'static str,
+    condition: &'static str,
+    updates: &[(i64, &Raised)],
+    now: DateTime<Utc>,
+) -> Result<HashMap<i64, FlagStatus>, AppError> {
+    let mut updated = HashMap::new();
+    for chunk in updates.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<(i64, String)> = on_tx!(&mut *tx, |conn| {
+            let mut update = sqlx::QueryBuilder::new("UPDATE deviation_flag SET ");
+            update.push(set);
+            update.push(" FROM (");
+            update.push_values(chunk, |mut row, (id, r)| {
+                let f = &r.finding;
+                row.push_bind(*id)
+                    .push_bind(f.severity.as_db())
+                    .push_bind(f.explanation.as_str())
+                    .push_bind(numbers_json(&f.numbers))
+                    .push_bind(points_json(&f.points))
+                    .push_bind(f.provisional)
+                    .push_bind(now);
+            });
+            update.push(") AS v WHERE deviation_flag.id = v.column1 AND ");
+            update.push(condition);
+            update.push(" RETURNING deviation_flag.id, deviation_flag.status");
+            update.build_query_as().fetch_all(conn).await
+        })?;
+        updated.extend(
+            rows.into_iter()
+                .filter_map(|(id, status)| Some((id, FlagStatus::from_db(&status)?))),
+        );
+    }
+    Ok(updated)
+}
+
+/// Closes the open flags of `closes` with their notes; the ids closed.
+async fn close_flags(
+    tx: &mut Tx,
+    closes: &[(i64, &str)],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, AppError> {
+    let mut closed = Vec::new();
+    for chunk in closes.chunks(ROWS_PER_STATEMENT) {
+        let ids: Vec<i64> = on_tx!(&mut *tx, |conn| {
+            let mut update = sqlx::QueryBuilder::new(
+                "UPDATE deviation_flag SET status = 'stangd', close_note = v.column2,
+                   closed_at = v.column3, updated_at = v.column3 FROM (",
+            );
+            update.push_values(chunk, |mut row, (id, note)| {
+                row.push_bind(*id).push_bind(*note).push_bind(now);
+            });
+            update.push(
+                ") AS v WHERE deviation_flag.id = v.column1 AND deviation_flag.status <> 'stangd'
+                 RETURNING deviation_flag.id",
+            );
+            update.build_query_scalar().fetch_all(conn).await
+        })?;
+        closed.extend(ids);
+    }
+    Ok(closed)
+}
+
+/// The history lines Utfall wrote, and their audit rows: two statements for all of them.
+async fn record_events(
+    tx: &mut Tx,
+    organisation_id: i64,
+    events: &[NewEvent],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        on_tx!(&mut *tx, |conn| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO deviation_event
+                   (flag_id, at, actor_user_id, kind, status_before, status_after, text) ",
+            );
+            insert.push_values(chunk, |mut row, e| {
+                row.push_bind(e.flag_id)
+                    .push_bind(now)
+                    .push_bind(None::<i64>)
+                    .push_bind(e.kind)
+                    .push_bind(e.before.map(FlagStatus::as_db))
+                    .push_bind(e.after.as_db())
+                    .push_bind(e.text.as_str());
+            });
+            insert.build().execute(conn).await.map(|_| ())
+        })?;
+        let changes: Vec<crate::audit::repo::Change> = chunk
+            .iter()
+            .map(|e| crate::audit::repo::Change {
+                action: if e.before.is_none() {
+                    Action::Create
+                } else {
+                    Action::Update
+                },
+                object_id: Some(e.flag_id),
+                changes: event_changes(e.kind, e.before, e.after, &e.text),
+            })
+            .collect();
+        crate::audit::repo::record_changes(
+            tx,
+            crate::audit::Agent::system(organisation_id),
+            "deviation_flag",
+            &changes,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The audit row's changes of a history line.
+fn event_changes(
+    kind: &str,
+    before: Option<FlagStatus>,
+    after: FlagStatus,
+    text: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "status": { "before": before.map(FlagStatus::as_db), "after": after.as_db() },
+        "event": { "after": kind },
+        "text": { "after": text },
+    })
 }
 
 #[derive(sqlx::FromRow)]

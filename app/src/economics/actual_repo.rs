@@ -2,6 +2,8 @@
 //! written only inside a caller's transaction (the half-year report's save, with its audit
 //! row), scoped by the satsning's organisation.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use super::actual::ActualCost;
@@ -15,9 +17,9 @@ pub async fn costs(
     organisation_id: i64,
     initiative_id: i64,
 ) -> Result<Vec<ActualCost>, AppError> {
-    let rows: Vec<(i64, String, i64)> = db_read!(db, |pool| {
+    let rows: Vec<(i64, i64, String, i64)> = db_read!(db, |pool| {
         sqlx::query_as(
-            "SELECT year, cost_type, amount_sek FROM actual_cost
+            "SELECT initiative_id, year, cost_type, amount_sek FROM actual_cost
              WHERE organisation_id = $1 AND initiative_id = $2
              ORDER BY year, cost_type",
         )
@@ -26,14 +28,39 @@ pub async fn costs(
         .fetch_all(pool)
         .await
     })?;
-    Ok(rows
-        .into_iter()
-        .map(|(year, cost_type, amount_sek)| ActualCost {
+    Ok(by_initiative(rows)
+        .remove(&initiative_id)
+        .unwrap_or_default())
+}
+
+/// The recorded costs of every satsning of the organisation, by satsning.
+pub async fn organisation_costs(
+    db: &Db,
+    organisation_id: i64,
+) -> Result<HashMap<i64, Vec<ActualCost>>, AppError> {
+    let rows: Vec<(i64, i64, String, i64)> = db_read!(db, |pool| {
+        sqlx::query_as(
+            "SELECT initiative_id, year, cost_type, amount_sek FROM actual_cost
+             WHERE organisation_id = $1
+             ORDER BY initiative_id, year, cost_type",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(by_initiative(rows))
+}
+
+fn by_initiative(rows: Vec<(i64, i64, String, i64)>) -> HashMap<i64, Vec<ActualCost>> {
+    let mut costs: HashMap<i64, Vec<ActualCost>> = HashMap::new();
+    for (initiative, year, cost_type, amount_sek) in rows {
+        costs.entry(initiative).or_default().push(ActualCost {
             year: year as i32,
             cost_type,
             amount_sek,
-        })
-        .collect())
+        });
+    }
+    costs
 }
 
 /// Replaces the satsning's costs of `years` with `costs` inside `tx` (the caller audits).

@@ -15,6 +15,48 @@ use crate::error::AppError;
 use crate::party::{Party, PartyKind};
 use crate::{db_read, on_tx};
 
+/// Which satsningar a read covers: one, or every satsning of an organisation (the deviation
+/// sweep reads each table once per organisation rather than once per satsning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    One(i64),
+    Organisation(i64),
+}
+
+impl Scope {
+    /// What `$1` of a [`scoped_sql!`] query is bound to.
+    pub fn key(self) -> i64 {
+        match self {
+            Scope::One(id) | Scope::Organisation(id) => id,
+        }
+    }
+
+    /// The literal of a [`scoped_sql!`] pair for this scope.
+    pub fn pick(self, sql: [&'static str; 2]) -> &'static str {
+        match self {
+            Scope::One(_) => sql[0],
+            Scope::Organisation(_) => sql[1],
+        }
+    }
+}
+
+/// `$head` (ending in an `initiative_id` column) and `$tail` joined by the scope's condition:
+/// the two literals of a [`Scope`]d query, `= $1` for one satsning and
+/// `IN (… organisation_id = $1)` for an organisation's.
+#[macro_export]
+macro_rules! scoped_sql {
+    ($head:literal, $tail:literal) => {
+        [
+            concat!($head, " = $1 ", $tail),
+            concat!(
+                $head,
+                " IN (SELECT id FROM initiative WHERE organisation_id = $1) ",
+                $tail
+            ),
+        ]
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,

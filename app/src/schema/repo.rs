@@ -11,6 +11,8 @@ pub use super::repo_tree::{
     Movable, Part, TextEdit, add_activity, add_goal, delete_part, move_item, update_text,
 };
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::{
@@ -18,11 +20,13 @@ use super::{
     Source, ValueType,
 };
 use crate::db::Db;
-use crate::db_read;
 use crate::error::AppError;
+use crate::initiative::repo::Scope;
+use crate::{db_read, scoped_sql};
 
 #[derive(sqlx::FromRow)]
 struct GoalRow {
+    initiative_id: i64,
     id: i64,
     text: String,
     target_group: String,
@@ -30,6 +34,7 @@ struct GoalRow {
 
 #[derive(sqlx::FromRow)]
 struct ActivityRow {
+    initiative_id: i64,
     id: i64,
     goal_id: i64,
     text: String,
@@ -37,6 +42,7 @@ struct ActivityRow {
 
 #[derive(sqlx::FromRow)]
 struct MeasureRow {
+    initiative_id: i64,
     id: i64,
     kind: String,
     activity_id: Option<i64>,
@@ -74,6 +80,13 @@ pub(super) struct EffectRow {
     pub(super) yearly_sek: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct ScopedEffectRow {
+    initiative_id: i64,
+    #[sqlx(flatten)]
+    row: EffectRow,
+}
+
 fn corrupt(what: &str) -> AppError {
     tracing::error!(what, "unknown value in schema tables");
     AppError::Internal
@@ -81,98 +94,144 @@ fn corrupt(what: &str) -> AppError {
 
 /// The satsning's whole schema (five queries).
 pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
+    Ok(load_scoped(db, Scope::One(initiative_id))
+        .await?
+        .remove(&initiative_id)
+        .unwrap_or_default())
+}
+
+/// The schema of every satsning of the organisation, by satsning (the same five queries).
+pub async fn load_organisation(
+    db: &Db,
+    organisation_id: i64,
+) -> Result<HashMap<i64, Schema>, AppError> {
+    load_scoped(db, Scope::Organisation(organisation_id)).await
+}
+
+const GOALS: [&str; 2] = scoped_sql!(
+    "SELECT initiative_id, id, text, target_group FROM goal WHERE initiative_id",
+    "ORDER BY position, id"
+);
+const ACTIVITIES: [&str; 2] = scoped_sql!(
+    "SELECT g.initiative_id, a.id, a.goal_id, a.text FROM activity a JOIN goal g ON g.id = a.goal_id
+     WHERE g.initiative_id",
+    "ORDER BY a.position, a.id"
+);
+const MEASURES: [&str; 2] = scoped_sql!(
+    "SELECT initiative_id, id, kind, activity_id, goal_id, code, name, definition, unit,
+            value_type, frequency, direction, baseline_value, baseline_date, target_value,
+            target_date, tolerance_yellow, tolerance_red, interval_lower, interval_upper,
+            source, comparison, (retired_at IS NOT NULL) AS retired, signals_off,
+            signal_run_length
+     FROM measure WHERE initiative_id",
+    "ORDER BY position, id"
+);
+const MILESTONES: [&str; 2] = scoped_sql!(
+    "SELECT s.measure_id, s.target_date, s.value
+     FROM measure_milestone s JOIN measure m ON m.id = s.measure_id
+     WHERE m.initiative_id",
+    "ORDER BY s.measure_id, s.target_date"
+);
+const EFFECTS: [&str; 2] = scoped_sql!(
+    "SELECT e.initiative_id, e.id, e.text, e.horizon, e.party_id, p.name AS party_name,
+            e.effect_measure_id, e.yearly_sek
+     FROM economic_effect e LEFT JOIN party p ON p.id = e.party_id
+     WHERE e.initiative_id",
+    "ORDER BY e.position, e.id"
+);
+
+async fn load_scoped(db: &Db, scope: Scope) -> Result<HashMap<i64, Schema>, AppError> {
+    let key = scope.key();
     let goals: Vec<GoalRow> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT id, text, target_group FROM goal WHERE initiative_id = $1 ORDER BY position, id",
-        )
-        .bind(initiative_id)
-        .fetch_all(pool)
-        .await
+        sqlx::query_as(scope.pick(GOALS))
+            .bind(key)
+            .fetch_all(pool)
+            .await
     })?;
     let activities: Vec<ActivityRow> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT a.id, a.goal_id, a.text FROM activity a JOIN goal g ON g.id = a.goal_id
-             WHERE g.initiative_id = $1 ORDER BY a.position, a.id",
-        )
-        .bind(initiative_id)
-        .fetch_all(pool)
-        .await
+        sqlx::query_as(scope.pick(ACTIVITIES))
+            .bind(key)
+            .fetch_all(pool)
+            .await
     })?;
     let measures: Vec<MeasureRow> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT id, kind, activity_id, goal_id, code, name, definition, unit,
-                    value_type, frequency, direction, baseline_value, baseline_date, target_value,
-                    target_date, tolerance_yellow, tolerance_red, interval_lower, interval_upper,
-                    source, comparison, (retired_at IS NOT NULL) AS retired, signals_off,
-                    signal_run_length
-             FROM measure WHERE initiative_id = $1 ORDER BY position, id",
-        )
-        .bind(initiative_id)
-        .fetch_all(pool)
-        .await
+        sqlx::query_as(scope.pick(MEASURES))
+            .bind(key)
+            .fetch_all(pool)
+            .await
     })?;
     let milestones: Vec<(i64, NaiveDate, f64)> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT s.measure_id, s.target_date, s.value
-             FROM measure_milestone s JOIN measure m ON m.id = s.measure_id
-             WHERE m.initiative_id = $1 ORDER BY s.measure_id, s.target_date",
-        )
-        .bind(initiative_id)
-        .fetch_all(pool)
-        .await
+        sqlx::query_as(scope.pick(MILESTONES))
+            .bind(key)
+            .fetch_all(pool)
+            .await
     })?;
-    let effects: Vec<EffectRow> = db_read!(db, |pool| {
-        sqlx::query_as(
-            "SELECT e.id, e.text, e.horizon, e.party_id, p.name AS party_name,
-                    e.effect_measure_id, e.yearly_sek
-             FROM economic_effect e LEFT JOIN party p ON p.id = e.party_id
-             WHERE e.initiative_id = $1 ORDER BY e.position, e.id",
-        )
-        .bind(initiative_id)
-        .fetch_all(pool)
-        .await
+    let effects: Vec<ScopedEffectRow> = db_read!(db, |pool| {
+        sqlx::query_as(scope.pick(EFFECTS))
+            .bind(key)
+            .fetch_all(pool)
+            .await
     })?;
-    let goals = goals
-        .into_iter()
-        .map(|g| Goal {
-            activities: activities
-                .iter()
-                .filter(|a| a.goal_id == g.id)
-                .map(|a| Activity {
-                    id: a.id,
-                    text: a.text.clone(),
-                })
-                .collect(),
-            id: g.id,
-            text: g.text,
-            target_group: g.target_group,
-        })
-        .collect();
-    let measures = measures
-        .into_iter()
-        .map(|m| to_measure(m, &milestones))
-        .collect::<Result<Vec<_>, AppError>>()?;
-    let effects = effects
-        .into_iter()
-        .map(|e| {
-            Ok(EconomicEffect {
+    let mut schemas: HashMap<i64, Schema> = HashMap::new();
+    let mut activities_of: HashMap<i64, Vec<Activity>> = HashMap::new();
+    for a in activities {
+        schemas.entry(a.initiative_id).or_default();
+        activities_of.entry(a.goal_id).or_default().push(Activity {
+            id: a.id,
+            text: a.text,
+        });
+    }
+    for g in goals {
+        schemas
+            .entry(g.initiative_id)
+            .or_default()
+            .goals
+            .push(Goal {
+                activities: activities_of.remove(&g.id).unwrap_or_default(),
+                id: g.id,
+                text: g.text,
+                target_group: g.target_group,
+            });
+    }
+    let mut milestones_of: HashMap<i64, Vec<(NaiveDate, f64)>> = HashMap::new();
+    for (measure, date, value) in milestones {
+        milestones_of
+            .entry(measure)
+            .or_default()
+            .push((date, value));
+    }
+    for m in measures {
+        let initiative = m.initiative_id;
+        let milestones = milestones_of.remove(&m.id).unwrap_or_default();
+        let measure = to_measure(m, milestones)?;
+        schemas
+            .entry(initiative)
+            .or_default()
+            .measures
+            .push(measure);
+    }
+    for ScopedEffectRow {
+        initiative_id,
+        row: e,
+    } in effects
+    {
+        schemas
+            .entry(initiative_id)
+            .or_default()
+            .effects
+            .push(EconomicEffect {
                 horizon: Horizon::from_db(&e.horizon).ok_or_else(|| corrupt("horizon"))?,
                 party: e.party_id.zip(e.party_name),
                 id: e.id,
                 text: e.text,
                 effect_measure_id: e.effect_measure_id,
                 yearly_sek: e.yearly_sek,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(Schema {
-        goals,
-        measures,
-        effects,
-    })
+            });
+    }
+    Ok(schemas)
 }
 
-fn to_measure(m: MeasureRow, milestones: &[(i64, NaiveDate, f64)]) -> Result<Measure, AppError> {
+fn to_measure(m: MeasureRow, milestones: Vec<(NaiveDate, f64)>) -> Result<Measure, AppError> {
     Ok(Measure {
         kind: MeasureKind::from_db(&m.kind).ok_or_else(|| corrupt("kind"))?,
         value_type: ValueType::from_db(&m.value_type).ok_or_else(|| corrupt("value_type"))?,
@@ -188,11 +247,7 @@ fn to_measure(m: MeasureRow, milestones: &[(i64, NaiveDate, f64)]) -> Result<Mea
         unit: m.unit,
         baseline: m.baseline_value.zip(m.baseline_date),
         target: m.target_value.zip(m.target_date),
-        milestones: milestones
-            .iter()
-            .filter(|(measure, _, _)| *measure == m.id)
-            .map(|(_, date, value)| (*date, *value))
-            .collect(),
+        milestones,
         tolerance_yellow: m.tolerance_yellow,
         tolerance_red: m.tolerance_red,
         interval: m.interval_lower.zip(m.interval_upper),

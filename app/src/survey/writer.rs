@@ -4,12 +4,12 @@
 //! commit waits for the disk. One transaction per response would cap the rate at the disk's
 //! commit rate, so on SQLite the responses go to ONE writer task through a queue; it takes the
 //! first waiting response, gathers more for at most [`MAX_WAIT`] (or until [`MAX_BATCH`]),
-//! stores them all in one transaction ([`repo::store_batch`]: each in its own savepoint, the
-//! submission key and the single-use code checked inside it), commits, and only then answers
-//! each request through its own oneshot channel. A request is therefore acknowledged only
-//! after its commit; a refused response (a code used, also earlier in the same batch) is
-//! undone alone; if the commit fails, every response of the batch gets an error and none is
-//! stored.
+//! stores them all in one transaction ([`repo::store_batch`]: each step — submission keys,
+//! single-use codes, responses, answers — one statement for the whole batch), commits, and
+//! only then answers each request through its own oneshot channel. A request is therefore
+//! acknowledged only after its commit; a refused response (a code used, also earlier in the
+//! same batch) leaves no trace and the others stand; if the commit fails, every response of
+//! the batch gets an error and none is stored.
 //!
 //! PostgreSQL keeps one transaction per request ([`repo::store_response`]): its server does
 //! group commit of concurrent transactions itself, and several app instances share it.
