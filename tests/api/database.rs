@@ -135,6 +135,47 @@ async fn sqlite_runs_wal_full_sync_and_foreign_keys() {
     assert!(refused.is_err());
 }
 
+/// No commit checkpoints the WAL (the writer's automatic checkpoint is off); a connection of
+/// its own copies the WAL into the database file in the background, so the file grows soon
+/// after a large write without anyone asking.
+#[tokio::test]
+async fn sqlite_checkpoints_the_wal_in_the_background_not_in_a_commit() {
+    let app = spawn_app().await;
+    let Db::Sqlite(sqlite) = &app.db else {
+        panic!("sqlite expected")
+    };
+    let automatic: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+        .fetch_one(&sqlite.writer)
+        .await
+        .unwrap();
+    assert_eq!(automatic, 0);
+    let (_, _, file): (i64, String, String) = sqlx::query_as("PRAGMA database_list")
+        .fetch_one(&sqlite.writer)
+        .await
+        .unwrap();
+    let size = || std::fs::metadata(&file).unwrap().len();
+    let before = size();
+    sqlx::query("CREATE TABLE bulk (x TEXT)")
+        .execute(&sqlite.writer)
+        .await
+        .unwrap();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+         INSERT INTO bulk SELECT hex(randomblob(10000)) FROM n",
+    )
+    .execute(&sqlite.writer)
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while size() < before + 2_000_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the 4 MB written are still only in the WAL after 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn concurrent_writers_on_sqlite_all_succeed() {
     let app = spawn_app().await;

@@ -11,8 +11,8 @@ use super::{
     Decision, Explained, Explanation, FlagDetail, FlagEvent, FlagStatus, FlagSummary, QueueFilter,
     Raised, Severity, Step, Stored, Thresholds,
 };
-use crate::audit::repo::{record, record_change};
-use crate::audit::{Action, Actor, Event};
+use crate::audit::repo::record_change;
+use crate::audit::{Action, Actor};
 use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::initiative::Status;
@@ -421,16 +421,12 @@ struct OwnedStoredRow {
     row: StoredRow,
 }
 
-/// One line of a flag's history, and its audit row (by `actor`, or Utfall's own when `None`).
-#[allow(clippy::too_many_arguments)]
+/// One line of a flag's history written by a person, and its audit row.
 async fn event(
     tx: &mut Tx,
-    organisation_id: i64,
-    actor: Option<Actor>,
+    actor: Actor,
     flag_id: i64,
-    kind: &str,
-    before: Option<FlagStatus>,
-    after: FlagStatus,
+    (kind, before, after): (&str, FlagStatus, FlagStatus),
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -441,38 +437,26 @@ async fn event(
         )
         .bind(flag_id)
         .bind(now)
-        .bind(actor.map(|a| a.user_id))
+        .bind(actor.user_id)
         .bind(kind)
-        .bind(before.map(FlagStatus::as_db))
+        .bind(before.as_db())
         .bind(after.as_db())
         .bind(text)
         .execute(conn)
         .await
         .map(|_| ())
     })?;
-    let changes = event_changes(kind, before, after, text);
-    let action = if before.is_none() {
-        Action::Create
-    } else {
-        Action::Update
-    };
-    match actor {
-        Some(actor) => {
-            record_change(tx, actor, action, "deviation_flag", flag_id, changes, now).await?
-        }
-        None => {
-            let event = Event {
-                organisation_id: Some(organisation_id),
-                actor_user_id: None,
-                action,
-                object_type: "deviation_flag",
-                object_id: Some(flag_id),
-                changes: changes.to_string(),
-                ip: None,
-            };
-            record(tx, &event, now).await?
-        }
-    }
+    let changes = event_changes(kind, Some(before), after, text);
+    record_change(
+        tx,
+        actor,
+        Action::Update,
+        "deviation_flag",
+        flag_id,
+        changes,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -1285,12 +1269,9 @@ pub async fn explain(
     );
     event(
         &mut tx,
-        actor.organisation_id,
-        Some(actor),
+        actor,
         id,
-        "forklarad",
-        Some(before),
-        FlagStatus::Explained,
+        ("forklarad", before, FlagStatus::Explained),
         &text,
         now,
     )
@@ -1342,12 +1323,9 @@ pub async fn decide(
         let text = format!("{label}: {comment}");
         event(
             &mut tx,
-            actor.organisation_id,
-            Some(actor),
+            actor,
             id,
-            "hanterad",
-            Some(before),
-            FlagStatus::Handled,
+            ("hanterad", before, FlagStatus::Handled),
             &text,
             now,
         )

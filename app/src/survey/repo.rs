@@ -894,7 +894,10 @@ pub async fn store_batch(
 const ANSWERS_PER_INSERT: usize = 2000;
 
 /// Every answer of the `responses` stored, a few thousand per statement.
-async fn insert_response_answers(tx: &mut Tx, responses: &[(i64, &[Answer])]) -> Result<(), AppError> {
+async fn insert_response_answers(
+    tx: &mut Tx,
+    responses: &[(i64, &[Answer])],
+) -> Result<(), AppError> {
     let rows: Vec<(i64, &Answer)> = responses
         .iter()
         .flat_map(|(id, answers)| answers.iter().map(move |a| (*id, a)))
