@@ -889,6 +889,9 @@ async fn series_read_back_exactly(app: &TestApp) {
         123_456_789.123,
         -2.5,
         41.0,
+        41.57,
+        0.07,
+        -1234.5,
         2f64.powi(53) + 2.0,
         std::f64::consts::PI * 1e12,
     ];
