@@ -341,6 +341,73 @@ impl Tx {
     }
 }
 
+/// Where a read runs: on the pools (what is committed) or inside an open write transaction
+/// (which also sees its own changes). Code that must give the same answer both ways, such as
+/// the deviation rules' inputs read inside a save, reads through [`db_read_on!`](crate::db_read_on).
+pub enum Reader<'a> {
+    Pools(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl Reader<'_> {
+    /// Whether the reads run on SQLite (some queries are shaped for one backend).
+    pub fn is_sqlite(&self) -> bool {
+        matches!(
+            self,
+            Reader::Pools(Db::Sqlite(_)) | Reader::Tx(Tx::Sqlite(_))
+        )
+    }
+}
+
+impl<'a> From<&'a Db> for Reader<'a> {
+    fn from(db: &'a Db) -> Self {
+        Reader::Pools(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Reader<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Reader::Tx(tx)
+    }
+}
+
+/// A reader lent on for one call (`&mut reader`), so it can be passed to one reading function
+/// after another.
+impl<'a> From<&'a mut Reader<'_>> for Reader<'a> {
+    fn from(reader: &'a mut Reader<'_>) -> Self {
+        match reader {
+            Reader::Pools(db) => Reader::Pools(db),
+            Reader::Tx(tx) => Reader::Tx(tx),
+        }
+    }
+}
+
+impl Tx {
+    /// Runs `work` so that a failure undoes only what `work` wrote (a savepoint): the rest of
+    /// the transaction stands and can still be committed. Its error is returned.
+    pub async fn undo_on_error<T, E>(
+        &mut self,
+        work: impl for<'t> FnOnce(&'t mut Tx) -> futures::future::BoxFuture<'t, Result<T, E>>,
+    ) -> Result<Result<T, E>, sqlx::Error> {
+        self.execute_plain("SAVEPOINT undo_on_error").await?;
+        let result = work(self).await;
+        if result.is_err() {
+            self.execute_plain("ROLLBACK TO SAVEPOINT undo_on_error")
+                .await?;
+        }
+        self.execute_plain("RELEASE SAVEPOINT undo_on_error")
+            .await?;
+        Ok(result)
+    }
+
+    async fn execute_plain(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+        crate::on_tx!(self, |conn| sqlx::query(sql)
+            .execute(conn)
+            .await
+            .map(|_| ()))
+    }
+}
+
 /// Runs `$body` with `$conn` bound to the transaction's connection, for either backend.
 #[macro_export]
 macro_rules! on_tx {
@@ -354,6 +421,18 @@ macro_rules! on_tx {
                 let $conn = &mut **tx;
                 $body
             }
+        }
+    };
+}
+
+/// Runs `$body` with `$exec` bound to a pool or to the transaction's connection, whichever the
+/// [`Reader`] holds, for either backend (the body is compiled four times).
+#[macro_export]
+macro_rules! db_read_on {
+    ($reader:expr, |$exec:ident| $body:expr) => {
+        match $reader {
+            $crate::db::Reader::Pools(db) => $crate::db_read!(*db, |$exec| $body),
+            $crate::db::Reader::Tx(tx) => $crate::on_tx!(&mut **tx, |$exec| $body),
         }
     };
 }

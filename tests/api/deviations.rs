@@ -88,13 +88,18 @@ pub async fn flagged_satsning(app: &TestApp) -> (TestInitiative, TestUser) {
         reason: None,
         submit: false,
     };
-    let now = chrono::Utc::now();
-    app::report::repo::save(&app.db, lead.actor, initiative.id, month, now)
-        .await
-        .unwrap();
-    app::deviation::repo::evaluate(&app.db, initiative.id, &Settings::default(), now)
-        .await
-        .unwrap();
+    // The save evaluates the flags in its own transaction, as the form's save does.
+    let after = app::deviation::repo::after_values(Settings::default());
+    app::report::repo::save(
+        &app.db,
+        lead.actor,
+        initiative.id,
+        month,
+        chrono::Utc::now(),
+        &after,
+    )
+    .await
+    .unwrap();
     (initiative, lead)
 }
 
@@ -654,6 +659,7 @@ async fn two_instances_on_postgres_evaluating_at_once_make_one_flag() {
         initiative.id,
         month,
         chrono::Utc::now(),
+        &app::report::AfterValues::none(),
     )
     .await
     .unwrap();
@@ -782,6 +788,23 @@ async fn the_sweep_and_a_single_evaluation_agree(app: &TestApp) {
             0,
             "satsning {id} evaluated alone: {outcome:?}"
         );
+        // Inside a transaction (as a save evaluates) the same reads give the same flags.
+        let mut tx = app.db.begin().await.unwrap();
+        let inside = app::deviation::repo::evaluate_in(&mut tx, id, &settings, now)
+            .await
+            .unwrap();
+        let series = app::report::repo::series(&mut tx, id, first, last)
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(inside.changed(), 0, "satsning {id} in a transaction");
+        let outside = app::report::repo::series(&app.db, id, first, last)
+            .await
+            .unwrap();
+        assert_eq!(
+            series, outside,
+            "satsning {id}'s series read in a transaction"
+        );
     }
     let again = app::deviation::repo::sweep(&app.db, &settings, now)
         .await
@@ -801,4 +824,132 @@ async fn the_sweep_and_a_single_evaluation_agree_on_postgresql() {
     };
     let app = spawn_app_with(Backend::Postgres(url), |config| config.demo = true).await;
     the_sweep_and_a_single_evaluation_agree(&app).await;
+}
+
+/// A save runs the deviation evaluation in its own transaction, behind a savepoint: when the
+/// evaluation fails — here after a write of its own and then a statement the database
+/// refuses, which on PostgreSQL aborts everything after it unless rolled back to the
+/// savepoint — only the evaluation's writes are undone, and the save is committed.
+async fn a_failing_evaluation_undoes_only_its_own_writes(app: &TestApp) {
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(app).await;
+    let (initiative, e1) = satsning_with_target(app, &lead).await;
+    let name_of = || async {
+        let name: String = app::db_read!(&app.db, |pool| {
+            sqlx::query_scalar("SELECT name FROM initiative WHERE id = $1")
+                .bind(initiative.id)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        });
+        name
+    };
+    let name = name_of().await;
+    let failing = app::report::AfterValues::new(|tx, id| {
+        Box::pin(async move {
+            app::on_tx!(tx, |conn| {
+                sqlx::query("UPDATE initiative SET name = 'Ändrad av utvärderingen' WHERE id = $1")
+                    .bind(id)
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })?;
+            app::on_tx!(tx, |conn| {
+                sqlx::query("SELECT no_such_column FROM initiative")
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })?;
+            Ok(())
+        })
+    });
+    let entries = [app::report::repo::Entry {
+        measure_id: e1,
+        value: Some(41.0),
+        comment: String::new(),
+    }];
+    let month = app::report::repo::MonthSave {
+        period: this_month(),
+        entries: &entries,
+        reason: None,
+        submit: false,
+    };
+    let outcome = app::report::repo::save(
+        &app.db,
+        lead.actor,
+        initiative.id,
+        month,
+        chrono::Utc::now(),
+        &failing,
+    )
+    .await
+    .expect("the save stands when its evaluation fails");
+    assert_eq!(outcome.changed, 1);
+
+    let series = app::report::repo::series(&app.db, initiative.id, this_month(), this_month())
+        .await
+        .unwrap();
+    assert_eq!(series.get(&e1).cloned(), Some(vec![(this_month(), 41.0)]));
+    assert_eq!(
+        name_of().await,
+        name,
+        "the evaluation's own write is undone"
+    );
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM deviation_flag WHERE initiative_id = $1",
+            initiative.id
+        )
+        .await,
+        0
+    );
+
+    // The next save's evaluation, working again, raises the flag with the value.
+    let after = app::deviation::repo::after_values(Settings::default());
+    let entries = [app::report::repo::Entry {
+        measure_id: e1,
+        value: Some(40.0),
+        comment: String::new(),
+    }];
+    let month = app::report::repo::MonthSave {
+        period: this_month(),
+        entries: &entries,
+        reason: None,
+        submit: false,
+    };
+    app::report::repo::save(
+        &app.db,
+        lead.actor,
+        initiative.id,
+        month,
+        chrono::Utc::now(),
+        &after,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM deviation_flag WHERE initiative_id = $1 AND status = 'ny'",
+            initiative.id
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_failing_evaluation_undoes_only_its_own_writes_on_sqlite() {
+    a_failing_evaluation_undoes_only_its_own_writes(&spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_failing_evaluation_undoes_only_its_own_writes_on_postgresql() {
+    let Some(url) = postgres_database().await else {
+        return;
+    };
+    a_failing_evaluation_undoes_only_its_own_writes(
+        &spawn_app_with(Backend::Postgres(url), |_| {}).await,
+    )
+    .await;
 }

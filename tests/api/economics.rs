@@ -873,7 +873,8 @@ async fn the_measured_effect_stands_beside_the_forecast_and_updates_it() {
         reason: None,
         submit: false,
     };
-    app::report::repo::save(&app.db, lead.actor, id, month, chrono::Utc::now())
+    let after = app::report::AfterValues::none();
+    app::report::repo::save(&app.db, lead.actor, id, month, chrono::Utc::now(), &after)
         .await
         .unwrap();
 

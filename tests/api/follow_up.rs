@@ -80,9 +80,17 @@ pub async fn ended(app: &TestApp, lead: &TestUser, name: &str) -> (TestInitiativ
             reason: None,
             submit: false,
         };
-        app::report::repo::save(&app.db, lead.actor, initiative.id, save, chrono::Utc::now())
-            .await
-            .unwrap();
+        let after = app::report::AfterValues::none();
+        app::report::repo::save(
+            &app.db,
+            lead.actor,
+            initiative.id,
+            save,
+            chrono::Utc::now(),
+            &after,
+        )
+        .await
+        .unwrap();
     }
     (initiative, activity)
 }

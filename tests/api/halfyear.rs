@@ -102,9 +102,17 @@ pub async fn save_value(
         reason: None,
         submit: true,
     };
-    app::report::repo::save(&app.db, by.actor, initiative, save, chrono::Utc::now())
-        .await
-        .unwrap();
+    let after = app::report::AfterValues::none();
+    app::report::repo::save(
+        &app.db,
+        by.actor,
+        initiative,
+        save,
+        chrono::Utc::now(),
+        &after,
+    )
+    .await
+    .unwrap();
 }
 
 /// Every narrative field written and marked klar.

@@ -63,9 +63,16 @@ async fn mark_reported(app: &TestApp, by: &TestUser, id: i64, period: Period, at
         reason: None,
         submit: true,
     };
-    app::report::repo::save(&app.db, by.actor, id, month, at)
-        .await
-        .unwrap();
+    app::report::repo::save(
+        &app.db,
+        by.actor,
+        id,
+        month,
+        at,
+        &app::report::AfterValues::none(),
+    )
+    .await
+    .unwrap();
 }
 
 /// (key, recipient, subject, text) of the queued mails of `kind`.

@@ -915,6 +915,7 @@ async fn series_read_back_exactly(app: &TestApp) {
             initiative.id,
             month,
             chrono::Utc::now(),
+            &app::report::AfterValues::none(),
         )
         .await
         .unwrap();

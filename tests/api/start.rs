@@ -90,7 +90,8 @@ async fn report(
         reason: None,
         submit,
     };
-    app::report::repo::save(&app.db, by.actor, initiative, month, Utc::now())
+    let after = app::report::AfterValues::none();
+    app::report::repo::save(&app.db, by.actor, initiative, month, Utc::now(), &after)
         .await
         .unwrap();
 }

@@ -193,9 +193,18 @@ async fn a_suppressed_cell_writes_nothing_and_a_wave_transferred_by_hand_is_left
             .await
             .unwrap();
     let at = tomorrow_night() - Duration::minutes(20);
-    app::survey::repo::transfer(&app.db, lead.actor, by_hand_wave.1, &the_wave, &rows, at)
-        .await
-        .unwrap();
+    let after = after_values();
+    app::survey::repo::transfer(
+        &app.db,
+        lead.actor,
+        by_hand_wave.1,
+        &the_wave,
+        &rows,
+        at,
+        &after,
+    )
+    .await
+    .unwrap();
 
     // Act
     let outcome = run_job(&app.db, tomorrow_night()).await;

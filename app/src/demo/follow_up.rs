@@ -70,7 +70,8 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
             submit: false,
         };
         let at = at_nine(period.next().first_day() + chrono::Days::new(10)).min(now);
-        crate::report::repo::save(db, people.evaluator, initiative.id, month, at).await?;
+        let after = crate::report::AfterValues::none();
+        crate::report::repo::save(db, people.evaluator, initiative.id, month, at, &after).await?;
     }
     let party = |name: &str| {
         initiative

@@ -14,6 +14,7 @@ use crate::db::Db;
 use crate::economics::actual::ActualCost;
 use crate::error::AppError;
 use crate::halfyear::{Decision, HalfYear, NARRATIVES, Narrative, Narratives, Snapshot};
+use crate::report::AfterValues;
 
 /// The satsning that gets the demo reports.
 pub const SATSNING: &str = "Läxhjälp i Vivalla (fiktiv)";
@@ -89,6 +90,7 @@ pub async fn seed(db: &Db, people: &People, now: DateTime<Utc>) -> Result<(), Ap
         &years,
         &costs,
         now,
+        &AfterValues::none(),
     )
     .await?;
     let comments = BTreeMap::from([(
@@ -134,8 +136,16 @@ async fn submit_and_approve(
         sections,
         narratives,
     };
-    let version =
-        crate::halfyear::repo::submit(db, people.lead, initiative.id, half, &snapshot, now).await?;
+    let version = crate::halfyear::repo::submit(
+        db,
+        people.lead,
+        initiative.id,
+        half,
+        &snapshot,
+        now,
+        &AfterValues::none(),
+    )
+    .await?;
     crate::halfyear::repo::review(
         db,
         people.review,

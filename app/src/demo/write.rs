@@ -246,7 +246,9 @@ async fn write_values(
             submit: report.plan == MonthPlan::Submitted,
         };
         let at = at_nine(report.period.next().first_day() + chrono::Days::new(4)).min(now);
-        crate::report::repo::save(db, reporter, initiative_id, month, at).await?;
+        // The demo's flags come from one sweep after everything is written.
+        let after = crate::report::AfterValues::none();
+        crate::report::repo::save(db, reporter, initiative_id, month, at, &after).await?;
     }
     Ok(())
 }

@@ -13,12 +13,12 @@ use super::{
 };
 use crate::audit::repo::record_change;
 use crate::audit::{Action, Actor};
-use crate::db::{Db, Tx};
+use crate::db::{Db, Reader, Tx};
 use crate::error::AppError;
 use crate::initiative::Status;
 use crate::initiative::repo::Scope;
 use crate::report::Period;
-use crate::{db_read, on_tx, scoped_sql};
+use crate::{db_read, db_read_on, on_tx, scoped_sql};
 
 /// What an evaluation needs besides the database: the rules' thresholds, the reporting
 /// deadlines and the half-year reports' due dates (all from the configuration).
@@ -93,9 +93,9 @@ struct Inputs {
 }
 
 impl Inputs {
-    /// The inputs of `initiatives` (all in `scope`) for the months `from`–`to`.
+    /// The inputs of the satsningar of `scope` for the months `from`–`to`.
     async fn load(
-        db: &Db,
+        reader: &mut Reader<'_>,
         scope: Scope,
         organisation_id: i64,
         from: Period,
@@ -103,24 +103,30 @@ impl Inputs {
     ) -> Result<Self, AppError> {
         let (schemas, series, costs) = match scope {
             Scope::One(id) => (
-                HashMap::from([(id, crate::schema::repo::load(db, id).await?)]),
-                HashMap::from([(id, crate::report::repo::series(db, id, from, to).await?)]),
+                HashMap::from([(id, crate::schema::repo::load(&mut *reader, id).await?)]),
                 HashMap::from([(
                     id,
-                    crate::economics::actual_repo::costs(db, organisation_id, id).await?,
+                    crate::report::repo::series(&mut *reader, id, from, to).await?,
+                )]),
+                HashMap::from([(
+                    id,
+                    crate::economics::actual_repo::costs(&mut *reader, organisation_id, id).await?,
                 )]),
             ),
             Scope::Organisation(organisation) => (
-                crate::schema::repo::load_organisation(db, organisation).await?,
-                crate::report::repo::organisation_series(db, organisation, from, to).await?,
-                crate::economics::actual_repo::organisation_costs(db, organisation).await?,
+                crate::schema::repo::load_organisation(&mut *reader, organisation).await?,
+                crate::report::repo::organisation_series(&mut *reader, organisation, from, to)
+                    .await?,
+                crate::economics::actual_repo::organisation_costs(&mut *reader, organisation)
+                    .await?,
             ),
         };
         let one = match scope {
             Scope::One(id) => Some(id),
             Scope::Organisation(_) => None,
         };
-        let month_marks = crate::report::repo::month_marks(db, organisation_id, one, from).await?;
+        let month_marks =
+            crate::report::repo::month_marks(&mut *reader, organisation_id, one, from).await?;
         let mut marks: HashMap<i64, (HashSet<Period>, HashSet<Period>)> = HashMap::new();
         for &(initiative, period) in &month_marks.submitted {
             marks.entry(initiative).or_default().0.insert(period);
@@ -133,7 +139,7 @@ impl Inputs {
             series,
             marks,
             costs,
-            submitted: submitted_halves(db, scope).await?,
+            submitted: submitted_halves(reader, scope).await?,
         })
     }
 
@@ -206,24 +212,56 @@ pub async fn evaluate(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
+    let Some((organisation_id, raised)) =
+        raise_one(&mut Reader::Pools(db), initiative_id, settings, now).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    apply(db, organisation_id, initiative_id, &raised, now).await
+}
+
+/// [`evaluate`] inside `tx`, which has just changed the satsning's values: the rules read
+/// them as the transaction sees them, and the flags are written with them in one commit.
+pub async fn evaluate_in(
+    tx: &mut Tx,
+    initiative_id: i64,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    let Some((organisation_id, raised)) =
+        raise_one(&mut Reader::Tx(tx), initiative_id, settings, now).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    write_steps(tx, organisation_id, initiative_id, &raised, now).await
+}
+
+/// What the rules find for satsning `initiative_id` as of `now`, with its organisation;
+/// `None` when there is no such satsning.
+async fn raise_one(
+    reader: &mut Reader<'_>,
+    initiative_id: i64,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, Vec<Raised>)>, AppError> {
     let today = crate::sv::time::local_date(now);
     let scope = Scope::One(initiative_id);
-    let row: Option<InitiativeRow> = db_read!(db, |pool| {
+    let row: Option<InitiativeRow> = db_read_on!(&mut *reader, |e| {
         sqlx::query_as(scope.pick(INITIATIVES))
             .bind(scope.key())
-            .fetch_optional(pool)
+            .fetch_optional(e)
             .await
     })?;
     let Some(row) = row else {
-        return Err(AppError::NotFound);
+        return Ok(None);
     };
     let raised = match month_span(&[&row], today) {
-        Some((first, last)) => Inputs::load(db, scope, row.organisation_id, first, last)
+        Some((first, last)) => Inputs::load(reader, scope, row.organisation_id, first, last)
             .await?
             .raise(&row, settings, today),
         None => Vec::new(),
     };
-    apply(db, row.organisation_id, initiative_id, &raised, now).await
+    Ok(Some((row.organisation_id, raised)))
 }
 
 const SUBMITTED_HALVES: [&str; 2] = scoped_sql!(
@@ -237,10 +275,10 @@ const SUBMITTED_HALVES: [&str; 2] = scoped_sql!(
 /// report sent back for completion was still in on time). The table is the half-year
 /// reports' (`halfyear`, above this concept); only this fact is read here.
 async fn submitted_halves(
-    db: &Db,
+    reader: &mut Reader<'_>,
     scope: Scope,
 ) -> Result<HashMap<i64, HashSet<crate::report::half::HalfYear>>, AppError> {
-    let rows: Vec<(i64, i64, i64)> = db_read!(db, |pool| {
+    let rows: Vec<(i64, i64, i64)> = db_read_on!(reader, |pool| {
         sqlx::query_as(scope.pick(SUBMITTED_HALVES))
             .bind(scope.key())
             .fetch_all(pool)
@@ -307,7 +345,9 @@ async fn sweep_organisation(
         })
         .collect();
     let inputs = match month_span(&due, today) {
-        Some((first, last)) => Some(Inputs::load(db, scope, organisation_id, first, last).await?),
+        Some((first, last)) => {
+            Some(Inputs::load(&mut Reader::Pools(db), scope, organisation_id, first, last).await?)
+        }
         None => None,
     };
     let mut total = Outcome::default();
@@ -502,8 +542,25 @@ async fn apply_if_changed(
         return Ok(Outcome::default());
     }
     let mut tx = db.begin().await?;
-    let stored = stored(&mut tx, initiative_id).await?;
+    let outcome = write_steps(&mut tx, organisation_id, initiative_id, raised, now).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Brings the satsning's flags in line with `raised` inside `tx`: reads them there and writes
+/// the steps [`super::reconcile`] says.
+async fn write_steps(
+    tx: &mut Tx,
+    organisation_id: i64,
+    initiative_id: i64,
+    raised: &[Raised],
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    let stored = stored(tx, initiative_id).await?;
     let steps = super::reconcile(&stored, raised);
+    if steps.is_empty() {
+        return Ok(Outcome::default());
+    }
     let mut outcome = Outcome::default();
     let mut events: Vec<NewEvent> = Vec::new();
     // Each kind of step is one statement for all its flags (a save that moves a measure's
@@ -515,7 +572,7 @@ async fn apply_if_changed(
             _ => None,
         })
         .collect();
-    for (id, raised) in open_flags(&mut tx, organisation_id, initiative_id, &opens, now).await? {
+    for (id, raised) in open_flags(tx, organisation_id, initiative_id, &opens, now).await? {
         let f = &raised.finding;
         events.push(NewEvent::new(
             id,
@@ -534,7 +591,7 @@ async fn apply_if_changed(
         })
         .collect();
     let reopened = update_flags(
-        &mut tx,
+        tx,
         "status = 'ny', severity = v.column2, explanation = v.column3, numbers = v.column4,
          points = v.column5, provisional = v.column6, updated_at = v.column7, closed_at = NULL,
          close_note = '', reason = '', planned_action = '', decision = NULL,
@@ -571,7 +628,7 @@ async fn apply_if_changed(
         .collect();
     let pairs: Vec<(i64, &Raised)> = refreshes.iter().map(|(id, r, _)| (*id, *r)).collect();
     let refreshed = update_flags(
-        &mut tx,
+        tx,
         "severity = v.column2, explanation = v.column3, numbers = v.column4, points = v.column5,
          provisional = v.column6, updated_at = v.column7",
         "deviation_flag.status <> 'stangd'",
@@ -608,7 +665,7 @@ async fn apply_if_changed(
             _ => None,
         })
         .collect();
-    for id in close_flags(&mut tx, &closes, now).await? {
+    for id in close_flags(tx, &closes, now).await? {
         let before = stored.iter().find(|s| s.id == id).map(|s| s.status);
         let note = closes
             .iter()
@@ -623,8 +680,7 @@ async fn apply_if_changed(
         ));
         outcome.closed += 1;
     }
-    record_events(&mut tx, organisation_id, &events, now).await?;
-    tx.commit().await?;
+    record_events(tx, organisation_id, &events, now).await?;
     Ok(outcome)
 }
 
@@ -1357,15 +1413,16 @@ pub async fn initiatives_of(
     Ok(found)
 }
 
-/// The hook the reporting calls right after a satsning's values changed (form, import,
-/// correction): its flags are evaluated at once. A failure is logged, not shown — the values
+/// The hook the reporting runs when a satsning's values changed (form, import, correction,
+/// survey transfer, half-year costs and submission): its flags are evaluated inside the same
+/// transaction. A failure undoes only the flags' writes and is logged, not shown — the values
 /// are saved, and the next sweep evaluates again.
 pub fn after_values(settings: Settings) -> crate::report::AfterValues {
-    crate::report::AfterValues::new(move |db: Db, initiative_id: i64| {
+    crate::report::AfterValues::new(move |tx, initiative_id| {
         Box::pin(async move {
-            if let Err(error) = evaluate(&db, initiative_id, &settings, Utc::now()).await {
-                tracing::error!(initiative_id, ?error, "avvikelser kunde inte utvärderas");
-            }
+            evaluate_in(tx, initiative_id, &settings, Utc::now())
+                .await
+                .map(|_| ())
         })
     })
 }

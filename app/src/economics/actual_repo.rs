@@ -7,17 +7,17 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::actual::ActualCost;
-use crate::db::{Db, Tx};
+use crate::db::{Reader, Tx};
 use crate::error::AppError;
-use crate::{db_read, on_tx};
+use crate::{db_read_on, on_tx};
 
 /// The satsning's recorded costs, by year and cost type.
-pub async fn costs(
-    db: &Db,
+pub async fn costs<'a>(
+    reader: impl Into<Reader<'a>>,
     organisation_id: i64,
     initiative_id: i64,
 ) -> Result<Vec<ActualCost>, AppError> {
-    let rows: Vec<(i64, i64, String, i64)> = db_read!(db, |pool| {
+    let rows: Vec<(i64, i64, String, i64)> = db_read_on!(&mut reader.into(), |pool| {
         sqlx::query_as(
             "SELECT initiative_id, year, cost_type, amount_sek FROM actual_cost
              WHERE organisation_id = $1 AND initiative_id = $2
@@ -34,11 +34,11 @@ pub async fn costs(
 }
 
 /// The recorded costs of every satsning of the organisation, by satsning.
-pub async fn organisation_costs(
-    db: &Db,
+pub async fn organisation_costs<'a>(
+    reader: impl Into<Reader<'a>>,
     organisation_id: i64,
 ) -> Result<HashMap<i64, Vec<ActualCost>>, AppError> {
-    let rows: Vec<(i64, i64, String, i64)> = db_read!(db, |pool| {
+    let rows: Vec<(i64, i64, String, i64)> = db_read_on!(&mut reader.into(), |pool| {
         sqlx::query_as(
             "SELECT initiative_id, year, cost_type, amount_sek FROM actual_cost
              WHERE organisation_id = $1

@@ -361,10 +361,9 @@ pub async fn save_half_year_costs(
         &years,
         &parsed,
         chrono::Utc::now(),
+        &crate::report::AfterValues::from_context(),
     )
     .await?;
-    // The budget rule reads the costs: evaluate the satsning's flags again, like a value save.
-    crate::report::values_changed(&db, id).await;
     Ok(Saved {
         redirect: format!("{}?sparad=kostnader#kostnader", report_path(id, half)),
     })
@@ -411,9 +410,17 @@ pub async fn submit_half_year(id: i64, halvar: String) -> Result<Saved, AppError
         sections,
         narratives,
     };
-    super::repo::submit(&db, user.actor(), id, half, &snapshot, chrono::Utc::now()).await?;
-    // The Rapport rule reads whether the report is in: evaluate the satsning's flags again.
-    crate::report::values_changed(&db, id).await;
+    let after = crate::report::AfterValues::from_context();
+    super::repo::submit(
+        &db,
+        user.actor(),
+        id,
+        half,
+        &snapshot,
+        chrono::Utc::now(),
+        &after,
+    )
+    .await?;
     Ok(Saved {
         redirect: format!("{}?inskickad=1", report_path(id, half)),
     })

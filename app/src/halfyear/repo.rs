@@ -346,7 +346,9 @@ pub async fn save_narratives(
 }
 
 /// Saves the actual costs of `years` (through the economics, which keeps them for the budget
-/// rule), audited on the report they were entered in.
+/// rule), audited on the report they were entered in. The budget rule reads them, so
+/// `after` (the deviation evaluation) runs in the same transaction when they changed.
+#[allow(clippy::too_many_arguments)]
 pub async fn save_costs(
     db: &Db,
     actor: Actor,
@@ -355,6 +357,7 @@ pub async fn save_costs(
     years: &[i32],
     costs: &[ActualCost],
     now: DateTime<Utc>,
+    after: &crate::report::AfterValues,
 ) -> Result<(), AppError> {
     let before = crate::economics::actual_repo::costs(db, actor.organisation_id, initiative_id)
         .await?
@@ -386,13 +389,15 @@ pub async fn save_costs(
             now,
         )
         .await?;
+        after.run(&mut tx, initiative_id).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
 /// Skicka in: stores `snapshot` as the next version and locks the report. Only an utkast or a
-/// report sent back for completion can be submitted (409 otherwise).
+/// report sent back for completion can be submitted (409 otherwise). The Rapport rule reads
+/// whether the report is in, so `after` runs in the same transaction.
 pub async fn submit(
     db: &Db,
     actor: Actor,
@@ -400,6 +405,7 @@ pub async fn submit(
     half: HalfYear,
     snapshot: &Snapshot,
     now: DateTime<Utc>,
+    after: &crate::report::AfterValues,
 ) -> Result<i64, AppError> {
     let text = serde_json::to_string(snapshot).map_err(|_| AppError::Internal)?;
     let mut tx = db.begin().await?;
@@ -456,6 +462,7 @@ pub async fn submit(
         now,
     )
     .await?;
+    after.run(&mut tx, initiative_id).await?;
     tx.commit().await?;
     Ok(version)
 }

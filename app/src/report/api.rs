@@ -263,10 +263,8 @@ pub async fn save_report(
         reason: reason.filter(|_| locked),
         submit,
     };
-    let outcome = super::repo::save(&db, actor, id, month, chrono::Utc::now()).await?;
-    if outcome.changed > 0 || outcome.submitted {
-        super::values_changed(&db, id).await;
-    }
+    let after = super::AfterValues::from_context();
+    let outcome = super::repo::save(&db, actor, id, month, chrono::Utc::now(), &after).await?;
     let flag = if submit { "inrapporterad" } else { "sparad" };
     Ok(Saved {
         redirect: format!(

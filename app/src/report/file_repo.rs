@@ -148,7 +148,9 @@ pub async fn staged_import(
 }
 
 /// Commits checked rows all or nothing, month by month through the same path as the form,
-/// and records the import as one batch in the audit trail.
+/// and records the import as one batch in the audit trail; `after` runs in the same
+/// transaction when a value changed.
+#[allow(clippy::too_many_arguments)]
 pub async fn commit_import(
     db: &Db,
     actor: Actor,
@@ -157,6 +159,7 @@ pub async fn commit_import(
     rows: &[super::import::CheckedRow],
     reason: Option<&str>,
     now: DateTime<Utc>,
+    after: &super::AfterValues,
 ) -> Result<usize, AppError> {
     let mut tx = db.begin().await?;
     let claimed = on_tx!(&mut tx, |conn| {
@@ -220,6 +223,9 @@ pub async fn commit_import(
         now,
     )
     .await?;
+    if changed > 0 {
+        after.run(&mut tx, initiative_id).await?;
+    }
     tx.commit().await?;
     Ok(changed)
 }

@@ -184,9 +184,9 @@ pub async fn commit_import(
         &checked,
         reason.filter(|_| needs_reason),
         chrono::Utc::now(),
+        &super::AfterValues::from_context(),
     )
     .await?;
-    super::values_changed(&db, id).await;
     Ok(Saved {
         redirect: format!("/satsningar/{id}/rapportera?importerade={changed}"),
     })

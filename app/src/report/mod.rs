@@ -124,40 +124,64 @@ impl std::fmt::Display for Period {
     }
 }
 
-/// What runs right after a satsning's values changed (the form, the import, a correction):
-/// the server registers the deviation evaluation here, so reporting does not depend on the
-/// concept built on it. Runs after the save's commit; the save stands whatever it does.
+/// What runs when a satsning's values changed (the form, the import, a correction, a survey
+/// transfer, the half-year report's costs): the server registers the deviation evaluation
+/// here, so reporting does not depend on the concept built on it. It runs inside the change's
+/// own transaction, before its commit, so the flags are committed with the values that raised
+/// them in one durable write. A failure undoes only what the hook wrote and is logged: the
+/// change stands, and the next sweep evaluates again.
 #[cfg(feature = "ssr")]
-#[derive(Clone)]
-pub struct AfterValues(
-    std::sync::Arc<
-        dyn Fn(crate::db::Db, i64) -> futures::future::BoxFuture<'static, ()> + Send + Sync,
-    >,
-);
+#[derive(Clone, Default)]
+pub struct AfterValues(Option<std::sync::Arc<AfterValuesHook>>);
+
+#[cfg(feature = "ssr")]
+type AfterValuesHook = dyn for<'t> Fn(
+        &'t mut crate::db::Tx,
+        i64,
+    ) -> futures::future::BoxFuture<'t, Result<(), crate::error::AppError>>
+    + Send
+    + Sync;
 
 #[cfg(feature = "ssr")]
 impl AfterValues {
     pub fn new(
-        hook: impl Fn(crate::db::Db, i64) -> futures::future::BoxFuture<'static, ()>
+        hook: impl for<'t> Fn(
+            &'t mut crate::db::Tx,
+            i64,
+        )
+            -> futures::future::BoxFuture<'t, Result<(), crate::error::AppError>>
         + Send
         + Sync
         + 'static,
     ) -> Self {
-        Self(std::sync::Arc::new(hook))
+        Self(Some(std::sync::Arc::new(hook)))
     }
 
-    /// Runs the hook for satsning `initiative_id` (a job, which has no Leptos context, holds
-    /// its own copy).
-    pub async fn run(&self, db: &crate::db::Db, initiative_id: i64) {
-        (self.0)(db.clone(), initiative_id).await;
+    /// No hook (the demo and tests that evaluate by a sweep of their own).
+    pub fn none() -> Self {
+        Self(None)
     }
-}
 
-/// Runs the registered [`AfterValues`] for satsning `initiative_id` (nothing when none is).
-#[cfg(feature = "ssr")]
-pub async fn values_changed(db: &crate::db::Db, initiative_id: i64) {
-    if let Some(hook) = leptos::prelude::use_context::<AfterValues>() {
-        hook.run(db, initiative_id).await;
+    /// The hook the server registered in the Leptos context, or none.
+    pub fn from_context() -> Self {
+        leptos::prelude::use_context::<AfterValues>().unwrap_or_default()
+    }
+
+    /// Runs the hook for satsning `initiative_id` inside `tx`, behind a savepoint. Only a
+    /// failure of the transaction itself is returned; the hook's own is logged.
+    pub async fn run(
+        &self,
+        tx: &mut crate::db::Tx,
+        initiative_id: i64,
+    ) -> Result<(), crate::error::AppError> {
+        let Some(hook) = &self.0 else {
+            return Ok(());
+        };
+        let hook = hook.clone();
+        if let Err(error) = tx.undo_on_error(move |tx| hook(tx, initiative_id)).await? {
+            tracing::error!(initiative_id, ?error, "avvikelser kunde inte utvärderas");
+        }
+        Ok(())
     }
 }
 

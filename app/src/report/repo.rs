@@ -7,11 +7,11 @@ use super::Period;
 use crate::audit::Action;
 use crate::audit::Actor;
 use crate::audit::repo::{Change, record_change, record_changes};
-use crate::db::Db;
+use crate::db::{Db, Reader};
 use crate::error::AppError;
 use crate::initiative::repo::Scope;
 use crate::schema::{Direction, Frequency, Measure, MeasureKind, Source, ValueType};
-use crate::{db_read, on_tx, scoped_sql};
+use crate::{db_read, db_read_on, on_tx, scoped_sql};
 
 /// A stored value.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,29 +39,37 @@ struct ValueRow {
 /// The reported numbers of a satsning's measures between two months (inclusive), per
 /// measure in month order: what the charts draw and the deviation rules read (no comments,
 /// no reporters).
-pub async fn series(
-    db: &Db,
+pub async fn series<'a>(
+    reader: impl Into<Reader<'a>>,
     initiative_id: i64,
     from: Period,
     to: Period,
 ) -> Result<Series, AppError> {
-    Ok(series_scoped(db, Scope::One(initiative_id), from, to)
-        .await?
-        .remove(&initiative_id)
-        .unwrap_or_default())
+    Ok(
+        series_scoped(&mut reader.into(), Scope::One(initiative_id), from, to)
+            .await?
+            .remove(&initiative_id)
+            .unwrap_or_default(),
+    )
 }
 
 /// A satsning's values per measure, in month order.
 pub type Series = std::collections::HashMap<i64, Vec<(Period, f64)>>;
 
 /// [`series`] of every satsning of the organisation, by satsning (one query).
-pub async fn organisation_series(
-    db: &Db,
+pub async fn organisation_series<'a>(
+    reader: impl Into<Reader<'a>>,
     organisation_id: i64,
     from: Period,
     to: Period,
 ) -> Result<std::collections::HashMap<i64, Series>, AppError> {
-    series_scoped(db, Scope::Organisation(organisation_id), from, to).await
+    series_scoped(
+        &mut reader.into(),
+        Scope::Organisation(organisation_id),
+        from,
+        to,
+    )
+    .await
 }
 
 // sqlx hands each row from SQLite's worker thread to the task on its own (a channel send and
@@ -93,46 +101,47 @@ const SERIES_ROWS: [&str; 2] = scoped_sql!(
 );
 
 async fn series_scoped(
-    db: &Db,
+    reader: &mut Reader<'_>,
     scope: Scope,
     from: Period,
     to: Period,
 ) -> Result<std::collections::HashMap<i64, Series>, AppError> {
     let mut series: std::collections::HashMap<i64, Series> = std::collections::HashMap::new();
-    match db {
-        Db::Sqlite(sqlite) => {
-            let rows: Vec<(i64, i64, String)> = sqlx::query_as(scope.pick(PACKED_SERIES))
+    if reader.is_sqlite() {
+        let rows: Vec<(i64, i64, String)> = db_read_on!(reader, |e| {
+            sqlx::query_as(scope.pick(PACKED_SERIES))
                 .bind(scope.key())
                 .bind(from.as_db())
                 .bind(to.as_db())
-                .fetch_all(&sqlite.reader)
-                .await?;
-            for (initiative, measure, packed) in rows {
-                let mut points: Vec<(Period, f64)> =
-                    packed.split(',').filter_map(packed_point).collect();
-                points.sort_by_key(|(period, _)| *period);
+                .fetch_all(e)
+                .await
+        })?;
+        for (initiative, measure, packed) in rows {
+            let mut points: Vec<(Period, f64)> =
+                packed.split(',').filter_map(packed_point).collect();
+            points.sort_by_key(|(period, _)| *period);
+            series
+                .entry(initiative)
+                .or_default()
+                .insert(measure, points);
+        }
+    } else {
+        let rows: Vec<(i64, i64, i64, f64)> = db_read_on!(reader, |e| {
+            sqlx::query_as(scope.pick(SERIES_ROWS))
+                .bind(scope.key())
+                .bind(from.as_db())
+                .bind(to.as_db())
+                .fetch_all(e)
+                .await
+        })?;
+        for (initiative, measure, period, value) in rows {
+            if let Some(period) = Period::from_db(period) {
                 series
                     .entry(initiative)
                     .or_default()
-                    .insert(measure, points);
-            }
-        }
-        Db::Postgres(pool) => {
-            let rows: Vec<(i64, i64, i64, f64)> = sqlx::query_as(scope.pick(SERIES_ROWS))
-                .bind(scope.key())
-                .bind(from.as_db())
-                .bind(to.as_db())
-                .fetch_all(pool)
-                .await?;
-            for (initiative, measure, period, value) in rows {
-                if let Some(period) = Period::from_db(period) {
-                    series
-                        .entry(initiative)
-                        .or_default()
-                        .entry(measure)
-                        .or_default()
-                        .push((period, value));
-                }
+                    .entry(measure)
+                    .or_default()
+                    .push((period, value));
             }
         }
     }
@@ -190,13 +199,13 @@ pub async fn values(
 
 /// Per satsning of the organisation (or just `initiative_id`), since `from`: the months
 /// marked complete and the months with anything saved. One small query on `report_period`.
-pub async fn month_marks(
-    db: &Db,
+pub async fn month_marks<'a>(
+    reader: impl Into<Reader<'a>>,
     organisation_id: i64,
     initiative_id: Option<i64>,
     from: Period,
 ) -> Result<MonthMarks, AppError> {
-    let rows: Vec<(i64, i64, bool, bool)> = db_read!(db, |pool| {
+    let rows: Vec<(i64, i64, bool, bool)> = db_read_on!(&mut reader.into(), |pool| {
         match initiative_id {
             Some(initiative_id) => {
                 sqlx::query_as(
@@ -271,16 +280,21 @@ pub struct SaveOutcome {
 /// Saves a month's entries in one transaction: only changed values are written, each with an
 /// audit row (before → after, and the reason for a correction). `submit` marks the month
 /// "inrapporterad". The entries' measures are the satsning's (the caller built them from its
-/// schema).
+/// schema). When anything changed, `after` (the deviation evaluation) runs in the same
+/// transaction.
 pub async fn save(
     db: &Db,
     actor: Actor,
     initiative_id: i64,
     month: MonthSave<'_>,
     now: DateTime<Utc>,
+    after: &super::AfterValues,
 ) -> Result<SaveOutcome, AppError> {
     let mut tx = db.begin().await?;
     let outcome = write_month(&mut tx, actor, initiative_id, month, now).await?;
+    if outcome.changed > 0 || outcome.submitted {
+        after.run(&mut tx, initiative_id).await?;
+    }
     tx.commit().await?;
     Ok(outcome)
 }

@@ -19,10 +19,10 @@ use super::{
     Activity, Direction, EconomicEffect, Frequency, Goal, Horizon, Measure, MeasureKind, Schema,
     Source, ValueType,
 };
-use crate::db::Db;
+use crate::db::Reader;
 use crate::error::AppError;
 use crate::initiative::repo::Scope;
-use crate::{db_read, scoped_sql};
+use crate::{db_read_on, scoped_sql};
 
 #[derive(sqlx::FromRow)]
 struct GoalRow {
@@ -93,19 +93,22 @@ fn corrupt(what: &str) -> AppError {
 }
 
 /// The satsning's whole schema (five queries).
-pub async fn load(db: &Db, initiative_id: i64) -> Result<Schema, AppError> {
-    Ok(load_scoped(db, Scope::One(initiative_id))
+pub async fn load<'a>(
+    reader: impl Into<Reader<'a>>,
+    initiative_id: i64,
+) -> Result<Schema, AppError> {
+    Ok(load_scoped(&mut reader.into(), Scope::One(initiative_id))
         .await?
         .remove(&initiative_id)
         .unwrap_or_default())
 }
 
 /// The schema of every satsning of the organisation, by satsning (the same five queries).
-pub async fn load_organisation(
-    db: &Db,
+pub async fn load_organisation<'a>(
+    reader: impl Into<Reader<'a>>,
     organisation_id: i64,
 ) -> Result<HashMap<i64, Schema>, AppError> {
-    load_scoped(db, Scope::Organisation(organisation_id)).await
+    load_scoped(&mut reader.into(), Scope::Organisation(organisation_id)).await
 }
 
 const GOALS: [&str; 2] = scoped_sql!(
@@ -140,33 +143,36 @@ const EFFECTS: [&str; 2] = scoped_sql!(
     "ORDER BY e.position, e.id"
 );
 
-async fn load_scoped(db: &Db, scope: Scope) -> Result<HashMap<i64, Schema>, AppError> {
+async fn load_scoped(
+    reader: &mut Reader<'_>,
+    scope: Scope,
+) -> Result<HashMap<i64, Schema>, AppError> {
     let key = scope.key();
-    let goals: Vec<GoalRow> = db_read!(db, |pool| {
+    let goals: Vec<GoalRow> = db_read_on!(reader, |pool| {
         sqlx::query_as(scope.pick(GOALS))
             .bind(key)
             .fetch_all(pool)
             .await
     })?;
-    let activities: Vec<ActivityRow> = db_read!(db, |pool| {
+    let activities: Vec<ActivityRow> = db_read_on!(reader, |pool| {
         sqlx::query_as(scope.pick(ACTIVITIES))
             .bind(key)
             .fetch_all(pool)
             .await
     })?;
-    let measures: Vec<MeasureRow> = db_read!(db, |pool| {
+    let measures: Vec<MeasureRow> = db_read_on!(reader, |pool| {
         sqlx::query_as(scope.pick(MEASURES))
             .bind(key)
             .fetch_all(pool)
             .await
     })?;
-    let milestones: Vec<(i64, NaiveDate, f64)> = db_read!(db, |pool| {
+    let milestones: Vec<(i64, NaiveDate, f64)> = db_read_on!(reader, |pool| {
         sqlx::query_as(scope.pick(MILESTONES))
             .bind(key)
             .fetch_all(pool)
             .await
     })?;
-    let effects: Vec<ScopedEffectRow> = db_read!(db, |pool| {
+    let effects: Vec<ScopedEffectRow> = db_read_on!(reader, |pool| {
         sqlx::query_as(scope.pick(EFFECTS))
             .bind(key)
             .fetch_all(pool)

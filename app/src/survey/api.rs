@@ -423,11 +423,17 @@ pub async fn transfer_wave(id: i64, enkat: i64, vag: i64) -> Result<Saved, AppEr
             "Ingen fråga i enkäten är kopplad till ett effektmått.".into(),
         ));
     }
-    let changed =
-        super::repo::transfer(&db, user.actor(), id, &wave, &rows, chrono::Utc::now()).await?;
-    if changed > 0 {
-        crate::report::values_changed(&db, id).await;
-    }
+    let after = crate::report::AfterValues::from_context();
+    let changed = super::repo::transfer(
+        &db,
+        user.actor(),
+        id,
+        &wave,
+        &rows,
+        chrono::Utc::now(),
+        &after,
+    )
+    .await?;
     Ok(Saved {
         redirect: format!(
             "/satsningar/{id}/enkater/{enkat}/resultat?overfort={changed}#overforingar"

@@ -67,14 +67,11 @@ pub async fn transfer_closed_waves(
         if rows.is_empty() {
             continue;
         }
-        let Some(values) = repo::transfer_closed(db, &closed, &rows, now).await? else {
+        let Some(values) = repo::transfer_closed(db, &closed, &rows, now, after).await? else {
             continue; // another instance took it
         };
         outcome.transferred += 1;
         outcome.values += values;
-        if values > 0 {
-            after.run(db, closed.initiative_id).await;
-        }
     }
     Ok(outcome)
 }

@@ -1234,7 +1234,8 @@ pub struct TransferRow {
 
 /// "Överför till effektmått": the values go to the measures through reporting's own write
 /// (audit, latest value, the month's row), and what was done per question is recorded and
-/// audited — all in one transaction.
+/// audited — all in one transaction, with `after` (the deviation evaluation) when a value
+/// changed.
 pub async fn transfer(
     db: &Db,
     actor: Actor,
@@ -1242,9 +1243,13 @@ pub async fn transfer(
     wave: &Wave,
     rows: &[TransferRow],
     now: DateTime<Utc>,
+    after: &crate::report::AfterValues,
 ) -> Result<usize, AppError> {
     let mut tx = db.begin().await?;
     let changed = write_transfer(&mut tx, actor.into(), initiative_id, wave, rows, now).await?;
+    if changed > 0 {
+        after.run(&mut tx, initiative_id).await?;
+    }
     tx.commit().await?;
     Ok(changed)
 }
@@ -1433,6 +1438,7 @@ pub async fn transfer_closed(
     closed: &ClosedWave,
     rows: &[TransferRow],
     now: DateTime<Utc>,
+    after: &crate::report::AfterValues,
 ) -> Result<Option<usize>, AppError> {
     let mut tx = db.begin().await?;
     if !claim_closed(&mut tx, closed.wave.id, Closing::Transferred, now).await? {
@@ -1449,6 +1455,9 @@ pub async fn transfer_closed(
         now,
     )
     .await?;
+    if changed > 0 {
+        after.run(&mut tx, closed.initiative_id).await?;
+    }
     tx.commit().await?;
     Ok(Some(changed))
 }
