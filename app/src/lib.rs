@@ -55,6 +55,7 @@ use crate::deviation::ui::{DeviationMeetingPage, DeviationPage, DeviationQueuePa
 use crate::economics::ui::{
     EconomicsPage, FundPage, UnitCostImportPage, UnitCostImportPreviewPage, UnitCostsPage,
 };
+use crate::halfyear::compare_ui::HalfYearComparisonPage;
 use crate::halfyear::follow_up_ui::FollowUpReportPage;
 use crate::halfyear::ui::{HalfYearListPage, HalfYearReportPage};
 use crate::history::ui::{HistoryPage, LogPage};
@@ -146,6 +147,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("satsningar/:id/rapportera/:manad/historik") ssr=SsrMode::Async view=ReportHistoryPage/>
                         <Route path=path!("satsningar/:id/ekonomi") ssr=SsrMode::Async view=EconomicsPage/>
                         <Route path=path!("satsningar/:id/halvar/:halvar") ssr=SsrMode::Async view=HalfYearReportPage/>
+                        <Route path=path!("satsningar/:id/halvar/:halvar/jamforelse") ssr=SsrMode::Async view=HalfYearComparisonPage/>
                         <Route path=path!("satsningar/:id/uppfoljning") ssr=SsrMode::Async view=FollowUpReportPage/>
                         <Route path=path!("halvarsredovisningar") ssr=SsrMode::Async view=HalfYearListPage/>
                         <Route path=path!("enhetskostnader") ssr=SsrMode::Async view=UnitCostsPage/>

@@ -1,13 +1,14 @@
 //! Browser tests of halvårsredovisningar: the report page (the projektledare's draft with its
-//! forms, the beredningsgrupp's submitted report with the review form) and the list of a
-//! half-year's reports are axe-clean at 360 and 1280 px.
+//! forms, the beredningsgrupp's submitted report with the review form), the comparison of a
+//! submitted report with data corrected since, and the list of a half-year's reports are
+//! axe-clean at 360 and 1280 px.
 
 use app::auth::Role;
 use fantoccini::Locator;
 
 use crate::browser::Browser;
 use crate::builders::{PASSWORD, TestUser, UserBuilder};
-use crate::halfyear::{HALF, all_texts, page, satsning, submit, texts};
+use crate::halfyear::{HALF, all_texts, page, satsning, save_value, submit, texts};
 use crate::helpers::{TestApp, spawn_app};
 
 async fn log_in(browser: &Browser, app: &TestApp, user: &TestUser) {
@@ -46,7 +47,7 @@ async fn the_report_pages_and_the_list_pass_axe_on_phone_and_desktop() {
     let app = spawn_app().await;
     let (lead, lead_client) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
     let review = UserBuilder::with_role(Role::Review).create(&app).await;
-    let (initiative, _) = satsning(&app, &lead).await;
+    let (initiative, e1) = satsning(&app, &lead).await;
     let at = page(initiative.id);
 
     // The projektledare's draft: the texts, costs and submit forms.
@@ -60,11 +61,17 @@ async fn the_report_pages_and_the_list_pass_axe_on_phone_and_desktop() {
         .submit(&at, &texts(initiative.id, all_texts("Klart")))
         .await;
     lead_client.submit(&at, &submit(initiative.id)).await;
+    // June corrected since: the comparison has a section as submitted and now.
+    save_value(&app, &lead, initiative.id, e1, 6, 57.5).await;
     log_in(&browser, &app, &review).await;
     check_pages(
         &browser,
         &app,
-        &[at.clone(), format!("/halvarsredovisningar?halvar={HALF}")],
+        &[
+            at.clone(),
+            format!("{at}/jamforelse"),
+            format!("/halvarsredovisningar?halvar={HALF}"),
+        ],
     )
     .await;
     browser.client.clone().close().await.unwrap();

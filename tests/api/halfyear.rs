@@ -224,6 +224,12 @@ async fn a_submitted_report_keeps_its_numbers_and_says_newer_data_exist(app: Tes
     let draft = html(&browser, &at).await;
     assert!(draft.contains("Utkast"), "a draft before submitting");
     assert!(
+        html(&browser, &format!("{at}/jamforelse"))
+            .await
+            .contains("Redovisningen är inte inskickad än"),
+        "nothing to compare with before the first submission"
+    );
+    assert!(
         draft.contains("<td class=\"num\">41,5</td>"),
         "June's value in the table"
     );
@@ -249,6 +255,19 @@ async fn a_submitted_report_keeps_its_numbers_and_says_newer_data_exist(app: Tes
     );
     assert!(after.contains("Nyare uppgifter finns"));
     assert!(after.contains("Mått och värden"));
+    assert!(after.contains(&format!("href=\"{at}/jamforelse\"")));
+    // The comparison shows the changed section as submitted and now, the others by name.
+    let compared = html(&browser, &format!("{at}/jamforelse")).await;
+    assert!(compared.contains("Uppgifterna har ändrats i"), "{compared}");
+    assert!(compared.contains("Som inskickad (version 1,"));
+    assert!(compared.contains("<h3 id=\"matt-nu\">Nu</h3>"));
+    let (then, now) = compared
+        .split_once("id=\"matt-nu\"")
+        .expect("the side as it is now");
+    assert!(then.contains("<td class=\"num\">41,5</td>"), "as submitted");
+    assert!(!then.contains("<td class=\"num\">57,5</td>"));
+    assert!(now.contains("<td class=\"num\">57,5</td>"), "as it is now");
+    assert!(compared.contains("Oförändrade avsnitt:"));
     // The beredningsgrupp is told as well.
     let beredning = UserBuilder::with_role(Role::Review).login(&app).await.1;
     assert!(
@@ -373,6 +392,13 @@ async fn a_projektledare_cannot_review_nor_see_another_satsnings_report() {
 
     // Another satsning's projektledare: not found, neither page nor server function.
     assert_eq!(other_browser.get(&at).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        other_browser
+            .get(&format!("{at}/jamforelse"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     let texts_elsewhere = other_browser
         .call(&texts(initiative.id, all_texts("Intrång")))
         .await;

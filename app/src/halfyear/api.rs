@@ -214,18 +214,7 @@ pub async fn report_page(
             None,
         ),
     };
-    let svgs = sections
-        .iter()
-        .filter_map(|s| match &s.body {
-            super::sections::SectionBody::Measures(blocks) => Some(blocks),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|b| {
-            crate::chart::svg(&b.chart, &format!("halvar-diagram-{}", b.measure_id))
-                .map(|svg| (b.measure_id, svg))
-        })
-        .collect();
+    let svgs = section_svgs(sections.iter(), "");
     let titles: BTreeMap<String, String> = sections
         .iter()
         .map(|s| (s.id.clone(), s.title.clone()))
@@ -303,6 +292,118 @@ pub async fn report_page(
 /// The page of a report, where its forms post.
 pub fn report_path(id: i64, half: HalfYear) -> String {
     format!("/satsningar/{id}/halvar/{half}")
+}
+
+/// One section whose data have changed since the report was submitted: as submitted and now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangedSection {
+    pub submitted: Section,
+    pub current: Section,
+}
+
+/// The comparison page's data: the latest submitted version against the live assembly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonPage {
+    pub initiative_id: i64,
+    pub initiative_name: String,
+    pub is_example: bool,
+    pub half: HalfYear,
+    /// The version compared and "2 december 2026 kl. 15:05 av Namn"; none before the first
+    /// submission.
+    pub version: Option<(i64, String)>,
+    /// The sections that differ, in the report's order.
+    pub changed: Vec<ChangedSection>,
+    /// Headings of the sections that are as they were.
+    pub unchanged: Vec<String>,
+    /// The charts of the changed measure sections, as submitted and now (by measure id).
+    pub submitted_svgs: BTreeMap<i64, String>,
+    pub current_svgs: BTreeMap<i64, String>,
+}
+
+/// The charts of the measure sections among `sections`, with element ids ending in `suffix`
+/// so that two drawings of one measure can share a page.
+#[cfg(feature = "ssr")]
+fn section_svgs<'a>(
+    sections: impl Iterator<Item = &'a Section>,
+    suffix: &str,
+) -> BTreeMap<i64, String> {
+    sections
+        .filter_map(|s| match &s.body {
+            super::sections::SectionBody::Measures(blocks) => Some(blocks),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|b| {
+            crate::chart::svg(
+                &b.chart,
+                &format!("halvar-diagram-{}{suffix}", b.measure_id),
+            )
+            .map(|svg| (b.measure_id, svg))
+        })
+        .collect()
+}
+
+/// Jämförelse: what has changed in satsning `id`'s report for `halvar` since its latest
+/// submitted version — each changed section as submitted and as Utfall assembles it now.
+/// Whoever may see the report may see the comparison.
+#[server(endpoint = "halvar/jamfor")]
+pub async fn half_year_comparison(id: i64, halvar: String) -> Result<ComparisonPage, AppError> {
+    let (user, initiative, half) = load(id, &halvar).await?;
+    let db = expect_context::<crate::db::Db>();
+    let settings = Settings::of_context();
+    let facts = super::repo::facts(
+        &db,
+        user.organisation_id,
+        &initiative,
+        half,
+        settings.rules,
+        settings.survey,
+        today(),
+    )
+    .await?;
+    let live = super::sections::assemble(&facts);
+    let versions = match super::repo::get(&db, user.organisation_id, id, half).await? {
+        Some(row) => super::repo::versions(&db, row.id).await?,
+        None => Vec::new(),
+    };
+    let (version, changed, unchanged) = match versions.first() {
+        Some(v) => {
+            let digests = super::sections::digests(&live);
+            let (changed, unchanged): (Vec<&Section>, Vec<&Section>) = v
+                .snapshot
+                .sections
+                .iter()
+                .partition(|s| v.snapshot.digests.get(&s.id) != digests.get(&s.id));
+            let changed = changed
+                .into_iter()
+                .filter_map(|submitted| {
+                    let current = live.iter().find(|s| s.id == submitted.id)?;
+                    Some(ChangedSection {
+                        submitted: submitted.clone(),
+                        current: current.clone(),
+                    })
+                })
+                .collect();
+            (
+                Some((v.version, when_by(v.submitted_at, &v.submitted_by))),
+                changed,
+                unchanged.into_iter().map(|s| s.title.clone()).collect(),
+            )
+        }
+        None => (None, Vec::new(), Vec::new()),
+    };
+    let changed: Vec<ChangedSection> = changed;
+    Ok(ComparisonPage {
+        initiative_id: id,
+        initiative_name: initiative.name.clone(),
+        is_example: initiative.is_example,
+        half,
+        version,
+        submitted_svgs: section_svgs(changed.iter().map(|c| &c.submitted), "-inskickad"),
+        current_svgs: section_svgs(changed.iter().map(|c| &c.current), "-nu"),
+        changed,
+        unchanged,
+    })
 }
 
 /// The satsning's projektledare, or 403; and the half-year.

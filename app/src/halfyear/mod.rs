@@ -17,6 +17,7 @@
 //! rule reads them); this concept writes them through `economics::actual_repo`.
 
 pub mod api;
+pub mod compare_ui;
 pub mod follow_up;
 pub mod follow_up_api;
 #[cfg(feature = "ssr")]

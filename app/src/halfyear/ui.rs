@@ -54,10 +54,15 @@ pub fn HalfYearReportPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn ReportLoader() -> impl IntoView {
+/// The data of a page under `/satsningar/{id}/halvar/{halvar}`, loaded by `fetch` (a
+/// malformed id is "not found").
+pub(super) fn by_id_and_half<T, Fut>(fetch: fn(i64, String) -> Fut) -> Resource<Result<T, AppError>>
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
     let params = use_params_map();
-    let data = Resource::new_blocking(
+    Resource::new_blocking(
         move || {
             params.with(|p| {
                 (
@@ -66,13 +71,18 @@ fn ReportLoader() -> impl IntoView {
                 )
             })
         },
-        |(id, half)| async move {
+        move |(id, half)| async move {
             match id {
-                Some(id) => half_year_report(id, half).await,
+                Some(id) => fetch(id, half).await,
                 None => Err(AppError::NotFound),
             }
         },
-    );
+    )
+}
+
+#[component]
+fn ReportLoader() -> impl IntoView {
+    let data = by_id_and_half(half_year_report);
     loaded(
         data,
         "Sammanställer redovisningen…",
@@ -152,8 +162,8 @@ fn Report(data: ReportPage) -> impl IntoView {
                 <div class="notice notice--warning" role="note">
                     <p><strong>"Nyare uppgifter finns."</strong>" Efter att redovisningen skickades in har uppgifterna ändrats i: "
                         {data.newer.join(", ")}"."</p>
-                    <p>"Redovisningen visar siffrorna som de var när den skickades in. Jämför med "
-                        <a href=format!("/satsningar/{id}")>"satsningens aktuella siffror"</a>"."</p>
+                    <p>"Redovisningen visar siffrorna som de var när den skickades in. "
+                        <a href=format!("{page}/jamforelse")>"Jämför den inskickade versionen med nu"</a>"."</p>
                 </div>
             })}
             <nav class="toc no-print" aria-label="Innehåll">
@@ -185,19 +195,30 @@ fn SectionView(
 ) -> impl IntoView {
     let heading_id = format!("{}-rubrik", section.id);
     let labelled_by = heading_id.clone();
-    let body = match section.body {
-        SectionBody::Measures(blocks) => view! { <Measures blocks svgs/> }.into_any(),
-        SectionBody::Completeness(block) => view! { <Completeness block/> }.into_any(),
-        SectionBody::Deviations(block) => view! { <Deviations block/> }.into_any(),
-        SectionBody::Surveys(blocks) => view! { <Surveys blocks/> }.into_any(),
-        SectionBody::Costs(block) => view! { <Costs block/> }.into_any(),
-    };
     view! {
         <section class="report-section" id=section.id.clone() aria-labelledby=labelled_by>
             <h2 id=heading_id>{section.title.clone()}</h2>
             {comment.map(|c| view! { <ReviewComment text=c/> })}
-            {body}
+            <SectionBodyView body=section.body svgs/>
         </section>
+    }
+}
+
+/// What a section says, without its heading (the report and the comparison page).
+#[component]
+pub(super) fn SectionBodyView(
+    body: SectionBody,
+    svgs: std::collections::BTreeMap<i64, String>,
+    /// Ends the element ids, so that two drawings of one section can share a page.
+    #[prop(default = "")]
+    id_suffix: &'static str,
+) -> impl IntoView {
+    match body {
+        SectionBody::Measures(blocks) => view! { <Measures blocks svgs id_suffix/> }.into_any(),
+        SectionBody::Completeness(block) => view! { <Completeness block/> }.into_any(),
+        SectionBody::Deviations(block) => view! { <Deviations block/> }.into_any(),
+        SectionBody::Surveys(blocks) => view! { <Surveys blocks/> }.into_any(),
+        SectionBody::Costs(block) => view! { <Costs block/> }.into_any(),
     }
 }
 
@@ -214,6 +235,7 @@ fn ReviewComment(text: String) -> impl IntoView {
 fn Measures(
     blocks: Vec<MeasureBlock>,
     svgs: std::collections::BTreeMap<i64, String>,
+    id_suffix: &'static str,
 ) -> impl IntoView {
     if blocks.is_empty() {
         return view! { <p class="hint">"Schemat har inga mått."</p> }.into_any();
@@ -222,7 +244,7 @@ fn Measures(
         .into_iter()
         .map(|b| {
             let svg = svgs.get(&b.measure_id).cloned();
-            view! { <MeasureView block=b svg/> }
+            view! { <MeasureView block=b svg id_suffix/> }
         })
         .collect_view()
         .into_any()
@@ -235,8 +257,9 @@ pub(super) fn MeasureView(
     block: MeasureBlock,
     svg: Option<String>,
     #[prop(default = "halvåret")] during: &'static str,
+    #[prop(default = "")] id_suffix: &'static str,
 ) -> impl IntoView {
-    let caption_id = format!("halvar-matt-{}", block.measure_id);
+    let caption_id = format!("halvar-matt-{}{id_suffix}", block.measure_id);
     let labelled_by = caption_id.clone();
     let data = block.chart.clone();
     let number = |v: Option<f64>| v.map_or("–".to_string(), format_decimal);
