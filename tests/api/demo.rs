@@ -8,12 +8,12 @@ use chrono::{NaiveDate, Utc};
 
 use crate::helpers::{TestApp, spawn_demo_app};
 
-/// The ended satsningar: (id, name, start, end).
+/// The ended satsningar, followed up or not: (id, name, start, end).
 async fn ended(app: &TestApp) -> Vec<(i64, String, NaiveDate, NaiveDate)> {
     app::db_read!(&app.db, |pool| {
         sqlx::query_as(
             "SELECT id, name, start_date, end_date FROM initiative
-             WHERE status = 'avslutad' ORDER BY id",
+             WHERE status IN ('avslutad', 'uppfoljd') ORDER BY id",
         )
         .fetch_all(pool)
         .await
@@ -300,7 +300,7 @@ async fn the_seed_writes_the_same_values_every_time_and_only_once() {
             sqlx::query_as(
                 "SELECT i.name, m.code, v.period, v.value, v.comment FROM measure_value v
                  JOIN measure m ON m.id = v.measure_id JOIN initiative i ON i.id = m.initiative_id
-                 WHERE i.status = 'avslutad' ORDER BY i.name, m.code, v.period",
+                 WHERE i.status IN ('avslutad', 'uppfoljd') ORDER BY i.name, m.code, v.period",
             )
             .fetch_all(pool)
             .await

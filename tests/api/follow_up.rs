@@ -203,7 +203,16 @@ async fn a_projektledare_writes_and_submits_and_the_beredningsgrupp_approves(app
         .await;
     assert_eq!(locked.status(), StatusCode::CONFLICT);
 
-    // The beredningsgrupp sees it submitted and approves it.
+    // The beredningsgrupp sees it submitted and approves it; the satsning has been marked
+    // avslutad meanwhile.
+    app::db_write!(&app.db, |pool| {
+        sqlx::query("UPDATE initiative SET status = 'avslutad' WHERE id = $1")
+            .bind(initiative.id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap()
+    });
     let for_review = html(&review_browser, &at).await;
     assert!(for_review.contains("Inskickad"));
     assert!(for_review.contains("I ordinarie verksamhet"));
@@ -219,6 +228,22 @@ async fn a_projektledare_writes_and_submits_and_the_beredningsgrupp_approves(app
         Some("godkand")
     );
     assert_eq!(audit_rows(&app).await, 4);
+    // … and the satsning is uppföljd, on its timeline and in the audit trail.
+    let (status, timeline, audited): (String, i64, i64) = app::db_read!(&app.db, |pool| {
+        sqlx::query_as(
+            "SELECT status,
+                    (SELECT COUNT(*) FROM initiative_status_change
+                     WHERE initiative_id = $1 AND from_status = 'avslutad' AND to_status = 'uppfoljd'),
+                    (SELECT COUNT(*) FROM audit_event
+                     WHERE object_type = 'initiative' AND object_id = $1 AND changes LIKE '%uppfoljd%')
+             FROM initiative WHERE id = $1",
+        )
+        .bind(initiative.id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert_eq!((status.as_str(), timeline, audited), ("uppfoljd", 1, 1));
     let again = review_browser
         .call(&ApproveFollowUp { id: initiative.id })
         .await;

@@ -288,6 +288,19 @@ async fn step(
         now,
     )
     .await?;
+    if to == FollowUpStatus::Approved {
+        // An approved follow-up is what "uppföljd" means: the satsning moves there from
+        // avslutad, in the same transaction (on its timeline and in the audit trail).
+        crate::initiative::repo::move_status_in(
+            &mut tx,
+            actor,
+            initiative_id,
+            crate::initiative::Status::Ended,
+            crate::initiative::Status::FollowedUp,
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -310,7 +323,7 @@ pub async fn submit(
     .await
 }
 
-/// Godkänn: inskickad → godkänd.
+/// Godkänn: inskickad → godkänd, and the satsning avslutad → uppföljd.
 pub async fn approve(
     db: &Db,
     actor: Actor,

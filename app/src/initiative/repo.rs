@@ -495,7 +495,28 @@ pub async fn change_status(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    let changed = on_tx!(&mut tx, |conn| {
+    if !move_status_in(&mut tx, actor, id, from, to, now).await? {
+        return tx
+            .abort(AppError::BadRequest(
+                "Statusen har just ändrats av någon annan. Ladda om sidan och försök igen.".into(),
+            ))
+            .await;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`change_status`] inside `tx`, with its timeline entry and audit row: whether the satsning
+/// was at `from` and is now at `to` (nothing is written otherwise).
+pub async fn move_status_in(
+    tx: &mut Tx,
+    actor: Actor,
+    id: i64,
+    from: Status,
+    to: Status,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let changed = on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE initiative SET status = $1, updated_at = $2
              WHERE id = $3 AND organisation_id = $4 AND status = $5",
@@ -510,26 +531,12 @@ pub async fn change_status(
         .map(|r| r.rows_affected())
     })?;
     if changed != 1 {
-        return tx
-            .abort(AppError::BadRequest(
-                "Statusen har just ändrats av någon annan. Ladda om sidan och försök igen.".into(),
-            ))
-            .await;
+        return Ok(false);
     }
-    log_status(&mut tx, id, Some(from), to, Some(actor.user_id), now).await?;
+    log_status(tx, id, Some(from), to, Some(actor.user_id), now).await?;
     let changes = serde_json::json!({ "status": { "before": from.as_db(), "after": to.as_db() } });
-    record_change(
-        &mut tx,
-        actor,
-        Action::Update,
-        "initiative",
-        id,
-        changes,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    record_change(tx, actor, Action::Update, "initiative", id, changes, now).await?;
+    Ok(true)
 }
 
 /// One entry of the timeline.
