@@ -72,14 +72,18 @@ async fn report(user: &TestApp, initiative: i64, measure: i64, value: &str) -> r
     .await
 }
 
-/// A satsning whose E1 has this month's value 41 % against its target 60 % (a red flag,
-/// evaluated), and its projektledare.
-pub async fn flagged_satsning(app: &TestApp) -> (TestInitiative, TestUser) {
-    let lead = UserBuilder::with_role(Role::ProjectLead).create(app).await;
-    let (initiative, e1) = satsning_with_target(app, &lead).await;
+/// Saves this month's `value` of `measure` through the repository, with `after` in the
+/// save's transaction; the save's outcome.
+async fn save_this_month(
+    app: &TestApp,
+    lead: &TestUser,
+    (initiative, measure): (i64, i64),
+    value: f64,
+    after: &app::report::AfterValues,
+) -> Result<app::report::repo::SaveOutcome, app::error::AppError> {
     let entries = [app::report::repo::Entry {
-        measure_id: e1,
-        value: Some(41.0),
+        measure_id: measure,
+        value: Some(value),
         comment: String::new(),
     }];
     let month = app::report::repo::MonthSave {
@@ -88,18 +92,27 @@ pub async fn flagged_satsning(app: &TestApp) -> (TestInitiative, TestUser) {
         reason: None,
         submit: false,
     };
-    // The save evaluates the flags in its own transaction, as the form's save does.
-    let after = app::deviation::repo::after_values(Settings::default());
     app::report::repo::save(
         &app.db,
         lead.actor,
-        initiative.id,
+        initiative,
         month,
         chrono::Utc::now(),
-        &after,
+        after,
     )
     .await
-    .unwrap();
+}
+
+/// A satsning whose E1 has this month's value 41 % against its target 60 % (a red flag,
+/// evaluated), and its projektledare.
+pub async fn flagged_satsning(app: &TestApp) -> (TestInitiative, TestUser) {
+    let lead = UserBuilder::with_role(Role::ProjectLead).create(app).await;
+    let (initiative, e1) = satsning_with_target(app, &lead).await;
+    // The save evaluates the flags in its own transaction, as the form's save does.
+    let after = app::deviation::repo::after_values(Settings::default());
+    save_this_month(app, &lead, (initiative.id, e1), 41.0, &after)
+        .await
+        .unwrap();
     (initiative, lead)
 }
 
@@ -642,23 +655,11 @@ async fn two_instances_on_postgres_evaluating_at_once_make_one_flag() {
         .await;
     let (initiative, e1) = satsning_with_target(&first, &lead).await;
     // The value is written without the hook, so neither instance has evaluated yet.
-    let entries = [app::report::repo::Entry {
-        measure_id: e1,
-        value: Some(41.0),
-        comment: String::new(),
-    }];
-    let month = app::report::repo::MonthSave {
-        period: this_month(),
-        entries: &entries,
-        reason: None,
-        submit: false,
-    };
-    app::report::repo::save(
-        &first.db,
-        lead.actor,
-        initiative.id,
-        month,
-        chrono::Utc::now(),
+    save_this_month(
+        &first,
+        &lead,
+        (initiative.id, e1),
+        41.0,
         &app::report::AfterValues::none(),
     )
     .await
@@ -862,27 +863,9 @@ async fn a_failing_evaluation_undoes_only_its_own_writes(app: &TestApp) {
             Ok(())
         })
     });
-    let entries = [app::report::repo::Entry {
-        measure_id: e1,
-        value: Some(41.0),
-        comment: String::new(),
-    }];
-    let month = app::report::repo::MonthSave {
-        period: this_month(),
-        entries: &entries,
-        reason: None,
-        submit: false,
-    };
-    let outcome = app::report::repo::save(
-        &app.db,
-        lead.actor,
-        initiative.id,
-        month,
-        chrono::Utc::now(),
-        &failing,
-    )
-    .await
-    .expect("the save stands when its evaluation fails");
+    let outcome = save_this_month(app, &lead, (initiative.id, e1), 41.0, &failing)
+        .await
+        .expect("the save stands when its evaluation fails");
     assert_eq!(outcome.changed, 1);
 
     let series = app::report::repo::series(&app.db, initiative.id, this_month(), this_month())
@@ -906,27 +889,9 @@ async fn a_failing_evaluation_undoes_only_its_own_writes(app: &TestApp) {
 
     // The next save's evaluation, working again, raises the flag with the value.
     let after = app::deviation::repo::after_values(Settings::default());
-    let entries = [app::report::repo::Entry {
-        measure_id: e1,
-        value: Some(40.0),
-        comment: String::new(),
-    }];
-    let month = app::report::repo::MonthSave {
-        period: this_month(),
-        entries: &entries,
-        reason: None,
-        submit: false,
-    };
-    app::report::repo::save(
-        &app.db,
-        lead.actor,
-        initiative.id,
-        month,
-        chrono::Utc::now(),
-        &after,
-    )
-    .await
-    .unwrap();
+    save_this_month(app, &lead, (initiative.id, e1), 40.0, &after)
+        .await
+        .unwrap();
     assert_eq!(
         count(
             app,

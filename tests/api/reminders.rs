@@ -11,7 +11,7 @@ use app::db::Db;
 use app::initiative::Status;
 use app::mail::{BaseUrl, Mailer};
 use app::reminder::{
-    FLAG_EXPLAINED, HALF_YEAR_REPORT, MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST,
+    FLAG_EXPLAINED, FOLLOW_UP_DUE, HALF_YEAR_REPORT, MONTHLY_REPORTING, ReminderEnv, WEEKLY_DIGEST,
 };
 use app::report::Period;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
@@ -562,6 +562,105 @@ async fn a_half_year_reminder_reaches_the_smtp_sink() {
         format!("Påminnelse: halvårsredovisningen för {name} ska in om 7 dagar")
     );
     let link = format!("{BASE}/satsningar/{id}/halvar/2026-H2");
+    assert!(bodies[0].contains("Hej Örjan Ärlig!") && bodies[0].contains(&link));
+    assert!(
+        bodies[1].contains(&format!("href=\"{link}\"")),
+        "{}",
+        bodies[1]
+    );
+}
+
+#[tokio::test]
+async fn a_follow_up_is_reminded_of_to_its_lead_and_the_utvarderingsteam_until_it_is_in() {
+    let app = quiet_app(Backend::Sqlite).await;
+    let (lead, _) = UserBuilder::with_role(Role::ProjectLead)
+        .named("Åsa Lind")
+        .login(&app)
+        .await;
+    let evaluator = UserBuilder::with_role(Role::Evaluator)
+        .named("Ebba Utvärderare")
+        .create(&app)
+        .await;
+    let (done_lead, done_browser) = UserBuilder::with_role(Role::ProjectLead).login(&app).await;
+    // Both ended 30 June 2024, followed up after one year: due 30 June 2025.
+    let (missing, _) = crate::follow_up::ended(&app, &lead, "Läxhjälp efteråt").await;
+    let (done, activity) = crate::follow_up::ended(&app, &done_lead, "Skolfam efteråt").await;
+    let at = crate::follow_up::page(done.id);
+    let complete = crate::follow_up::complete(&done, activity, "Klart");
+    assert_eq!(done_browser.submit(&at, &complete).await.status(), 303);
+    let sent = app::halfyear::follow_up_api::SubmitFollowUp { id: done.id };
+    assert_eq!(done_browser.submit(&at, &sent).await.status(), 303);
+    // A running satsning has no follow-up yet.
+    reporting_initiative(&app, "Pågår fortfarande", &lead).await;
+    let settings = env();
+    let run = |now| app::reminder::jobs::follow_up_due(&app.db, &settings, now);
+
+    // 31 days before: nothing. Act: 30 days before, the job runs twice.
+    assert_eq!(run(stockholm(2025, 5, 30, 8, 20)).await.unwrap(), 0);
+    let now = stockholm(2025, 5, 31, 8, 20);
+    let (first, again) = (run(now).await.unwrap(), run(now).await.unwrap());
+
+    // Assert: one mail each to the lead and the utvärderare, of the one not yet in.
+    assert_eq!((first, again), (2, 0));
+    let mails = queued(&app.db, FOLLOW_UP_DUE).await;
+    let mut keys: Vec<&str> = mails.iter().map(|m| m.0.as_str()).collect();
+    keys.sort();
+    let mut expected = vec![
+        format!("uppfoljning-paminnelse:{}:30d:{}", missing.id, lead.id),
+        format!("uppfoljning-paminnelse:{}:30d:{}", missing.id, evaluator.id),
+    ];
+    expected.sort();
+    assert_eq!(keys, expected);
+    let (_, _, subject, text) = mails.iter().find(|m| m.1 == lead.email).unwrap();
+    assert_eq!(
+        subject,
+        "Påminnelse: den uppföljande utvärderingen av Läxhjälp efteråt ska in om 30 dagar"
+    );
+    assert!(text.starts_with("Hej Åsa Lind!"), "{text}");
+    assert!(text.contains("senast 30 juni 2025"), "{text}");
+    assert!(text.contains("Status just nu: inte påbörjad."), "{text}");
+    assert!(text.contains(&format!("{BASE}/satsningar/{}/uppfoljning", missing.id)));
+    assert!(
+        text.contains(&format!("{BASE}/profil")),
+        "how to turn it off"
+    );
+    assert!(mails.iter().any(|m| m.1 == evaluator.email));
+
+    // Late, once: the overdue mail, then nothing more.
+    assert_eq!(run(stockholm(2025, 7, 1, 8, 20)).await.unwrap(), 2);
+    let (_, _, subject, _) = queued(&app.db, FOLLOW_UP_DUE).await.pop().unwrap();
+    assert_eq!(
+        subject,
+        "Försenad: den uppföljande utvärderingen av Läxhjälp efteråt är inte inskickad"
+    );
+    assert_eq!(run(stockholm(2025, 7, 2, 8, 20)).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_follow_up_reminder_reaches_the_smtp_sink() {
+    let Some(url) = crate::helpers::service("UTFALL_TEST_SMTP_URL", "SMTP-mottagaren") else {
+        return;
+    };
+    let maildir = crate::helpers::service("UTFALL_TEST_MAILDIR", "Maildir").unwrap();
+    let app = quiet_app(Backend::Sqlite).await;
+    let lead = UserBuilder::with_role(Role::ProjectLead)
+        .named("Örjan Ärlig")
+        .create(&app)
+        .await;
+    let name = format!("Efteråt {}", rand_suffix());
+    let (initiative, _) = crate::follow_up::ended(&app, &lead, &name).await;
+    let now = stockholm(2025, 6, 23, 8, 20);
+    app::reminder::jobs::follow_up_due(&app.db, &env(), now)
+        .await
+        .unwrap();
+
+    let (subject, bodies) = deliver(&app, &url, &maildir, &lead.email, now).await;
+
+    assert_eq!(
+        subject,
+        format!("Påminnelse: den uppföljande utvärderingen av {name} ska in om 7 dagar")
+    );
+    let link = format!("{BASE}/satsningar/{}/uppfoljning", initiative.id);
     assert!(bodies[0].contains("Hej Örjan Ärlig!") && bodies[0].contains(&link));
     assert!(
         bodies[1].contains(&format!("href=\"{link}\"")),

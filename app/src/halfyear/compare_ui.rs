@@ -79,12 +79,12 @@ fn Comparison(data: ComparisonPage) -> impl IntoView {
                 view! {
                     <section class="report-section" aria-labelledby=labelled>
                         <h2 id=heading>{changed.current.title.clone()}</h2>
-                        <div class="comparison">
-                            <section class="comparison__side" aria-labelledby=then_labelled>
+                        <div class="report-comparison">
+                            <section class="report-comparison__side" aria-labelledby=then_labelled>
                                 <h3 id=then_id>{submitted_label.clone()}</h3>
                                 <SectionBodyView body=changed.submitted.body svgs=submitted_svgs.clone() id_suffix="-inskickad"/>
                             </section>
-                            <section class="comparison__side" aria-labelledby=now_labelled>
+                            <section class="report-comparison__side" aria-labelledby=now_labelled>
                                 <h3 id=now_id>"Nu"</h3>
                                 <SectionBodyView body=changed.current.body svgs=current_svgs.clone() id_suffix="-nu"/>
                             </section>

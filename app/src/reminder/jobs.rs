@@ -10,8 +10,8 @@ use futures::future::BoxFuture;
 use super::mails::{self, DigestItem, DigestSection};
 use super::repo::{self, Recipient};
 use super::{
-    FLAG_EXPLAINED, HALF_YEAR_REPORT, MONTHLY_REPORTING, ReminderEnv, SURVEY_LOW_RESPONSE,
-    WEEKLY_DIGEST,
+    FLAG_EXPLAINED, FOLLOW_UP_DUE, HALF_YEAR_REPORT, MONTHLY_REPORTING, ReminderEnv,
+    SURVEY_LOW_RESPONSE, WEEKLY_DIGEST,
 };
 use crate::auth::Role;
 use crate::db::Db;
@@ -561,6 +561,77 @@ pub fn half_year_report_job<'a>(
     now: DateTime<Utc>,
 ) -> BoxFuture<'a, Result<usize, AppError>> {
     Box::pin(half_year_report(db, env, now))
+}
+
+/// Uppföljande utvärdering: 30, 14 and 7 days before an ended satsning's follow-up is due,
+/// and once when it is late, while it is not submitted — to the satsning's projektledare and
+/// to the utvärderingsteam, who often write it because the projektledare has moved on by then
+/// (each person once, even when both). The same stages as the half-year report.
+pub async fn follow_up_due(
+    db: &Db,
+    env: &ReminderEnv,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    use crate::halfyear::follow_up::{FollowUpStatus, status_label};
+    let today = today(env, now);
+    let mut queued = 0;
+    for organisation in crate::organisation::repo::list(db).await? {
+        let people: HashMap<i64, Recipient> = repo::active_users(db, organisation.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let evaluators = repo::active_with_role(db, organisation.id, Role::Evaluator).await?;
+        let off = repo::opted_out(db, organisation.id, FOLLOW_UP_DUE).await?;
+        let statuses = crate::halfyear::follow_up_repo::statuses(db, organisation.id).await?;
+        let mut mails = Vec::new();
+        for initiative in crate::initiative::repo::list(db, organisation.id).await? {
+            let status = statuses.get(&initiative.id).copied();
+            if !initiative.has_ended(today) || status.is_some_and(|s| s != FollowUpStatus::Draft) {
+                continue;
+            }
+            let due = initiative.follow_up_due();
+            let Some(stage) = mails::report_stage(due, today) else {
+                continue;
+            };
+            let about = mails::FollowUpDue {
+                initiative_id: initiative.id,
+                initiative: initiative.name.clone(),
+                due,
+                stage,
+                status: status_label(status).to_string(),
+            };
+            let mut to: Vec<&Recipient> = initiative
+                .leads
+                .iter()
+                .filter_map(|(lead, _)| people.get(lead))
+                .chain(evaluators.iter())
+                .filter(|p| !off.contains(&p.id))
+                .collect();
+            to.sort_by_key(|p| p.id);
+            to.dedup_by_key(|p| p.id);
+            for person in to {
+                mails.push(outbox_mail(
+                    organisation.id,
+                    mails::follow_up_key(initiative.id, stage, person.id),
+                    FOLLOW_UP_DUE,
+                    person,
+                    mails::follow_up_due(&person.name, &about, today, &env.base_url.0),
+                ));
+            }
+        }
+        queued += queue(db, &mails, now).await?;
+    }
+    Ok(queued)
+}
+
+/// [`follow_up_due`] as a registered job body.
+pub fn follow_up_due_job<'a>(
+    db: &'a Db,
+    env: &'a ReminderEnv,
+    now: DateTime<Utc>,
+) -> BoxFuture<'a, Result<usize, AppError>> {
+    Box::pin(follow_up_due(db, env, now))
 }
 
 /// Half-year reports past their due date and not submitted (as the deviation rule *Rapport*

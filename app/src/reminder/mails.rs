@@ -367,12 +367,7 @@ pub fn report_due(name: &str, report: &ReportDue, today: NaiveDate, base_url: &s
     );
     let (subject, lead) = match report.stage {
         ReportStage::Before(_) => {
-            let left = (report.due - today).num_days();
-            let when = match left {
-                0 => "i dag".to_string(),
-                1 => "i morgon".to_string(),
-                n => format!("om {n} dagar"),
-            };
+            let when = due_in(report.due, today);
             (
                 format!("Påminnelse: halvårsredovisningen för {initiative} ska in {when}"),
                 format!(
@@ -409,6 +404,98 @@ pub fn report_due(name: &str, report: &ReportDue, today: NaiveDate, base_url: &s
         escape(&status),
         escape(&link),
         escape(&half),
+        footer_html(&why, base_url)
+    ));
+    Composed {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// "i dag", "i morgon" or "om 12 dagar" until `due`.
+fn due_in(due: NaiveDate, today: NaiveDate) -> String {
+    match (due - today).num_days() {
+        0 => "i dag".to_string(),
+        1 => "i morgon".to_string(),
+        n => format!("om {n} dagar"),
+    }
+}
+
+/// The idempotency key of a follow-up reminder: one per satsning, stage and user
+/// (`uppfoljning-paminnelse:12:14d:5`).
+pub fn follow_up_key(initiative_id: i64, stage: ReportStage, user_id: i64) -> String {
+    let stage = match stage {
+        ReportStage::Before(days) => format!("{days}d"),
+        ReportStage::Overdue => "forsenad".to_string(),
+    };
+    format!("uppfoljning-paminnelse:{initiative_id}:{stage}:{user_id}")
+}
+
+/// What the follow-up reminder tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpDue {
+    pub initiative_id: i64,
+    pub initiative: String,
+    pub due: NaiveDate,
+    pub stage: ReportStage,
+    /// "Utkast" or "Inte påbörjad".
+    pub status: String,
+}
+
+/// The reminder of an uppföljande utvärdering to `name` (a projektledare of the satsning or
+/// a member of the utvärderingsteam).
+pub fn follow_up_due(
+    name: &str,
+    follow_up: &FollowUpDue,
+    today: NaiveDate,
+    base_url: &str,
+) -> Composed {
+    let initiative = &follow_up.initiative;
+    let due = long_date(follow_up.due);
+    let link = format!(
+        "{base_url}/satsningar/{}/uppfoljning",
+        follow_up.initiative_id
+    );
+    let (subject, lead) = match follow_up.stage {
+        ReportStage::Before(_) => {
+            let when = due_in(follow_up.due, today);
+            (
+                format!("Påminnelse: den uppföljande utvärderingen av {initiative} ska in {when}"),
+                format!(
+                    "Den uppföljande utvärderingen av ”{initiative}” ska vara inskickad senast \
+                     {due}, {when}."
+                ),
+            )
+        }
+        ReportStage::Overdue => (
+            format!("Försenad: den uppföljande utvärderingen av {initiative} är inte inskickad"),
+            format!(
+                "Den uppföljande utvärderingen av ”{initiative}” skulle ha varit inskickad \
+                 senast {due}."
+            ),
+        ),
+    };
+    let status = format!(
+        "Status just nu: {}. Utfall visar redan effektmåtten efter avslut; ni skriver vilka \
+         effekter som höll i sig och anger hur varje metod har implementerats.",
+        follow_up.status.to_lowercase()
+    );
+    let why = format!(
+        "Du får det här mejlet eftersom du är projektledare för ”{initiative}” eller hör till \
+         utvärderingsteamet i Utfall, och den uppföljande utvärderingen inte är inskickad."
+    );
+    let text = format!(
+        "Hej {name}!\n\n{lead}\n{status}\n\nSkriv och skicka in här:\n{link}\n{}",
+        footer_text(&why, base_url)
+    );
+    let html = html_page(&format!(
+        "<p>Hej {}!</p><p>{}<br>{}</p><p><a href=\"{}\">Den uppföljande utvärderingen av {}</a></p>{}",
+        escape(name),
+        escape(&lead),
+        escape(&status),
+        escape(&link),
+        escape(initiative),
         footer_html(&why, base_url)
     ));
     Composed {

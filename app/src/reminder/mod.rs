@@ -87,6 +87,15 @@ pub const TYPES: &[ReminderType] = &[
         run: jobs::half_year_report_job,
     },
     ReminderType {
+        id: FOLLOW_UP_DUE,
+        label: "Påminnelse om uppföljande utvärdering",
+        description: "Till projektledare och utvärderingsteamet: 30, 14 och 7 dagar innan den uppföljande utvärderingen av en avslutad satsning ska vara inskickad, och när den är försenad. Inget mejl när den redan är inskickad.",
+        // Every morning; the job decides which reminder (if any) is due that day.
+        default_cron: "0 20 8 * * *",
+        #[cfg(feature = "ssr")]
+        run: jobs::follow_up_due_job,
+    },
+    ReminderType {
         id: FLAG_EXPLAINED,
         label: "Avvikelse förklarad",
         description: "Till beredningsgruppen: ett mejl när en projektledare har förklarat en avvikelse, med förklaringen och en länk för beslut.",
@@ -102,6 +111,7 @@ pub const WEEKLY_DIGEST: &str = "weekly_digest";
 pub const FLAG_EXPLAINED: &str = "flag_explained";
 pub const SURVEY_LOW_RESPONSE: &str = "survey_low_response";
 pub const HALF_YEAR_REPORT: &str = "half_year_report";
+pub const FOLLOW_UP_DUE: &str = "follow_up_due";
 
 /// The type with `id`, if any.
 pub fn reminder_type(id: &str) -> Option<&'static ReminderType> {
