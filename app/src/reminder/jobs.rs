@@ -68,6 +68,15 @@ async fn queue(db: &Db, mails: &[NewMail], now: DateTime<Utc>) -> Result<usize, 
     Ok(new)
 }
 
+/// The organisation's active users, by id.
+async fn people_of(db: &Db, organisation_id: i64) -> Result<HashMap<i64, Recipient>, AppError> {
+    Ok(repo::active_users(db, organisation_id)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
+
 fn outbox_mail(
     organisation_id: i64,
     key: String,
@@ -99,11 +108,7 @@ pub async fn monthly_reporting(
     let today = today(env, now);
     let mut queued = 0;
     for organisation in crate::organisation::repo::list(db).await? {
-        let people: HashMap<i64, Recipient> = repo::active_users(db, organisation.id)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        let people = people_of(db, organisation.id).await?;
         let off = repo::opted_out(db, organisation.id, MONTHLY_REPORTING).await?;
         let mut mails = Vec::new();
         for (initiative, open) in open_months(db, env, organisation.id, today).await? {
@@ -418,11 +423,7 @@ pub async fn survey_low_response(
         if low.is_empty() {
             continue;
         }
-        let people: HashMap<i64, Recipient> = repo::active_users(db, organisation.id)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        let people = people_of(db, organisation.id).await?;
         let off = repo::opted_out(db, organisation.id, SURVEY_LOW_RESPONSE).await?;
         let initiatives: HashMap<i64, Initiative> =
             crate::initiative::repo::list(db, organisation.id)
@@ -511,11 +512,7 @@ pub async fn half_year_report(
     let today = today(env, now);
     let mut queued = 0;
     for organisation in crate::organisation::repo::list(db).await? {
-        let people: HashMap<i64, Recipient> = repo::active_users(db, organisation.id)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        let people = people_of(db, organisation.id).await?;
         let off = repo::opted_out(db, organisation.id, HALF_YEAR_REPORT).await?;
         let mut mails = Vec::new();
         for initiative in crate::initiative::repo::list(db, organisation.id).await? {
@@ -576,11 +573,7 @@ pub async fn follow_up_due(
     let today = today(env, now);
     let mut queued = 0;
     for organisation in crate::organisation::repo::list(db).await? {
-        let people: HashMap<i64, Recipient> = repo::active_users(db, organisation.id)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        let people = people_of(db, organisation.id).await?;
         let evaluators = repo::active_with_role(db, organisation.id, Role::Evaluator).await?;
         let off = repo::opted_out(db, organisation.id, FOLLOW_UP_DUE).await?;
         let statuses = crate::halfyear::follow_up_repo::statuses(db, organisation.id).await?;

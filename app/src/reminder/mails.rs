@@ -312,6 +312,16 @@ pub enum ReportStage {
     Overdue,
 }
 
+impl ReportStage {
+    /// The stage in an idempotency key: "30d" … "7d" or "forsenad".
+    fn key_part(self) -> String {
+        match self {
+            ReportStage::Before(days) => format!("{days}d"),
+            ReportStage::Overdue => "forsenad".to_string(),
+        }
+    }
+}
+
 /// The reminder due for a report due on `due`, on `today`: the latest of
 /// [`super::HALF_YEAR_DAYS_BEFORE`] that has been reached (so a job that missed the very day,
 /// or a satsning decided late, still sends the stage it is in, once), or overdue within
@@ -337,10 +347,7 @@ pub fn report_key(
     stage: ReportStage,
     user_id: i64,
 ) -> String {
-    let stage = match stage {
-        ReportStage::Before(days) => format!("{days}d"),
-        ReportStage::Overdue => "forsenad".to_string(),
-    };
+    let stage = stage.key_part();
     format!("rapport-paminnelse:{initiative_id}:{half}:{stage}:{user_id}")
 }
 
@@ -425,10 +432,7 @@ fn due_in(due: NaiveDate, today: NaiveDate) -> String {
 /// The idempotency key of a follow-up reminder: one per satsning, stage and user
 /// (`uppfoljning-paminnelse:12:14d:5`).
 pub fn follow_up_key(initiative_id: i64, stage: ReportStage, user_id: i64) -> String {
-    let stage = match stage {
-        ReportStage::Before(days) => format!("{days}d"),
-        ReportStage::Overdue => "forsenad".to_string(),
-    };
+    let stage = stage.key_part();
     format!("uppfoljning-paminnelse:{initiative_id}:{stage}:{user_id}")
 }
 

@@ -223,6 +223,7 @@ mod tests {
                 MONTHLY_REPORTING.to_string(),
                 SURVEY_LOW_RESPONSE.to_string(),
                 HALF_YEAR_REPORT.to_string(),
+                FOLLOW_UP_DUE.to_string(),
                 FLAG_EXPLAINED.to_string()
             ]
         );
@@ -234,6 +235,7 @@ mod tests {
                 (WEEKLY_DIGEST.to_string(), true),
                 (SURVEY_LOW_RESPONSE.to_string(), false),
                 (HALF_YEAR_REPORT.to_string(), false),
+                (FOLLOW_UP_DUE.to_string(), false),
                 (FLAG_EXPLAINED.to_string(), false)
             ]
         );
