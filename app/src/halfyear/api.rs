@@ -294,12 +294,7 @@ pub fn report_path(id: i64, half: HalfYear) -> String {
     format!("/satsningar/{id}/halvar/{half}")
 }
 
-/// One section whose data have changed since the report was submitted: as submitted and now.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChangedSection {
-    pub submitted: Section,
-    pub current: Section,
-}
+pub use super::sections::ChangedSection;
 
 /// The comparison page's data: the latest submitted version against the live assembly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -366,33 +361,13 @@ pub async fn half_year_comparison(id: i64, halvar: String) -> Result<ComparisonP
         Some(row) => super::repo::versions(&db, row.id).await?,
         None => Vec::new(),
     };
-    let (version, changed, unchanged) = match versions.first() {
-        Some(v) => {
-            let digests = super::sections::digests(&live);
-            let (changed, unchanged): (Vec<&Section>, Vec<&Section>) = v
-                .snapshot
-                .sections
-                .iter()
-                .partition(|s| v.snapshot.digests.get(&s.id) != digests.get(&s.id));
-            let changed = changed
-                .into_iter()
-                .filter_map(|submitted| {
-                    let current = live.iter().find(|s| s.id == submitted.id)?;
-                    Some(ChangedSection {
-                        submitted: submitted.clone(),
-                        current: current.clone(),
-                    })
-                })
-                .collect();
-            (
-                Some((v.version, when_by(v.submitted_at, &v.submitted_by))),
-                changed,
-                unchanged.into_iter().map(|s| s.title.clone()).collect(),
-            )
-        }
-        None => (None, Vec::new(), Vec::new()),
+    let (version, (changed, unchanged)) = match versions.first() {
+        Some(v) => (
+            Some((v.version, when_by(v.submitted_at, &v.submitted_by))),
+            super::sections::compare(&v.snapshot.digests, &v.snapshot.sections, &live),
+        ),
+        None => (None, (Vec::new(), Vec::new())),
     };
-    let changed: Vec<ChangedSection> = changed;
     Ok(ComparisonPage {
         initiative_id: id,
         initiative_name: initiative.name.clone(),

@@ -576,6 +576,37 @@ pub fn changed_since(
         .collect()
 }
 
+/// One section whose data have changed since the report was submitted: as submitted and now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangedSection {
+    pub submitted: Section,
+    pub current: Section,
+}
+
+/// A submitted `snapshot` (its sections and their digests) against the `live` assembly: the
+/// sections whose data differ, as submitted and now, and the headings of those that do not
+/// (in the report's order; a section the live report no longer has is left out).
+#[cfg(feature = "ssr")]
+pub fn compare(
+    snapshot: &BTreeMap<String, String>,
+    submitted: &[Section],
+    live: &[Section],
+) -> (Vec<ChangedSection>, Vec<String>) {
+    let digests = digests(live);
+    let (mut changed, mut unchanged) = (Vec::new(), Vec::new());
+    for section in submitted {
+        if snapshot.get(&section.id) == digests.get(&section.id) {
+            unchanged.push(section.title.clone());
+        } else if let Some(current) = live.iter().find(|s| s.id == section.id) {
+            changed.push(ChangedSection {
+                submitted: section.clone(),
+                current: current.clone(),
+            });
+        }
+    }
+    (changed, unchanged)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -863,5 +894,24 @@ mod tests {
         let changed = changed_since(&digests(&before), &digests(&after), &after);
         assert_eq!(changed, ["Mått och värden"]);
         assert!(changed_since(&digests(&before), &digests(&before), &before).is_empty());
+    }
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn the_comparison_pairs_a_changed_section_and_names_the_others() {
+        let facts = fixture();
+        let before = assemble(&facts);
+        let mut corrected = facts.clone();
+        corrected.series.get_mut(&1).unwrap()[5].1 = 99.0;
+        let after = assemble(&corrected);
+        let (changed, unchanged) = compare(&digests(&before), &before, &after);
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed[0].submitted, before[0]);
+        assert_eq!(changed[0].current, after[0]);
+        assert_eq!(unchanged.len(), before.len() - 1);
+        assert!(!unchanged.contains(&"Mått och värden".to_string()));
+        let (none, all) = compare(&digests(&before), &before, &before);
+        assert!(none.is_empty());
+        assert_eq!(all.len(), before.len());
     }
 }
